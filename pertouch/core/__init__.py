@@ -1,0 +1,1 @@
+"""Domain types and pure functions shared by every part of PerTouch."""
