@@ -146,3 +146,38 @@ def default_scale() -> LevelScale:
     """The scale shipped with the package (see ``core/data/default_scale.json`` for its source)."""
     text = resources.files("pertouch.core").joinpath("data/default_scale.json").read_text(encoding="utf-8")
     return LevelScale.from_json(text)
+
+
+def measure_samples(image: NDArray[np.generic], grids: Sequence[int] = (1, 2, 3, 4, 5)) -> NDArray[np.float64]:
+    """Raw metrics ``(N, 4)`` of grid tiles of one photo, measured at the analysis resolution."""
+    from pertouch.core.metrics import analysis_shape, raw_metrics, resize_area, to_float_rgb
+
+    shape = analysis_shape(*image.shape[:2])
+    rgb = resize_area(to_float_rgb(image), shape)
+    masks = np.stack(list(sample_regions(*shape, grids=grids)))
+    return raw_metrics(rgb, masks)
+
+
+def fit_scale_from_folder(folder: str | Path, num_knots: int = DEFAULT_KNOTS) -> LevelScale:
+    """Fit a scale on every readable photo in ``folder`` (unreadable files are skipped).
+
+    Raises:
+        ScaleError: if the folder does not exist or holds too few photos.
+    """
+    from pertouch.core.errors import ImageReadError
+    from pertouch.core.imageio import load_photo
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise ScaleError(f"{str(root)!r} is not a folder of photos.")
+    samples, used = [], 0
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        try:
+            photo = load_photo(path)
+        except ImageReadError:
+            continue
+        samples.append(measure_samples(photo.pixels))
+        used += 1
+    if not samples:
+        raise ScaleError(f"No readable photos in {str(root)!r}; a scale needs JPEG, PNG, TIFF or WebP photos.")
+    return fit_scale(np.concatenate(samples), num_knots, source=f"fitted on {used} photos in {root.name}")
