@@ -12,7 +12,7 @@ maths plus three cheap channel updates:
 * exposure ``e`` (stops) is a luma gain; above 1 it bends into a highlight shoulder that maps
   1 to 1, so nothing clips;
 * contrast ``c`` in [-1, 1] is a cubic S-curve around the region's midtone ``p`` that keeps 0 and 1
-  fixed and stays monotone;
+  fixed and stays monotone over its whole range;
 * colourfulness ``v`` is a vibrance: chroma is scaled by ``1 + v w``, where ``w`` is smaller for
   already-saturated colours and for skin, and never past the gamut edge.
 """
@@ -123,6 +123,14 @@ def _shoulder(y: F32, gain: F32) -> F32:
 
 
 def _contrast(y: F32, strength: F32, pivot: F32) -> F32:
-    """``y + c (y - p) y (1 - y) / max(p, 1 - p)``: monotone on [0, 1] for ``|c| <= 1``."""
-    scale = strength / np.maximum(pivot, _ONE - pivot)
+    """``y + s (y - p) y (1 - y)``, an S-curve around the midtone ``p`` that keeps 0 and 1 fixed.
+
+    The slope is ``1 + s h(y)`` with ``h(y) = y (1 - y) + (y - p)(1 - 2y)``. For more contrast the
+    curve stays monotone while ``s <= 1 / max(p, 1 - p)`` (the slope at 0 and 1); for less, while
+    ``|s| <= 1 / max h = 3 / (1 - p + p^2)``. Strength 1 and -1 map to the first bound and to 80%
+    of the second, so both directions reach as far in the shadows as around middle grey.
+    """
+    more = _ONE / np.maximum(pivot, _ONE - pivot)
+    less = np.float32(0.8 * 3.0) / (_ONE - pivot + pivot * pivot)
+    scale = strength * np.where(strength > 0, more, less)
     return y + scale * (y - pivot) * y * (_ONE - y)

@@ -1,11 +1,8 @@
 """The parametric renderer: measured targets, solved on a proxy, applied at full resolution.
 
 1. Measure every region on the analysis view (long side 512) and turn the state into target levels.
-2. Solve, on that view, the operator strengths per region (vibrance, contrast, white balance,
-   exposure) that move each region's four measured levels onto its targets. Attributes interact
-   (brighter is also more colourful and more contrasty), so all four are solved together by a
-   damped Newton iteration; its Jacobian is measured with four whole-image perturbations and spread
-   over regions by how much their feathered masks overlap.
+2. Solve the operator strengths per region (vibrance, contrast, white balance, exposure) that
+   move each region's four measured levels onto its targets (see :mod:`pertouch.backbone.solver`).
 3. Apply the strengths to the full-resolution photo in strips, each strength field being
    ``A * luma + B`` from upsampled guided-filter coefficients, so masks follow real edges.
 
@@ -25,18 +22,17 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.backbone.feather import guided_coefficients
 from pertouch.backbone.operators import RANGES, Fields, apply_operators, luma
+from pertouch.backbone.solver import Problem, solve
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
 from pertouch.core.errors import MaskError
 from pertouch.core.levels import LevelScale, default_scale
-from pertouch.core.metrics import ANALYSIS_SIZE, analysis_view, mask_to_float, raw_metrics
+from pertouch.core.metrics import ANALYSIS_SIZE, analysis_view, mask_to_float, resize_area
 
 F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
 REST = "(rest)"
-_PROBE = np.array([0.1, 0.1, 0.1, 0.1])  # finite-difference step per strength
 _MIN_REST_FRACTION = 1e-3
 
 
@@ -49,7 +45,6 @@ class ParametricConfig:
     feather_eps: float = 1e-3
     tolerance: float = 0.005
     max_iterations: int = 12
-    damping: float = 1e-3
     strip_rows: int = 128
     workers: int = 0  # 0: one per CPU
 
@@ -112,78 +107,53 @@ class ParametricRenderer:
         state: AdjustmentState,
         masks: Mapping[str, NDArray[np.generic]],
     ) -> RenderPlan:
-        """Find per-region strengths that land every region on its target levels."""
+        """Find per-region strengths that land every region on its target levels.
+
+        Solves on a half-size view first (cheap Jacobians), then refines on the analysis view.
+
+        Raises:
+            MaskError: a mask of the wrong size, or an empty one.
+            StateError: an edit names a region that has no mask.
+        """
         cfg = self.config
         _check_image(image)
         regions, region_masks = _solve_regions(image.shape[:2], masks)
         rgb, small = analysis_view(image, region_masks, cfg.analysis_size)
         weights = np.stack([small[n] for n in regions])
-        guide = luma(rgb)
-        coeff_a, coeff_b = guided_coefficients(guide, weights, cfg.feather_radius, cfg.feather_eps)
-        feathered = coeff_a * guide[None] + coeff_b
-        pivot = _pivot_field(guide, weights, feathered)
-
-        baseline = self._levels(rgb, weights)
+        fine = Problem.build(rgb, weights, self.scale, cfg.feather_radius, cfg.feather_eps)
+        baseline = fine.levels()
         if np.isnan(baseline).any():
             bad = regions[int(np.isnan(baseline).any(axis=1).argmax())]
             raise MaskError(f"The mask for region {bad!r} is empty; give a mask that covers part of the photo.")
         targets = _targets(state, regions, baseline)
-        overlap = (weights.reshape(len(regions), -1) @ feathered.reshape(len(regions), -1).T) / weights.reshape(
-            len(regions), -1
-        ).sum(axis=1, keepdims=True)
+        edited = _edited(state, regions)
 
-        strengths = np.zeros((len(regions), NUM_ATTRIBUTES))
-        levels = baseline
-        error = float(np.abs(levels - targets).max())
-        iterations, jac = 0, None
-        while error >= cfg.tolerance and iterations < cfg.max_iterations:
-            iterations += 1
-            if jac is None:
-                jac = self._jacobian(rgb, weights, feathered, pivot, strengths, levels, overlap)
-            residual = (levels - targets).reshape(-1)
-            lhs = jac.T @ jac + cfg.damping * np.eye(jac.shape[1])
-            step = np.linalg.solve(lhs, -jac.T @ residual).reshape(strengths.shape)
-            for _ in range(5):  # backtrack while the step makes things worse
-                trial = _clip_strengths(strengths + step)
-                trial_levels = self._levels(rgb, weights, _fields(trial, feathered, pivot))
-                trial_error = float(np.abs(trial_levels - targets).max())
-                if trial_error < error:
-                    break
-                step /= 2
-            else:
-                if iterations > 1 and jac is not None:
-                    jac = None  # a stale Jacobian: measure it afresh once before giving up
-                    continue
-                break
-            moved = (trial - strengths).reshape(-1)
-            if trial_error > 0.5 * error:
-                jac = None  # slow progress: the linearisation has drifted, re-measure it
-            else:  # Broyden's rank-one update keeps the Jacobian current for one evaluation
-                change = (trial_levels - levels).reshape(-1)
-                jac = jac + np.outer(change - jac @ moved, moved) / max(float(moved @ moved), 1e-12)
-            strengths, levels, error = trial, trial_levels, trial_error
-        converged = error < cfg.tolerance
-        return RenderPlan(regions, strengths, baseline, targets, levels, converged, iterations, coeff_a, coeff_b, pivot)
-
-    def _levels(self, rgb: F32, weights: F32, fields: Fields | None = None) -> F64:
-        out = rgb if fields is None else apply_operators(rgb, fields)
-        return self.scale.to_level(raw_metrics(out, weights), clip=False)
-
-    def _jacobian(
-        self, rgb: F32, weights: F32, feathered: F32, pivot: F32, strengths: F64, levels: F64, overlap: F64
-    ) -> F64:
-        """d levels / d strengths, ``(4R, 4R)``, from four whole-image probes and mask overlaps."""
-        base = _fields(strengths, feathered, pivot)
-        local = np.empty((len(weights), NUM_ATTRIBUTES, NUM_ATTRIBUTES))
-        for k in range(NUM_ATTRIBUTES):
-            shifted = [base.vibrance, base.contrast, base.temperature, base.exposure]
-            step = _PROBE[k] if shifted[k].mean() < RANGES[k, 1] - _PROBE[k] else -_PROBE[k]
-            shifted[k] = np.clip(shifted[k] + np.float32(step), *RANGES[k]).astype(np.float32)
-            probed = self._levels(rgb, weights, Fields(*shifted, pivot=pivot))
-            local[:, :, k] = (probed - levels) / step
-        # J[(i, a), (j, k)] = overlap[i, j] * local[i, a, k]
-        jac = np.einsum("ij,iak->iajk", overlap, local)
-        return jac.reshape(len(weights) * NUM_ATTRIBUTES, -1)
+        start, jac, iterations = None, None, 0
+        if min(rgb.shape[:2]) >= 64:
+            coarse_shape = (rgb.shape[0] // 2, rgb.shape[1] // 2)
+            coarse = Problem.build(
+                resize_area(rgb, coarse_shape),
+                np.stack([resize_area(w, coarse_shape) for w in weights]),
+                self.scale,
+                max(1, cfg.feather_radius // 2),
+                cfg.feather_eps,
+            )
+            coarse_targets = _targets(state, regions, coarse.levels())
+            rough = solve(coarse, coarse_targets, edited, tolerance=cfg.tolerance / 2, max_iterations=cfg.max_iterations)
+            start, jac, iterations = rough.strengths, rough.jacobian, rough.iterations
+        result = solve(fine, targets, edited, start, jac, cfg.tolerance, cfg.max_iterations)
+        return RenderPlan(
+            regions=regions,
+            strengths=result.strengths,
+            baseline=baseline,
+            targets=targets,
+            levels=result.levels,
+            converged=result.error < cfg.tolerance,
+            iterations=iterations + result.iterations,
+            coeff_a=fine.coeff_a,
+            coeff_b=fine.coeff_b,
+            pivot=fine.pivot,
+        )
 
     # -- applying -----------------------------------------------------------------------------
     def apply(self, image: NDArray[np.uint8] | NDArray[np.uint16], plan: RenderPlan) -> NDArray[np.uint8] | NDArray[np.uint16]:
@@ -230,53 +200,56 @@ def _check_image(image: NDArray[np.generic]) -> None:
         raise ValueError("the renderer got an image with no pixels")
 
 
-def _solve_regions(shape: tuple[int, int], masks: Mapping[str, NDArray[np.generic]]) -> tuple[list[str], dict[str, F32]]:
+def _solve_regions(
+    shape: tuple[int, int], masks: Mapping[str, NDArray[np.generic]]
+) -> tuple[list[str], dict[str, NDArray[np.generic]]]:
     """The regions the solver works on: the given masks plus what none of them covers."""
     given = {name: m for name, m in masks.items() if name != GLOBAL}
     if not given:
-        return [GLOBAL], {GLOBAL: np.ones(shape, dtype=np.float32)}
+        return [GLOBAL], {GLOBAL: np.ones(shape, dtype=np.uint8)}
     for name, mask in given.items():
         if mask.ndim != 2 or mask.shape != shape:
             raise MaskError(
                 f"The mask for region {name!r} has shape {mask.shape} but the photo is {shape[1]}x{shape[0]}; "
                 "give a single-channel mask of the photo's size."
             )
-    floats = {name: mask_to_float(m) for name, m in given.items()}
-    rest = 1.0 - np.maximum.reduce(list(floats.values()))
-    if rest.mean() >= _MIN_REST_FRACTION:
-        floats[REST] = rest.astype(np.float32)
-    return list(floats), floats
-
-
-def _pivot_field(guide: F32, weights: F32, feathered: F32) -> F32:
-    """Per-pixel contrast pivot: the mask-weighted blend of each region's mean luma."""
-    mids = (weights.reshape(len(weights), -1) @ guide.reshape(-1)) / weights.reshape(len(weights), -1).sum(axis=1)
-    w = np.clip(feathered, 0.0, 1.0) + np.float32(1e-4)
-    pivot = np.tensordot(mids.astype(np.float32), w, axes=1) / w.sum(axis=0)
-    return np.clip(pivot, 0.05, 0.95).astype(np.float32)
+    dtypes = {m.dtype for m in given.values()}
+    if dtypes <= {np.dtype(np.uint8)}:  # common case: stay in 8 bits at full resolution
+        rest: NDArray[np.generic] = np.uint8(255) - np.maximum.reduce(list(given.values()))
+    else:
+        rest = 1.0 - np.maximum.reduce([mask_to_float(m) for m in given.values()])
+    regions: dict[str, NDArray[np.generic]] = dict(given)
+    if mask_to_float(rest[::8, ::8]).mean() >= _MIN_REST_FRACTION:
+        regions[REST] = rest
+    return list(regions), regions
 
 
 def _targets(state: AdjustmentState, regions: list[str], baseline: F64) -> F64:
-    """Target levels per solver region; unedited attributes keep their unclipped as-shot level."""
+    """Target levels per solver region, unclipped where the photo already lies beyond ±1.
+
+    Unedited attributes keep their as-shot level exactly. An edit moves from the as-shot level and
+    stops at ±1, except that a region already beyond ±1 is never pulled back against the direction
+    the edit asked for ("warmer" on a region warmer than +1 leaves it where it is).
+    """
     clipped = {name: np.clip(baseline[i], -1, 1) for i, name in enumerate(regions)}
     public = state.targets(clipped, regions)
+    deltas = state.deltas()
+    shared = deltas.get(GLOBAL, np.zeros(NUM_ATTRIBUTES))
     out = np.empty_like(baseline)
     for i, name in enumerate(regions):
         if state.baseline == "auto":
             out[i] = public[name]
-        else:
-            out[i] = np.where(state.edited(name), public[name], baseline[i])
+            continue
+        own = deltas.get(name, np.zeros(NUM_ATTRIBUTES)) if name != GLOBAL else 0.0
+        moved = np.clip(baseline[i] + shared + own, np.minimum(-1, baseline[i]), np.maximum(1, baseline[i]))
+        out[i] = np.where(state.edited(name), moved, baseline[i])
     return out
 
 
-def _clip_strengths(strengths: F64) -> F64:
-    return np.clip(strengths, RANGES[:, 0], RANGES[:, 1])
-
-
-def _fields(strengths: F64, feathered: F32, pivot: F32) -> Fields:
-    per_pixel = np.tensordot(strengths.T.astype(np.float32), feathered, axes=1)
-    clipped = [np.clip(per_pixel[k], *RANGES[k]).astype(np.float32) for k in range(NUM_ATTRIBUTES)]
-    return Fields(*clipped, pivot=pivot)
+def _edited(state: AdjustmentState, regions: list[str]) -> NDArray[np.bool_]:
+    if state.baseline == "auto":
+        return np.ones((len(regions), NUM_ATTRIBUTES), dtype=bool)
+    return np.stack([state.edited(name) for name in regions])
 
 
 def _upsample_strip(low: F32, height: int, width: int, y0: int, y1: int) -> F32:

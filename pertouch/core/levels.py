@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
+from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES, Attribute
 from pertouch.core.errors import ScaleError
 
 #: Percentile covered by level -1 (and 100 minus it by +1).
@@ -121,13 +121,27 @@ def fit_scale(samples: NDArray[np.floating], num_knots: int = DEFAULT_KNOTS, sou
     if samples.ndim != 2 or samples.shape[1] != NUM_ATTRIBUTES or samples.shape[0] < 10:
         raise ScaleError("Fitting a level scale needs at least 10 measured regions; give a folder with more photos.")
     levels = np.linspace(-1.0, 1.0, num_knots)
-    percents = TAIL_PERCENT + (100.0 - 2 * TAIL_PERCENT) * (levels + 1.0) / 2.0
-    knots = np.percentile(samples, percents, axis=0).T
+    knots = np.stack([_quantiles(samples[:, c], levels, c) for c in range(NUM_ATTRIBUTES)])
     for row in knots:
         spread = max(float(row[-1] - row[0]), 1e-9)
         row += np.arange(num_knots) * spread * 1e-6
         np.maximum.accumulate(row, out=row)
     return LevelScale(knots=knots, source=source)
+
+
+def _quantiles(values: NDArray[np.float64], levels: NDArray[np.float64], channel: int) -> NDArray[np.float64]:
+    """Raw values at each level's percentile.
+
+    Temperatures at the clamps of the CCT formula are saturated colours, not measurements of a
+    white balance; they are left out so that ±1 stay reachable by the white-balance operator.
+    """
+    from pertouch.core.metrics import MCCAMY_LIMITS
+
+    if channel == ATTRIBUTES.index(Attribute.TEMPERATURE):
+        inside = (values < -MCCAMY_LIMITS[0] - 1.0) & (values > -MCCAMY_LIMITS[1] + 1.0)
+        values = values[inside] if inside.sum() >= 10 else values
+    percents = TAIL_PERCENT + (100.0 - 2 * TAIL_PERCENT) * (levels + 1.0) / 2.0
+    return np.percentile(values, percents)
 
 
 def sample_regions(height: int, width: int, grids: Sequence[int] = (1, 2, 3, 4)) -> Iterable[NDArray[np.float32]]:

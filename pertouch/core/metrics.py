@@ -34,6 +34,8 @@ _D65_XY = (0.31271, 0.32902)
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 _HSP = np.array([0.241, 0.691, 0.068], dtype=np.float32)
 CCT_RANGE = (1_600.0, 40_000.0)
+#: CCTs at which McCamy's formula is clamped (see :func:`cct_from_xy`); metrics there are saturated.
+MCCAMY_LIMITS = (1_660.0, 36_850.0)
 
 CCTMethod = Literal["mccamy", "hernandez-andres"]
 
@@ -93,6 +95,9 @@ def analysis_view(
 ) -> tuple[FloatArray, dict[str, FloatArray]]:
     """Downsample a photo and its masks to the analysis resolution.
 
+    Masks are area-averaged in their own dtype (uint8 masks of a 12 MP photo never become 48 MB
+    float arrays) and converted to float weights in [0, 1] once small.
+
     Raises:
         MaskError: if a mask's shape differs from the photo's ``(H, W)``.
     """
@@ -100,12 +105,31 @@ def analysis_view(
     for name, mask in masks.items():
         if mask.shape[:2] != (h, w) or mask.ndim != 2:
             raise MaskError(
-                f"The mask for region {name!r} is {mask.shape[1]}x{mask.shape[0]} "
+                f"The mask for region {name!r} is {_describe(mask.shape)} "
                 f"but the photo is {w}x{h}; give a single-channel mask of the photo's size."
             )
     shape = analysis_shape(h, w, size)
-    rgb = resize_area(to_float_rgb(image), shape)
-    return rgb, {name: resize_area(mask_to_float(m), shape) for name, m in masks.items()}
+    rgb = to_float_rgb(_resize_native(image, shape))
+    small = {}
+    for name, mask in masks.items():
+        native = mask.view(np.uint8) if mask.dtype == np.bool_ else mask
+        weights = mask_to_float(_resize_native(native, shape))
+        small[name] = weights if mask.dtype != np.bool_ else np.clip(weights * np.float32(255.0), 0.0, 1.0)
+    return rgb, small
+
+
+def _describe(shape: tuple[int, ...]) -> str:
+    return f"{shape[1]}x{shape[0]}" if len(shape) == 2 else f"of shape {shape}"
+
+
+def _resize_native(array: NDArray[np.generic], shape: tuple[int, int]) -> NDArray[np.generic]:
+    """Area-average in the array's own dtype (uint8, uint16 or float), rounding integers."""
+    if array.shape[:2] == shape:
+        return array
+    if array.dtype not in (np.uint8, np.uint16, np.float32):
+        array = array.astype(np.float32)
+    out = cv2.resize(array, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
+    return out.reshape(shape + array.shape[2:])
 
 
 def cct_from_xy(x: NDArray[np.float64], y: NDArray[np.float64], method: CCTMethod = "mccamy") -> NDArray[np.float64]:
@@ -162,49 +186,63 @@ def cct_of_linear_rgb(rgb: NDArray[np.floating], method: CCTMethod = "mccamy") -
     return cct_from_xy(x, y, method)
 
 
-def raw_metrics(
-    rgb: FloatArray, masks: FloatArray, method: CCTMethod = "mccamy"
-) -> NDArray[np.float64]:
-    """Raw metrics of several soft-masked regions of one image, at the image's own resolution.
+class RegionMeter:
+    """Raw metrics of fixed soft-masked regions, for measuring many versions of one image.
+
+    The mask-dependent parts (flattened weights, neighbour-pair weights, their sums) are computed
+    once, so the renderer's solver pays only for the image-dependent work on each evaluation.
 
     Args:
-        rgb: ``(H, W, 3)`` float32 sRGB-encoded image in [0, 1].
         masks: ``(R, H, W)`` float32 weights in [0, 1].
         method: CCT formula for the temperature metric.
-
-    Returns:
-        ``(R, 4)`` float64 raw metrics in channel order (colorfulness, contrast, temperature as
-        −CCT in kelvin, brightness). A region with zero weight gets NaN.
     """
-    num = masks.shape[0]
-    h, w = rgb.shape[:2]
-    flat = masks.reshape(num, -1).astype(np.float32)
-    weight = flat.sum(axis=1, dtype=np.float64)
-    safe = np.where(weight > 0, weight, np.nan)
 
-    pix = rgb.reshape(-1, 3)
-    rg = pix[:, 0] - pix[:, 1]
-    yb = 0.5 * (pix[:, 0] + pix[:, 1]) - pix[:, 2]
-    bright = np.sqrt(np.square(pix) @ _HSP)
-    linear = _srgb_to_linear_fast(pix)
-    features = np.column_stack([rg, yb, rg * rg, yb * yb, bright, linear])
-    sums = (flat @ features).astype(np.float64) / safe[:, None]
-    mean_rg, mean_yb, mean_rg2, mean_yb2, brightness = sums[:, :5].T
-    sigma = np.sqrt(np.maximum(mean_rg2 - mean_rg**2, 0) + np.maximum(mean_yb2 - mean_yb**2, 0))
-    colorfulness = sigma + 0.3 * np.sqrt(mean_rg**2 + mean_yb**2)
-    temperature = -cct_of_linear_rgb(sums[:, 5:8], method)
+    def __init__(self, masks: FloatArray, method: CCTMethod = "mccamy") -> None:
+        masks = np.asarray(masks, dtype=np.float32)
+        self.shape = masks.shape[1:]
+        self.method: CCTMethod = method
+        num = masks.shape[0]
+        self._flat = np.ascontiguousarray(masks.reshape(num, -1))
+        weight = self._flat.sum(axis=1, dtype=np.float64)
+        self._inv_weight = np.where(weight > 0, 1.0 / np.where(weight > 0, weight, 1.0), np.nan)
+        self._pairs_h = (masks[:, :, 1:] * masks[:, :, :-1]).reshape(num, -1)
+        self._pairs_v = (masks[:, 1:, :] * masks[:, :-1, :]).reshape(num, -1)
+        pairs = self._pairs_h.sum(axis=1, dtype=np.float64) + self._pairs_v.sum(axis=1, dtype=np.float64)
+        self._inv_pairs = np.where(pairs > 0, 1.0 / np.where(pairs > 0, pairs, 1.0), 0.0)
 
-    luma = rgb @ _LUMA
-    m = masks.astype(np.float32)
-    dh = np.square(luma[:, 1:] - luma[:, :-1]).reshape(-1)
-    dv = np.square(luma[1:, :] - luma[:-1, :]).reshape(-1)
-    wh = (m[:, :, 1:] * m[:, :, :-1]).reshape(num, -1)
-    wv = (m[:, 1:, :] * m[:, :-1, :]).reshape(num, -1)
-    pair_weight = wh.sum(axis=1, dtype=np.float64) + wv.sum(axis=1, dtype=np.float64)
-    pair_sum = (wh @ dh).astype(np.float64) + (wv @ dv).astype(np.float64)
-    contrast = pair_sum / np.where(pair_weight > 0, pair_weight, np.nan) if (h > 1 or w > 1) else np.zeros(num)
+    def __call__(self, rgb: FloatArray) -> NDArray[np.float64]:
+        """Raw metrics ``(R, 4)`` of ``rgb`` (``(H, W, 3)`` float32 sRGB in [0, 1]); NaN for empty regions.
 
-    return np.column_stack([colorfulness, contrast, temperature, brightness])
+        Channel order: colorfulness, contrast, temperature as −CCT in kelvin, brightness.
+        """
+        if rgb.shape[:2] != self.shape:
+            raise ValueError(f"image shape {rgb.shape[:2]} does not match the masks' {self.shape}")
+        pix = rgb.reshape(-1, 3)
+        r, g, b = pix[:, 0], pix[:, 1], pix[:, 2]
+        features = np.empty((8, pix.shape[0]), dtype=np.float32)
+        np.subtract(r, g, out=features[0])
+        np.subtract(np.float32(0.5) * (r + g), b, out=features[1])
+        np.square(features[0], out=features[2])
+        np.square(features[1], out=features[3])
+        np.sqrt(np.square(r) * _HSP[0] + np.square(g) * _HSP[1] + np.square(b) * _HSP[2], out=features[4])
+        features[5:8] = _srgb_to_linear_fast(pix).T
+        sums = (features @ self._flat.T).T.astype(np.float64) * self._inv_weight[:, None]
+        mean_rg, mean_yb, mean_rg2, mean_yb2, brightness = sums[:, :5].T
+        sigma = np.sqrt(np.maximum(mean_rg2 - mean_rg**2, 0) + np.maximum(mean_yb2 - mean_yb**2, 0))
+        colorfulness = sigma + 0.3 * np.sqrt(mean_rg**2 + mean_yb**2)
+        temperature = -cct_of_linear_rgb(sums[:, 5:8], self.method)
+
+        luma = (r * _LUMA[0] + g * _LUMA[1] + b * _LUMA[2]).reshape(self.shape)
+        dh = np.square(luma[:, 1:] - luma[:, :-1]).reshape(-1)
+        dv = np.square(luma[1:, :] - luma[:-1, :]).reshape(-1)
+        pair_sum = np.array([np.dot(h, dh) + np.dot(v, dv) for h, v in zip(self._pairs_h, self._pairs_v, strict=True)])
+        contrast = pair_sum * self._inv_pairs
+        return np.column_stack([colorfulness, contrast, temperature, brightness])
+
+
+def raw_metrics(rgb: FloatArray, masks: FloatArray, method: CCTMethod = "mccamy") -> NDArray[np.float64]:
+    """Raw metrics ``(R, 4)`` of soft-masked regions ``(R, H, W)`` of one image; see :class:`RegionMeter`."""
+    return RegionMeter(masks, method)(rgb)
 
 
 def measure_raw(

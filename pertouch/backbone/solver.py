@@ -1,0 +1,165 @@
+"""Solving operator strengths so that every region lands on its target levels.
+
+A :class:`Problem` is one photo at one resolution: the regions' masks, their feathered versions, the
+targets. :func:`solve` runs a weighted Levenberg–Marquardt iteration on it. Attributes interact
+(brighter is also more colourful and more contrasty, and a strength that stops at a speckled mask's
+edges adds contrast there), so all strengths of all regions are solved together.
+
+Measuring a Jacobian by finite differences costs one evaluation per strength, so the renderer
+solves first on a half-size view, where evaluations are four times cheaper, and then refines on the
+analysis view, starting from the coarse solution and its Jacobian and keeping that current with
+Broyden's rank-one updates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pertouch.backbone.feather import guided_coefficients
+from pertouch.backbone.operators import RANGES, Fields, apply_operators, luma
+from pertouch.core.attributes import NUM_ATTRIBUTES
+from pertouch.core.levels import LevelScale
+from pertouch.core.metrics import RegionMeter
+
+F32 = NDArray[np.float32]
+F64 = NDArray[np.float64]
+
+_PROBE = 0.05  # finite-difference step per strength
+_MAX_STEP = 0.5  # largest change of one strength in one step
+#: When a target is out of reach, it is traded against attributes nobody asked to change at this
+#: price, so an impossible "warmer" never quietly costs contrast.
+UNEDITED_WEIGHT = 4.0
+
+
+@dataclass
+class Problem:
+    """One photo at one resolution, ready to be evaluated for any strengths.
+
+    Attributes:
+        rgb: ``(h, w, 3)`` float32 view of the photo.
+        weights: ``(R, h, w)`` region masks, as measured.
+        coeff_a, coeff_b: guided-filter coefficients; feathered masks are ``A * luma + B``.
+        pivot: ``(h, w)`` contrast pivot field.
+        meter: measures the regions of any version of ``rgb``.
+        scale: raw metrics to levels.
+    """
+
+    rgb: F32
+    weights: F32
+    coeff_a: F32
+    coeff_b: F32
+    pivot: F32
+    meter: RegionMeter
+    scale: LevelScale
+
+    @classmethod
+    def build(cls, rgb: F32, weights: F32, scale: LevelScale, radius: int, eps: float) -> Problem:
+        guide = luma(rgb)
+        coeff_a, coeff_b = guided_coefficients(guide, weights, radius, eps)
+        feathered = coeff_a * guide[None] + coeff_b
+        return cls(rgb, weights, coeff_a, coeff_b, _pivot_field(guide, weights, feathered), RegionMeter(weights), scale)
+
+    @property
+    def feathered(self) -> F32:
+        return self.coeff_a * luma(self.rgb)[None] + self.coeff_b
+
+    def fields(self, strengths: F64) -> Fields:
+        """Per-pixel strengths: the regions' strengths summed under their feathered masks."""
+        per_pixel = np.tensordot(strengths.T.astype(np.float32), self._feathered, axes=1)
+        clipped = [np.clip(per_pixel[k], *RANGES[k]).astype(np.float32) for k in range(NUM_ATTRIBUTES)]
+        return Fields(*clipped, pivot=self.pivot)
+
+    def levels(self, strengths: F64 | None = None) -> F64:
+        """Unclipped levels ``(R, 4)`` of every region after applying ``strengths`` ``(R, 4)``."""
+        out = self.rgb if strengths is None else apply_operators(self.rgb, self.fields(strengths))
+        return self.scale.to_level(self.meter(out), clip=False)
+
+    def jacobian(self, strengths: F64, levels: F64) -> F64:
+        """``d levels / d strengths`` as a ``(4R, 4R)`` matrix, by forward differences."""
+        size = strengths.size
+        jac = np.empty((size, size))
+        flat = strengths.reshape(-1)
+        for index in range(size):
+            k = index % NUM_ATTRIBUTES
+            step = _PROBE if flat[index] + _PROBE <= RANGES[k, 1] else -_PROBE
+            probe = flat.copy()
+            probe[index] += step
+            jac[:, index] = ((self.levels(probe.reshape(strengths.shape)) - levels) / step).reshape(-1)
+        return jac
+
+    def __post_init__(self) -> None:
+        self._feathered = self.feathered
+
+
+@dataclass
+class Solution:
+    strengths: F64
+    levels: F64
+    jacobian: F64
+    iterations: int
+    error: float
+
+
+def solve(
+    problem: Problem,
+    targets: F64,
+    edited: NDArray[np.bool_],
+    strengths: F64 | None = None,
+    jacobian: F64 | None = None,
+    tolerance: float = 0.005,
+    max_iterations: int = 12,
+) -> Solution:
+    """Weighted Levenberg–Marquardt with Broyden updates, from ``strengths`` (default zero).
+
+    Stops when every region is within ``tolerance`` level of its targets, after ``max_iterations``,
+    or when no step helps even with a freshly measured Jacobian.
+    """
+    weight = np.where(edited, 1.0, UNEDITED_WEIGHT)
+    strengths = np.zeros_like(targets) if strengths is None else strengths.copy()
+    levels = problem.levels(strengths if strengths.any() else None)
+    merit = float(np.square(weight * (levels - targets)).sum())
+    error = float(np.abs(levels - targets).max())
+    jac, fresh, damping, iterations = jacobian, False, 1e-3, 0
+    while error >= tolerance and iterations < max_iterations:
+        iterations += 1
+        if jac is None:
+            jac, fresh = problem.jacobian(strengths, levels), True
+        weighted = jac * weight.reshape(-1, 1)
+        normal = weighted.T @ weighted
+        gradient = weighted.T @ (weight * (levels - targets)).reshape(-1)
+        for _ in range(6):  # raise the damping until a step helps
+            lhs = normal + damping * (np.diag(np.diag(normal)) + np.eye(len(normal)))
+            step = np.clip(np.linalg.solve(lhs, -gradient), -_MAX_STEP, _MAX_STEP).reshape(strengths.shape)
+            trial = np.clip(strengths + step, RANGES[:, 0], RANGES[:, 1])
+            trial_levels = problem.levels(trial)
+            trial_merit = float(np.square(weight * (trial_levels - targets)).sum())
+            if trial_merit < merit:
+                damping = max(damping / 4, 1e-6)
+                break
+            damping *= 8
+        else:
+            if fresh:
+                break  # even an exact Jacobian finds no better point: this is as close as it gets
+            jac, damping = None, 1e-3
+            continue
+        moved = (trial - strengths).reshape(-1)
+        change = (trial_levels - levels).reshape(-1)
+        jac = jac + np.outer(change - jac @ moved, moved) / max(float(moved @ moved), 1e-12)
+        fresh = False
+        strengths, levels, merit = trial, trial_levels, trial_merit
+        error = float(np.abs(levels - targets).max())
+    if jac is None:
+        jac = problem.jacobian(strengths, levels)
+    return Solution(strengths, levels, jac, iterations, error)
+
+
+def _pivot_field(guide: F32, weights: F32, feathered: F32) -> F32:
+    """Per-pixel contrast pivot: the mask-weighted blend of each region's mean luma."""
+    flat = weights.reshape(len(weights), -1)
+    mids = (flat @ guide.reshape(-1)) / np.maximum(flat.sum(axis=1), 1e-6)
+    w = np.clip(feathered, 0.0, 1.0) + np.float32(1e-4)
+    pivot = np.tensordot(mids.astype(np.float32), w, axes=1) / w.sum(axis=0)
+    return np.clip(pivot, 0.05, 0.95).astype(np.float32)

@@ -1,0 +1,32 @@
+"""Shared fixtures: real photos from scikit-image's wheel, and an offline environment."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from skimage import data
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def astronaut() -> np.ndarray:
+    return data.astronaut()
+
+
+@pytest.fixture(scope="session")
+def coffee() -> np.ndarray:
+    return data.coffee()
+
+
+@pytest.fixture(scope="session")
+def rocket() -> np.ndarray:
+    return data.rocket()
+
+
+@pytest.fixture(scope="session")
+def chelsea() -> np.ndarray:
+    return data.chelsea()
