@@ -8,7 +8,7 @@ Tone is shaped on luma and colour is carried as chroma (RGB minus luma) scaled b
 so hues do not shift when a region is brightened, and the per-pixel work is one plane of tone
 maths plus three cheap channel updates:
 
-* temperature ``t`` (stops of red/blue balance) is a white-balance gain normalised to keep luma;
+* temperature ``t`` (stops of red/blue balance) is a white-balance gain that keeps each pixel's luma;
 * exposure ``e`` (stops) is a luma gain; above 1 it bends into a highlight shoulder that maps
   1 to 1, so nothing clips;
 * contrast ``c`` in [-1, 1] is a cubic S-curve around the region's midtone ``p`` that keeps 0 and 1
@@ -72,11 +72,12 @@ def apply_operators(rgb: F32, fields: Fields, out: F32 | None = None) -> F32:
     """
     wb_r = np.exp(fields.temperature * _GAMMA_LN2)
     wb_b = _ONE / wb_r
-    norm = _ONE / (_LUMA[0] * wb_r + _LUMA[1] + _LUMA[2] * wb_b)
-    r = rgb[..., 0] * (wb_r * norm)
-    g = rgb[..., 1] * norm
-    b = rgb[..., 2] * (wb_b * norm)
-    y = r * _LUMA[0] + g * _LUMA[1] + b * _LUMA[2]
+    r = rgb[..., 0] * wb_r
+    g = rgb[..., 1]
+    b = rgb[..., 2] * wb_b
+    y = luma(rgb)
+    keep = y / np.maximum(r * _LUMA[0] + g * _LUMA[1] + b * _LUMA[2], _EPS)  # white balance keeps luma
+    r, g, b = r * keep, g * keep, b * keep
 
     tone = _contrast(_shoulder(y, np.exp(fields.exposure * _GAMMA_LN2)), fields.contrast, fields.pivot)
     np.clip(tone, 0.0, 1.0, out=tone)
@@ -96,7 +97,7 @@ def apply_operators(rgb: F32, fields: Fields, out: F32 | None = None) -> F32:
     up = (hi - y) * scale
     down = (y - lo) * scale
     limit = np.minimum((_ONE - tone) / np.maximum(up, _EPS), tone / np.maximum(down, _EPS))
-    scale *= np.minimum(limit, _ONE)
+    scale *= _soft_cap(limit, scale)
 
     if out is None:
         out = np.empty(rgb.shape, dtype=np.float32)
@@ -104,6 +105,21 @@ def apply_operators(rgb: F32, fields: Fields, out: F32 | None = None) -> F32:
         out[..., channel] = tone + (plane - y) * scale
     np.clip(out, 0.0, 1.0, out=out)
     return out
+
+
+def _soft_cap(room: F32, scale: F32) -> F32:
+    """Factor that eases boosted chroma towards the gamut edge instead of letting it pile up there.
+
+    ``room`` is how much further the requested chroma ``scale`` could go before a channel hits 0
+    or 1. With ``u = 1 / room`` the fraction of the way to the edge and ``u1 = u / scale`` where
+    the pixel would be unboosted, nothing changes up to ``k = max(0.8, u1)``; beyond, ``u``
+    approaches 1 exponentially (C1 at ``k``), so saturated areas keep their gradations and a pixel
+    that is not boosted is never touched.
+    """
+    u = _ONE / np.maximum(room, _EPS)
+    start = np.minimum(np.maximum(np.float32(0.8), u / np.maximum(scale, _EPS)), np.float32(0.999))
+    eased = start + (_ONE - start) * (_ONE - np.exp(np.minimum(start - u, 0) / (_ONE - start)))
+    return np.where(u <= start, _ONE, np.minimum(eased, _ONE) / u)
 
 
 def _shoulder(y: F32, gain: F32) -> F32:

@@ -206,7 +206,7 @@ def _solve_regions(
     """The regions the solver works on: the given masks plus what none of them covers."""
     given = {name: m for name, m in masks.items() if name != GLOBAL}
     if not given:
-        return [GLOBAL], {GLOBAL: np.ones(shape, dtype=np.uint8)}
+        return [GLOBAL], {GLOBAL: np.full(shape, 255, dtype=np.uint8)}
     for name, mask in given.items():
         if mask.ndim != 2 or mask.shape != shape:
             raise MaskError(

@@ -93,10 +93,10 @@ def load_photo(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
             f"{name} is {width}x{height} ({width * height / 1e6:.0f} MP), over the limit of "
             f"{max_pixels / 1e6:.0f} MP; downsize it or raise the limit."
         )
-    exif = im.getexif()
-    orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
-    icc = im.info.get("icc_profile") or None
     try:
+        exif = im.getexif()  # reads to the end of a PNG: inside the guard for truncated files
+        orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
+        icc = im.info.get("icc_profile") or None
         if _is_16_bit(im, data):
             pixels, alpha, grey = _decode_16_bit(data, name)
         else:
