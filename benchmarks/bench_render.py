@@ -60,7 +60,9 @@ def make_state() -> AdjustmentState:
         "left": (-0.15, -0.1, -0.1, 0.1),
     }
     for region, deltas in edits.items():
-        for attribute, delta in zip(("colorfulness", "contrast", "temperature", "brightness"), deltas, strict=True):
+        for attribute, delta in zip(
+            ("colorfulness", "contrast", "temperature", "brightness"), deltas, strict=True
+        ):
             state = state.with_edit(region, attribute, delta)
     return state
 
@@ -75,8 +77,10 @@ def main() -> None:
     masks = make_masks(photo)
     state = make_state()
     renderer = ParametricRenderer()
-    print(f"photo {photo.shape[1]}x{photo.shape[0]} ({photo.shape[0] * photo.shape[1] / 1e6:.1f} MP), "
-          f"{len(masks)} regions x 4 attributes, {renderer.config.workers or 'all'} workers")
+    print(
+        f"photo {photo.shape[1]}x{photo.shape[0]} ({photo.shape[0] * photo.shape[1] / 1e6:.1f} MP), "
+        f"{len(masks)} regions x 4 attributes, {renderer.config.workers or 'all'} workers"
+    )
 
     renderer.render(photo, state, masks)  # warm-up
     totals, solves = [], []
@@ -103,11 +107,15 @@ def main() -> None:
 
     median = statistics.median(totals)
     plain = statistics.median(passes)
-    print(f"render median of {args.runs}: {median:.3f} s (solve {statistics.median(solves):.3f} s, "
-          f"apply {median - statistics.median(solves):.3f} s)")
+    print(
+        f"render median of {args.runs}: {median:.3f} s (solve {statistics.median(solves):.3f} s, "
+        f"apply {median - statistics.median(solves):.3f} s)"
+    )
     print(f"plain memory pass: {plain:.3f} s; render / plain = {median / plain:.1f}x")
-    print(f"peak memory allocated by one render: {peak / 2**20:.0f} MiB "
-          f"(the photo itself is {photo.nbytes / 2**20:.0f} MiB, masks {sum(m.nbytes for m in masks.values()) / 2**20:.0f} MiB)")
+    print(
+        f"peak memory allocated by one render: {peak / 2**20:.0f} MiB "
+        f"(the photo itself is {photo.nbytes / 2**20:.0f} MiB, masks {sum(m.nbytes for m in masks.values()) / 2**20:.0f} MiB)"
+    )
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB")
 
     scale = default_scale()
@@ -121,8 +129,10 @@ def main() -> None:
         worst_edit = max(worst_edit, float(err[edited].max(initial=0)))
         worst_kept = max(worst_kept, float(err[~edited].max(initial=0)))
     print(f"solver converged: {plan.converged} in {plan.iterations} iterations")
-    print(f"full-resolution result vs targets: edited attributes within {worst_edit:.4f} level, "
-          f"unedited within {worst_kept:.4f}")
+    print(
+        f"full-resolution result vs targets: edited attributes within {worst_edit:.4f} level, "
+        f"unedited within {worst_kept:.4f}"
+    )
 
 
 if __name__ == "__main__":

@@ -38,7 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pertouch", description="Retouch photos region by region.")
+    parser = argparse.ArgumentParser(
+        prog="pertouch", description="Retouch photos region by region."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     measure = sub.add_parser("measure", help="print each region's attribute levels")
@@ -48,15 +50,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="render an adjustment state at full resolution")
     _photo_options(render)
-    render.add_argument("--state", required=True, help="adjustment state: a JSON file, or inline JSON")
-    render.add_argument("-o", "--output", required=True, type=Path, help="output photo (.jpg, .png, .tif, .webp)")
+    render.add_argument(
+        "--state", required=True, help="adjustment state: a JSON file, or inline JSON"
+    )
+    render.add_argument(
+        "-o", "--output", required=True, type=Path, help="output photo (.jpg, .png, .tif, .webp)"
+    )
     render.add_argument("--quality", type=int, default=95, help="JPEG/WebP quality (default 95)")
     render.add_argument("--json", action="store_true", help="print the solver's report as JSON")
     render.set_defaults(func=cmd_render)
 
     fit = sub.add_parser("fit-scale", help="fit the level scale to a folder of photos")
     fit.add_argument("folder", type=Path)
-    fit.add_argument("-o", "--output", required=True, type=Path, help="where to write the scale (.json)")
+    fit.add_argument(
+        "-o", "--output", required=True, type=Path, help="where to write the scale (.json)"
+    )
     fit.set_defaults(func=cmd_fit_scale)
     return parser
 
@@ -64,10 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
 def _photo_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photo", type=Path)
     parser.add_argument(
-        "--mask", action="append", default=[], metavar="NAME=FILE", help="a region mask (grey image of the photo's size)"
+        "--mask",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help="a region mask (grey image of the photo's size)",
     )
-    parser.add_argument("--scale", type=Path, help="a level scale from `pertouch fit-scale` (default: the bundled one)")
-    parser.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, help="refuse photos larger than this")
+    parser.add_argument(
+        "--scale",
+        type=Path,
+        help="a level scale from `pertouch fit-scale` (default: the bundled one)",
+    )
+    parser.add_argument(
+        "--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, help="refuse photos larger than this"
+    )
 
 
 def _load_scale(args: argparse.Namespace) -> LevelScale:
@@ -94,7 +112,9 @@ def _load_state(text: str) -> AdjustmentState:
     try:
         content = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise StateError(f"Cannot read the state file {text!r} ({getattr(err, 'strerror', None) or err}).") from None
+        raise StateError(
+            f"Cannot read the state file {text!r} ({getattr(err, 'strerror', None) or err})."
+        ) from None
     return AdjustmentState.from_json(content)
 
 
@@ -115,7 +135,9 @@ def cmd_measure(args: argparse.Namespace) -> int:
     names = [a.value for a in ATTRIBUTES]
     report = {
         region: {
-            "levels": dict(zip(names, (round(float(v), 4) for v in scale.to_level(values)), strict=True)),
+            "levels": dict(
+                zip(names, (round(float(v), 4) for v in scale.to_level(values)), strict=True)
+            ),
             "raw": dict(zip(names, (float(v) for v in values), strict=True)),
         }
         for region, values in raw.items()
@@ -136,16 +158,34 @@ def cmd_render(args: argparse.Namespace) -> int:
     renderer = ParametricRenderer(scale=_load_scale(args))
     plan = renderer.solve(photo.pixels, state, masks)
     pixels = renderer.apply(photo.pixels, plan)
-    save_photo(args.output, pixels, alpha=photo.alpha, icc_profile=photo.icc_profile, exif=photo.exif, quality=args.quality)
+    save_photo(
+        args.output,
+        pixels,
+        alpha=photo.alpha,
+        icc_profile=photo.icc_profile,
+        exif=photo.exif,
+        quality=args.quality,
+    )
     summary = plan.summary()
     if args.json:
         print(json.dumps({"output": str(args.output), **summary}, indent=2))
         return 0
     for region, levels in summary["regions"].items():
         print(f"{region}")
-        print("  " + _levels_table({"before": levels["before"], "target": levels["target"], "reached": levels["reached"]}).replace("\n", "\n  "))
+        print(
+            "  "
+            + _levels_table(
+                {
+                    "before": levels["before"],
+                    "target": levels["target"],
+                    "reached": levels["reached"],
+                }
+            ).replace("\n", "\n  ")
+        )
     if not summary["converged"]:
-        print("note: some targets lie beyond what the operators can reach; the closest result was rendered.")
+        print(
+            "note: some targets lie beyond what the operators can reach; the closest result was rendered."
+        )
     print(f"wrote {args.output}")
     return 0
 

@@ -19,7 +19,7 @@ F32 = NDArray[np.float32]
 
 def _box(x: F32, radius: int) -> F32:
     size = 2 * radius + 1
-    return cv2.blur(x, (size, size), borderType=cv2.BORDER_REFLECT)
+    return np.asarray(cv2.blur(x, (size, size), borderType=cv2.BORDER_REFLECT), dtype=np.float32)
 
 
 def guided_coefficients(guide: F32, masks: F32, radius: int, eps: float) -> tuple[F32, F32]:

@@ -19,6 +19,7 @@ maths plus three cheap channel updates:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,13 +32,18 @@ VIBRANCE_RANGE = (-1.0, 2.0)
 CONTRAST_RANGE = (-1.0, 1.0)
 TEMPERATURE_RANGE = (-1.5, 1.5)
 EXPOSURE_RANGE = (-3.0, 3.0)
-RANGES = np.array([VIBRANCE_RANGE, CONTRAST_RANGE, TEMPERATURE_RANGE, EXPOSURE_RANGE], dtype=np.float64)
+RANGES = np.array(
+    [VIBRANCE_RANGE, CONTRAST_RANGE, TEMPERATURE_RANGE, EXPOSURE_RANGE], dtype=np.float64
+)
 
 _ONE = np.float32(1.0)
 _GAMMA_LN2 = np.float32(np.log(2.0) / 2.2)  # linear-light stops -> encoded-domain exponent
 _KNEE = np.float32(0.75)
 _LUMA = (np.float32(0.299), np.float32(0.587), np.float32(0.114))
-_SKIN_CB, _SKIN_CR = np.float32(-0.09), np.float32(0.09)  # skin chroma centre (Cb, Cr in [-0.5, 0.5])
+_SKIN_CB, _SKIN_CR = (
+    np.float32(-0.09),
+    np.float32(0.09),
+)  # skin chroma centre (Cb, Cr in [-0.5, 0.5])
 _SKIN_WIDTH = np.float32(1 / (2 * 0.055**2))
 _SKIN_PROTECTION = np.float32(0.7)
 _EPS = np.float32(1e-4)
@@ -52,6 +58,12 @@ class Fields:
     temperature: F32
     exposure: F32
     pivot: F32
+
+    @classmethod
+    def clipped(cls, strengths: Sequence[F32], pivot: F32) -> Fields:
+        """Fields from four strength maps in attribute order, each clipped to its :data:`RANGES` row."""
+        v, c, t, e = (np.clip(s, *RANGES[k]).astype(np.float32) for k, s in enumerate(strengths))
+        return cls(vibrance=v, contrast=c, temperature=t, exposure=e, pivot=pivot)
 
 
 def luma(rgb: F32) -> F32:
@@ -76,10 +88,14 @@ def apply_operators(rgb: F32, fields: Fields, out: F32 | None = None) -> F32:
     g = rgb[..., 1]
     b = rgb[..., 2] * wb_b
     y = luma(rgb)
-    keep = y / np.maximum(r * _LUMA[0] + g * _LUMA[1] + b * _LUMA[2], _EPS)  # white balance keeps luma
+    keep = y / np.maximum(
+        r * _LUMA[0] + g * _LUMA[1] + b * _LUMA[2], _EPS
+    )  # white balance keeps luma
     r, g, b = r * keep, g * keep, b * keep
 
-    tone = _contrast(_shoulder(y, np.exp(fields.exposure * _GAMMA_LN2)), fields.contrast, fields.pivot)
+    tone = _contrast(
+        _shoulder(y, np.exp(fields.exposure * _GAMMA_LN2)), fields.contrast, fields.pivot
+    )
     np.clip(tone, 0.0, 1.0, out=tone)
     ratio = tone / np.maximum(y, _EPS)
 

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.backbone.operators import RANGES, Fields, apply_operators, luma
+from pertouch.backbone.operators import Fields, apply_operators, luma
 from pertouch.backbone.solver import Problem, solve
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
@@ -72,13 +72,19 @@ class RenderPlan:
         names = [a.value for a in ATTRIBUTES]
 
         def row(values: F64) -> dict[str, float]:
-            return {n: round(float(np.clip(v, -1, 1)), 4) for n, v in zip(names, values, strict=True)}
+            return {
+                n: round(float(np.clip(v, -1, 1)), 4) for n, v in zip(names, values, strict=True)
+            }
 
         return {
             "converged": self.converged,
             "iterations": self.iterations,
             "regions": {
-                name: {"before": row(self.baseline[i]), "target": row(self.targets[i]), "reached": row(self.levels[i])}
+                name: {
+                    "before": row(self.baseline[i]),
+                    "target": row(self.targets[i]),
+                    "reached": row(self.levels[i]),
+                }
                 for i, name in enumerate(self.regions)
             },
         }
@@ -87,7 +93,9 @@ class RenderPlan:
 class ParametricRenderer:
     """Fast, exact-to-target renderer for the CPU; see the module docstring for how it works."""
 
-    def __init__(self, scale: LevelScale | None = None, config: ParametricConfig | None = None) -> None:
+    def __init__(
+        self, scale: LevelScale | None = None, config: ParametricConfig | None = None
+    ) -> None:
         self.scale = scale or default_scale()
         self.config = config or ParametricConfig()
 
@@ -124,7 +132,9 @@ class ParametricRenderer:
         baseline = fine.levels()
         if np.isnan(baseline).any():
             bad = regions[int(np.isnan(baseline).any(axis=1).argmax())]
-            raise MaskError(f"The mask for region {bad!r} is empty; give a mask that covers part of the photo.")
+            raise MaskError(
+                f"The mask for region {bad!r} is empty; give a mask that covers part of the photo."
+            )
         targets = _targets(state, regions, baseline)
         edited = _edited(state, regions)
 
@@ -139,7 +149,13 @@ class ParametricRenderer:
                 cfg.feather_eps,
             )
             coarse_targets = _targets(state, regions, coarse.levels())
-            rough = solve(coarse, coarse_targets, edited, tolerance=cfg.tolerance / 2, max_iterations=cfg.max_iterations)
+            rough = solve(
+                coarse,
+                coarse_targets,
+                edited,
+                tolerance=cfg.tolerance / 2,
+                max_iterations=cfg.max_iterations,
+            )
             start, jac, iterations = rough.strengths, rough.jacobian, rough.iterations
         result = solve(fine, targets, edited, start, jac, cfg.tolerance, cfg.max_iterations)
         return RenderPlan(
@@ -156,7 +172,9 @@ class ParametricRenderer:
         )
 
     # -- applying -----------------------------------------------------------------------------
-    def apply(self, image: NDArray[np.uint8] | NDArray[np.uint16], plan: RenderPlan) -> NDArray[np.uint8] | NDArray[np.uint16]:
+    def apply(
+        self, image: NDArray[np.uint8] | NDArray[np.uint16], plan: RenderPlan
+    ) -> NDArray[np.uint8] | NDArray[np.uint16]:
         """Apply a plan to the full-resolution photo, strip by strip on all cores."""
         _check_image(image)
         height, width = image.shape[:2]
@@ -179,10 +197,9 @@ class ParametricRenderer:
             up = _upsample_strip(low, height, width, y0, y1)
             grey = luma(rgb)
             strengths = [
-                np.clip(up[..., k] * grey + up[..., NUM_ATTRIBUTES + k], *RANGES[k]).astype(np.float32)
-                for k in range(NUM_ATTRIBUTES)
+                up[..., k] * grey + up[..., NUM_ATTRIBUTES + k] for k in range(NUM_ATTRIBUTES)
             ]
-            result = apply_operators(rgb, Fields(*strengths, pivot=up[..., 2 * NUM_ATTRIBUTES]))
+            result = apply_operators(rgb, Fields.clipped(strengths, up[..., 2 * NUM_ATTRIBUTES]))
             result *= scale
             result += np.float32(0.5)
             out[y0:y1] = result.astype(image.dtype)
@@ -195,7 +212,9 @@ class ParametricRenderer:
 
 def _check_image(image: NDArray[np.generic]) -> None:
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype not in (np.uint8, np.uint16):
-        raise ValueError(f"the renderer takes (H, W, 3) uint8 or uint16 RGB, got {image.shape} {image.dtype}")
+        raise ValueError(
+            f"the renderer takes (H, W, 3) uint8 or uint16 RGB, got {image.shape} {image.dtype}"
+        )
     if image.shape[0] == 0 or image.shape[1] == 0:
         raise ValueError("the renderer got an image with no pixels")
 
@@ -241,7 +260,9 @@ def _targets(state: AdjustmentState, regions: list[str], baseline: F64) -> F64:
             out[i] = public[name]
             continue
         own = deltas.get(name, np.zeros(NUM_ATTRIBUTES)) if name != GLOBAL else 0.0
-        moved = np.clip(baseline[i] + shared + own, np.minimum(-1, baseline[i]), np.maximum(1, baseline[i]))
+        moved = np.clip(
+            baseline[i] + shared + own, np.minimum(-1, baseline[i]), np.maximum(1, baseline[i])
+        )
         out[i] = np.where(state.edited(name), moved, baseline[i])
     return out
 
@@ -266,7 +287,9 @@ def _upsample_strip(low: F32, height: int, width: int, y0: int, y1: int) -> F32:
         return rows
     channels = rows.shape[2]
     parts = [
-        cv2.resize(rows[..., c : c + 4], (width, y1 - y0), interpolation=cv2.INTER_LINEAR).reshape(y1 - y0, width, -1)
+        cv2.resize(rows[..., c : c + 4], (width, y1 - y0), interpolation=cv2.INTER_LINEAR).reshape(
+            y1 - y0, width, -1
+        )
         for c in range(0, channels, 4)
     ]
     return np.concatenate(parts, axis=2)

@@ -60,7 +60,15 @@ class Problem:
         guide = luma(rgb)
         coeff_a, coeff_b = guided_coefficients(guide, weights, radius, eps)
         feathered = coeff_a * guide[None] + coeff_b
-        return cls(rgb, weights, coeff_a, coeff_b, _pivot_field(guide, weights, feathered), RegionMeter(weights), scale)
+        return cls(
+            rgb,
+            weights,
+            coeff_a,
+            coeff_b,
+            _pivot_field(guide, weights, feathered),
+            RegionMeter(weights),
+            scale,
+        )
 
     @property
     def feathered(self) -> F32:
@@ -69,8 +77,7 @@ class Problem:
     def fields(self, strengths: F64) -> Fields:
         """Per-pixel strengths: the regions' strengths summed under their feathered masks."""
         per_pixel = np.tensordot(strengths.T.astype(np.float32), self._feathered, axes=1)
-        clipped = [np.clip(per_pixel[k], *RANGES[k]).astype(np.float32) for k in range(NUM_ATTRIBUTES)]
-        return Fields(*clipped, pivot=self.pivot)
+        return Fields.clipped(list(per_pixel), self.pivot)
 
     def levels(self, strengths: F64 | None = None) -> F64:
         """Unclipped levels ``(R, 4)`` of every region after applying ``strengths`` ``(R, 4)``."""
@@ -87,7 +94,9 @@ class Problem:
             step = _PROBE if flat[index] + _PROBE <= RANGES[k, 1] else -_PROBE
             probe = flat.copy()
             probe[index] += step
-            jac[:, index] = ((self.levels(probe.reshape(strengths.shape)) - levels) / step).reshape(-1)
+            jac[:, index] = ((self.levels(probe.reshape(strengths.shape)) - levels) / step).reshape(
+                -1
+            )
         return jac
 
     def __post_init__(self) -> None:
@@ -132,7 +141,9 @@ def solve(
         gradient = weighted.T @ (weight * (levels - targets)).reshape(-1)
         for _ in range(6):  # raise the damping until a step helps
             lhs = normal + damping * (np.diag(np.diag(normal)) + np.eye(len(normal)))
-            step = np.clip(np.linalg.solve(lhs, -gradient), -_MAX_STEP, _MAX_STEP).reshape(strengths.shape)
+            step = np.clip(np.linalg.solve(lhs, -gradient), -_MAX_STEP, _MAX_STEP).reshape(
+                strengths.shape
+            )
             trial = np.clip(strengths + step, RANGES[:, 0], RANGES[:, 1])
             trial_levels = problem.levels(trial)
             trial_merit = float(np.square(weight * (trial_levels - targets)).sum())

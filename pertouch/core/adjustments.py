@@ -40,11 +40,19 @@ class Edit:
     def __post_init__(self) -> None:
         region = self.region.strip().lower() if isinstance(self.region, str) else None
         if not region or len(region) > MAX_REGION_NAME:
-            raise StateError(f"An edit needs a region name of 1 to {MAX_REGION_NAME} characters, got {self.region!r}.")
+            raise StateError(
+                f"An edit needs a region name of 1 to {MAX_REGION_NAME} characters, got {self.region!r}."
+            )
         object.__setattr__(self, "region", region)
         object.__setattr__(self, "attribute", parse_attribute(self.attribute))
-        if isinstance(self.delta, bool) or not isinstance(self.delta, int | float) or not math.isfinite(self.delta):
-            raise StateError(f"The delta of {region}/{self.attribute.value} must be a number, got {self.delta!r}.")
+        if (
+            isinstance(self.delta, bool)
+            or not isinstance(self.delta, int | float)
+            or not math.isfinite(self.delta)
+        ):
+            raise StateError(
+                f"The delta of {region}/{self.attribute.value} must be a number, got {self.delta!r}."
+            )
         if abs(self.delta) > MAX_DELTA:
             raise StateError(
                 f"The delta of {region}/{self.attribute.value} is {self.delta}; deltas are in levels, "
@@ -71,7 +79,9 @@ class AdjustmentState:
     # -- building ---------------------------------------------------------------------------
     def with_edit(self, region: str, attribute: str | Attribute, delta: float) -> AdjustmentState:
         """A new state with one more edit."""
-        return AdjustmentState(self.baseline, (*self.edits, Edit(region, parse_attribute(attribute), delta)))
+        return AdjustmentState(
+            self.baseline, (*self.edits, Edit(region, parse_attribute(attribute), delta))
+        )
 
     def with_baseline(self, baseline: Baseline) -> AdjustmentState:
         return AdjustmentState(baseline, self.edits)
@@ -100,7 +110,9 @@ class AdjustmentState:
         return flags
 
     def targets(
-        self, baseline_levels: Mapping[str, NDArray[np.floating]], regions: Iterable[str] | None = None
+        self,
+        baseline_levels: Mapping[str, NDArray[np.floating]],
+        regions: Iterable[str] | None = None,
     ) -> dict[str, NDArray[np.float64]]:
         """Target levels (4,) for each region, clipped to [-1, 1].
 
@@ -115,13 +127,23 @@ class AdjustmentState:
         missing = [r for r in self.regions if r not in names]
         if missing:
             known = ", ".join(n for n in names if n != GLOBAL) or "none"
-            raise StateError(f"No mask was given for region {missing[0]!r}; regions with masks: {known}.")
+            raise StateError(
+                f"No mask was given for region {missing[0]!r}; regions with masks: {known}."
+            )
         deltas = self.deltas()
         shared = deltas.get(GLOBAL, np.zeros(NUM_ATTRIBUTES))
         out = {}
         for name in names:
-            base = np.zeros(NUM_ATTRIBUTES) if self.baseline == "auto" else np.asarray(baseline_levels[name], float)
-            own = deltas.get(name, np.zeros(NUM_ATTRIBUTES)) if name != GLOBAL else np.zeros(NUM_ATTRIBUTES)
+            base = (
+                np.zeros(NUM_ATTRIBUTES)
+                if self.baseline == "auto"
+                else np.asarray(baseline_levels[name], float)
+            )
+            own = (
+                deltas.get(name, np.zeros(NUM_ATTRIBUTES))
+                if name != GLOBAL
+                else np.zeros(NUM_ATTRIBUTES)
+            )
             out[name] = np.clip(base + shared + own, -1.0, 1.0)
         return out
 
@@ -136,17 +158,23 @@ class AdjustmentState:
     def from_dict(cls, data: Any) -> AdjustmentState:
         """Validate plain data (e.g. parsed JSON or a model's tool call) into a state."""
         if not isinstance(data, Mapping):
-            raise StateError("An adjustment state must be a JSON object with 'baseline' and 'edits'.")
+            raise StateError(
+                "An adjustment state must be a JSON object with 'baseline' and 'edits'."
+            )
         unknown = set(data) - {"baseline", "edits"}
         if unknown:
-            raise StateError(f"Unknown field {sorted(unknown)[0]!r} in the adjustment state; use 'baseline' and 'edits'.")
+            raise StateError(
+                f"Unknown field {sorted(unknown)[0]!r} in the adjustment state; use 'baseline' and 'edits'."
+            )
         edits = data.get("edits", [])
         if not isinstance(edits, list):
             raise StateError("'edits' must be a list of {region, attribute, delta} objects.")
         parsed = []
         for i, item in enumerate(edits):
             if not isinstance(item, Mapping) or set(item) != {"region", "attribute", "delta"}:
-                raise StateError(f"Edit {i + 1} must be an object with exactly 'region', 'attribute' and 'delta'.")
+                raise StateError(
+                    f"Edit {i + 1} must be an object with exactly 'region', 'attribute' and 'delta'."
+                )
             parsed.append(Edit(item["region"], item["attribute"], item["delta"]))
         return cls(baseline=data.get("baseline", "as_shot"), edits=tuple(parsed))
 
@@ -155,5 +183,7 @@ class AdjustmentState:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
-            raise StateError(f"The adjustment state is not valid JSON ({err.msg} at line {err.lineno}).") from None
+            raise StateError(
+                f"The adjustment state is not valid JSON ({err.msg} at line {err.lineno})."
+            ) from None
         return cls.from_dict(data)

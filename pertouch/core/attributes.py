@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pertouch.core.errors import StateError
 
 
-class Attribute(str, Enum):
+class Attribute(StrEnum):
     """One adjustable property of a region; the value is its public name."""
 
     COLORFULNESS = "colorfulness"

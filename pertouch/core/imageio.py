@@ -18,6 +18,7 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -29,8 +30,17 @@ from pertouch.core.errors import ImageReadError, ImageWriteError, MaskError
 #: Default pixel-count limit: well above any camera (a 100 MP medium format is 1e8), far below a bomb.
 DEFAULT_MAX_PIXELS = 200_000_000
 READ_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "WEBP": "WebP"}
-WRITE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".tif": "TIFF", ".tiff": "TIFF", ".webp": "WEBP"}
+WRITE_FORMATS = {
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".png": "PNG",
+    ".tif": "TIFF",
+    ".tiff": "TIFF",
+    ".webp": "WEBP",
+}
 _EXIF_ORIENTATION = 0x0112
+#: Pixel arrays: ``(H, W, 3)`` or ``(H, W)``, uint8 or uint16.
+Pixels = NDArray[Any]
 
 
 @dataclass(frozen=True)
@@ -46,8 +56,8 @@ class Photo:
         grey: whether the source had a single colour channel.
     """
 
-    pixels: NDArray[np.uint8] | NDArray[np.uint16]
-    alpha: NDArray[np.uint8] | NDArray[np.uint16] | None = None
+    pixels: Pixels
+    alpha: Pixels | None = None
     icc_profile: bytes | None = None
     exif: bytes | None = None
     format: str = "PNG"
@@ -79,12 +89,18 @@ def load_photo(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
-        raise ImageReadError(f"{name} is far too large to open safely (a decompression bomb?).") from None
+        raise ImageReadError(
+            f"{name} is far too large to open safely (a decompression bomb?)."
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ImageReadError(f"{name} is not a photo PerTouch can read; use JPEG, PNG, TIFF or WebP.") from None
+        raise ImageReadError(
+            f"{name} is not a photo PerTouch can read; use JPEG, PNG, TIFF or WebP."
+        ) from None
     fmt = READ_FORMATS.get(im.format or "")
     if fmt is None:
-        raise ImageReadError(f"{name} is a {im.format} image; PerTouch reads JPEG, PNG, TIFF and WebP.")
+        raise ImageReadError(
+            f"{name} is a {im.format} image; PerTouch reads JPEG, PNG, TIFF and WebP."
+        )
     width, height = im.size
     if width <= 0 or height <= 0:
         raise ImageReadError(f"{name} has no pixels ({width}x{height}).")
@@ -108,7 +124,9 @@ def load_photo(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
     if orientation != 1:
         exif[_EXIF_ORIENTATION] = 1
     exif_bytes = exif.tobytes() if len(exif) else None
-    return Photo(pixels=pixels, alpha=alpha, icc_profile=icc, exif=exif_bytes, format=fmt, grey=grey)
+    return Photo(
+        pixels=pixels, alpha=alpha, icc_profile=icc, exif=exif_bytes, format=fmt, grey=grey
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -135,7 +153,9 @@ def _is_16_bit(im: Image.Image, data: bytes) -> bool:
     return False
 
 
-def _decode_8_bit(im: Image.Image, icc: bytes | None) -> tuple[NDArray[np.uint8], NDArray[np.uint8] | None, bool, bytes | None]:
+def _decode_8_bit(
+    im: Image.Image, icc: bytes | None
+) -> tuple[Pixels, Pixels | None, bool, bytes | None]:
     im.load()
     grey = im.mode in ("1", "L", "LA", "I", "I;16", "F")
     if im.mode == "CMYK":
@@ -148,7 +168,7 @@ def _decode_8_bit(im: Image.Image, icc: bytes | None) -> tuple[NDArray[np.uint8]
     return np.ascontiguousarray(rgba[..., :3]), alpha, grey, icc
 
 
-def _decode_16_bit(data: bytes, name: str) -> tuple[NDArray[np.uint16], NDArray[np.uint16] | None, bool]:
+def _decode_16_bit(data: bytes, name: str) -> tuple[Pixels, Pixels | None, bool]:
     array = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
     if array is None or array.size == 0:
         raise ValueError(f"{name}: OpenCV could not decode the 16-bit data")
@@ -179,9 +199,9 @@ def apply_orientation(array: NDArray[np.generic], orientation: int) -> NDArray[n
 
 def save_photo(
     path: str | Path,
-    pixels: NDArray[np.uint8] | NDArray[np.uint16],
+    pixels: Pixels,
     *,
-    alpha: NDArray[np.uint8] | NDArray[np.uint16] | None = None,
+    alpha: Pixels | None = None,
     icc_profile: bytes | None = None,
     exif: bytes | None = None,
     quality: int = 95,
@@ -197,11 +217,17 @@ def save_photo(
     path = Path(path)
     fmt = WRITE_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ImageWriteError(f"Cannot write {path.name!r}: use a .jpg, .png, .tif or .webp file name.")
+        raise ImageWriteError(
+            f"Cannot write {path.name!r}: use a .jpg, .png, .tif or .webp file name."
+        )
     if not path.parent.is_dir():
-        raise ImageWriteError(f"Cannot write {path.name!r}: the folder {str(path.parent)!r} does not exist.")
+        raise ImageWriteError(
+            f"Cannot write {path.name!r}: the folder {str(path.parent)!r} does not exist."
+        )
     if pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype not in (np.uint8, np.uint16):
-        raise ValueError(f"save_photo expects (H, W, 3) uint8 or uint16 pixels, got {pixels.shape} {pixels.dtype}")
+        raise ValueError(
+            f"save_photo expects (H, W, 3) uint8 or uint16 pixels, got {pixels.shape} {pixels.dtype}"
+        )
     if fmt == "JPEG":
         alpha = None
     if pixels.dtype == np.uint16 and fmt in ("JPEG", "WEBP"):
@@ -215,13 +241,13 @@ def save_photo(
     return path
 
 
-def _to_uint8(array: NDArray[np.uint16]) -> NDArray[np.uint8]:
+def _to_uint8(array: Pixels) -> Pixels:
     return ((array.astype(np.uint32) * 255 + 32767) // 65535).astype(np.uint8)
 
 
 def _encode_8_bit(
     fmt: str,
-    pixels: NDArray[np.uint8],
+    pixels: Pixels,
     alpha: NDArray[np.generic] | None,
     icc: bytes | None,
     exif: bytes | None,
@@ -246,15 +272,25 @@ def _encode_8_bit(
 
 
 def _encode_16_bit(
-    fmt: str, pixels: NDArray[np.uint16], alpha: NDArray[np.generic] | None, icc: bytes | None, exif: bytes | None
+    fmt: str,
+    pixels: Pixels,
+    alpha: NDArray[np.generic] | None,
+    icc: bytes | None,
+    exif: bytes | None,
 ) -> bytes:
     array = pixels if alpha is None else np.dstack([pixels, alpha.astype(np.uint16)])
     if fmt == "TIFF":
         import tifffile
 
         buffer = io.BytesIO()
-        extras = {"extrasamples": ("unassalpha",)} if alpha is not None else {}
-        tifffile.imwrite(buffer, array, photometric="rgb", compression="zlib", iccprofile=icc, **extras)  # type: ignore[arg-type]
+        tifffile.imwrite(
+            buffer,
+            array,
+            photometric="rgb",
+            compression="zlib",
+            iccprofile=icc,
+            extrasamples=("unassalpha",) if alpha is not None else None,
+        )
         return buffer.getvalue()
     bgr = array[..., [2, 1, 0, 3]] if alpha is not None else array[..., ::-1]
     ok, encoded = cv2.imencode(".png", np.ascontiguousarray(bgr))
@@ -275,7 +311,12 @@ def _png_with_metadata(png: bytes, icc: bytes | None, exif: bytes | None) -> byt
 
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(body))
+        + kind
+        + body
+        + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -309,7 +350,9 @@ def load_mask(path: str | Path, shape: tuple[int, int] | None = None) -> NDArray
     except ImageReadError as err:
         raise MaskError(f"Mask unreadable: {err}") from None
     scale = 65535.0 if photo.bit_depth == 16 else 255.0
-    mask = (photo.pixels.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)) / np.float32(scale)
+    mask = (
+        photo.pixels.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    ) / np.float32(scale)
     if shape is not None and mask.shape != tuple(shape):
         raise MaskError(
             f"The mask {Path(path).name} is {mask.shape[1]}x{mask.shape[0]} but the photo is "

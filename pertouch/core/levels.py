@@ -43,26 +43,30 @@ class LevelScale:
     def __post_init__(self) -> None:
         knots = np.asarray(self.knots, dtype=np.float64)
         if knots.ndim != 2 or knots.shape[0] != NUM_ATTRIBUTES or knots.shape[1] < 3:
-            raise ScaleError(f"A level scale needs {NUM_ATTRIBUTES} rows of at least 3 knots, got shape {knots.shape}.")
+            raise ScaleError(
+                f"A level scale needs {NUM_ATTRIBUTES} rows of at least 3 knots, got shape {knots.shape}."
+            )
         if not np.isfinite(knots).all() or (np.diff(knots, axis=1) <= 0).any():
-            raise ScaleError("A level scale's knots must be finite and strictly increasing for every attribute.")
+            raise ScaleError(
+                "A level scale's knots must be finite and strictly increasing for every attribute."
+            )
         object.__setattr__(self, "knots", knots)
         object.__setattr__(self, "levels", np.linspace(-1.0, 1.0, knots.shape[1]))
 
     def to_level(self, raw: NDArray[np.floating], clip: bool = True) -> NDArray[np.float64]:
         """Map raw metrics ``(..., 4)`` to levels ``(..., 4)``; unclipped levels extrapolate linearly."""
-        raw = np.asarray(raw, dtype=np.float64)
-        out = np.empty_like(raw)
+        values = np.asarray(raw, dtype=np.float64)
+        out = np.empty_like(values)
         for c in range(NUM_ATTRIBUTES):
-            out[..., c] = _interp_extrapolate(raw[..., c], self.knots[c], self.levels)
+            out[..., c] = _interp_extrapolate(values[..., c], self.knots[c], self.levels)
         return np.clip(out, -1.0, 1.0) if clip else out
 
     def to_raw(self, level: NDArray[np.floating]) -> NDArray[np.float64]:
         """Inverse of :meth:`to_level` (unclipped) for levels ``(..., 4)``."""
-        level = np.asarray(level, dtype=np.float64)
-        out = np.empty_like(level)
+        values = np.asarray(level, dtype=np.float64)
+        out = np.empty_like(values)
         for c in range(NUM_ATTRIBUTES):
-            out[..., c] = _interp_extrapolate(level[..., c], self.levels, self.knots[c])
+            out[..., c] = _interp_extrapolate(values[..., c], self.levels, self.knots[c])
         return out
 
     def to_json(self) -> str:
@@ -81,7 +85,9 @@ class LevelScale:
             data = json.loads(text)
             knots = np.array([data["knots"][a.value] for a in ATTRIBUTES], dtype=np.float64)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
-            raise ScaleError(f"This is not a PerTouch level scale file ({err}); refit it with `pertouch fit-scale`.") from None
+            raise ScaleError(
+                f"This is not a PerTouch level scale file ({err}); refit it with `pertouch fit-scale`."
+            ) from None
         return cls(knots=knots, source=str(data.get("source", "")))
 
     @classmethod
@@ -100,7 +106,9 @@ class LevelScale:
         write_atomic(Path(path), self.to_json().encode("utf-8"))
 
 
-def _interp_extrapolate(x: NDArray[np.float64], xp: NDArray[np.float64], fp: NDArray[np.float64]) -> NDArray[np.float64]:
+def _interp_extrapolate(
+    x: NDArray[np.float64], xp: NDArray[np.float64], fp: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Piecewise-linear interpolation that continues the end segments' slopes beyond the ends."""
     y = np.interp(x, xp, fp)
     lo_slope = (fp[1] - fp[0]) / (xp[1] - xp[0])
@@ -109,19 +117,23 @@ def _interp_extrapolate(x: NDArray[np.float64], xp: NDArray[np.float64], fp: NDA
     return np.where(x > xp[-1], fp[-1] + (x - xp[-1]) * hi_slope, y)
 
 
-def fit_scale(samples: NDArray[np.floating], num_knots: int = DEFAULT_KNOTS, source: str = "") -> LevelScale:
+def fit_scale(
+    samples: NDArray[np.floating], num_knots: int = DEFAULT_KNOTS, source: str = ""
+) -> LevelScale:
     """Fit a scale to raw metric samples ``(N, 4)`` by quantiles.
 
     Level ``l`` maps to the quantile ``TAIL + (100 - 2 TAIL) (l + 1) / 2`` percent, so the median is
     level 0 and the 1st/99th percentiles are ±1. Ties are broken by a tiny increasing offset so the
     map stays invertible.
     """
-    samples = np.asarray(samples, dtype=np.float64)
-    samples = samples[np.isfinite(samples).all(axis=1)] if samples.ndim == 2 else samples
-    if samples.ndim != 2 or samples.shape[1] != NUM_ATTRIBUTES or samples.shape[0] < 10:
-        raise ScaleError("Fitting a level scale needs at least 10 measured regions; give a folder with more photos.")
+    table = np.asarray(samples, dtype=np.float64)
+    table = table[np.isfinite(table).all(axis=1)] if table.ndim == 2 else table
+    if table.ndim != 2 or table.shape[1] != NUM_ATTRIBUTES or table.shape[0] < 10:
+        raise ScaleError(
+            "Fitting a level scale needs at least 10 measured regions; give a folder with more photos."
+        )
     levels = np.linspace(-1.0, 1.0, num_knots)
-    knots = np.stack([_quantiles(samples[:, c], levels, c) for c in range(NUM_ATTRIBUTES)])
+    knots = np.stack([_quantiles(table[:, c], levels, c) for c in range(NUM_ATTRIBUTES)])
     for row in knots:
         spread = max(float(row[-1] - row[0]), 1e-9)
         row += np.arange(num_knots) * spread * 1e-6
@@ -129,7 +141,9 @@ def fit_scale(samples: NDArray[np.floating], num_knots: int = DEFAULT_KNOTS, sou
     return LevelScale(knots=knots, source=source)
 
 
-def _quantiles(values: NDArray[np.float64], levels: NDArray[np.float64], channel: int) -> NDArray[np.float64]:
+def _quantiles(
+    values: NDArray[np.float64], levels: NDArray[np.float64], channel: int
+) -> NDArray[np.float64]:
     """Raw values at each level's percentile.
 
     Temperatures at the clamps of the CCT formula are saturated colours, not measurements of a
@@ -144,7 +158,9 @@ def _quantiles(values: NDArray[np.float64], levels: NDArray[np.float64], channel
     return np.percentile(values, percents)
 
 
-def sample_regions(height: int, width: int, grids: Sequence[int] = (1, 2, 3, 4)) -> Iterable[NDArray[np.float32]]:
+def sample_regions(
+    height: int, width: int, grids: Sequence[int] = (1, 2, 3, 4)
+) -> Iterable[NDArray[np.float32]]:
     """Hard masks of grid tiles at several sizes: the regions a scale is fitted on."""
     for g in grids:
         rows = np.linspace(0, height, g + 1).astype(int)
@@ -158,11 +174,17 @@ def sample_regions(height: int, width: int, grids: Sequence[int] = (1, 2, 3, 4))
 
 def default_scale() -> LevelScale:
     """The scale shipped with the package (see ``core/data/default_scale.json`` for its source)."""
-    text = resources.files("pertouch.core").joinpath("data/default_scale.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("pertouch.core")
+        .joinpath("data/default_scale.json")
+        .read_text(encoding="utf-8")
+    )
     return LevelScale.from_json(text)
 
 
-def measure_samples(image: NDArray[np.generic], grids: Sequence[int] = (1, 2, 3, 4, 5)) -> NDArray[np.float64]:
+def measure_samples(
+    image: NDArray[np.generic], grids: Sequence[int] = (1, 2, 3, 4, 5)
+) -> NDArray[np.float64]:
     """Raw metrics ``(N, 4)`` of grid tiles of one photo, measured at the analysis resolution."""
     from pertouch.core.metrics import analysis_shape, raw_metrics, resize_area, to_float_rgb
 
@@ -193,5 +215,9 @@ def fit_scale_from_folder(folder: str | Path, num_knots: int = DEFAULT_KNOTS) ->
         samples.append(measure_samples(photo.pixels))
         used += 1
     if not samples:
-        raise ScaleError(f"No readable photos in {str(root)!r}; a scale needs JPEG, PNG, TIFF or WebP photos.")
-    return fit_scale(np.concatenate(samples), num_knots, source=f"fitted on {used} photos in {root.name}")
+        raise ScaleError(
+            f"No readable photos in {str(root)!r}; a scale needs JPEG, PNG, TIFF or WebP photos."
+        )
+    return fit_scale(
+        np.concatenate(samples), num_knots, source=f"fitted on {used} photos in {root.name}"
+    )

@@ -13,7 +13,7 @@ the same view, so a level means the same thing for a 0.3 MP thumbnail and a 12 M
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import cv2
 import numpy as np
@@ -27,7 +27,11 @@ FloatArray = NDArray[np.float32]
 
 # sRGB (D65) linear RGB -> CIE XYZ.
 _SRGB_TO_XYZ = np.array(
-    [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]],
+    [
+        [0.4124564, 0.3575761, 0.1804375],
+        [0.2126729, 0.7151522, 0.0721750],
+        [0.0193339, 0.1191920, 0.9503041],
+    ],
     dtype=np.float64,
 )
 _D65_XY = (0.31271, 0.32902)
@@ -53,7 +57,9 @@ def to_float_rgb(image: NDArray[np.generic]) -> FloatArray:
     if image.ndim == 2:
         image = image[..., None]
     if image.ndim != 3 or image.shape[2] not in (1, 3, 4):
-        raise ValueError(f"expected an (H, W), (H, W, 3) or (H, W, 4) image, got shape {image.shape}")
+        raise ValueError(
+            f"expected an (H, W), (H, W, 3) or (H, W, 4) image, got shape {image.shape}"
+        )
     image = image[..., :3] if image.shape[2] >= 3 else np.repeat(image, 3, axis=2)
     if image.dtype == np.uint8:
         return image.astype(np.float32) * np.float32(1 / 255)
@@ -81,13 +87,13 @@ def analysis_shape(height: int, width: int, size: int = ANALYSIS_SIZE) -> tuple[
     return max(1, round(height * scale)), max(1, round(width * scale))
 
 
-def resize_area(array: NDArray[np.generic], shape: tuple[int, int]) -> FloatArray:
+def resize_area(array: NDArray[Any], shape: tuple[int, int]) -> FloatArray:
     """Area-average ``array`` (``(H, W)`` or ``(H, W, C)``) to ``shape``; float32 out."""
-    array = np.asarray(array, dtype=np.float32)
-    if array.shape[:2] == shape:
-        return array
-    out = cv2.resize(array, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
-    return out.reshape(shape + array.shape[2:]).astype(np.float32, copy=False)
+    values = np.asarray(array, dtype=np.float32)
+    if values.shape[:2] == shape:
+        return values
+    out = cv2.resize(values, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
+    return np.asarray(out, dtype=np.float32).reshape(shape + values.shape[2:])
 
 
 def analysis_view(
@@ -114,7 +120,9 @@ def analysis_view(
     for name, mask in masks.items():
         native = mask.view(np.uint8) if mask.dtype == np.bool_ else mask
         weights = mask_to_float(_resize_native(native, shape))
-        small[name] = weights if mask.dtype != np.bool_ else np.clip(weights * np.float32(255.0), 0.0, 1.0)
+        small[name] = (
+            weights if mask.dtype != np.bool_ else np.clip(weights * np.float32(255.0), 0.0, 1.0)
+        )
     return rgb, small
 
 
@@ -122,17 +130,19 @@ def _describe(shape: tuple[int, ...]) -> str:
     return f"{shape[1]}x{shape[0]}" if len(shape) == 2 else f"of shape {shape}"
 
 
-def _resize_native(array: NDArray[np.generic], shape: tuple[int, int]) -> NDArray[np.generic]:
+def _resize_native(array: NDArray[Any], shape: tuple[int, int]) -> NDArray[Any]:
     """Area-average in the array's own dtype (uint8, uint16 or float), rounding integers."""
     if array.shape[:2] == shape:
         return array
     if array.dtype not in (np.uint8, np.uint16, np.float32):
         array = array.astype(np.float32)
     out = cv2.resize(array, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
-    return out.reshape(shape + array.shape[2:])
+    return np.asarray(out).reshape(shape + array.shape[2:])
 
 
-def cct_from_xy(x: NDArray[np.float64], y: NDArray[np.float64], method: CCTMethod = "mccamy") -> NDArray[np.float64]:
+def cct_from_xy(
+    x: NDArray[np.float64], y: NDArray[np.float64], method: CCTMethod = "mccamy"
+) -> NDArray[np.float64]:
     """Correlated colour temperature (kelvin) of CIE 1931 chromaticities, clamped to :data:`CCT_RANGE`.
 
     McCamy's cubic is accurate from about 2,000 K to 12,500 K; Hernández-Andrés et al. (1999) extend
@@ -172,11 +182,15 @@ _LINEAR_LUT = srgb_to_linear(np.linspace(0.0, 1.0, _LUT_SIZE)).astype(np.float32
 
 def _srgb_to_linear_fast(values: FloatArray) -> FloatArray:
     """:func:`srgb_to_linear` through a 4096-entry table; errors under 3e-4, averaged away in means."""
-    index = (np.clip(values, 0.0, 1.0) * np.float32(_LUT_SIZE - 1) + np.float32(0.5)).astype(np.intp)
+    index = (np.clip(values, 0.0, 1.0) * np.float32(_LUT_SIZE - 1) + np.float32(0.5)).astype(
+        np.intp
+    )
     return _LINEAR_LUT[index]
 
 
-def cct_of_linear_rgb(rgb: NDArray[np.floating], method: CCTMethod = "mccamy") -> NDArray[np.float64]:
+def cct_of_linear_rgb(
+    rgb: NDArray[np.floating], method: CCTMethod = "mccamy"
+) -> NDArray[np.float64]:
     """CCT (kelvin) of linear sRGB colours ``(..., 3)``; black maps to D65's temperature."""
     xyz = np.asarray(rgb, dtype=np.float64) @ _SRGB_TO_XYZ.T
     total = xyz.sum(axis=-1)
@@ -207,7 +221,9 @@ class RegionMeter:
         self._inv_weight = np.where(weight > 0, 1.0 / np.where(weight > 0, weight, 1.0), np.nan)
         self._pairs_h = (masks[:, :, 1:] * masks[:, :, :-1]).reshape(num, -1)
         self._pairs_v = (masks[:, 1:, :] * masks[:, :-1, :]).reshape(num, -1)
-        pairs = self._pairs_h.sum(axis=1, dtype=np.float64) + self._pairs_v.sum(axis=1, dtype=np.float64)
+        pairs = self._pairs_h.sum(axis=1, dtype=np.float64) + self._pairs_v.sum(
+            axis=1, dtype=np.float64
+        )
         self._inv_pairs = np.where(pairs > 0, 1.0 / np.where(pairs > 0, pairs, 1.0), 0.0)
 
     def __call__(self, rgb: FloatArray) -> NDArray[np.float64]:
@@ -224,7 +240,10 @@ class RegionMeter:
         np.subtract(np.float32(0.5) * (r + g), b, out=features[1])
         np.square(features[0], out=features[2])
         np.square(features[1], out=features[3])
-        np.sqrt(np.square(r) * _HSP[0] + np.square(g) * _HSP[1] + np.square(b) * _HSP[2], out=features[4])
+        np.sqrt(
+            np.square(r) * _HSP[0] + np.square(g) * _HSP[1] + np.square(b) * _HSP[2],
+            out=features[4],
+        )
         features[5:8] = _srgb_to_linear_fast(pix).T
         sums = (features @ self._flat.T).T.astype(np.float64) * self._inv_weight[:, None]
         mean_rg, mean_yb, mean_rg2, mean_yb2, brightness = sums[:, :5].T
@@ -235,12 +254,19 @@ class RegionMeter:
         luma = (r * _LUMA[0] + g * _LUMA[1] + b * _LUMA[2]).reshape(self.shape)
         dh = np.square(luma[:, 1:] - luma[:, :-1]).reshape(-1)
         dv = np.square(luma[1:, :] - luma[:-1, :]).reshape(-1)
-        pair_sum = np.array([np.dot(h, dh) + np.dot(v, dv) for h, v in zip(self._pairs_h, self._pairs_v, strict=True)])
+        pair_sum = np.array(
+            [
+                np.dot(h, dh) + np.dot(v, dv)
+                for h, v in zip(self._pairs_h, self._pairs_v, strict=True)
+            ]
+        )
         contrast = pair_sum * self._inv_pairs
         return np.column_stack([colorfulness, contrast, temperature, brightness])
 
 
-def raw_metrics(rgb: FloatArray, masks: FloatArray, method: CCTMethod = "mccamy") -> NDArray[np.float64]:
+def raw_metrics(
+    rgb: FloatArray, masks: FloatArray, method: CCTMethod = "mccamy"
+) -> NDArray[np.float64]:
     """Raw metrics ``(R, 4)`` of soft-masked regions ``(R, H, W)`` of one image; see :class:`RegionMeter`."""
     return RegionMeter(masks, method)(rgb)
 
@@ -266,5 +292,7 @@ def measure_raw(
     values = raw_metrics(rgb, np.stack([small[n] for n in names]), method)
     empty = [n for n, v in zip(names, values, strict=True) if np.isnan(v).any()]
     if empty:
-        raise MaskError(f"The mask for region {empty[0]!r} is empty; give a mask that covers part of the photo.")
+        raise MaskError(
+            f"The mask for region {empty[0]!r} is empty; give a mask that covers part of the photo."
+        )
     return dict(zip(names, values, strict=True))

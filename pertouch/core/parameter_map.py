@@ -43,7 +43,9 @@ def build_parameter_map(
         if name == GLOBAL or name not in targets:
             continue
         if mask.shape != tuple(shape):
-            raise MaskError(f"The mask for region {name!r} is {mask.shape}, expected {tuple(shape)}.")
+            raise MaskError(
+                f"The mask for region {name!r} is {mask.shape}, expected {tuple(shape)}."
+            )
         weights = mask_to_float(mask)
         layers.append((float(weights.sum()), name, weights))
     for _, name, weights in sorted(layers, key=lambda item: -item[0]):

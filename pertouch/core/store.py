@@ -65,6 +65,8 @@ class ImageStore:
     def _path(self, ref: str) -> Path:
         match = _REF.match(ref) if isinstance(ref, str) else None
         if match is None:
-            raise UnknownReference(f"{ref!r} is not an image reference (expected 'sha256:' and 64 hex digits).")
+            raise UnknownReference(
+                f"{ref!r} is not an image reference (expected 'sha256:' and 64 hex digits)."
+            )
         digest = match.group(1)
         return self.root / digest[:2] / f"{digest}.npy"

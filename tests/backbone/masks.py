@@ -10,7 +10,9 @@ from skimage import data, feature
 def face_mask(photo: np.ndarray) -> np.ndarray:
     """An ellipse in the box scikit-image's LBP face detector finds (uint8, 0/255)."""
     detector = feature.Cascade(data.lbp_frontal_face_cascade_filename())
-    (box,) = detector.detect_multi_scale(img=photo, scale_factor=1.2, step_ratio=1, min_size=(60, 60), max_size=(200, 200))
+    (box,) = detector.detect_multi_scale(
+        img=photo, scale_factor=1.2, step_ratio=1, min_size=(60, 60), max_size=(200, 200)
+    )
     h, w = photo.shape[:2]
     yy, xx = np.ogrid[:h, :w]
     cy, cx = box["r"] + box["height"] / 2, box["c"] + box["width"] / 2
@@ -28,8 +30,12 @@ def sky_mask(photo: np.ndarray) -> np.ndarray:
     return sky.astype(np.uint8) * 255
 
 
-def ellipse_mask(shape: tuple[int, int], centre: tuple[float, float], radii: tuple[float, float]) -> np.ndarray:
+def ellipse_mask(
+    shape: tuple[int, int], centre: tuple[float, float], radii: tuple[float, float]
+) -> np.ndarray:
     h, w = shape
     yy, xx = np.ogrid[:h, :w]
-    inside = ((yy - centre[0] * h) / (radii[0] * h)) ** 2 + ((xx - centre[1] * w) / (radii[1] * w)) ** 2 < 1
+    inside = ((yy - centre[0] * h) / (radii[0] * h)) ** 2 + (
+        (xx - centre[1] * w) / (radii[1] * w)
+    ) ** 2 < 1
     return inside.astype(np.uint8) * 255

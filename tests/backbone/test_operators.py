@@ -18,13 +18,20 @@ def test_zero_strength_is_the_identity(astronaut):
     assert np.abs(out - rgb).max() < 1e-3  # a quarter of an 8-bit step
 
 
-@pytest.mark.parametrize(("name", "channel"), [("vibrance", 0), ("contrast", 1), ("temperature", 2), ("exposure", 3)])
+@pytest.mark.parametrize(
+    ("name", "channel"), [("vibrance", 0), ("contrast", 1), ("temperature", 2), ("exposure", 3)]
+)
 def test_each_operator_moves_its_attribute_monotonically(astronaut, name, channel):
     rgb = to_float_rgb(astronaut)
     mask = np.ones((1, *rgb.shape[:2]), np.float32)
     lo, hi = RANGES[channel]
     strengths = np.linspace(max(lo, -1.0), min(hi, 1.0), 9)
-    levels = [default_scale().to_level(raw_metrics(apply_operators(rgb, fields(rgb.shape[:2], **{name: s})), mask), clip=False)[0, channel] for s in strengths]
+    levels = [
+        default_scale().to_level(
+            raw_metrics(apply_operators(rgb, fields(rgb.shape[:2], **{name: s})), mask), clip=False
+        )[0, channel]
+        for s in strengths
+    ]
     assert np.all(np.diff(levels) > 0), levels
 
 

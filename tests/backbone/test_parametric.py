@@ -43,7 +43,13 @@ def assert_promise(before, after, state):
         asked = shared + deltas.get(region, np.zeros(4)) if region != "global" else shared
         edited = state.edited(region)
         target = np.clip(np.clip(old, -1, 1) + asked, -1, 1)
-        assert np.all(np.abs(new - target)[edited] <= EDIT_TOLERANCE), (region, "edited", old, new, target)
+        assert np.all(np.abs(new - target)[edited] <= EDIT_TOLERANCE), (
+            region,
+            "edited",
+            old,
+            new,
+            target,
+        )
         assert np.all(np.abs(new - old)[~edited] < KEEP_TOLERANCE), (region, "kept", old, new)
 
 
@@ -54,7 +60,11 @@ def test_is_a_renderer(renderer):
 def test_rocket_sky_bluer_and_darker(renderer, rocket):
     masks = {"sky": sky_mask(rocket)}
     assert 0.2 < masks["sky"].mean() / 255 < 0.8
-    state = AdjustmentState().with_edit("sky", "temperature", -0.3).with_edit("sky", "brightness", -0.15)
+    state = (
+        AdjustmentState()
+        .with_edit("sky", "temperature", -0.3)
+        .with_edit("sky", "brightness", -0.15)
+    )
     state = state.with_edit("sky", "colorfulness", 0.2)
     out = renderer.render(rocket, state, masks)
     assert out.shape == rocket.shape and out.dtype == np.uint8
@@ -78,7 +88,11 @@ def test_astronaut_face_and_flag(renderer, astronaut):
 
 
 def test_global_edits_without_masks(renderer, chelsea):
-    state = AdjustmentState().with_edit("global", "brightness", 0.25).with_edit("global", "contrast", -0.2)
+    state = (
+        AdjustmentState()
+        .with_edit("global", "brightness", 0.25)
+        .with_edit("global", "contrast", -0.2)
+    )
     out = renderer.render(chelsea, state, {})
     assert_promise(levels_of(chelsea, {}), levels_of(out, {}), state)
 
@@ -87,7 +101,11 @@ def test_full_resolution_path_keeps_the_promise(renderer, coffee):
     """A 2.2 MP upscale: solved at 512 px, applied through upsampled guided-filter coefficients."""
     big = cv2.resize(coffee, (1800, 1200), interpolation=cv2.INTER_CUBIC)
     masks = {"cup": ellipse_mask(big.shape[:2], (0.55, 0.5), (0.33, 0.3))}
-    state = AdjustmentState().with_edit("cup", "brightness", 0.15).with_edit("cup", "colorfulness", -0.2)
+    state = (
+        AdjustmentState()
+        .with_edit("cup", "brightness", 0.15)
+        .with_edit("cup", "colorfulness", -0.2)
+    )
     state = state.with_edit("global", "temperature", -0.15)
     out = renderer.render(big, state, masks)
     assert out.shape == big.shape
@@ -126,7 +144,9 @@ def test_edges_follow_the_photo_without_halos(renderer, rocket):
     change = np.abs(out.astype(np.float32) - rocket).mean(axis=2)
     inside = cv2.erode(sky, np.ones((5, 5), np.uint8)) > 0
     near_outside = (cv2.dilate(sky, np.ones((9, 9), np.uint8)) > 0) & (sky == 0)
-    bright_edge = near_outside & (rocket.mean(axis=2) > 140)  # the rocket's body and lights next to the sky
+    bright_edge = near_outside & (
+        rocket.mean(axis=2) > 140
+    )  # the rocket's body and lights next to the sky
     far_outside = cv2.dilate(sky, np.ones((41, 41), np.uint8)) == 0
     assert change[inside].mean() > 10
     assert bright_edge.sum() > 200

@@ -9,7 +9,11 @@ from pertouch.core.errors import StateError
 
 
 def test_json_round_trip():
-    state = AdjustmentState("auto").with_edit("Sky", "temperature", -0.3).with_edit("global", "brightness", 0.1)
+    state = (
+        AdjustmentState("auto")
+        .with_edit("Sky", "temperature", -0.3)
+        .with_edit("global", "brightness", 0.1)
+    )
     again = AdjustmentState.from_json(state.to_json())
     assert again == state
     assert again.edits[0].region == "sky"  # names are normalised
@@ -17,7 +21,11 @@ def test_json_round_trip():
 
 
 def test_targets_combine_baseline_global_and_region():
-    state = AdjustmentState().with_edit("global", "brightness", 0.2).with_edit("sky", "brightness", -0.1)
+    state = (
+        AdjustmentState()
+        .with_edit("global", "brightness", 0.2)
+        .with_edit("sky", "brightness", -0.1)
+    )
     base = {"sky": np.array([0.1, 0.2, 0.3, 0.4]), "ground": np.array([0.0, 0.0, 0.0, 0.9])}
     targets = state.targets(base)
     np.testing.assert_allclose(targets["sky"], [0.1, 0.2, 0.3, 0.5])
@@ -31,7 +39,9 @@ def test_auto_baseline_starts_from_the_reference_look():
 
 
 def test_edited_flags_include_global_edits():
-    state = AdjustmentState().with_edit("global", "contrast", 0.1).with_edit("sky", "temperature", 0.2)
+    state = (
+        AdjustmentState().with_edit("global", "contrast", 0.1).with_edit("sky", "temperature", 0.2)
+    )
     assert list(state.edited("sky")) == [False, True, True, False]
     assert list(state.edited("ground")) == [False, True, False, False]
 
@@ -49,11 +59,28 @@ def test_edit_for_a_region_without_mask_is_refused():
         ("[]", "JSON object"),
         (json.dumps({"baseline": "pretty"}), "Unknown baseline"),
         (json.dumps({"edits": {}}), "must be a list"),
-        (json.dumps({"edits": [{"region": "sky", "attribute": "sharpness", "delta": 0.1}]}), "Unknown attribute 'sharpness'"),
-        (json.dumps({"edits": [{"region": "sky", "attribute": "contrast", "delta": 3}]}), "between -2 and 2"),
-        (json.dumps({"edits": [{"region": "sky", "attribute": "contrast", "delta": "lots"}]}), "must be a number"),
-        (json.dumps({"edits": [{"region": "sky", "attribute": "contrast", "delta": float("nan")}]}), "must be a number"),
-        (json.dumps({"edits": [{"region": "", "attribute": "contrast", "delta": 0.1}]}), "region name"),
+        (
+            json.dumps({"edits": [{"region": "sky", "attribute": "sharpness", "delta": 0.1}]}),
+            "Unknown attribute 'sharpness'",
+        ),
+        (
+            json.dumps({"edits": [{"region": "sky", "attribute": "contrast", "delta": 3}]}),
+            "between -2 and 2",
+        ),
+        (
+            json.dumps({"edits": [{"region": "sky", "attribute": "contrast", "delta": "lots"}]}),
+            "must be a number",
+        ),
+        (
+            json.dumps(
+                {"edits": [{"region": "sky", "attribute": "contrast", "delta": float("nan")}]}
+            ),
+            "must be a number",
+        ),
+        (
+            json.dumps({"edits": [{"region": "", "attribute": "contrast", "delta": 0.1}]}),
+            "region name",
+        ),
         (json.dumps({"edits": [{"region": "sky", "attribute": "contrast"}]}), "exactly"),
         (json.dumps({"baseline": "auto", "mood": "happy"}), "Unknown field 'mood'"),
     ],

@@ -20,7 +20,12 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
 def _png_header_only(width: int, height: int) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 16)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 @pytest.mark.parametrize("suffix", [".png", ".jpg", ".webp", ".tif"])
@@ -105,7 +110,7 @@ def test_truncated_jpeg(tmp_path, astronaut):
 
 
 def test_truncated_16_bit_png(tmp_path, coffee):
-    ok, data = cv2.imencode(".png", coffee.astype(np.uint16) * 257)
+    _, data = cv2.imencode(".png", coffee.astype(np.uint16) * 257)
     (tmp_path / "cut.png").write_bytes(data.tobytes()[: data.size // 3])
     with pytest.raises(ImageReadError, match="damaged or truncated"):
         load_photo(tmp_path / "cut.png")
@@ -113,13 +118,13 @@ def test_truncated_16_bit_png(tmp_path, coffee):
 
 def test_zero_size_image(tmp_path):
     (tmp_path / "zero.png").write_bytes(_png_header_only(0, 10))
-    with pytest.raises(ImageReadError, match="no pixels|not a photo"):
+    with pytest.raises(ImageReadError, match=r"no pixels|not a photo"):
         load_photo(tmp_path / "zero.png")
 
 
 def test_decompression_bomb_is_refused_before_decoding(tmp_path):
     (tmp_path / "bomb.png").write_bytes(_png_header_only(50_000, 50_000))
-    with pytest.raises(ImageReadError, match="2500 MP|far too large"):
+    with pytest.raises(ImageReadError, match=r"2500 MP|far too large"):
         load_photo(tmp_path / "bomb.png")
     (tmp_path / "big.png").write_bytes(_png_header_only(5_000, 5_000))
     with pytest.raises(ImageReadError, match="over the limit of 10 MP"):
@@ -140,7 +145,7 @@ def test_missing_empty_folder_and_unsupported(tmp_path):
 
 
 def test_write_errors_leave_nothing_behind(tmp_path, coffee):
-    with pytest.raises(ImageWriteError, match=".jpg, .png"):
+    with pytest.raises(ImageWriteError, match=r"\.jpg, \.png"):
         save_photo(tmp_path / "out.gif", coffee)
     with pytest.raises(ImageWriteError, match="does not exist"):
         save_photo(tmp_path / "nowhere" / "out.png", coffee)

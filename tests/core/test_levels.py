@@ -5,7 +5,13 @@ import pytest
 from PIL import Image
 
 from pertouch.core.errors import ScaleError
-from pertouch.core.levels import LevelScale, default_scale, fit_scale, fit_scale_from_folder, measure_samples
+from pertouch.core.levels import (
+    LevelScale,
+    default_scale,
+    fit_scale,
+    fit_scale_from_folder,
+    measure_samples,
+)
 from pertouch.core.metrics import MCCAMY_LIMITS, measure_raw
 
 
@@ -58,8 +64,18 @@ def test_json_round_trip(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ["not json", "{}", json.dumps({"knots": {"colorfulness": [1, 2, 3]}}),
-     json.dumps({"knots": {a: [3, 2, 1] for a in ("colorfulness", "contrast", "temperature", "brightness")}})],
+    [
+        "not json",
+        "{}",
+        json.dumps({"knots": {"colorfulness": [1, 2, 3]}}),
+        json.dumps(
+            {
+                "knots": {
+                    a: [3, 2, 1] for a in ("colorfulness", "contrast", "temperature", "brightness")
+                }
+            }
+        ),
+    ],
 )
 def test_malformed_scales_are_refused(text):
     with pytest.raises(ScaleError):
@@ -76,7 +92,9 @@ def test_refit_from_a_folder_of_photos(tmp_path, astronaut, coffee, rocket, chel
     # temperatures at the CCT formula's clamps are left out of the fit (saturated colours)
     lo, hi = MCCAMY_LIMITS
     measurable = samples[(samples[:, 2] < -lo - 1) & (samples[:, 2] > -hi + 1)]
-    medians = np.r_[np.median(samples[:, :2], axis=0), np.median(measurable[:, 2]), np.median(samples[:, 3])]
+    medians = np.r_[
+        np.median(samples[:, :2], axis=0), np.median(measurable[:, 2]), np.median(samples[:, 3])
+    ]
     np.testing.assert_allclose(scale.to_level(medians), 0, atol=0.06)
 
 

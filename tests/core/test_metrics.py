@@ -20,7 +20,9 @@ def direct_metrics(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     sel = mask > 0.5
     r, g, b = (rgb[..., c][sel].astype(np.float64) for c in range(3))
     rg, yb = r - g, 0.5 * (r + g) - b
-    colorfulness = np.sqrt(rg.std() ** 2 + yb.std() ** 2) + 0.3 * np.sqrt(rg.mean() ** 2 + yb.mean() ** 2)
+    colorfulness = np.sqrt(rg.std() ** 2 + yb.std() ** 2) + 0.3 * np.sqrt(
+        rg.mean() ** 2 + yb.mean() ** 2
+    )
     luma = rgb.astype(np.float64) @ [0.299, 0.587, 0.114]
     diffs = []
     h, w = sel.shape
@@ -51,7 +53,14 @@ def test_metrics_match_the_formulas_on_a_real_photo(coffee):
 
 @pytest.mark.parametrize(
     "xy",
-    [(0.3127, 0.3290), (0.4476, 0.4074), (0.3457, 0.3585), (0.2800, 0.2900), (0.5000, 0.4150), (0.3800, 0.3770)],
+    [
+        (0.3127, 0.3290),
+        (0.4476, 0.4074),
+        (0.3457, 0.3585),
+        (0.2800, 0.2900),
+        (0.5000, 0.4150),
+        (0.3800, 0.3770),
+    ],
 )
 def test_mccamy_matches_colour_science(xy):
     ours = cct_from_xy(np.array(xy[0]), np.array(xy[1]), "mccamy")
@@ -59,25 +68,34 @@ def test_mccamy_matches_colour_science(xy):
     assert ours == pytest.approx(ref, rel=1e-4)
 
 
-@pytest.mark.parametrize("xy", [(0.3127, 0.3290), (0.2900, 0.3000), (0.2700, 0.2800), (0.3200, 0.3300)])
+@pytest.mark.parametrize(
+    "xy", [(0.3127, 0.3290), (0.2900, 0.3000), (0.2700, 0.2800), (0.3200, 0.3300)]
+)
 def test_hernandez_andres_matches_colour_science(xy):
     ours = cct_from_xy(np.array(xy[0]), np.array(xy[1]), "hernandez-andres")
     ref = colour.temperature.xy_to_CCT(np.array(xy), method="Hernandez 1999")
     assert ours == pytest.approx(ref, rel=1e-4)
 
 
-@pytest.mark.parametrize("rgb", [(1.0, 1.0, 1.0), (1.0, 0.8, 0.6), (0.7, 0.8, 1.0), (0.9, 0.85, 0.7), (0.5, 0.5, 0.45)])
+@pytest.mark.parametrize(
+    "rgb", [(1.0, 1.0, 1.0), (1.0, 0.8, 0.6), (0.7, 0.8, 1.0), (0.9, 0.85, 0.7), (0.5, 0.5, 0.45)]
+)
 def test_temperature_of_uniform_patches_matches_colour_science(rgb):
     patch = np.broadcast_to(np.array(rgb, np.float32), (8, 8, 3)).copy()
     measured = -raw_metrics(patch, np.ones((1, 8, 8), np.float32))[0, 2]
-    xyz = colour.RGB_to_XYZ(np.array(rgb), colour.RGB_COLOURSPACES["sRGB"], apply_cctf_decoding=True)
+    xyz = colour.RGB_to_XYZ(
+        np.array(rgb), colour.RGB_COLOURSPACES["sRGB"], apply_cctf_decoding=True
+    )
     ref = colour.temperature.xy_to_CCT(colour.XYZ_to_xy(xyz), method="McCamy 1992")
     assert measured == pytest.approx(ref, rel=2e-3)
 
 
 def test_warmer_colours_have_higher_temperature_metric():
     colours = [(0.7, 0.8, 1.0), (1.0, 1.0, 1.0), (1.0, 0.9, 0.8), (1.0, 0.8, 0.6)]
-    temps = [raw_metrics(np.full((4, 4, 3), c, np.float32), np.ones((1, 4, 4), np.float32))[0, 2] for c in colours]
+    temps = [
+        raw_metrics(np.full((4, 4, 3), c, np.float32), np.ones((1, 4, 4), np.float32))[0, 2]
+        for c in colours
+    ]
     assert temps == sorted(temps)
 
 
@@ -90,7 +108,9 @@ def test_soft_mask_weights_pixels(coffee):
     left = np.zeros(rgb.shape[:2], np.float32)
     left[:, : rgb.shape[1] // 2] = 1
     half = left * 0.5
-    np.testing.assert_allclose(raw_metrics(rgb, left[None]), raw_metrics(rgb, half[None]), rtol=1e-5)
+    np.testing.assert_allclose(
+        raw_metrics(rgb, left[None]), raw_metrics(rgb, half[None]), rtol=1e-5
+    )
     blend = left + 0.25 * (1 - left)
     b_left, b_blend = raw_metrics(rgb, np.stack([left, blend]))[:, 3]
     b_right = raw_metrics(rgb, (1 - left)[None])[0, 3]
@@ -114,7 +134,9 @@ def test_grey_image_has_no_colour(astronaut):
 def test_measurement_is_resolution_independent(chelsea):
     import cv2
 
-    big = cv2.resize(chelsea, (chelsea.shape[1] * 4, chelsea.shape[0] * 4), interpolation=cv2.INTER_CUBIC)
+    big = cv2.resize(
+        chelsea, (chelsea.shape[1] * 4, chelsea.shape[0] * 4), interpolation=cv2.INTER_CUBIC
+    )
     small = measure_raw(chelsea)["global"]
     large = measure_raw(big)["global"]
     assert max(analysis_shape(*big.shape[:2])) == ANALYSIS_SIZE
