@@ -150,7 +150,7 @@ def _shoulder(y: F32, gain: F32) -> F32:
     if not bend.any():
         return scaled
     g1 = np.maximum(gain - _ONE, np.float32(1e-6))
-    inv_width = g1 / ((gain - _KNEE) * (_ONE - _KNEE))
+    inv_width = g1 / (np.maximum(gain - _KNEE, _ONE - _KNEE) * (_ONE - _KNEE))  # used where gain > 1
     return np.where(bend, _KNEE + u / (_ONE + u * inv_width), scaled)
 
 

@@ -29,9 +29,12 @@ F64 = NDArray[np.float64]
 
 _PROBE = 0.05  # finite-difference step per strength
 _MAX_STEP = 0.5  # largest change of one strength in one step
-#: When a target is out of reach, it is traded against attributes nobody asked to change at this
-#: price, so an impossible "warmer" never quietly costs contrast.
-UNEDITED_WEIGHT = 4.0
+#: The renderer's promise: edited attributes within ±0.05 level, the others within 0.02.
+EDIT_BAND = 0.05
+KEEP_BAND = 0.02
+#: Residuals are weighed as fractions of their band, so when targets conflict (warmer but not more
+#: colourful, on an orange face) the error lands where the promise has the most room.
+UNEDITED_WEIGHT = EDIT_BAND / KEEP_BAND
 
 
 @dataclass
@@ -105,11 +108,14 @@ class Problem:
 
 @dataclass
 class Solution:
+    """Where :func:`solve` stopped: strengths, the levels they give, and whether the promise holds."""
+
     strengths: F64
     levels: F64
     jacobian: F64
     iterations: int
     error: float
+    within_bands: bool
 
 
 def solve(
@@ -164,7 +170,10 @@ def solve(
         error = float(np.abs(levels - targets).max())
     if jac is None:
         jac = problem.jacobian(strengths, levels)
-    return Solution(strengths, levels, jac, iterations, error)
+    # a margin for what the full-resolution pass may add to the analysis-view residuals
+    miss = np.abs(levels - targets)
+    within = bool(miss[edited].max(initial=0) <= 0.6 * EDIT_BAND and miss[~edited].max(initial=0) <= 0.5 * KEEP_BAND)
+    return Solution(strengths, levels, jac, iterations, error, within)
 
 
 def _pivot_field(guide: F32, weights: F32, feathered: F32) -> F32:
