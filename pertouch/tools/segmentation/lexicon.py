@@ -23,7 +23,7 @@ from pertouch.tools.segmentation.types import MatchedBy, RegionError
 Kind = Literal["people", "scene", "tone", "colour", "subject", "global", "spatial", "object"]
 MAX_PHRASE_CHARS = 200
 #: Cosine similarity below which the embedding fallback says "unknown" rather than guess.
-EMBEDDING_THRESHOLD = 0.5
+EMBEDDING_THRESHOLD = 0.45
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,41 @@ def _c(name: str, kind: Kind, *synonyms: str) -> RegionClass:
 
 
 REGION_CLASSES: tuple[RegionClass, ...] = (
-    _c("person", "people", "people", "persons", "human", "humans", "man", "men", "woman", "women",
-       "boy", "boys", "girl", "girls", "child", "children", "kid", "kids", "baby", "guy", "lady",
-       "figure", "figures", "body", "bodies", "portrait", "model", "couple", "family", "crowd",
-       "him", "her", "them"),
+    _c(
+        "person",
+        "people",
+        "people",
+        "persons",
+        "human",
+        "humans",
+        "man",
+        "men",
+        "woman",
+        "women",
+        "boy",
+        "boys",
+        "girl",
+        "girls",
+        "child",
+        "children",
+        "kid",
+        "kids",
+        "baby",
+        "guy",
+        "lady",
+        "figure",
+        "figures",
+        "body",
+        "bodies",
+        "portrait",
+        "model",
+        "couple",
+        "family",
+        "crowd",
+        "him",
+        "her",
+        "them",
+    ),
     _c("face", "people", "faces", "facial", "visage", "head", "heads"),
     _c("face skin", "people", "facial skin", "complexion", "cheeks", "forehead"),
     _c("body skin", "people", "arms", "legs", "hands", "shoulders", "neck"),
@@ -52,26 +83,126 @@ REGION_CLASSES: tuple[RegionClass, ...] = (
     _c("lips", "people", "lip", "mouth", "mouths"),
     _c("hair", "people", "hairs", "hairdo", "beard"),
     _c("clothes", "people", "clothing", "outfit", "shirt", "jacket", "dress", "suit", "garments"),
-    _c("sky", "scene", "skies", "clouds", "cloud", "cloudy sky", "sunset", "sunset sky", "heavens",
-       "overcast", "overcast sky", "blue sky"),
-    _c("vegetation", "scene", "foliage", "trees", "tree", "grass", "leaves", "plants", "plant",
-       "greenery", "forest", "woods", "bushes", "shrubs", "lawn", "meadow", "jungle"),
+    _c(
+        "sky",
+        "scene",
+        "skies",
+        "clouds",
+        "cloud",
+        "cloudy sky",
+        "sunset",
+        "sunset sky",
+        "heavens",
+        "overcast",
+        "overcast sky",
+        "blue sky",
+    ),
+    _c(
+        "vegetation",
+        "scene",
+        "foliage",
+        "trees",
+        "tree",
+        "grass",
+        "leaves",
+        "plants",
+        "plant",
+        "greenery",
+        "forest",
+        "woods",
+        "bushes",
+        "shrubs",
+        "lawn",
+        "meadow",
+        "jungle",
+    ),
     _c("water", "scene", "sea", "ocean", "lake", "river", "waves", "pond", "stream", "waterfall"),
-    _c("ground", "scene", "floor", "road", "path", "sand", "soil", "earth", "dirt", "pavement",
-       "street", "terrain", "beach", "rocks", "gravel", "snow"),
+    _c(
+        "ground",
+        "scene",
+        "floor",
+        "road",
+        "path",
+        "sand",
+        "soil",
+        "earth",
+        "dirt",
+        "pavement",
+        "street",
+        "terrain",
+        "beach",
+        "rocks",
+        "gravel",
+        "snow",
+    ),
     _c("mountains", "object", "mountain", "hills", "hill", "peaks", "cliffs", "mountain range"),
-    _c("architecture", "object", "building", "buildings", "houses", "house", "walls", "city",
-       "skyline", "towers", "bridge", "church"),
-    _c("animals", "object", "animal", "cat", "cats", "dog", "dogs", "bird", "birds", "horse",
-       "pet", "pets"),
-    _c("vehicles", "object", "vehicle", "car", "cars", "motorcycle", "bike", "bicycle", "boat",
-       "train", "plane", "rocket"),
+    _c(
+        "architecture",
+        "object",
+        "building",
+        "buildings",
+        "houses",
+        "house",
+        "walls",
+        "city",
+        "skyline",
+        "towers",
+        "bridge",
+        "church",
+    ),
+    _c(
+        "animals",
+        "object",
+        "animal",
+        "cat",
+        "cats",
+        "dog",
+        "dogs",
+        "bird",
+        "birds",
+        "horse",
+        "pet",
+        "pets",
+    ),
+    _c(
+        "vehicles",
+        "object",
+        "vehicle",
+        "car",
+        "cars",
+        "motorcycle",
+        "bike",
+        "bicycle",
+        "boat",
+        "train",
+        "plane",
+        "rocket",
+    ),
     _c("objects", "object", "object", "thing", "things", "cup", "table", "food", "product"),
-    _c("shadows", "tone", "shadow", "darks", "dark areas", "dark parts", "dark tones", "blacks",
-       "lowlights", "low tones"),
+    _c(
+        "shadows",
+        "tone",
+        "shadow",
+        "darks",
+        "dark areas",
+        "dark parts",
+        "dark tones",
+        "blacks",
+        "lowlights",
+        "low tones",
+    ),
     _c("midtones", "tone", "midtone", "mids", "middle tones", "mid tones", "mid-tones"),
-    _c("highlights", "tone", "highlight", "brights", "bright areas", "bright parts", "lights",
-       "whites", "light tones"),
+    _c(
+        "highlights",
+        "tone",
+        "highlight",
+        "brights",
+        "bright areas",
+        "bright parts",
+        "lights",
+        "whites",
+        "light tones",
+    ),
     _c("reds", "colour", "red", "red tones", "crimson"),
     _c("oranges", "colour", "orange", "orange tones"),
     _c("yellows", "colour", "yellow", "yellow tones", "golds", "gold"),
@@ -82,10 +213,32 @@ REGION_CLASSES: tuple[RegionClass, ...] = (
     _c("magentas", "colour", "magenta", "pinks", "pink", "fuchsia"),
     _c("warm tones", "colour", "warm colours", "warm colors", "warms", "warm", "warm hues"),
     _c("cool tones", "colour", "cool colours", "cool colors", "cools", "cool", "cold tones"),
-    _c("subject", "subject", "main subject", "foreground", "subjects", "focus", "centre of interest"),
+    _c(
+        "subject",
+        "subject",
+        "main subject",
+        "foreground",
+        "subjects",
+        "focus",
+        "centre of interest",
+    ),
     _c("background", "subject", "backdrop", "surroundings", "behind", "back"),
-    _c("global", "global", "whole image", "whole photo", "whole picture", "entire image",
-       "entire photo", "everything", "overall", "image", "photo", "picture", "all", "scene"),
+    _c(
+        "global",
+        "global",
+        "whole image",
+        "whole photo",
+        "whole picture",
+        "entire image",
+        "entire photo",
+        "everything",
+        "overall",
+        "image",
+        "photo",
+        "picture",
+        "all",
+        "scene",
+    ),
     _c("top", "spatial", "top half", "upper half", "upper part", "top part", "upper"),
     _c("bottom", "spatial", "bottom half", "lower half", "lower part", "bottom part", "lower"),
     _c("left", "spatial", "left half", "left side", "left part"),
@@ -95,8 +248,29 @@ REGION_CLASSES: tuple[RegionClass, ...] = (
 )
 CLASSES_BY_NAME = {c.name: c for c in REGION_CLASSES}
 
-_DROP = {"the", "a", "an", "my", "his", "her", "their", "its", "our", "your", "this", "that",
-         "these", "those", "some", "all", "of", "in", "photo's", "image's", "picture's"}
+_DROP = {
+    "the",
+    "a",
+    "an",
+    "my",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "your",
+    "this",
+    "that",
+    "these",
+    "those",
+    "some",
+    "all",
+    "of",
+    "in",
+    "photo's",
+    "image's",
+    "picture's",
+}
 _POSSESSIVE = re.compile(r"(\w)'s\b")
 _NOT_WORD = re.compile(r"[^a-z0-9' -]+")
 
@@ -127,6 +301,12 @@ def normalise(phrase: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).replace("-", " ").split())
 
 
+def content_words(phrase: str) -> str:
+    """The phrase without articles and possessives: "the woman's face" -> "woman face"."""
+    words = [w for w in normalise(phrase).split() if w not in _DROP]
+    return " ".join(words) or normalise(phrase)
+
+
 def check_phrase(phrase: object) -> str:
     """Return the stripped phrase, or raise :class:`RegionError` for empty or overlong input."""
     if not isinstance(phrase, str) or not phrase.strip():
@@ -147,7 +327,8 @@ def lookup(phrase: str) -> str:
     """The region class a phrase names by the lexicon alone, or "" when it names none.
 
     The whole phrase is tried first; otherwise the head noun wins: the part before " of " ("the
-    face of the woman") and, within it, the right-most longest synonym ("the woman's face").
+    face of the woman") and, within it, the longest synonym that ends the phrase ("the woman's
+    face"). A phrase whose last word is not a synonym ("the lawn chairs") is not matched here.
     """
     full = normalise(phrase)
     words = [w for w in full.split() if w not in _DROP or w == "all"]
@@ -163,7 +344,9 @@ def lookup(phrase: str) -> str:
             if name and (end > best[1] or (end == best[1] and length > best[2])):
                 best = (name, end, length)
                 break
-    return best[0]
+    # A match must be the head noun: in "the lawn chairs" "lawn" is only a modifier, so the phrase
+    # goes to the embedding fallback instead of becoming vegetation.
+    return best[0] if best[1] == len(words) else ""
 
 
 class Lexicon:
@@ -174,7 +357,9 @@ class Lexicon:
         threshold: the cosine similarity under which a phrase stays unknown.
     """
 
-    def __init__(self, embedder: TextEmbedder | None = None, threshold: float = EMBEDDING_THRESHOLD):
+    def __init__(
+        self, embedder: TextEmbedder | None = None, threshold: float = EMBEDDING_THRESHOLD
+    ):
         self._embedder = embedder
         self._threshold = threshold
         self._anchors: NDArray[np.float32] | None = None
@@ -191,7 +376,7 @@ class Lexicon:
         if self._anchors is None:
             synonyms = [s for c in REGION_CLASSES for s in c.synonyms]
             self._anchors = self._embedder.embed_texts(synonyms)
-        query = self._embedder.embed_texts([normalise(phrase)])[0]
+        query = self._embedder.embed_texts([content_words(phrase)])[0]
         similarity = self._anchors @ query
         best = int(np.argmax(similarity))
         score = float(similarity[best])

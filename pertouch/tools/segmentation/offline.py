@@ -35,18 +35,28 @@ _SCENE_ORDER = ("sky", "vegetation", "water", "ground")
 #: Share of the photo a tonal or colour range needs before it counts as present.
 MIN_RANGE_AREA = 0.005
 #: (radius in working-view pixels, eps) of the refinement, per kind of region.
-_REFINE = {"people": (2, 1e-3), "scene": (4, 1e-3), "subject": (4, 1e-3), "tone": (2, 1e-4), "colour": (2, 1e-4)}
+_REFINE = {
+    "people": (2, 1e-3),
+    "scene": (4, 1e-3),
+    "subject": (4, 1e-3),
+    "tone": (2, 1e-4),
+    "colour": (2, 1e-4),
+}
 
 
 def check_image(image: NDArray[np.generic]) -> NDArray[np.generic]:
     """Return ``image`` if it is a usable ``(H, W, 3)`` RGB array, else raise :class:`ImageReadError`."""
     if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] not in (3, 4):
         shape = getattr(image, "shape", None)
-        raise ImageReadError(f"Segmentation needs an (H, W, 3) RGB photo, not an array of shape {shape}.")
+        raise ImageReadError(
+            f"Segmentation needs an (H, W, 3) RGB photo, not an array of shape {shape}."
+        )
     if image.shape[0] == 0 or image.shape[1] == 0:
         raise ImageReadError("The photo has no pixels; give a photo with at least one pixel.")
     if image.dtype not in (np.uint8, np.uint16) and not np.issubdtype(image.dtype, np.floating):
-        raise ImageReadError(f"Photo pixels of type {image.dtype} are not supported; use uint8, uint16 or float.")
+        raise ImageReadError(
+            f"Photo pixels of type {image.dtype} are not supported; use uint8, uint16 or float."
+        )
     return image
 
 
@@ -118,13 +128,19 @@ class OfflineSegmenter:
         shape = analysis.full.shape[:2]
         if not resolution.known:
             return self._not_found(
-                analysis, phrase, "", resolution.matched_by,
+                analysis,
+                phrase,
+                "",
+                resolution.matched_by,
                 f"PerTouch does not know a region called {phrase.strip()!r}",
             )
         name = resolution.region
         if CLASSES_BY_NAME[name].kind == "object":
             return self._not_found(
-                analysis, phrase, name, resolution.matched_by,
+                analysis,
+                phrase,
+                name,
+                resolution.matched_by,
                 f"Finding {name} needs the SAM3 backend; the offline models cannot find it",
             )
         detection = self._detection(analysis, name)
@@ -133,8 +149,12 @@ class OfflineSegmenter:
                 analysis, phrase, name, resolution.matched_by, f"There is no {name} in this photo"
             )
         mask = self._full_mask(analysis, name, detection)
-        note = "" if resolution.matched_by == "lexicon" else f"Took {phrase.strip()!r} to mean {name}."
-        return Segmentation(phrase, name, mask, detection.confidence, True, resolution.matched_by, note)
+        note = (
+            "" if resolution.matched_by == "lexicon" else f"Took {phrase.strip()!r} to mean {name}."
+        )
+        return Segmentation(
+            phrase, name, mask, detection.confidence, True, resolution.matched_by, note
+        )
 
     def propose(self, image: NDArray[np.generic]) -> RegionMap:
         """Label map of what the offline models find: people, faces, sky, vegetation, water, ground, subject."""
@@ -203,11 +223,19 @@ class OfflineSegmenter:
             taken = self._detection(a, "person").mask
             for earlier in _SCENE_ORDER[: _SCENE_ORDER.index(name)]:
                 taken = np.maximum(taken, self._detection(a, earlier).mask)
-            detector = {"sky": scene.detect_sky, "vegetation": scene.detect_vegetation,
-                        "water": scene.detect_water, "ground": scene.detect_ground}[name]
+            detector = {
+                "sky": scene.detect_sky,
+                "vegetation": scene.detect_vegetation,
+                "water": scene.detect_water,
+                "ground": scene.detect_ground,
+            }[name]
             return detector(a.features, taken)
         if kind in ("tone", "colour"):
-            mask = ranges.tonal_masks(a.small)[name] if kind == "tone" else ranges.colour_mask(a.small, name)
+            mask = (
+                ranges.tonal_masks(a.small)[name]
+                if kind == "tone"
+                else ranges.colour_mask(a.small, name)
+            )
             present = float(mask.mean()) >= MIN_RANGE_AREA
             return scene.Detection(mask, 1.0) if present else scene.Detection.absent(shape)
         if name == "subject":
@@ -229,7 +257,11 @@ class OfflineSegmenter:
         p = self._people_of(a)
         shape = a.small.shape[:2]
         if name == "person":
-            return scene.Detection(p.person, p.person_confidence) if p.has_person else scene.Detection.absent(shape)
+            return (
+                scene.Detection(p.person, p.person_confidence)
+                if p.has_person
+                else scene.Detection.absent(shape)
+            )
         if not p.has_face:
             if name in ("skin", "body skin", "clothes") and p.has_person:
                 return self._body_part(a, p, name)
@@ -238,7 +270,11 @@ class OfflineSegmenter:
             return scene.Detection(p.face, p.face_confidence)
         if name in ("eyes", "lips"):
             mask = p.eyes if name == "eyes" else p.lips
-            return scene.Detection(mask, 0.9 * p.face_confidence) if mask.any() else scene.Detection.absent(shape)
+            return (
+                scene.Detection(mask, 0.9 * p.face_confidence)
+                if mask.any()
+                else scene.Detection.absent(shape)
+            )
         return self._body_part(a, p, name)
 
     def _body_part(self, a: _Analysis, p: PeopleAnalysis, name: str) -> scene.Detection:
@@ -258,10 +294,18 @@ class OfflineSegmenter:
             part = skin * (1.0 - p.face)
         else:
             hair = self._hair(p, skin, shape)
-            part = hair if name == "hair" else p.person * (1.0 - np.maximum(skin, p.face)) * (1.0 - hair)
+            part = (
+                hair
+                if name == "hair"
+                else p.person * (1.0 - np.maximum(skin, p.face)) * (1.0 - hair)
+            )
             confidence *= 0.7
         part = part.astype(np.float32)
-        return scene.Detection(part, confidence) if part.mean() >= 0.002 else scene.Detection.absent(shape)
+        return (
+            scene.Detection(part, confidence)
+            if part.mean() >= 0.002
+            else scene.Detection.absent(shape)
+        )
 
     @staticmethod
     def _hair(p: PeopleAnalysis, skin: FloatArray, shape: tuple[int, int]) -> FloatArray:
@@ -280,7 +324,10 @@ class OfflineSegmenter:
         if name not in a.masks:
             kind = CLASSES_BY_NAME[name].kind
             shape = a.full.shape[:2]
-            if kind in ("spatial", "global"):  # smooth by design: edge snapping would imprint the photo
+            if kind in (
+                "spatial",
+                "global",
+            ):  # smooth by design: edge snapping would imprint the photo
                 a.masks[name] = upsample_mask(detection.mask, shape)
             else:
                 radius, eps = _REFINE["people" if name in _PEOPLE else kind]
@@ -288,12 +335,22 @@ class OfflineSegmenter:
         return a.masks[name]
 
     def _contents(self, a: _Analysis) -> tuple[str, ...]:
-        found = [n for n in ("face", "person", *_SCENE_ORDER, "subject") if self._detection(a, n).confidence > 0]
+        found = [
+            n
+            for n in ("face", "person", *_SCENE_ORDER, "subject")
+            if self._detection(a, n).confidence > 0
+        ]
         if "person" in found and "subject" in found:
             found.remove("subject")
-        return (*found, "background", "global") if ("subject" in found or "person" in found) else (*found, "global")
+        return (
+            (*found, "background", "global")
+            if ("subject" in found or "person" in found)
+            else (*found, "global")
+        )
 
-    def _not_found(self, a: _Analysis, phrase: str, region: str, matched_by, reason: str) -> Segmentation:
+    def _not_found(
+        self, a: _Analysis, phrase: str, region: str, matched_by, reason: str
+    ) -> Segmentation:
         contents = self._contents(a)
         note = f"{reason}; it has: {', '.join(contents)} (and tonal, colour and spatial ranges)."
         empty = np.zeros(a.full.shape[:2], dtype=np.float32)

@@ -79,7 +79,9 @@ def _fill(shape: tuple[int, int], polygons: list[NDArray[np.float64]]) -> FloatA
     canvas = np.zeros(shape, dtype=np.uint8)
     for polygon in polygons:
         if len(polygon) >= 3:
-            cv2.fillPoly(canvas, [np.round(polygon * 4).astype(np.int32)], 1, lineType=cv2.LINE_AA, shift=2)
+            cv2.fillPoly(
+                canvas, [np.round(polygon * 4).astype(np.int32)], 1, lineType=cv2.LINE_AA, shift=2
+            )
     return canvas.astype(np.float32)
 
 
@@ -94,7 +96,9 @@ class PeopleDetector:
     The mediapipe graphs are created on first use and released by :meth:`close`.
     """
 
-    def __init__(self, min_face_confidence: float = 0.5, max_faces: int = 8, min_pose_visibility: float = 0.6):
+    def __init__(
+        self, min_face_confidence: float = 0.5, max_faces: int = 8, min_pose_visibility: float = 0.6
+    ):
         self.min_face_confidence = min_face_confidence
         self.max_faces = max_faces
         self.min_pose_visibility = min_pose_visibility
@@ -103,7 +107,12 @@ class PeopleDetector:
     def _model(self, name: str) -> Any:
         if name not in self._models:
             try:
-                from mediapipe.python.solutions import face_detection, face_mesh, pose, selfie_segmentation
+                from mediapipe.python.solutions import (
+                    face_detection,
+                    face_mesh,
+                    pose,
+                    selfie_segmentation,
+                )
             except ImportError as err:
                 raise SegmenterSetupError(
                     "Finding people offline needs mediapipe 0.10.21; install it with: pip install mediapipe==0.10.21."
@@ -114,11 +123,15 @@ class PeopleDetector:
                 ),
                 "selfie": lambda: selfie_segmentation.SelfieSegmentation(model_selection=0),
                 "mesh": lambda: face_mesh.FaceMesh(
-                    static_image_mode=True, max_num_faces=self.max_faces, refine_landmarks=True,
+                    static_image_mode=True,
+                    max_num_faces=self.max_faces,
+                    refine_landmarks=True,
                     min_detection_confidence=self.min_face_confidence,
                 ),
                 # model_complexity=1 is the pose model bundled in the wheel; 0 and 2 download theirs.
-                "pose": lambda: pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=True),
+                "pose": lambda: pose.Pose(
+                    static_image_mode=True, model_complexity=1, enable_segmentation=True
+                ),
             }
             self._models[name] = factories[name]()
         return self._models[name]
@@ -148,12 +161,17 @@ class PeopleDetector:
         for detection in result.detections or []:
             box = detection.location_data.relative_bounding_box
             x0, y0 = max(0.0, box.xmin * w), max(0.0, box.ymin * h)
-            x1, y1 = min(float(w), (box.xmin + box.width) * w), min(float(h), (box.ymin + box.height) * h)
+            x1, y1 = (
+                min(float(w), (box.xmin + box.width) * w),
+                min(float(h), (box.ymin + box.height) * h),
+            )
             if x1 > x0 and y1 > y0:
                 faces.append(FaceBox((x0, y0, x1, y1), float(detection.score[0])))
         return faces
 
-    def _gate(self, selfie: FloatArray, faces: list[FaceBox], rgb: NDArray[np.uint8]) -> tuple[FloatArray, float]:
+    def _gate(
+        self, selfie: FloatArray, faces: list[FaceBox], rgb: NDArray[np.uint8]
+    ) -> tuple[FloatArray, float]:
         """Keep the parts of the selfie mask that a face (or else a pose) vouches for."""
         anchors: list[tuple[float, float, float, float]] = [f.box for f in faces]
         confidence = max((f.score for f in faces), default=0.0)
@@ -180,12 +198,16 @@ class PeopleDetector:
         region = cv2.dilate(keep[components].astype(np.uint8), np.ones((15, 15), np.uint8))
         return selfie * region.astype(np.float32), confidence
 
-    def _pose(self, rgb: NDArray[np.uint8]) -> tuple[tuple[float, float, float, float] | None, FloatArray | None, float]:
+    def _pose(
+        self, rgb: NDArray[np.uint8]
+    ) -> tuple[tuple[float, float, float, float] | None, FloatArray | None, float]:
         result = self._model("pose").process(rgb)
         if result.pose_landmarks is None:
             return None, None, 0.0
         h, w = rgb.shape[:2]
-        points = np.array([(p.x * w, p.y * h, p.visibility) for p in result.pose_landmarks.landmark])
+        points = np.array(
+            [(p.x * w, p.y * h, p.visibility) for p in result.pose_landmarks.landmark]
+        )
         visible = points[points[:, 2] > 0.5]
         visibility = float(visible[:, 2].mean()) if len(visible) >= 8 else 0.0
         if visibility < self.min_pose_visibility or result.segmentation_mask is None:
@@ -195,7 +217,9 @@ class PeopleDetector:
         mask = result.segmentation_mask.astype(np.float32)
         return (max(0.0, x0), max(0.0, y0), min(float(w), x1), min(float(h), y1)), mask, visibility
 
-    def _face_parts(self, rgb: NDArray[np.uint8], faces: list[FaceBox]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    def _face_parts(
+        self, rgb: NDArray[np.uint8], faces: list[FaceBox]
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         shape = rgb.shape[:2]
         empty = np.zeros(shape, np.float32)
         if not faces:
@@ -210,7 +234,9 @@ class PeopleDetector:
             ovals += [points[loop] for loop in _loops(face_mesh.FACEMESH_FACE_OVAL)]
             for eye in (face_mesh.FACEMESH_LEFT_EYE, face_mesh.FACEMESH_RIGHT_EYE):
                 eyes += [points[loop] for loop in _loops(eye)]
-            loops = sorted((points[loop] for loop in _loops(face_mesh.FACEMESH_LIPS)), key=_area, reverse=True)
+            loops = sorted(
+                (points[loop] for loop in _loops(face_mesh.FACEMESH_LIPS)), key=_area, reverse=True
+            )
             lips_outer += loops[:1]
             lips_inner += loops[1:2]
         face = _fill(shape, ovals)
@@ -219,7 +245,17 @@ class PeopleDetector:
             cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
             if face[int(min(cy, h - 1)), int(min(cx, w - 1))] < 0.5:
                 axes = (max(1, int((x1 - x0) / 2)), max(1, int((y1 - y0) * 0.65)))
-                cv2.ellipse(face, (int(cx), int(cy - (y1 - y0) * 0.1)), axes, 0, 0, 360, 1.0, -1, cv2.LINE_AA)
+                cv2.ellipse(
+                    face,
+                    (int(cx), int(cy - (y1 - y0) * 0.1)),
+                    axes,
+                    0,
+                    0,
+                    360,
+                    1.0,
+                    -1,
+                    cv2.LINE_AA,
+                )
         lips = np.clip(_fill(shape, lips_outer) - _fill(shape, lips_inner), 0.0, 1.0)
         return face, _fill(shape, eyes), lips
 

@@ -20,11 +20,20 @@ SHADOW_SHOULDER = (0.22, 0.42)
 HIGHLIGHT_SHOULDER = (0.62, 0.82)
 #: Hue centres (degrees) of the colour ranges, as in Lightroom's HSL panel.
 HUE_CENTRES = {
-    "reds": 0.0, "oranges": 30.0, "yellows": 60.0, "greens": 120.0,
-    "aquas": 180.0, "blues": 225.0, "purples": 270.0, "magentas": 315.0,
+    "reds": 0.0,
+    "oranges": 30.0,
+    "yellows": 60.0,
+    "greens": 120.0,
+    "aquas": 180.0,
+    "blues": 225.0,
+    "purples": 270.0,
+    "magentas": 315.0,
 }
 #: (start, full-from, full-to, end) hue windows of the temperature families, degrees (may wrap).
-TEMPERATURE_WINDOWS = {"warm tones": (-40.0, -10.0, 55.0, 80.0), "cool tones": (150.0, 170.0, 260.0, 285.0)}
+TEMPERATURE_WINDOWS = {
+    "warm tones": (-40.0, -10.0, 55.0, 80.0),
+    "cool tones": (150.0, 170.0, 260.0, 285.0),
+}
 
 
 def smoothstep(edge0: float, edge1: float, x: FloatArray) -> FloatArray:
@@ -96,7 +105,9 @@ def spatial_mask(shape: tuple[int, int], name: str, feather: float = 0.2) -> Flo
     lo, hi = 0.5 - feather / 2, 0.5 + feather / 2
     if name in ("top", "bottom", "left", "right"):
         axis = y if name in ("top", "bottom") else x
-        ramp = 1.0 - smoothstep(lo, hi, axis) if name in ("top", "left") else smoothstep(lo, hi, axis)
+        ramp = (
+            1.0 - smoothstep(lo, hi, axis) if name in ("top", "left") else smoothstep(lo, hi, axis)
+        )
         return np.broadcast_to(ramp, shape).astype(np.float32)
     radius = np.sqrt(((x - 0.5) * 2) ** 2 + ((y - 0.5) * 2) ** 2) / np.sqrt(2.0)
     centre = 1.0 - smoothstep(0.3, 0.6, radius)

@@ -21,7 +21,9 @@ def _box(array: FloatArray, radius: int) -> FloatArray:
     return cv2.boxFilter(array, -1, (2 * radius + 1, 2 * radius + 1), borderType=cv2.BORDER_REFLECT)
 
 
-def guided_coefficients(guide: FloatArray, mask: FloatArray, radius: int, eps: float) -> tuple[FloatArray, FloatArray]:
+def guided_coefficients(
+    guide: FloatArray, mask: FloatArray, radius: int, eps: float
+) -> tuple[FloatArray, FloatArray]:
     """Fit the colour guided filter's linear model on a small view.
 
     Args:

@@ -62,7 +62,9 @@ class Detection:
 
 
 def _components(binary: NDArray[np.bool_]) -> tuple[int, NDArray[np.int32], NDArray[np.int32]]:
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary.astype(np.uint8), connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        binary.astype(np.uint8), connectivity=8
+    )
     return count, labels, stats
 
 
@@ -81,10 +83,16 @@ def _finish(score: FloatArray, keep: NDArray[np.bool_], quality: float) -> Detec
 def sky_score(f: SceneFeatures) -> FloatArray:
     """How much each pixel looks like sky by colour and smoothness alone."""
     chroma = smoothstep(0.12, 0.25, f.saturation)
-    blue = (1.0 - smoothstep(25.0, 45.0, hue_distance(f.hue, 215.0))) * chroma * smoothstep(0.10, 0.2, f.value)
+    blue = (
+        (1.0 - smoothstep(25.0, 45.0, hue_distance(f.hue, 215.0)))
+        * chroma
+        * smoothstep(0.10, 0.2, f.value)
+    )
     grey = (1.0 - smoothstep(0.12, 0.25, f.saturation)) * smoothstep(0.55, 0.7, f.value)
-    sunset_hue = np.maximum(1.0 - smoothstep(40.0, 60.0, hue_distance(f.hue, 20.0)),
-                            1.0 - smoothstep(30.0, 50.0, hue_distance(f.hue, 320.0)))
+    sunset_hue = np.maximum(
+        1.0 - smoothstep(40.0, 60.0, hue_distance(f.hue, 20.0)),
+        1.0 - smoothstep(30.0, 50.0, hue_distance(f.hue, 320.0)),
+    )
     # A warm sky is lit by the sun, so it is among the brightest things in the frame; without that
     # test, sunlit wood and skin pass for a sunset.
     light = f.lab[..., 0]
@@ -106,8 +114,11 @@ def detect_sky(f: SceneFeatures, exclude: FloatArray | None = None) -> Detection
     h, w = score.shape
     count, labels, stats = _components(score > 0.5)
     top_band = max(1, int(0.05 * h))
-    keep_ids = [i for i in range(1, count)
-                if stats[i, cv2.CC_STAT_TOP] < top_band and stats[i, cv2.CC_STAT_AREA] >= 0.01 * h * w]
+    keep_ids = [
+        i
+        for i in range(1, count)
+        if stats[i, cv2.CC_STAT_TOP] < top_band and stats[i, cv2.CC_STAT_AREA] >= 0.01 * h * w
+    ]
     if not keep_ids:
         return Detection.absent((h, w))
     main = np.isin(labels, keep_ids)
@@ -151,9 +162,13 @@ def detect_water(f: SceneFeatures, exclude: FloatArray | None = None) -> Detecti
         score = score * (1.0 - exclude)
     h, w = score.shape
     count, labels, stats = _components(score > 0.5)
-    ids = [i for i in range(1, count)
-           if stats[i, cv2.CC_STAT_TOP] > h / 3 and stats[i, cv2.CC_STAT_WIDTH] > 0.4 * w
-           and stats[i, cv2.CC_STAT_AREA] >= MIN_AREA * h * w]
+    ids = [
+        i
+        for i in range(1, count)
+        if stats[i, cv2.CC_STAT_TOP] > h / 3
+        and stats[i, cv2.CC_STAT_WIDTH] > 0.4 * w
+        and stats[i, cv2.CC_STAT_AREA] >= MIN_AREA * h * w
+    ]
     if not ids:
         return Detection.absent((h, w))
     keep = np.isin(labels, ids)
@@ -173,13 +188,18 @@ def detect_ground(f: SceneFeatures, exclude: FloatArray | None = None) -> Detect
         return Detection.absent((h, w))
     sample = f.lab[band]
     median = np.median(sample, axis=0)
-    spread = np.median(np.abs(sample - median), axis=0) * 1.4826 + np.array([5.0, 3.0, 3.0], np.float32)
+    spread = np.median(np.abs(sample - median), axis=0) * 1.4826 + np.array(
+        [5.0, 3.0, 3.0], np.float32
+    )
     distance = np.sqrt((((f.lab - median) / spread) ** 2).sum(axis=2))
     score = ((1.0 - smoothstep(2.0, 3.5, distance)) * free).astype(np.float32)
     count, labels, stats = _components(score > 0.5)
-    ids = [i for i in range(1, count)
-           if stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] >= h - 1
-           and stats[i, cv2.CC_STAT_AREA] >= 0.03 * h * w]
+    ids = [
+        i
+        for i in range(1, count)
+        if stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] >= h - 1
+        and stats[i, cv2.CC_STAT_AREA] >= 0.03 * h * w
+    ]
     if not ids:
         return Detection.absent((h, w))
     keep = np.isin(labels, ids)
@@ -216,7 +236,9 @@ def detect_salient(f: SceneFeatures, exclude: FloatArray | None = None) -> Detec
     saliency = cv2.GaussianBlur(saliency, (0, 0), 2.0)
     scale = float(np.percentile(saliency, 99)) or 1.0
     saliency = np.clip(saliency / scale, 0.0, 1.0)
-    threshold, _ = cv2.threshold((saliency * 255).astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    threshold, _ = cv2.threshold(
+        (saliency * 255).astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
+    )
     binary = saliency > max(threshold / 255.0, 0.25)
     count, labels, stats = _components(binary)
     ids = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 0.01 * h * w]
