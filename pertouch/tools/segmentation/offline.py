@@ -324,11 +324,16 @@ class OfflineSegmenter:
         if name not in a.masks:
             kind = CLASSES_BY_NAME[name].kind
             shape = a.full.shape[:2]
-            if kind in (
-                "spatial",
-                "global",
-            ):  # smooth by design: edge snapping would imprint the photo
+            if kind in ("spatial", "global"):
+                # Smooth by design: edge snapping would imprint the photo onto a gradient.
                 a.masks[name] = upsample_mask(detection.mask, shape)
+            elif kind == "tone":
+                # Refined together and renormalised, so they still partition the photo exactly.
+                radius, eps = _REFINE["tone"]
+                tones = ranges.tonal_masks(a.small)
+                refined = {n: refine_mask(m, a.small, a.full, radius, eps) for n, m in tones.items()}
+                total = np.maximum(sum(refined.values()), 1e-6)
+                a.masks.update({n: (m / total).astype(np.float32) for n, m in refined.items()})
             else:
                 radius, eps = _REFINE["people" if name in _PEOPLE else kind]
                 a.masks[name] = refine_mask(detection.mask, a.small, a.full, radius, eps)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from scipy import ndimage
 
 from pertouch.tools.segmentation.ranges import hue_distance, smoothstep
 
@@ -244,7 +245,7 @@ def detect_salient(f: SceneFeatures, exclude: FloatArray | None = None) -> Detec
     ids = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 0.01 * h * w]
     if not ids:
         return Detection.absent((h, w))
-    keep = np.isin(labels, ids)
+    keep = ndimage.binary_fill_holes(np.isin(labels, ids))  # a subject has no holes
     area = float(keep.mean())
     if area > 0.8:
         return Detection.absent((h, w))
