@@ -27,7 +27,7 @@ from pertouch.tools.segmentation.types import (
     Segmenter,
 )
 
-#: Where the SAM3 backend looks for its weights unless --sam3-checkpoint or the variable says otherwise.
+#: Where the SAM3 backend looks for its weights, unless --sam3-checkpoint or the variable says.
 DEFAULT_SAM3_CHECKPOINT = Path("~/.cache/pertouch/sam3.pt")
 SAM3_CHECKPOINT_VARIABLE = "PERTOUCH_SAM3_CHECKPOINT"
 
@@ -41,9 +41,15 @@ def add_segment_parser(subparsers: Any) -> None:
     )
     parser.add_argument("photo", type=Path, help="JPEG, PNG, TIFF or WebP photo")
     parser.add_argument("phrase", nargs="?", help='the region, in words: "the sky", "the faces"')
-    parser.add_argument("-o", "--output", type=Path, help="write the mask here (.png or .tif: 16-bit)")
-    parser.add_argument("--propose", action="store_true", help="list the regions found, with area and confidence")
-    parser.add_argument("--overlay", type=Path, help="write a picture of the regions over the photo")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="write the mask here (.png or .tif: 16-bit)"
+    )
+    parser.add_argument(
+        "--propose", action="store_true", help="list the regions found, with area and confidence"
+    )
+    parser.add_argument(
+        "--overlay", type=Path, help="write a picture of the regions over the photo"
+    )
     parser.add_argument("--backend", choices=("offline", "sam3"), default="offline")
     parser.add_argument(
         "--sam3-checkpoint",
@@ -66,16 +72,24 @@ def build_segmenter(backend: str, checkpoint: Path | None = None, device: str = 
         return offline
     from pertouch.tools.segmentation.sam3 import Sam3Segmenter, load_sam3
 
-    path = checkpoint or Path(os.environ.get(SAM3_CHECKPOINT_VARIABLE, str(DEFAULT_SAM3_CHECKPOINT)))
-    return Sam3Segmenter(load_sam3(path.expanduser(), device=device), device=device, offline=offline, lexicon=lexicon)
+    path = checkpoint or Path(
+        os.environ.get(SAM3_CHECKPOINT_VARIABLE, str(DEFAULT_SAM3_CHECKPOINT))
+    )
+    return Sam3Segmenter(
+        load_sam3(path.expanduser(), device=device), device=device, offline=offline, lexicon=lexicon
+    )
 
 
 def run_segment(args: argparse.Namespace, segmenter: Segmenter | None = None) -> int:
     """Handle ``pertouch segment``; returns the exit status (1 when the region is absent)."""
     if args.propose == bool(args.phrase):
-        raise RegionError('Give either a region phrase (such as "the sky") or --propose, not both or neither.')
+        raise RegionError(
+            'Give either a region phrase (such as "the sky") or --propose, not both or neither.'
+        )
     if args.propose and args.output:
-        raise RegionError("--output writes one region's mask; with --propose use --overlay for a picture.")
+        raise RegionError(
+            "--output writes one region's mask; with --propose use --overlay for a picture."
+        )
     photo = load_photo(args.photo)
     segmenter = segmenter or build_segmenter(args.backend, args.sam3_checkpoint, args.device)
     if args.propose:
@@ -92,7 +106,9 @@ def run_segment(args: argparse.Namespace, segmenter: Segmenter | None = None) ->
         save_photo(args.output, np.repeat(mask16[..., None], 3, axis=2))
     if args.overlay:
         labels = (answer.mask >= 0.5).astype(np.uint16)
-        single = RegionMap(labels, (ProposedRegion(1, answer.region, float(labels.mean()), answer.confidence),))
+        single = RegionMap(
+            labels, (ProposedRegion(1, answer.region, float(labels.mean()), answer.confidence),)
+        )
         _write_overlay(args.overlay, photo.pixels, single)
     return 0
 
@@ -108,7 +124,10 @@ def _write_overlay(path: Path | None, pixels: np.ndarray, region_map: RegionMap)
 
 def _print_regions(regions: tuple[ProposedRegion, ...], as_json: bool) -> None:
     if as_json:
-        rows = [{"label": r.label, "area": round(r.area, 4), "confidence": round(r.confidence, 3)} for r in regions]
+        rows = [
+            {"label": r.label, "area": round(r.area, 4), "confidence": round(r.confidence, 3)}
+            for r in regions
+        ]
         print(json.dumps(rows))
         return
     if not regions:
@@ -125,7 +144,10 @@ def _print_answer(answer: Segmentation, as_json: bool, output: Path | None) -> N
         print(answer.note)
         return
     target = f" -> {output}" if output else ""
-    understood = f" (understood as {answer.region})" if answer.region != answer.phrase.strip() else ""
+    understood = (
+        f" (understood as {answer.region})" if answer.region != answer.phrase.strip() else ""
+    )
     print(
-        f"{answer.phrase}{understood}: {answer.area:.1%} of the photo, confidence {answer.confidence:.2f}{target}"
+        f"{answer.phrase}{understood}: {answer.area:.1%} of the photo, "
+        f"confidence {answer.confidence:.2f}{target}"
     )

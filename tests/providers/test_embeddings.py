@@ -3,7 +3,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pertouch.providers.embeddings import MINILM_DIMENSIONS, EmbedderError, MiniLMEmbedder, bundled_model_dir
+from pertouch.providers.embeddings import (
+    MINILM_DIMENSIONS,
+    EmbedderError,
+    MiniLMEmbedder,
+    bundled_model_dir,
+)
 
 
 @pytest.fixture(scope="module")

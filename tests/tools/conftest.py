@@ -45,7 +45,12 @@ def face_boxes(photos):
 
     def boxes(name: str) -> list[tuple[int, int, int, int]]:
         grey = cv2.cvtColor(photos[name], cv2.COLOR_RGB2GRAY)
-        cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
-        return [tuple(int(v) for v in b) for b in cascade.detectMultiScale(grey, 1.1, 5, minSize=(40, 40))]
+        cascade = cv2.CascadeClassifier(
+            cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
+        )
+        return [
+            tuple(int(v) for v in b)
+            for b in cascade.detectMultiScale(grey, 1.1, 5, minSize=(40, 40))
+        ]
 
     return boxes

@@ -45,7 +45,7 @@ _REFINE = {
 
 
 def check_image(image: NDArray[np.generic]) -> NDArray[np.generic]:
-    """Return ``image`` if it is a usable ``(H, W, 3)`` RGB array, else raise :class:`ImageReadError`."""
+    """Return ``image`` if it is an ``(H, W, 3)`` RGB array, else raise :class:`ImageReadError`."""
     if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] not in (3, 4):
         shape = getattr(image, "shape", None)
         raise ImageReadError(
@@ -125,7 +125,6 @@ class OfflineSegmenter:
         """Mask of the region ``phrase`` names, or a not-found answer listing what the photo has."""
         resolution = self.lexicon.resolve(phrase)
         analysis = self._analyse(check_image(image))
-        shape = analysis.full.shape[:2]
         if not resolution.known:
             return self._not_found(
                 analysis,
@@ -157,7 +156,7 @@ class OfflineSegmenter:
         )
 
     def propose(self, image: NDArray[np.generic]) -> RegionMap:
-        """Label map of what the offline models find: people, faces, sky, vegetation, water, ground, subject."""
+        """Label map of what the offline models find (people, faces, landscape parts, subject)."""
         analysis = self._analyse(check_image(image))
         shape = analysis.full.shape[:2]
         present = [n for n in PROPOSED if self._detection(analysis, n).confidence > 0.0]
@@ -331,7 +330,9 @@ class OfflineSegmenter:
                 # Refined together and renormalised, so they still partition the photo exactly.
                 radius, eps = _REFINE["tone"]
                 tones = ranges.tonal_masks(a.small)
-                refined = {n: refine_mask(m, a.small, a.full, radius, eps) for n, m in tones.items()}
+                refined = {
+                    n: refine_mask(m, a.small, a.full, radius, eps) for n, m in tones.items()
+                }
                 total = np.maximum(sum(refined.values()), 1e-6)
                 a.masks.update({n: (m / total).astype(np.float32) for n, m in refined.items()})
             else:

@@ -24,7 +24,7 @@ FloatArray = NDArray[np.float32]
 
 @dataclass(frozen=True)
 class FaceBox:
-    """A detected face: pixel box ``(x0, y0, x1, y1)`` on the analysed view, and the detector's score."""
+    """A detected face: pixel box ``(x0, y0, x1, y1)`` on the analysed view, and its score."""
 
     box: tuple[float, float, float, float]
     score: float
@@ -52,7 +52,7 @@ class PeopleAnalysis:
 
 
 def _loops(edges: Iterable[tuple[int, int]]) -> list[list[int]]:
-    """Order mesh connections into closed loops of landmark indices (a contour may be non-convex)."""
+    """Order mesh connections into closed loops of landmark indices (contours can be concave)."""
     neighbours: dict[int, list[int]] = {}
     for a, b in edges:
         neighbours.setdefault(a, []).append(b)
@@ -115,7 +115,8 @@ class PeopleDetector:
                 )
             except ImportError as err:
                 raise SegmenterSetupError(
-                    "Finding people offline needs mediapipe 0.10.21; install it with: pip install mediapipe==0.10.21."
+                    "Finding people offline needs mediapipe 0.10.21; "
+                    "install it with: pip install mediapipe==0.10.21."
                 ) from err
             factories = {
                 "detect": lambda: face_detection.FaceDetection(
@@ -128,7 +129,7 @@ class PeopleDetector:
                     refine_landmarks=True,
                     min_detection_confidence=self.min_face_confidence,
                 ),
-                # model_complexity=1 is the pose model bundled in the wheel; 0 and 2 download theirs.
+                # model_complexity=1 is the pose model in the wheel; 0 and 2 download theirs.
                 "pose": lambda: pose.Pose(
                     static_image_mode=True, model_complexity=1, enable_segmentation=True
                 ),

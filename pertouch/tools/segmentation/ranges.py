@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float32]
 
-#: (lower, upper) lightness shoulders: shadows fade out over the first, highlights fade in over the second.
+#: Lightness shoulders: shadows fade out over the first range, highlights fade in over the second.
 SHADOW_SHOULDER = (0.22, 0.42)
 HIGHLIGHT_SHOULDER = (0.62, 0.82)
 #: Hue centres (degrees) of the colour ranges, as in Lightroom's HSL panel.
@@ -73,7 +73,7 @@ def hue_distance(hue: FloatArray, centre: float) -> FloatArray:
 
 
 def colour_mask(rgb: FloatArray, name: str) -> FloatArray:
-    """Weight of each pixel in the colour range ``name`` ("reds" ... "magentas", "warm tones", "cool tones")."""
+    """Weight of each pixel in a colour range ("reds" to "magentas", "warm tones", "cool tones")."""
     hue, saturation, value = hue_saturation_value(rgb)
     chroma = _chroma_weight(saturation, value)
     if name in HUE_CENTRES:

@@ -107,7 +107,8 @@ def load_sam3(
     """
     if checkpoint is not None and not Path(checkpoint).is_file():
         raise SegmenterSetupError(
-            f"SAM3 weights are not at {checkpoint}; request access to facebook/sam3 on Hugging Face, "
+            f"SAM3 weights are not at {checkpoint}; request access to facebook/sam3 on "
+            "Hugging Face, "
             "download sam3.pt and put it there (or pass --sam3-checkpoint PATH)."
         )
     try:
@@ -144,7 +145,8 @@ class Sam3Segmenter:
             ``set_image``, ``set_text_prompt`` and ``model.predict_inst``.
         device: where the processor runs; "cpu" turns on the CUDA-to-CPU redirection.
         offline: handles tonal, colour, spatial, global and subject regions.
-        points_per_side, min_region_px: the proposal grid and the smallest region kept (working view).
+        points_per_side, min_region_px: the proposal grid, and the smallest region kept (in
+            pixels of the working view).
     """
 
     def __init__(

@@ -104,7 +104,7 @@ def sky_score(f: SceneFeatures) -> FloatArray:
 
 
 def detect_sky(f: SceneFeatures, exclude: FloatArray | None = None) -> Detection:
-    """Sky: smooth sky-coloured parts that reach the top of the frame, plus matching gaps below them.
+    """Sky: smooth sky-coloured parts reaching the top of the frame, plus matching gaps below.
 
     Gaps (sky between branches or through a lattice) join when their colour is within the main
     sky's own spread and they lie no lower than it reaches.
@@ -177,7 +177,7 @@ def detect_water(f: SceneFeatures, exclude: FloatArray | None = None) -> Detecti
 
 
 def detect_ground(f: SceneFeatures, exclude: FloatArray | None = None) -> Detection:
-    """Ground: what looks like the bottom edge of the frame, rising from it and ending lower than a third.
+    """Ground: what looks like the frame's bottom edge, rising from it and ending below a third.
 
     A surface that fills the frame up to its top (a table-top close-up, a wall) is not ground.
     """
@@ -255,7 +255,7 @@ def detect_salient(f: SceneFeatures, exclude: FloatArray | None = None) -> Detec
 
 
 def skin_likelihood(f: SceneFeatures, face: FloatArray, exclude: FloatArray) -> FloatArray:
-    """How much each pixel looks like the skin of the faces in ``face`` (a colour model learnt there).
+    """How much each pixel looks like the skin of the faces in ``face`` (colour learnt there).
 
     Falls back to a generic skin range in (a, b) when no face gives enough pixels.
     """

@@ -9,15 +9,35 @@ from pertouch.tools.segmentation.types import RegionError
 @pytest.mark.parametrize(
     ("phrase", "region"),
     [
-        ("face", "face"), ("the faces", "face"), ("her FACE!", "face"), ("the woman's face", "face"),
-        ("the face of the man", "face"), ("skin", "skin"), ("the man", "person"), ("people", "person"),
-        ("the background", "background"), ("foliage", "vegetation"), ("clouds", "sky"),
-        ("the heavens", "sky"), ("less red in the shadows", "shadows"), ("the blues", "blues"),
-        ("the reds", "reds"), ("the greens", "greens"), ("warm tones", "warm tones"),
-        ("the highlights", "highlights"), ("the midtones", "midtones"), ("the top", "top"),
-        ("the left half", "left"), ("the edges", "edges"), ("the centre", "centre"),
-        ("the center", "centre"), ("everything", "global"), ("the foreground", "subject"),
-        ("the hills", "mountains"), ("lips", "lips"), ("her eyes", "eyes"),
+        ("face", "face"),
+        ("the faces", "face"),
+        ("her FACE!", "face"),
+        ("the woman's face", "face"),
+        ("the face of the man", "face"),
+        ("skin", "skin"),
+        ("the man", "person"),
+        ("people", "person"),
+        ("the background", "background"),
+        ("foliage", "vegetation"),
+        ("clouds", "sky"),
+        ("the heavens", "sky"),
+        ("less red in the shadows", "shadows"),
+        ("the blues", "blues"),
+        ("the reds", "reds"),
+        ("the greens", "greens"),
+        ("warm tones", "warm tones"),
+        ("the highlights", "highlights"),
+        ("the midtones", "midtones"),
+        ("the top", "top"),
+        ("the left half", "left"),
+        ("the edges", "edges"),
+        ("the centre", "centre"),
+        ("the center", "centre"),
+        ("everything", "global"),
+        ("the foreground", "subject"),
+        ("the hills", "mountains"),
+        ("lips", "lips"),
+        ("her eyes", "eyes"),
     ],
 )
 def test_synonyms(phrase, region):
@@ -44,8 +64,13 @@ def test_lexicon_without_embedder_reports_unknown():
 
 @pytest.mark.parametrize(
     ("phrase", "region"),
-    [("the shrubbery", "vegetation"), ("the seascape", "water"), ("the kitty", "animals"),
-     ("the brightest parts", "highlights"), ("the astronaut", "person")],
+    [
+        ("the shrubbery", "vegetation"),
+        ("the seascape", "water"),
+        ("the kitty", "animals"),
+        ("the brightest parts", "highlights"),
+        ("the astronaut", "person"),
+    ],
 )
 def test_embedding_fallback_finds_nearest_class(embedder, phrase, region):
     resolution = Lexicon(embedder).resolve(phrase)

@@ -13,7 +13,7 @@ from pertouch.tools.segmentation import Lexicon, OfflineSegmenter, RegionError
 
 
 def _box_share(mask: np.ndarray, box: tuple[int, int, int, int], grow: float = 0.0) -> float:
-    """Share of the mask's weight that lies inside ``box`` (x, y, w, h), grown by ``grow`` per side."""
+    """Share of the mask's weight inside ``box`` (x, y, w, h), grown by ``grow`` per side."""
     x, y, w, h = box
     x0, y0 = max(0, int(x - grow * w)), max(0, int(y - grow * h))
     x1, y1 = int(x + w * (1 + grow)), int(y + h * (1 + grow))
@@ -95,7 +95,10 @@ def test_embedding_fallback_through_the_segmenter(embedder, photos):
 
 
 def test_tonal_ranges_partition_the_photo_after_refinement(segmenter, photos):
-    parts = [segmenter.segment(photos["astronaut"], p).mask for p in ("shadows", "midtones", "highlights")]
+    parts = [
+        segmenter.segment(photos["astronaut"], p).mask
+        for p in ("shadows", "midtones", "highlights")
+    ]
     total = sum(parts)
     np.testing.assert_allclose(total, 1.0, atol=1e-5)
     assert all(p.mean() > 0.05 for p in parts)
@@ -140,7 +143,10 @@ def test_full_resolution_and_16_bit_input(segmenter, photos):
     face = segmenter.segment(deep, "face")
     assert face.found and face.mask.shape == (1024, 1024)
     small = segmenter.segment(photos["astronaut"], "face").mask
-    assert np.abs(cv2.resize(face.mask, (512, 512), interpolation=cv2.INTER_AREA) - small).mean() < 0.01
+    assert (
+        np.abs(cv2.resize(face.mask, (512, 512), interpolation=cv2.INTER_AREA) - small).mean()
+        < 0.01
+    )
 
 
 def test_propose_lists_what_each_photo_holds(segmenter, photos):
@@ -148,7 +154,9 @@ def test_propose_lists_what_each_photo_holds(segmenter, photos):
     assert {"person", "face"} <= set(astronaut.names())
     assert astronaut.labels.shape == photos["astronaut"].shape[:2]
     face = astronaut.mask("face")
-    assert face.mean() == pytest.approx(next(r.area for r in astronaut.regions if r.label == "face"))
+    assert face.mean() == pytest.approx(
+        next(r.area for r in astronaut.regions if r.label == "face")
+    )
     assert "sky" in segmenter.propose(photos["rocket"]).names()
     coffee = segmenter.propose(photos["coffee"])
     assert not {"sky", "person", "face"} & set(coffee.names()) and "subject" in coffee.names()
@@ -156,7 +164,9 @@ def test_propose_lists_what_each_photo_holds(segmenter, photos):
     assert areas == sorted(areas, reverse=True) and sum(areas) <= 1.0
 
 
-@pytest.mark.parametrize("image", [np.zeros((0, 5, 3), np.uint8), np.zeros((5, 5), np.uint8), "photo.jpg"])
+@pytest.mark.parametrize(
+    "image", [np.zeros((0, 5, 3), np.uint8), np.zeros((5, 5), np.uint8), "photo.jpg"]
+)
 def test_bad_images_raise_one_sentence(segmenter, image):
     with pytest.raises(ImageReadError):
         segmenter.segment(image, "sky")

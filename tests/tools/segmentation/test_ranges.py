@@ -41,10 +41,17 @@ def test_colour_ranges_on_real_photos(photos):
     assert colour_mask(grey, "reds").max() == 0  # greys have no hue
 
 
-@pytest.mark.parametrize(("name", "bright_at", "dark_at"), [
-    ("top", (5, 50), (95, 50)), ("bottom", (95, 50), (5, 50)), ("left", (50, 5), (50, 95)),
-    ("right", (50, 95), (50, 5)), ("centre", (50, 50), (2, 2)), ("edges", (2, 2), (50, 50)),
-])
+@pytest.mark.parametrize(
+    ("name", "bright_at", "dark_at"),
+    [
+        ("top", (5, 50), (95, 50)),
+        ("bottom", (95, 50), (5, 50)),
+        ("left", (50, 5), (50, 95)),
+        ("right", (50, 95), (50, 5)),
+        ("centre", (50, 50), (2, 2)),
+        ("edges", (2, 2), (50, 50)),
+    ],
+)
 def test_spatial_regions_are_feathered_gradients(name, bright_at, dark_at):
     mask = spatial_mask((100, 100), name)
     assert mask[bright_at] > 0.95 and mask[dark_at] < 0.05

@@ -20,7 +20,11 @@ def test_refined_mask_snaps_to_the_full_resolution_edge():
     coarse[:, 52:] = 1.0  # a rough mask, misplaced by a pixel and a half of the small view
     refined = refine_mask(coarse, small, full, radius=4, eps=1e-3)
     assert refined.shape == (400, 400) and refined.dtype == np.float32
-    assert refined[:, :195].max() < 0.1 and refined[:, 203:].min() > 0.6 and refined[:, 240:].min() > 0.95
+    assert (
+        refined[:, :195].max() < 0.1
+        and refined[:, 203:].min() > 0.6
+        and refined[:, 240:].min() > 0.95
+    )
     jump = np.abs(np.diff(refined[200], axis=0))
     assert int(np.argmax(jump)) == 202  # the sharpest step is at the photo's own edge
     plain = upsample_mask(coarse, (400, 400))
