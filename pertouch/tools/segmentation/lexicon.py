@@ -1,0 +1,385 @@
+"""From the words people use to the region classes PerTouch knows.
+
+"The faces", "her skin", "the greenery", "less red in the shadows": a phrase is normalised (case,
+punctuation, articles, possessives), looked up in a synonym lexicon, and, failing that, matched to
+the nearest class by a sentence embedding of the class's synonyms. The catalogue follows DESIGN.md's
+region vocabulary; a few classes (mountains, architecture, animals, vehicles, objects) have no
+offline model and exist so that "the hills" resolves to *mountains* and is answered as absent,
+instead of drifting to the nearest class that happens to have a model (a wrong mask).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pertouch.tools.segmentation.types import MatchedBy, RegionError
+
+Kind = Literal["people", "scene", "tone", "colour", "subject", "global", "spatial", "object"]
+MAX_PHRASE_CHARS = 200
+#: Cosine similarity below which the embedding fallback says "unknown" rather than guess.
+EMBEDDING_THRESHOLD = 0.45
+
+
+@dataclass(frozen=True)
+class RegionClass:
+    """A region class: its canonical name, its kind, and the phrases that mean it."""
+
+    name: str
+    kind: Kind
+    synonyms: tuple[str, ...]
+
+
+def _c(name: str, kind: Kind, *synonyms: str) -> RegionClass:
+    return RegionClass(name, kind, (name, *synonyms))
+
+
+REGION_CLASSES: tuple[RegionClass, ...] = (
+    _c(
+        "person",
+        "people",
+        "people",
+        "persons",
+        "human",
+        "humans",
+        "man",
+        "men",
+        "woman",
+        "women",
+        "boy",
+        "boys",
+        "girl",
+        "girls",
+        "child",
+        "children",
+        "kid",
+        "kids",
+        "baby",
+        "guy",
+        "lady",
+        "figure",
+        "figures",
+        "body",
+        "bodies",
+        "portrait",
+        "model",
+        "couple",
+        "family",
+        "crowd",
+        "him",
+        "her",
+        "them",
+    ),
+    _c("face", "people", "faces", "facial", "visage", "head", "heads"),
+    _c("face skin", "people", "facial skin", "complexion", "cheeks", "forehead"),
+    _c("body skin", "people", "arms", "legs", "hands", "shoulders", "neck"),
+    _c("skin", "people", "skin tones", "skintones", "skin tone", "flesh tones"),
+    _c("eyes", "people", "eye", "irises", "iris"),
+    _c("lips", "people", "lip", "mouth", "mouths"),
+    _c("hair", "people", "hairs", "hairdo", "beard"),
+    _c("clothes", "people", "clothing", "outfit", "shirt", "jacket", "dress", "suit", "garments"),
+    _c(
+        "sky",
+        "scene",
+        "skies",
+        "clouds",
+        "cloud",
+        "cloudy sky",
+        "sunset",
+        "sunset sky",
+        "heavens",
+        "overcast",
+        "overcast sky",
+        "blue sky",
+    ),
+    _c(
+        "vegetation",
+        "scene",
+        "foliage",
+        "trees",
+        "tree",
+        "grass",
+        "leaves",
+        "plants",
+        "plant",
+        "greenery",
+        "forest",
+        "woods",
+        "bushes",
+        "shrubs",
+        "lawn",
+        "meadow",
+        "jungle",
+    ),
+    _c("water", "scene", "sea", "ocean", "lake", "river", "waves", "pond", "stream", "waterfall"),
+    _c(
+        "ground",
+        "scene",
+        "floor",
+        "road",
+        "path",
+        "sand",
+        "soil",
+        "earth",
+        "dirt",
+        "pavement",
+        "street",
+        "terrain",
+        "beach",
+        "rocks",
+        "gravel",
+        "snow",
+    ),
+    _c("mountains", "object", "mountain", "hills", "hill", "peaks", "cliffs", "mountain range"),
+    _c(
+        "architecture",
+        "object",
+        "building",
+        "buildings",
+        "houses",
+        "house",
+        "walls",
+        "city",
+        "skyline",
+        "towers",
+        "bridge",
+        "church",
+    ),
+    _c(
+        "animals",
+        "object",
+        "animal",
+        "cat",
+        "cats",
+        "dog",
+        "dogs",
+        "bird",
+        "birds",
+        "horse",
+        "pet",
+        "pets",
+    ),
+    _c(
+        "vehicles",
+        "object",
+        "vehicle",
+        "car",
+        "cars",
+        "motorcycle",
+        "bike",
+        "bicycle",
+        "boat",
+        "train",
+        "plane",
+        "rocket",
+    ),
+    _c("objects", "object", "object", "thing", "things", "cup", "table", "food", "product"),
+    _c(
+        "shadows",
+        "tone",
+        "shadow",
+        "darks",
+        "dark areas",
+        "dark parts",
+        "dark tones",
+        "blacks",
+        "lowlights",
+        "low tones",
+    ),
+    _c("midtones", "tone", "midtone", "mids", "middle tones", "mid tones", "mid-tones"),
+    _c(
+        "highlights",
+        "tone",
+        "highlight",
+        "brights",
+        "bright areas",
+        "bright parts",
+        "lights",
+        "whites",
+        "light tones",
+    ),
+    _c("reds", "colour", "red", "red tones", "crimson"),
+    _c("oranges", "colour", "orange", "orange tones"),
+    _c("yellows", "colour", "yellow", "yellow tones", "golds", "gold"),
+    _c("greens", "colour", "green", "green tones", "green colours"),
+    _c("aquas", "colour", "aqua", "cyans", "cyan", "teals", "teal", "turquoise"),
+    _c("blues", "colour", "blue", "blue tones", "blue colours"),
+    _c("purples", "colour", "purple", "violets", "violet", "lilac"),
+    _c("magentas", "colour", "magenta", "pinks", "pink", "fuchsia"),
+    _c("warm tones", "colour", "warm colours", "warm colors", "warms", "warm", "warm hues"),
+    _c("cool tones", "colour", "cool colours", "cool colors", "cools", "cool", "cold tones"),
+    _c(
+        "subject",
+        "subject",
+        "main subject",
+        "foreground",
+        "subjects",
+        "focus",
+        "centre of interest",
+    ),
+    _c("background", "subject", "backdrop", "surroundings", "behind", "back"),
+    _c(
+        "global",
+        "global",
+        "whole image",
+        "whole photo",
+        "whole picture",
+        "entire image",
+        "entire photo",
+        "everything",
+        "overall",
+        "image",
+        "photo",
+        "picture",
+        "all",
+        "scene",
+    ),
+    _c("top", "spatial", "top half", "upper half", "upper part", "top part", "upper"),
+    _c("bottom", "spatial", "bottom half", "lower half", "lower part", "bottom part", "lower"),
+    _c("left", "spatial", "left half", "left side", "left part"),
+    _c("right", "spatial", "right half", "right side", "right part"),
+    _c("centre", "spatial", "center", "middle", "central part", "centre part", "center part"),
+    _c("edges", "spatial", "edge", "borders", "corners", "periphery", "vignette", "outer parts"),
+)
+CLASSES_BY_NAME = {c.name: c for c in REGION_CLASSES}
+
+_DROP = {
+    "the",
+    "a",
+    "an",
+    "my",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "your",
+    "this",
+    "that",
+    "these",
+    "those",
+    "some",
+    "all",
+    "of",
+    "in",
+    "photo's",
+    "image's",
+    "picture's",
+}
+_POSSESSIVE = re.compile(r"(\w)'s\b")
+_NOT_WORD = re.compile(r"[^a-z0-9' -]+")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How a phrase was understood: a region class (or "" for unknown), by what, how surely."""
+
+    phrase: str
+    region: str
+    matched_by: MatchedBy
+    score: float
+
+    @property
+    def known(self) -> bool:
+        return bool(self.region)
+
+
+class TextEmbedder(Protocol):
+    """Anything that embeds texts as unit vectors (see pertouch.providers.embeddings)."""
+
+    def embed_texts(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
+
+
+def normalise(phrase: str) -> str:
+    """Lower-case, strip punctuation and possessives: "The woman's FACE!" -> "the woman face"."""
+    text = _POSSESSIVE.sub(r"\1", phrase.strip().lower().replace("’", "'"))
+    return " ".join(_NOT_WORD.sub(" ", text).replace("-", " ").split())
+
+
+def content_words(phrase: str) -> str:
+    """The phrase without articles and possessives: "the woman's face" -> "woman face"."""
+    words = [w for w in normalise(phrase).split() if w not in _DROP]
+    return " ".join(words) or normalise(phrase)
+
+
+def check_phrase(phrase: object) -> str:
+    """Return the stripped phrase, or raise :class:`RegionError` for empty or overlong input."""
+    if not isinstance(phrase, str) or not phrase.strip():
+        raise RegionError("The region is empty; name a region such as 'the sky' or 'the faces'.")
+    if len(phrase) > MAX_PHRASE_CHARS:
+        raise RegionError(
+            f"The region phrase is {len(phrase)} characters long; name the region in a few words "
+            f"(at most {MAX_PHRASE_CHARS} characters)."
+        )
+    return phrase.strip()
+
+
+_SYNONYMS = {normalise(s): c.name for c in REGION_CLASSES for s in c.synonyms}
+_MAX_WORDS = max(len(s.split()) for s in _SYNONYMS)
+
+
+def lookup(phrase: str) -> str:
+    """The region class a phrase names by the lexicon alone, or "" when it names none.
+
+    The whole phrase is tried first; otherwise the head noun wins: the part before " of " ("the
+    face of the woman") and, within it, the longest synonym that ends the phrase ("the woman's
+    face"). A phrase whose last word is not a synonym ("the lawn chairs") is not matched here.
+    """
+    full = normalise(phrase)
+    words = [w for w in full.split() if w not in _DROP or w == "all"]
+    for text in (full, " ".join(words)):
+        if text in _SYNONYMS:
+            return _SYNONYMS[text]
+    words = [w for w in normalise(phrase).split(" of ")[0].split() if w not in _DROP]
+    best = ("", -1, 0)  # (class, end index, length)
+    for start in range(len(words)):
+        for length in range(min(_MAX_WORDS, len(words) - start), 0, -1):
+            name = _SYNONYMS.get(" ".join(words[start : start + length]))
+            end = start + length
+            if name and (end > best[1] or (end == best[1] and length > best[2])):
+                best = (name, end, length)
+                break
+    # A match must be the head noun: in "the lawn chairs" "lawn" is only a modifier, so the phrase
+    # goes to the embedding fallback instead of becoming vegetation.
+    return best[0] if best[1] == len(words) else ""
+
+
+class Lexicon:
+    """Resolves phrases to region classes, with an optional embedding fallback.
+
+    Args:
+        embedder: used only when the synonym lookup fails; None turns the fallback off.
+        threshold: the cosine similarity under which a phrase stays unknown.
+    """
+
+    def __init__(
+        self, embedder: TextEmbedder | None = None, threshold: float = EMBEDDING_THRESHOLD
+    ):
+        self._embedder = embedder
+        self._threshold = threshold
+        self._anchors: NDArray[np.float32] | None = None
+        self._anchor_classes = [c.name for c in REGION_CLASSES for _ in c.synonyms]
+
+    def resolve(self, phrase: str) -> Resolution:
+        """Understand ``phrase`` as a region class (``region == ""`` when it is not understood)."""
+        phrase = check_phrase(phrase)
+        name = lookup(phrase)
+        if name:
+            return Resolution(phrase, name, "lexicon", 1.0)
+        if self._embedder is None:
+            return Resolution(phrase, "", "none", 0.0)
+        if self._anchors is None:
+            synonyms = [s for c in REGION_CLASSES for s in c.synonyms]
+            self._anchors = self._embedder.embed_texts(synonyms)
+        query = self._embedder.embed_texts([content_words(phrase)])[0]
+        similarity = self._anchors @ query
+        best = int(np.argmax(similarity))
+        score = float(similarity[best])
+        if score < self._threshold:
+            return Resolution(phrase, "", "none", score)
+        return Resolution(phrase, self._anchor_classes[best], "embedding", score)
