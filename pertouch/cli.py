@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--json", action="store_true", help="print the solver's report as JSON")
     render.set_defaults(func=cmd_render)
 
+    from pertouch.tools.segment_cli import add_segment_parser
+
+    add_segment_parser(sub)
+
     fit = sub.add_parser("fit-scale", help="fit the level scale to a folder of photos")
     fit.add_argument("folder", type=Path)
     fit.add_argument(
