@@ -134,7 +134,8 @@ def _levels_table(rows: Mapping[str, Mapping[str, float]]) -> str:
 def cmd_measure(args: argparse.Namespace) -> int:
     photo = load_photo(args.photo, max_pixels=args.max_pixels)
     scale = _load_scale(args)
-    masks = _load_masks(args.mask, photo.pixels.shape[:2])
+    height, width = photo.pixels.shape[:2]
+    masks = _load_masks(args.mask, (height, width))
     raw = measure_raw(photo.pixels, masks or None)
     names = [a.value for a in ATTRIBUTES]
     report = {
@@ -158,7 +159,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     photo = load_photo(args.photo, max_pixels=args.max_pixels)
     state = _load_state(args.state)
-    masks = _load_masks(args.mask, photo.pixels.shape[:2])
+    height, width = photo.pixels.shape[:2]
+    masks = _load_masks(args.mask, (height, width))
     renderer = ParametricRenderer(scale=_load_scale(args))
     plan = renderer.solve(photo.pixels, state, masks)
     pixels = renderer.apply(photo.pixels, plan)

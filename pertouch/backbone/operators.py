@@ -11,8 +11,8 @@ maths plus three cheap channel updates:
 * temperature ``t`` (stops of red/blue balance) is a white-balance gain that keeps each pixel's luma;
 * exposure ``e`` (stops) is a luma gain; above 1 it bends into a highlight shoulder that maps
   1 to 1, so nothing clips;
-* contrast ``c`` in [-1, 1] is a cubic S-curve around the region's midtone ``p`` that keeps 0 and 1
-  fixed and stays monotone over its whole range;
+* contrast ``c`` in [-1, 1] sets the slope ``2**c`` at the region's midtone ``p``: a fade towards
+  ``p`` for less, an S-curve through 0, ``p`` and 1 for more; monotone, never clipping;
 * colourfulness ``v`` is a vibrance: chroma is scaled by ``1 + v w``, where ``w`` is smaller for
   already-saturated colours and for skin, and never past the gamut edge.
 """
@@ -47,6 +47,7 @@ _SKIN_CB, _SKIN_CR = (
 _SKIN_WIDTH = np.float32(1 / (2 * 0.055**2))
 _SKIN_PROTECTION = np.float32(0.7)
 _EPS = np.float32(1e-4)
+_TOE = np.float32(0.05)
 
 
 @dataclass(frozen=True)
@@ -150,19 +151,31 @@ def _shoulder(y: F32, gain: F32) -> F32:
     if not bend.any():
         return scaled
     g1 = np.maximum(gain - _ONE, np.float32(1e-6))
-    inv_width = g1 / (np.maximum(gain - _KNEE, _ONE - _KNEE) * (_ONE - _KNEE))  # used where gain > 1
-    return np.where(bend, _KNEE + u / (_ONE + u * inv_width), scaled)
+    inv_width = g1 / (
+        np.maximum(gain - _KNEE, _ONE - _KNEE) * (_ONE - _KNEE)
+    )  # used where gain > 1
+    over = np.maximum(u, 0)  # the formula only matters where bending; keep it finite elsewhere
+    return np.where(bend, _KNEE + over / (_ONE + over * inv_width), scaled)
 
 
 def _contrast(y: F32, strength: F32, pivot: F32) -> F32:
-    """``y + s (y - p) y (1 - y)``, an S-curve around the midtone ``p`` that keeps 0 and 1 fixed.
+    """Contrast around the region's midtone ``p``: slope ``k = 2**c`` there, 0 and 1 kept in range.
 
-    The slope is ``1 + s h(y)`` with ``h(y) = y (1 - y) + (y - p)(1 - 2y)``. For more contrast the
-    curve stays monotone while ``s <= 1 / max(p, 1 - p)`` (the slope at 0 and 1); for less, while
-    ``|s| <= 1 / max h = 3 / (1 - p + p^2)``. Strength 1 and -1 map to the first bound and to 80%
-    of the second, so both directions reach as far in the shadows as around middle grey.
+    Less contrast (``c < 0``) scales every tone towards the midtone, ``p + (y - p) k``, so every
+    difference inside the region shrinks by ``k`` and blacks and whites fade evenly, as a
+    photographer's contrast slider does. More contrast (``c > 0``) is an S-curve through 0, ``p``
+    and 1: each side a rescaled power ``f(z) = ((z + a)**k - a**k) / ((1 + a)**k - a**k)`` with a
+    small toe ``a``, the halves meeting with slope about ``k`` at ``p`` (within 4%), monotone and never
+    clipping.
     """
-    more = _ONE / np.maximum(pivot, _ONE - pivot)
-    less = np.float32(0.8 * 3.0) / (_ONE - pivot + pivot * pivot)
-    scale = strength * np.where(strength > 0, more, less)
-    return y + scale * (y - pivot) * y * (_ONE - y)
+    k = np.exp2(strength)
+    faded = pivot + (y - pivot) * k
+    if not np.any(strength > 0):
+        return faded
+    below = y <= pivot
+    z = np.where(below, y / pivot, (_ONE - y) / (_ONE - pivot))
+    kk = np.maximum(k, _ONE)
+    a_k = np.power(_TOE, kk)
+    curved = (np.power(z + _TOE, kk) - a_k) / (np.power(_ONE + _TOE, kk) - a_k)
+    punchy = np.where(below, pivot * curved, _ONE - (_ONE - pivot) * curved)
+    return np.where(strength > 0, punchy, faded)

@@ -29,6 +29,9 @@ F64 = NDArray[np.float64]
 
 _PROBE = 0.05  # finite-difference step per strength
 _MAX_STEP = 0.5  # largest change of one strength in one step
+#: A faint pull towards zero strengths. Operators overlap (a darker region can hold its contrast by
+#: fading less or by an S-curve), so without it nearly equal photos could get different mixes.
+_RIDGE = 1e-4
 #: The renderer's promise: edited attributes within ±0.05 level, the others within 0.02.
 EDIT_BAND = 0.05
 KEEP_BAND = 0.02
@@ -135,7 +138,7 @@ def solve(
     weight = np.where(edited, 1.0, UNEDITED_WEIGHT)
     strengths = np.zeros_like(targets) if strengths is None else strengths.copy()
     levels = problem.levels(strengths if strengths.any() else None)
-    merit = float(np.square(weight * (levels - targets)).sum())
+    merit = _merit(weight * (levels - targets), strengths)
     error = float(np.abs(levels - targets).max())
     jac, fresh, damping, iterations = jacobian, False, 1e-3, 0
     while error >= tolerance and iterations < max_iterations:
@@ -143,8 +146,10 @@ def solve(
         if jac is None:
             jac, fresh = problem.jacobian(strengths, levels), True
         weighted = jac * weight.reshape(-1, 1)
-        normal = weighted.T @ weighted
-        gradient = weighted.T @ (weight * (levels - targets)).reshape(-1)
+        normal = weighted.T @ weighted + _RIDGE * np.eye(strengths.size)
+        gradient = weighted.T @ (weight * (levels - targets)).reshape(
+            -1
+        ) + _RIDGE * strengths.reshape(-1)
         for _ in range(6):  # raise the damping until a step helps
             lhs = normal + damping * (np.diag(np.diag(normal)) + np.eye(len(normal)))
             step = np.clip(np.linalg.solve(lhs, -gradient), -_MAX_STEP, _MAX_STEP).reshape(
@@ -152,7 +157,7 @@ def solve(
             )
             trial = np.clip(strengths + step, RANGES[:, 0], RANGES[:, 1])
             trial_levels = problem.levels(trial)
-            trial_merit = float(np.square(weight * (trial_levels - targets)).sum())
+            trial_merit = _merit(weight * (trial_levels - targets), trial)
             if trial_merit < merit:
                 damping = max(damping / 4, 1e-6)
                 break
@@ -172,8 +177,15 @@ def solve(
         jac = problem.jacobian(strengths, levels)
     # a margin for what the full-resolution pass may add to the analysis-view residuals
     miss = np.abs(levels - targets)
-    within = bool(miss[edited].max(initial=0) <= 0.6 * EDIT_BAND and miss[~edited].max(initial=0) <= 0.5 * KEEP_BAND)
+    within = bool(
+        miss[edited].max(initial=0) <= 0.6 * EDIT_BAND
+        and miss[~edited].max(initial=0) <= 0.5 * KEEP_BAND
+    )
     return Solution(strengths, levels, jac, iterations, error, within)
+
+
+def _merit(weighted_residual: F64, strengths: F64) -> float:
+    return float(np.square(weighted_residual).sum() + _RIDGE * np.square(strengths).sum())
 
 
 def _pivot_field(guide: F32, weights: F32, feathered: F32) -> F32:

@@ -45,14 +45,25 @@ def test_exposure_never_clips_highlights():
         assert out[-1] == pytest.approx(1.0, abs=1e-5)
 
 
-def test_tone_curves_are_monotone_and_keep_black_and_white():
+def test_contrast_curves_are_monotone_and_never_clip():
     ramp = np.linspace(0, 1, 1001, dtype=np.float32)
     rgb = np.stack([ramp] * 3, axis=-1)[None]
     for pivot in (0.1, 0.3, 0.5, 0.8):
-        for c in (-1.0, -0.5, 0.5, 1.0):
+        for c in (0.25, 0.5, 1.0):  # more contrast: an S-curve that keeps black and white
             out = apply_operators(rgb, fields(rgb.shape[:2], contrast=c, pivot=pivot))[0, :, 0]
-            assert np.all(np.diff(out) >= 0), (pivot, c)
+            assert np.all(np.diff(out) > 0), (pivot, c)
             assert out[0] == pytest.approx(0, abs=1e-6) and out[-1] == pytest.approx(1, abs=1e-6)
+            i = int(pivot * 1000)
+            assert (out[i + 1] - out[i - 1]) / (ramp[i + 1] - ramp[i - 1]) == pytest.approx(
+                2**c, rel=0.05
+            )
+        for c in (
+            -1.0,
+            -0.5,
+        ):  # less contrast: every difference shrinks by 2**c, blacks fade evenly
+            out = apply_operators(rgb, fields(rgb.shape[:2], contrast=c, pivot=pivot))[0, :, 0]
+            np.testing.assert_allclose(np.diff(out), np.diff(ramp) * 2**c, rtol=1e-3, atol=1e-6)
+            assert 0 <= out.min() and out.max() <= 1
 
 
 def test_vibrance_spares_skin_and_saturated_colours(astronaut):
