@@ -125,7 +125,8 @@ class ParametricRenderer:
         """
         cfg = self.config
         _check_image(image)
-        regions, region_masks = _solve_regions(image.shape[:2], masks)
+        height, width = image.shape[:2]
+        regions, region_masks = _solve_regions((height, width), masks)
         rgb, small = analysis_view(image, region_masks, cfg.analysis_size)
         weights = np.stack([small[n] for n in regions])
         fine = Problem.build(rgb, weights, self.scale, cfg.feather_radius, cfg.feather_eps)

@@ -63,7 +63,7 @@ def check_image(image: NDArray[np.generic]) -> NDArray[np.generic]:
 def photo_key(image: NDArray[np.generic]) -> str:
     """A content digest of the pixels, so the cache never mixes two photos up."""
     data = np.ascontiguousarray(image)
-    digest = hashlib.blake2b(memoryview(data).cast("B"), digest_size=16)
+    digest = hashlib.blake2b(data.data.cast("B"), digest_size=16)
     digest.update(f"{data.shape}{data.dtype}".encode())
     return digest.hexdigest()
 
@@ -193,7 +193,8 @@ class OfflineSegmenter:
             self._cache.move_to_end(key)
             return self._cache[key]
         full = to_float_rgb(image)
-        small = resize_area(full, analysis_shape(*full.shape[:2], self.work_size))
+        height, width = full.shape[:2]
+        small = resize_area(full, analysis_shape(height, width, self.work_size))
         analysis = _Analysis(full=full, small=small, features=scene.SceneFeatures.of(small))
         self._cache[key] = analysis
         while len(self._cache) > self.cache_size:
@@ -214,7 +215,8 @@ class OfflineSegmenter:
         return analysis.detections[name]
 
     def _detect(self, a: _Analysis, name: str) -> scene.Detection:
-        shape = a.small.shape[:2]
+        height, width = a.small.shape[:2]
+        shape = (height, width)
         kind = CLASSES_BY_NAME[name].kind
         if name in _PEOPLE:
             return self._detect_people(a, name)
@@ -254,7 +256,8 @@ class OfflineSegmenter:
 
     def _detect_people(self, a: _Analysis, name: str) -> scene.Detection:
         p = self._people_of(a)
-        shape = a.small.shape[:2]
+        height, width = a.small.shape[:2]
+        shape = (height, width)
         if name == "person":
             return (
                 scene.Detection(p.person, p.person_confidence)
@@ -278,7 +281,8 @@ class OfflineSegmenter:
 
     def _body_part(self, a: _Analysis, p: PeopleAnalysis, name: str) -> scene.Detection:
         """Skin, hair and clothes: colour models inside the person and around the faces."""
-        shape = a.small.shape[:2]
+        height, width = a.small.shape[:2]
+        shape = (height, width)
         features = np.maximum(p.eyes, p.lips)
         likelihood = scene.skin_likelihood(a.features, p.face, features)
         body = np.maximum(p.person, p.face)
@@ -316,13 +320,14 @@ class OfflineSegmenter:
             top, bottom = max(0, int(y0 - 0.7 * h)), min(shape[0], int(y1 + 0.1 * h))
             left, right = max(0, int(x0 - 0.35 * w)), min(shape[1], int(x1 + 0.35 * w))
             head[top:bottom, left:right] = 1.0
-        head = cv2.GaussianBlur(head, (0, 0), 2.0)
+        head = np.asarray(cv2.GaussianBlur(head, (0, 0), 2.0), dtype=np.float32)
         return (head * p.person * (1.0 - p.face) * (1.0 - skin)).astype(np.float32)
 
     def _full_mask(self, a: _Analysis, name: str, detection: scene.Detection) -> FloatMask:
         if name not in a.masks:
             kind = CLASSES_BY_NAME[name].kind
-            shape = a.full.shape[:2]
+            height, width = a.full.shape[:2]
+            shape = (height, width)
             if kind in ("spatial", "global"):
                 # Smooth by design: edge snapping would imprint the photo onto a gradient.
                 a.masks[name] = upsample_mask(detection.mask, shape)

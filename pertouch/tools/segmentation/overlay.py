@@ -59,14 +59,14 @@ def draw_overlay(
             inside.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
         )
         cv2.drawContours(out, contours, -1, tuple(float(c) for c in colour), thickness)
-    out = np.clip(out, 0, 255).astype(np.uint8)
+    picture = np.clip(out, 0, 255).astype(np.uint8)
     scale = max(rgb.shape[:2]) / 900
     line = int(28 * scale) + 4
     for k, region in enumerate(region_map.regions):
         text = f"{region.label} {region.area:.0%} ({region.confidence:.2f})"
         origin = (int(10 * scale) + 4, line * (k + 1))
         cv2.putText(
-            out,
+            picture,
             text,
             origin,
             cv2.FONT_HERSHEY_SIMPLEX,
@@ -75,15 +75,15 @@ def draw_overlay(
             thickness + 2,
             cv2.LINE_AA,
         )
-        colour = region_colour(region.label, region.index)
+        text_colour = region_colour(region.label, region.index)
         cv2.putText(
-            out,
+            picture,
             text,
             origin,
             cv2.FONT_HERSHEY_SIMPLEX,
             0.8 * scale + 0.2,
-            colour,
+            text_colour,
             thickness,
             cv2.LINE_AA,
         )
-    return out
+    return picture

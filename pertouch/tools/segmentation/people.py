@@ -80,7 +80,11 @@ def _fill(shape: tuple[int, int], polygons: list[NDArray[np.float64]]) -> FloatA
     for polygon in polygons:
         if len(polygon) >= 3:
             cv2.fillPoly(
-                canvas, [np.round(polygon * 4).astype(np.int32)], 1, lineType=cv2.LINE_AA, shift=2
+                canvas,
+                [np.round(polygon * 4).astype(np.int32)],
+                (1,),
+                lineType=cv2.LINE_AA,
+                shift=2,
             )
     return canvas.astype(np.float32)
 
@@ -221,13 +225,13 @@ class PeopleDetector:
     def _face_parts(
         self, rgb: NDArray[np.uint8], faces: list[FaceBox]
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        shape = rgb.shape[:2]
+        h, w = rgb.shape[:2]
+        shape = (h, w)
         empty = np.zeros(shape, np.float32)
         if not faces:
             return empty, empty.copy(), empty.copy()
         from mediapipe.python.solutions import face_mesh
 
-        h, w = shape
         ovals, eyes, lips_outer, lips_inner = [], [], [], []
         result = self._model("mesh").process(rgb)
         for landmarks in result.multi_face_landmarks or []:
@@ -253,7 +257,7 @@ class PeopleDetector:
                     0,
                     0,
                     360,
-                    1.0,
+                    (1.0,),
                     -1,
                     cv2.LINE_AA,
                 )

@@ -58,7 +58,7 @@ def tonal_masks(rgb: FloatArray) -> dict[str, FloatArray]:
 
 def hue_saturation_value(rgb: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """HSV of float32 RGB: hue in degrees [0, 360), saturation and value in [0, 1]."""
-    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    hsv = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV), dtype=np.float32)
     return hsv[..., 0], hsv[..., 1], hsv[..., 2]
 
 

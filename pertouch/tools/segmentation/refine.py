@@ -10,6 +10,8 @@ masks that sum to one (shadows + midtones + highlights) still do after refinemen
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -18,7 +20,10 @@ FloatArray = NDArray[np.float32]
 
 
 def _box(array: FloatArray, radius: int) -> FloatArray:
-    return cv2.boxFilter(array, -1, (2 * radius + 1, 2 * radius + 1), borderType=cv2.BORDER_REFLECT)
+    size = (2 * radius + 1, 2 * radius + 1)
+    return np.asarray(
+        cv2.boxFilter(array, -1, size, borderType=cv2.BORDER_REFLECT), dtype=np.float32
+    )
 
 
 def guided_coefficients(
@@ -39,7 +44,7 @@ def guided_coefficients(
     mean_i = _box(guide, radius)
     mean_p = _box(mask, radius)
     cov_ip = _box(guide * mask[..., None], radius) - mean_i * mean_p[..., None]
-    rows = []
+    rows: list[list[NDArray[np.floating[Any]]]] = []
     for i in range(3):
         row = []
         for j in range(3):
@@ -82,8 +87,12 @@ def refine_mask(
     a, b = guided_coefficients(guide_small, mask.astype(np.float32), radius, eps)
     height, width = guide_full.shape[:2]
     if (height, width) != mask.shape:
-        a = cv2.resize(a, (width, height), interpolation=cv2.INTER_LINEAR)
-        b = cv2.resize(b, (width, height), interpolation=cv2.INTER_LINEAR)
+        a = np.asarray(
+            cv2.resize(a, (width, height), interpolation=cv2.INTER_LINEAR), dtype=np.float32
+        )
+        b = np.asarray(
+            cv2.resize(b, (width, height), interpolation=cv2.INTER_LINEAR), dtype=np.float32
+        )
     out = b
     for c in range(3):
         out += a[..., c] * guide_full[..., c]
@@ -94,4 +103,5 @@ def upsample_mask(mask: FloatArray, shape: tuple[int, int]) -> FloatArray:
     """Plain bilinear upsampling, for masks that are smooth by design (spatial gradients)."""
     if mask.shape == shape:
         return mask.astype(np.float32, copy=True)
-    return cv2.resize(mask.astype(np.float32), (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+    out = cv2.resize(mask.astype(np.float32), (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+    return np.asarray(out, dtype=np.float32)

@@ -71,7 +71,7 @@ def _cuda_to_cpu_mode() -> Any:
     class CudaToCpu(TorchFunctionMode):
         """Inside this mode, tensors that sam3 sends to "cuda" stay on the CPU."""
 
-        def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+        def __torch_function__(self, func, types, args=(), kwargs=None):
             kwargs = dict(kwargs or {})
             if func in (torch.Tensor.cuda, torch.Tensor.pin_memory):
                 return args[0]
@@ -213,13 +213,14 @@ class Sam3Segmenter:
         scores: NDArray[Any],
         full: NDArray[np.float32],
     ) -> Segmentation:
-        shape = full.shape[:2]
+        height, width = full.shape[:2]
+        shape = (height, width)
         if len(scores) == 0:
             empty = np.zeros(shape, np.float32)
             note = f"SAM3 found no {prompt} in this photo."
             return Segmentation(phrase, prompt, empty, 0.0, False, "open-vocabulary", note)
         soft = probabilities.max(axis=0).astype(np.float32)
-        small_shape = analysis_shape(*shape, self.work_size)
+        small_shape = analysis_shape(height, width, self.work_size)
         mask = refine_mask(
             resize_area(soft, small_shape), resize_area(full, small_shape), full, 2, 1e-3
         )

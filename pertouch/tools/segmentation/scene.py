@@ -39,8 +39,8 @@ class SceneFeatures:
 
     @classmethod
     def of(cls, rgb: FloatArray) -> SceneFeatures:
-        hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-        lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)
+        hsv = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV), dtype=np.float32)
+        lab = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab), dtype=np.float32)
         light = lab[..., 0]
         size = (7, 7)
         mean = cv2.blur(light, size)
@@ -66,17 +66,18 @@ def _components(binary: NDArray[np.bool_]) -> tuple[int, NDArray[np.int32], NDAr
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
         binary.astype(np.uint8), connectivity=8
     )
-    return count, labels, stats
+    return count, np.asarray(labels, dtype=np.int32), np.asarray(stats, dtype=np.int32)
 
 
 def _finish(score: FloatArray, keep: NDArray[np.bool_], quality: float) -> Detection:
     """Soft mask = score inside the kept area (slightly dilated so edges stay soft)."""
     area = float(keep.mean())
     if area < MIN_AREA:
-        return Detection.absent(keep.shape)
+        h, w = keep.shape
+        return Detection.absent((h, w))
     grown = cv2.dilate(keep.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     mask = np.where(grown, np.maximum(score, keep.astype(np.float32)), 0.0).astype(np.float32)
-    mask = cv2.GaussianBlur(mask, (0, 0), 1.0)
+    mask = np.asarray(cv2.GaussianBlur(mask, (0, 0), 1.0), dtype=np.float32)
     confidence = float(np.clip(quality * min(1.0, area / 0.05), 0.0, 1.0))
     return Detection(mask, confidence)
 
@@ -225,7 +226,10 @@ def detect_salient(f: SceneFeatures, exclude: FloatArray | None = None) -> Detec
     k = min(5, len(samples))
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     cv2.setRNGSeed(0)
-    _, _, centres = cv2.kmeans(samples, k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+    # OpenCV's stubs require bestLabels, but None (no initial labels) is valid at runtime.
+    _, _, centres = cv2.kmeans(  # type: ignore[call-overload]
+        samples, k, None, criteria, 2, cv2.KMEANS_PP_CENTERS
+    )
     pixels = (f.lab * np.array([0.5, 1.0, 1.0], np.float32)).reshape(-1, 1, 3)
     distance = np.sqrt(((pixels - centres[None]) ** 2).sum(axis=2)).min(axis=1).reshape(h, w)
     y = f.row
