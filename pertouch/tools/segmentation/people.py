@@ -9,7 +9,10 @@ mediapipe is imported here, on first use, so ``import pertouch`` stays light.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import os
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,7 +152,10 @@ class PeopleDetector:
 
     def analyse(self, rgb: NDArray[np.uint8]) -> PeopleAnalysis:
         """Find people on an ``(h, w, 3)`` uint8 RGB view."""
-        rgb = np.ascontiguousarray(rgb)
+        with _quiet_native_logs():
+            return self._analyse(np.ascontiguousarray(rgb))
+
+    def _analyse(self, rgb: NDArray[np.uint8]) -> PeopleAnalysis:
         shape = rgb.shape[:2]
         faces = self._detect_faces(rgb)
         selfie = self._model("selfie").process(rgb).segmentation_mask
@@ -263,6 +269,29 @@ class PeopleDetector:
                 )
         lips = np.clip(_fill(shape, lips_outer) - _fill(shape, lips_inner), 0.0, 1.0)
         return face, _fill(shape, eyes), lips
+
+
+@contextlib.contextmanager
+def _quiet_native_logs() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null while mediapipe builds and runs its graphs.
+
+    Its C++ side writes TensorFlow Lite and absl notices straight to the descriptor (before absl's
+    logging is initialised, so no environment variable reaches them); a user of the CLI would see
+    a dozen lines of noise per photo. Python's own errors are raised, not printed, so none is lost.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    sys.stderr.flush()
+    with open(os.devnull, "wb") as null:
+        os.dup2(null.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _area(polygon: NDArray[np.float64]) -> float:
