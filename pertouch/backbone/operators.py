@@ -12,7 +12,7 @@ maths plus three cheap channel updates:
 * exposure ``e`` (stops) is a luma gain; above 1 it bends into a highlight shoulder that maps
   1 to 1, so nothing clips;
 * contrast ``c`` in [-1, 1] sets the slope ``2**c`` at the region's midtone ``p``: a fade towards
-  ``p`` for less, an S-curve through 0, ``p`` and 1 for more; monotone, never clipping;
+  ``p`` for less, a rational S-curve through 0, ``p`` and 1 for more; monotone, never clipping;
 * colourfulness ``v`` is a vibrance: chroma is scaled by ``1 + v w``, where ``w`` is smaller for
   already-saturated colours and for skin, and never past the gamut edge.
 """
@@ -47,7 +47,7 @@ _SKIN_CB, _SKIN_CR = (
 _SKIN_WIDTH = np.float32(1 / (2 * 0.055**2))
 _SKIN_PROTECTION = np.float32(0.7)
 _EPS = np.float32(1e-4)
-_TOE = np.float32(0.05)
+_LN2 = np.float32(np.log(2.0))
 
 
 @dataclass(frozen=True)
@@ -83,43 +83,61 @@ def apply_operators(rgb: F32, fields: Fields, out: F32 | None = None) -> F32:
     Returns:
         The retouched ``(H, W, 3)`` float32 RGB in [0, 1].
     """
+    # contiguous planes: every operation below runs on unit-stride memory
+    r, g, b = (np.ascontiguousarray(rgb[..., c]) for c in range(3))
+    y = r * _LUMA[0]
+    y += g * _LUMA[1]
+    y += b * _LUMA[2]
+
     wb_r = np.exp(fields.temperature * _GAMMA_LN2)
-    wb_b = _ONE / wb_r
-    r = rgb[..., 0] * wb_r
-    g = rgb[..., 1]
-    b = rgb[..., 2] * wb_b
-    y = luma(rgb)
-    keep = y / np.maximum(
-        r * _LUMA[0] + g * _LUMA[1] + b * _LUMA[2], _EPS
-    )  # white balance keeps luma
-    r, g, b = r * keep, g * keep, b * keep
+    r *= wb_r
+    b /= wb_r
+    keep = r * _LUMA[0]
+    keep += g * _LUMA[1]
+    keep += b * _LUMA[2]
+    np.maximum(keep, _EPS, out=keep)
+    np.divide(y, keep, out=keep)  # white balance keeps each pixel's luma
+    r *= keep
+    g = g * keep
+    b *= keep
 
     tone = _contrast(
         _shoulder(y, np.exp(fields.exposure * _GAMMA_LN2)), fields.contrast, fields.pivot
     )
     np.clip(tone, 0.0, 1.0, out=tone)
-    ratio = tone / np.maximum(y, _EPS)
+    scale = tone / np.maximum(y, _EPS)
 
     # chroma extremes relative to luma, for saturation, skin and the gamut limit
     hi = np.maximum(np.maximum(r, g), b)
     lo = np.minimum(np.minimum(r, g), b)
-    cb = np.float32(0.564) * (b - y)
-    cr = np.float32(0.713) * (r - y)
-    skin = np.exp(-(np.square(cb - _SKIN_CB) + np.square(cr - _SKIN_CR)) * _SKIN_WIDTH)
-    sat = np.clip(hi - lo, 0.0, 1.0)
     v = fields.vibrance
-    weight = np.where(v > 0, (_ONE - sat) * (_ONE - _SKIN_PROTECTION * skin), _ONE)
-    scale = ratio * (_ONE + v * weight)
+    boosted = v > 0
+    if boosted.any():
+        cb = (b - y) * np.float32(0.564) - _SKIN_CB
+        cr = (r - y) * np.float32(0.713) - _SKIN_CR
+        distance = cb * cb
+        distance += cr * cr
+        distance *= _SKIN_WIDTH
+        skin = np.exp(-distance)  # ~1 on skin tones, ~0 elsewhere
+        weight = np.clip(_ONE - (hi - lo), 0.0, 1.0)  # 1 - saturation
+        weight *= _ONE - _SKIN_PROTECTION * skin
+        vibrance = np.where(boosted, v * weight, v)
+    else:
+        vibrance = v
+    vibrance += _ONE
+    scale *= vibrance
     # never push a channel past 0 or 1 along the chroma direction
-    up = (hi - y) * scale
-    down = (y - lo) * scale
-    limit = np.minimum((_ONE - tone) / np.maximum(up, _EPS), tone / np.maximum(down, _EPS))
-    scale *= _soft_cap(limit, scale)
+    room = (_ONE - tone) / np.maximum((hi - y) * scale, _EPS)
+    np.minimum(room, tone / np.maximum((y - lo) * scale, _EPS), out=room)
+    scale *= _soft_cap(room, scale)
 
     if out is None:
         out = np.empty(rgb.shape, dtype=np.float32)
     for channel, plane in enumerate((r, g, b)):
-        out[..., channel] = tone + (plane - y) * scale
+        plane -= y
+        plane *= scale
+        plane += tone
+        out[..., channel] = plane
     np.clip(out, 0.0, 1.0, out=out)
     return out
 
@@ -135,47 +153,54 @@ def _soft_cap(room: F32, scale: F32) -> F32:
     """
     u = _ONE / np.maximum(room, _EPS)
     start = np.minimum(np.maximum(np.float32(0.8), u / np.maximum(scale, _EPS)), np.float32(0.999))
-    eased = start + (_ONE - start) * (_ONE - np.exp(np.minimum(start - u, 0) / (_ONE - start)))
-    return np.where(u <= start, _ONE, np.minimum(eased, _ONE) / u)
+    factor = np.ones_like(u)
+    near = u > start  # usually a small share of the pixels: compute the easing there only
+    if near.any():
+        un, sn = u[near], start[near]
+        eased = sn + (_ONE - sn) * (_ONE - np.exp((sn - un) / (_ONE - sn)))
+        factor[near] = np.minimum(eased, _ONE) / un
+    return factor
 
 
 def _shoulder(y: F32, gain: F32) -> F32:
     """``gain * y`` below the knee; above it a rational shoulder that still maps 1 to 1.
 
     The shoulder ``k + u / (1 + u / w)`` with ``u = gain y - k`` is C1 at the knee and its width
-    ``w`` is chosen so ``y = 1`` lands exactly on 1; for gains up to 1 it is plain scaling.
+    ``w`` is chosen so ``y = 1`` lands exactly on 1; for gains up to 1 it is plain scaling. Only
+    the highlights that are brightened past the knee are computed twice.
     """
     scaled = gain * y
-    u = scaled - _KNEE
-    bend = (gain > _ONE) & (u > 0)
-    if not bend.any():
-        return scaled
-    g1 = np.maximum(gain - _ONE, np.float32(1e-6))
-    inv_width = g1 / (
-        np.maximum(gain - _KNEE, _ONE - _KNEE) * (_ONE - _KNEE)
-    )  # used where gain > 1
-    over = np.maximum(u, 0)  # the formula only matters where bending; keep it finite elsewhere
-    return np.where(bend, _KNEE + over / (_ONE + over * inv_width), scaled)
+    bend = scaled > _KNEE
+    bend &= gain > _ONE
+    if bend.any():
+        g, over = gain[bend], scaled[bend] - _KNEE
+        inv_width = (g - _ONE) / ((g - _KNEE) * (_ONE - _KNEE))
+        scaled[bend] = _KNEE + over / (_ONE + over * inv_width)
+    return scaled
 
 
 def _contrast(y: F32, strength: F32, pivot: F32) -> F32:
     """Contrast around the region's midtone ``p``: slope ``k = 2**c`` there, 0 and 1 kept in range.
 
-    Less contrast (``c < 0``) scales every tone towards the midtone, ``p + (y - p) k``, so every
-    difference inside the region shrinks by ``k`` and blacks and whites fade evenly, as a
-    photographer's contrast slider does. More contrast (``c > 0``) is an S-curve through 0, ``p``
-    and 1: each side a rescaled power ``f(z) = ((z + a)**k - a**k) / ((1 + a)**k - a**k)`` with a
-    small toe ``a``, the halves meeting with slope about ``k`` at ``p`` (within 4%), monotone and never
-    clipping.
+    More contrast (``c > 0``) is a rational S-curve: with ``t`` the distance from ``p`` as a
+    fraction of the room on that side (``p`` below, ``1 - p`` above), ``f(t) = k t / (1 + (k - 1)|t|)``
+    has slope ``k`` at the midtone and ``1/k`` at black and white, which it keeps, so it is
+    monotone and never clips. Less contrast (``c < 0``) scales every tone towards the midtone,
+    ``p + (y - p) k``: each difference inside the region shrinks by ``k`` and blacks and whites fade
+    evenly, as a photographer's contrast slider does. Written as the S-curve with ``max(k, 1)``
+    followed by the fade with ``min(k, 1)`` (each is the identity at 1), it needs no branches and
+    no transcendental functions beyond one ``exp``.
     """
-    k = np.exp2(strength)
-    faded = pivot + (y - pivot) * k
-    if not np.any(strength > 0):
-        return faded
-    below = y <= pivot
-    z = np.where(below, y / pivot, (_ONE - y) / (_ONE - pivot))
-    kk = np.maximum(k, _ONE)
-    a_k = np.power(_TOE, kk)
-    curved = (np.power(z + _TOE, kk) - a_k) / (np.power(_ONE + _TOE, kk) - a_k)
-    punchy = np.where(below, pivot * curved, _ONE - (_ONE - pivot) * curved)
-    return np.where(strength > 0, punchy, faded)
+    k = np.exp(strength * _LN2)
+    steep = np.maximum(k, _ONE)
+    d = y - pivot
+    span = (d > 0).astype(np.float32)
+    span *= _ONE - pivot - pivot
+    span += pivot  # p below the midtone, 1 - p above
+    t = np.abs(d) / np.maximum(span, _EPS)
+    t *= steep - _ONE
+    t += _ONE
+    curved = d * steep / t  # = span * f(d / span)
+    curved *= np.minimum(k, _ONE)
+    curved += pivot
+    return curved

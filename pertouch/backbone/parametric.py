@@ -4,7 +4,7 @@
 2. Solve the operator strengths per region (vibrance, contrast, white balance, exposure) that
    move each region's four measured levels onto its targets (see :mod:`pertouch.backbone.solver`).
 3. Apply the strengths to the full-resolution photo in strips, each strength field being
-   ``A * luma + B`` from upsampled guided-filter coefficients, so masks follow real edges.
+   ``A . rgb + B`` from upsampled colour-guided-filter coefficients, so masks follow real edges.
 
 Regions add up (a face inside a person gets both strengths), and the part of the photo no mask
 covers is a region of its own, so unedited areas are held where they were.
@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.backbone.operators import Fields, apply_operators, luma
+from pertouch.backbone.operators import Fields, apply_operators
 from pertouch.backbone.solver import Problem, solve
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
@@ -180,14 +180,24 @@ class ParametricRenderer:
         _check_image(image)
         height, width = image.shape[:2]
         theta = plan.strengths.astype(np.float32)
+        h, w = plan.pivot.shape
+        # Per strength k: its colour coefficients (3 channels), then every offset, then the pivot.
         low = np.concatenate(
             [
-                np.einsum("rk,rhw->hwk", theta, plan.coeff_a),
+                np.einsum("rk,rhwc->hwkc", theta, plan.coeff_a).reshape(h, w, 3 * NUM_ATTRIBUTES),
                 np.einsum("rk,rhw->hwk", theta, plan.coeff_b),
                 plan.pivot[..., None],
             ],
             axis=2,
         ).astype(np.float32)
+        offsets, pivot_channel = 3 * NUM_ATTRIBUTES, 4 * NUM_ATTRIBUTES
+        # Widen once for the whole photo (a few hundred rows of full width), stretch per strip.
+        wide = (
+            low
+            if low.shape[1] == width
+            else cv2.resize(low, (width, low.shape[0]), interpolation=cv2.INTER_LINEAR)
+        )
+        wide = wide.reshape(low.shape[0], width, low.shape[2])
         out = np.empty_like(image)
         scale = np.float32(65535.0 if image.dtype == np.uint16 else 255.0)
         rows = self.config.strip_rows
@@ -195,12 +205,15 @@ class ParametricRenderer:
         def work(y0: int) -> None:
             y1 = min(height, y0 + rows)
             rgb = image[y0:y1].astype(np.float32) * (np.float32(1.0) / scale)
-            up = _upsample_strip(low, height, width, y0, y1)
-            grey = luma(rgb)
-            strengths = [
-                up[..., k] * grey + up[..., NUM_ATTRIBUTES + k] for k in range(NUM_ATTRIBUTES)
-            ]
-            result = apply_operators(rgb, Fields.clipped(strengths, up[..., 2 * NUM_ATTRIBUTES]))
+            up = _upsample_rows(wide, height, y0, y1)
+            planes = [np.ascontiguousarray(rgb[..., c]) for c in range(3)]
+            strengths = []
+            for k in range(NUM_ATTRIBUTES):
+                field = up[..., offsets + k].copy()
+                for c in range(3):
+                    field += up[..., 3 * k + c] * planes[c]
+                strengths.append(field)
+            result = apply_operators(rgb, Fields.clipped(strengths, up[..., pivot_channel]))
             result *= scale
             result += np.float32(0.5)
             out[y0:y1] = result.astype(image.dtype)
@@ -274,23 +287,18 @@ def _edited(state: AdjustmentState, regions: list[str]) -> NDArray[np.bool_]:
     return np.stack([state.edited(name) for name in regions])
 
 
-def _upsample_strip(low: F32, height: int, width: int, y0: int, y1: int) -> F32:
-    """Rows ``y0:y1`` of ``low`` bilinearly upsampled to ``height x width`` (OpenCV's pixel centres)."""
-    h, w = low.shape[:2]
-    if (h, w) == (height, width):
-        return low[y0:y1]
+def _upsample_rows(wide: F32, height: int, y0: int, y1: int) -> F32:
+    """Rows ``y0:y1`` of ``wide`` (already at full width) bilinearly stretched to ``height`` rows.
+
+    Uses OpenCV's pixel-centre convention, so together with a horizontal ``cv2.resize`` it gives
+    exactly a full ``cv2.resize`` of the low-resolution maps, one cache-sized strip at a time.
+    """
+    h = wide.shape[0]
+    if h == height:
+        return wide[y0:y1]
     sy = np.clip((np.arange(y0, y1) + 0.5) * (h / height) - 0.5, 0, h - 1)
     i0 = np.floor(sy).astype(np.intp)
     i1 = np.minimum(i0 + 1, h - 1)
     frac = (sy - i0).astype(np.float32)[:, None, None]
-    rows = low[i0] * (np.float32(1.0) - frac) + low[i1] * frac
-    if w == width:
-        return rows
-    channels = rows.shape[2]
-    parts = [
-        cv2.resize(rows[..., c : c + 4], (width, y1 - y0), interpolation=cv2.INTER_LINEAR).reshape(
-            y1 - y0, width, -1
-        )
-        for c in range(0, channels, 4)
-    ]
-    return np.concatenate(parts, axis=2)
+    top = wide[i0]
+    return top + (wide[i1] - top) * frac

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.backbone.feather import guided_coefficients
+from pertouch.backbone.feather import apply_coefficients, guided_coefficients
 from pertouch.backbone.operators import RANGES, Fields, apply_operators, luma
 from pertouch.core.attributes import NUM_ATTRIBUTES
 from pertouch.core.levels import LevelScale
@@ -47,7 +47,8 @@ class Problem:
     Attributes:
         rgb: ``(h, w, 3)`` float32 view of the photo.
         weights: ``(R, h, w)`` region masks, as measured.
-        coeff_a, coeff_b: guided-filter coefficients; feathered masks are ``A * luma + B``.
+        coeff_a, coeff_b: guided-filter coefficients ``(R, h, w, 3)`` and ``(R, h, w)``; feathered
+            masks are ``A . rgb + B``.
         pivot: ``(h, w)`` contrast pivot field.
         meter: measures the regions of any version of ``rgb``.
         scale: raw metrics to levels.
@@ -63,9 +64,9 @@ class Problem:
 
     @classmethod
     def build(cls, rgb: F32, weights: F32, scale: LevelScale, radius: int, eps: float) -> Problem:
+        coeff_a, coeff_b = guided_coefficients(rgb, weights, radius, eps)
+        feathered = apply_coefficients(coeff_a, coeff_b, rgb)
         guide = luma(rgb)
-        coeff_a, coeff_b = guided_coefficients(guide, weights, radius, eps)
-        feathered = coeff_a * guide[None] + coeff_b
         return cls(
             rgb,
             weights,
@@ -78,7 +79,7 @@ class Problem:
 
     @property
     def feathered(self) -> F32:
-        return self.coeff_a * luma(self.rgb)[None] + self.coeff_b
+        return apply_coefficients(self.coeff_a, self.coeff_b, self.rgb)
 
     def fields(self, strengths: F64) -> Fields:
         """Per-pixel strengths: the regions' strengths summed under their feathered masks."""

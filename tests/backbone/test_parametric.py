@@ -150,7 +150,7 @@ def test_edges_follow_the_photo_without_halos(renderer, rocket):
     far_outside = cv2.dilate(sky, np.ones((41, 41), np.uint8)) == 0
     assert change[inside].mean() > 10
     assert bright_edge.sum() > 200
-    assert change[bright_edge].mean() < min(0.2 * change[inside].mean(), 5.0)  # of 255
+    assert change[bright_edge].mean() < min(0.12 * change[inside].mean(), 3.0)  # of 255
     assert change[far_outside].mean() < 2.0
 
 
