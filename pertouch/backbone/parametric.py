@@ -28,7 +28,7 @@ from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
 from pertouch.core.errors import MaskError
 from pertouch.core.levels import LevelScale, default_scale
-from pertouch.core.metrics import ANALYSIS_SIZE, analysis_view, mask_to_float, resize_area
+from pertouch.core.metrics import ANALYSIS_SIZE, analysis_view, mask_to_float
 
 F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
@@ -129,7 +129,9 @@ class ParametricRenderer:
         regions, region_masks = _solve_regions((height, width), masks)
         rgb, small = analysis_view(image, region_masks, cfg.analysis_size)
         weights = np.stack([small[n] for n in regions])
-        fine = Problem.build(rgb, weights, self.scale, cfg.feather_radius, cfg.feather_eps)
+        fine, coeff_a, coeff_b = Problem.build(
+            rgb, weights, self.scale, cfg.feather_radius, cfg.feather_eps
+        )
         baseline = fine.levels()
         if np.isnan(baseline).any():
             bad = regions[int(np.isnan(baseline).any(axis=1).argmax())]
@@ -141,14 +143,7 @@ class ParametricRenderer:
 
         start, jac, iterations = None, None, 0
         if min(rgb.shape[:2]) >= 64:
-            coarse_shape = (rgb.shape[0] // 2, rgb.shape[1] // 2)
-            coarse = Problem.build(
-                resize_area(rgb, coarse_shape),
-                np.stack([resize_area(w, coarse_shape) for w in weights]),
-                self.scale,
-                max(1, cfg.feather_radius // 2),
-                cfg.feather_eps,
-            )
+            coarse = fine.halved()
             coarse_targets = _targets(state, regions, coarse.levels())
             rough = solve(
                 coarse,
@@ -167,8 +162,8 @@ class ParametricRenderer:
             levels=result.levels,
             converged=result.within_bands,
             iterations=iterations + result.iterations,
-            coeff_a=fine.coeff_a,
-            coeff_b=fine.coeff_b,
+            coeff_a=coeff_a,
+            coeff_b=coeff_b,
             pivot=fine.pivot,
         )
 

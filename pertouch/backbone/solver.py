@@ -22,7 +22,7 @@ from pertouch.backbone.feather import apply_coefficients, guided_coefficients
 from pertouch.backbone.operators import RANGES, Fields, apply_operators, luma
 from pertouch.core.attributes import NUM_ATTRIBUTES
 from pertouch.core.levels import LevelScale
-from pertouch.core.metrics import RegionMeter
+from pertouch.core.metrics import RegionMeter, resize_area
 
 F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
@@ -47,43 +47,46 @@ class Problem:
     Attributes:
         rgb: ``(h, w, 3)`` float32 view of the photo.
         weights: ``(R, h, w)`` region masks, as measured.
-        coeff_a, coeff_b: guided-filter coefficients ``(R, h, w, 3)`` and ``(R, h, w)``; feathered
-            masks are ``A . rgb + B``.
+        feathered: ``(R, h, w)`` masks as the strengths are applied (edge-aware, unclipped).
         pivot: ``(h, w)`` contrast pivot field.
-        meter: measures the regions of any version of ``rgb``.
         scale: raw metrics to levels.
     """
 
     rgb: F32
     weights: F32
-    coeff_a: F32
-    coeff_b: F32
+    feathered: F32
     pivot: F32
-    meter: RegionMeter
     scale: LevelScale
 
+    def __post_init__(self) -> None:
+        self.meter = RegionMeter(self.weights)
+
     @classmethod
-    def build(cls, rgb: F32, weights: F32, scale: LevelScale, radius: int, eps: float) -> Problem:
+    def build(
+        cls, rgb: F32, weights: F32, scale: LevelScale, radius: int, eps: float
+    ) -> tuple[Problem, F32, F32]:
+        """The problem at ``rgb``'s resolution, and the guided-filter coefficients ``(A, B)`` that
+        carry its feathering to any other resolution (``A . rgb + B``)."""
         coeff_a, coeff_b = guided_coefficients(rgb, weights, radius, eps)
         feathered = apply_coefficients(coeff_a, coeff_b, rgb)
-        guide = luma(rgb)
-        return cls(
-            rgb,
-            weights,
-            coeff_a,
-            coeff_b,
-            _pivot_field(guide, weights, feathered),
-            RegionMeter(weights),
-            scale,
-        )
+        pivot = _pivot_field(luma(rgb), weights, feathered)
+        return cls(rgb, weights, feathered, pivot, scale), coeff_a, coeff_b
 
-    @property
-    def feathered(self) -> F32:
-        return apply_coefficients(self.coeff_a, self.coeff_b, self.rgb)
+    def halved(self) -> Problem:
+        """The same problem on a half-size view, where every evaluation is four times cheaper."""
+        h, w = self.rgb.shape[:2]
+        shape = (h // 2, w // 2)
+        return Problem(
+            resize_area(self.rgb, shape),
+            np.stack([resize_area(m, shape) for m in self.weights]),
+            np.stack([resize_area(m, shape) for m in self.feathered]),
+            resize_area(self.pivot, shape),
+            self.scale,
+        )
 
     def fields(self, strengths: F64) -> Fields:
         """Per-pixel strengths: the regions' strengths summed under their feathered masks."""
-        per_pixel = np.tensordot(strengths.T.astype(np.float32), self._feathered, axes=1)
+        per_pixel = np.tensordot(strengths.T.astype(np.float32), self.feathered, axes=1)
         return Fields.clipped(list(per_pixel), self.pivot)
 
     def levels(self, strengths: F64 | None = None) -> F64:
@@ -105,9 +108,6 @@ class Problem:
                 -1
             )
         return jac
-
-    def __post_init__(self) -> None:
-        self._feathered = self.feathered
 
 
 @dataclass
