@@ -72,19 +72,25 @@ def luma(rgb: F32) -> F32:
     return rgb[..., 0] * _LUMA[0] + rgb[..., 1] * _LUMA[1] + rgb[..., 2] * _LUMA[2]
 
 
-def apply_operators(rgb: F32, fields: Fields, out: F32 | None = None) -> F32:
+def apply_operators(rgb: F32, fields: Fields) -> F32:
     """Apply white balance, exposure, contrast and vibrance to ``(H, W, 3)`` RGB in [0, 1].
 
     Args:
         rgb: input, left unchanged.
         fields: strengths, each ``(H, W)``.
-        out: optional ``(H, W, 3)`` float32 buffer for the result.
 
     Returns:
         The retouched ``(H, W, 3)`` float32 RGB in [0, 1].
     """
-    # contiguous planes: every operation below runs on unit-stride memory
-    r, g, b = (np.ascontiguousarray(rgb[..., c]) for c in range(3))
+    planes = np.ascontiguousarray(np.moveaxis(rgb, -1, 0), dtype=np.float32)
+    apply_operators_planar(planes, fields)
+    return np.ascontiguousarray(np.moveaxis(planes, 0, -1))
+
+
+def apply_operators_planar(planes: F32, fields: Fields) -> None:
+    """:func:`apply_operators` in place on ``(3, H, W)`` planes: every step runs on unit-stride
+    memory, which is what the full-resolution pass feeds it."""
+    r, g, b = planes[0], planes[1], planes[2]
     y = r * _LUMA[0]
     y += g * _LUMA[1]
     y += b * _LUMA[2]
@@ -98,7 +104,7 @@ def apply_operators(rgb: F32, fields: Fields, out: F32 | None = None) -> F32:
     np.maximum(keep, _EPS, out=keep)
     np.divide(y, keep, out=keep)  # white balance keeps each pixel's luma
     r *= keep
-    g = g * keep
+    g *= keep
     b *= keep
 
     tone = _contrast(
@@ -131,15 +137,11 @@ def apply_operators(rgb: F32, fields: Fields, out: F32 | None = None) -> F32:
     np.minimum(room, tone / np.maximum((y - lo) * scale, _EPS), out=room)
     scale *= _soft_cap(room, scale)
 
-    if out is None:
-        out = np.empty(rgb.shape, dtype=np.float32)
-    for channel, plane in enumerate((r, g, b)):
+    for plane in (r, g, b):
         plane -= y
         plane *= scale
         plane += tone
-        out[..., channel] = plane
-    np.clip(out, 0.0, 1.0, out=out)
-    return out
+    np.clip(planes, 0.0, 1.0, out=planes)
 
 
 def _soft_cap(room: F32, scale: F32) -> F32:

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.backbone.operators import Fields, apply_operators
+from pertouch.backbone.operators import Fields, apply_operators_planar
 from pertouch.backbone.solver import Problem, solve
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
@@ -192,26 +192,27 @@ class ParametricRenderer:
             if low.shape[1] == width
             else cv2.resize(low, (width, low.shape[0]), interpolation=cv2.INTER_LINEAR)
         )
-        wide = wide.reshape(low.shape[0], width, low.shape[2])
+        # planar (channel, row, column): each coefficient map is contiguous for the per-pixel maths
+        wide = np.ascontiguousarray(np.moveaxis(wide.reshape(low.shape[0], width, -1), -1, 0))
         out = np.empty_like(image)
         scale = np.float32(65535.0 if image.dtype == np.uint16 else 255.0)
         rows = self.config.strip_rows
 
         def work(y0: int) -> None:
             y1 = min(height, y0 + rows)
-            rgb = image[y0:y1].astype(np.float32) * (np.float32(1.0) / scale)
+            planes = np.ascontiguousarray(np.moveaxis(image[y0:y1], -1, 0), dtype=np.float32)
+            planes *= np.float32(1.0) / scale
             up = _upsample_rows(wide, height, y0, y1)
-            planes = [np.ascontiguousarray(rgb[..., c]) for c in range(3)]
             strengths = []
             for k in range(NUM_ATTRIBUTES):
-                field = up[..., offsets + k].copy()
+                field = up[offsets + k]
                 for c in range(3):
-                    field += up[..., 3 * k + c] * planes[c]
+                    field += up[3 * k + c] * planes[c]
                 strengths.append(field)
-            result = apply_operators(rgb, Fields.clipped(strengths, up[..., pivot_channel]))
-            result *= scale
-            result += np.float32(0.5)
-            out[y0:y1] = result.astype(image.dtype)
+            apply_operators_planar(planes, Fields.clipped(strengths, up[pivot_channel]))
+            planes *= scale
+            planes += np.float32(0.5)
+            out[y0:y1] = np.moveaxis(planes, 0, -1).astype(image.dtype)
 
         workers = self.config.workers or os.cpu_count() or 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -283,17 +284,22 @@ def _edited(state: AdjustmentState, regions: list[str]) -> NDArray[np.bool_]:
 
 
 def _upsample_rows(wide: F32, height: int, y0: int, y1: int) -> F32:
-    """Rows ``y0:y1`` of ``wide`` (already at full width) bilinearly stretched to ``height`` rows.
+    """Rows ``y0:y1`` of planar ``wide`` ``(C, h, W)``, bilinearly stretched to ``height`` rows.
 
     Uses OpenCV's pixel-centre convention, so together with a horizontal ``cv2.resize`` it gives
     exactly a full ``cv2.resize`` of the low-resolution maps, one cache-sized strip at a time.
+    Returns a fresh ``(C, y1 - y0, W)`` array the caller may modify.
     """
-    h = wide.shape[0]
+    h = wide.shape[1]
     if h == height:
-        return wide[y0:y1]
+        return wide[:, y0:y1].copy()
     sy = np.clip((np.arange(y0, y1) + 0.5) * (h / height) - 0.5, 0, h - 1)
     i0 = np.floor(sy).astype(np.intp)
     i1 = np.minimum(i0 + 1, h - 1)
-    frac = (sy - i0).astype(np.float32)[:, None, None]
-    top = wide[i0]
-    return top + (wide[i1] - top) * frac
+    frac = (sy - i0).astype(np.float32)[None, :, None]
+    top = wide[:, i0]
+    bottom = wide[:, i1]
+    bottom -= top
+    bottom *= frac
+    bottom += top
+    return bottom

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pertouch.backbone.feather import apply_coefficients, guided_coefficients
-from pertouch.backbone.operators import RANGES, Fields, apply_operators, luma
+from pertouch.backbone.operators import RANGES, Fields, apply_operators_planar, luma
 from pertouch.core.attributes import NUM_ATTRIBUTES
 from pertouch.core.levels import LevelScale
 from pertouch.core.metrics import RegionMeter, resize_area
@@ -60,6 +60,7 @@ class Problem:
 
     def __post_init__(self) -> None:
         self.meter = RegionMeter(self.weights)
+        self.planes = np.ascontiguousarray(np.moveaxis(self.rgb, -1, 0))
 
     @classmethod
     def build(
@@ -91,8 +92,10 @@ class Problem:
 
     def levels(self, strengths: F64 | None = None) -> F64:
         """Unclipped levels ``(R, 4)`` of every region after applying ``strengths`` ``(R, 4)``."""
-        out = self.rgb if strengths is None else apply_operators(self.rgb, self.fields(strengths))
-        return self.scale.to_level(self.meter(out), clip=False)
+        planes = self.planes.copy()
+        if strengths is not None:
+            apply_operators_planar(planes, self.fields(strengths))
+        return self.scale.to_level(self.meter.planar(planes), clip=False)
 
     def jacobian(self, strengths: F64, levels: F64) -> F64:
         """``d levels / d strengths`` as a ``(4R, 4R)`` matrix, by forward differences."""

@@ -231,11 +231,16 @@ class RegionMeter:
 
         Channel order: colorfulness, contrast, temperature as −CCT in kelvin, brightness.
         """
-        if rgb.shape[:2] != self.shape:
-            raise ValueError(f"image shape {rgb.shape[:2]} does not match the masks' {self.shape}")
-        pix = rgb.reshape(-1, 3)
-        r, g, b = pix[:, 0], pix[:, 1], pix[:, 2]
-        features = np.empty((8, pix.shape[0]), dtype=np.float32)
+        return self.planar(np.ascontiguousarray(np.moveaxis(rgb, -1, 0), dtype=np.float32))
+
+    def planar(self, planes: FloatArray) -> NDArray[np.float64]:
+        """:meth:`__call__` for ``(3, H, W)`` planes, the layout the renderer's solver works in."""
+        if planes.shape[1:] != self.shape:
+            raise ValueError(
+                f"image shape {planes.shape[1:]} does not match the masks' {self.shape}"
+            )
+        r, g, b = (planes[c].reshape(-1) for c in range(3))
+        features = np.empty((8, r.size), dtype=np.float32)
         np.subtract(r, g, out=features[0])
         np.subtract(np.float32(0.5) * (r + g), b, out=features[1])
         np.square(features[0], out=features[2])
@@ -244,7 +249,7 @@ class RegionMeter:
             np.square(r) * _HSP[0] + np.square(g) * _HSP[1] + np.square(b) * _HSP[2],
             out=features[4],
         )
-        features[5:8] = _srgb_to_linear_fast(pix).T
+        features[5:8] = _srgb_to_linear_fast(planes.reshape(3, -1))
         sums = (features @ self._flat.T).T.astype(np.float64) * self._inv_weight[:, None]
         mean_rg, mean_yb, mean_rg2, mean_yb2, brightness = sums[:, :5].T
         sigma = np.sqrt(np.maximum(mean_rg2 - mean_rg**2, 0) + np.maximum(mean_yb2 - mean_yb**2, 0))
