@@ -1,64 +1,23 @@
 """Edge-aware refinement: masks computed on a small view follow the full-resolution photo's edges.
 
 Every mask is estimated on a working view (long side ~512 px) and brought to full resolution by a
-fast colour guided filter (He, Sun & Tang; He & Sun 2015): inside each small window the mask is
-modelled as a linear function of the RGB guide, the model's coefficients are fitted and smoothed on
-the small view, upsampled, and applied to the full-resolution photo. Where the photo has an edge
+fast colour guided filter (He, Sun & Tang; He & Sun 2015), the same one the renderer feathers its
+masks with (:mod:`pertouch.backbone.feather`): inside each small window the mask is modelled as a
+linear function of the RGB guide, the model's coefficients are fitted and smoothed on the small
+view, upsampled, and applied to the full-resolution photo. Where the photo has an edge
 the mask gets one; flat areas keep the mask's own smoothness. The filter is linear in the mask, so
 masks that sum to one (shadows + midtones + highlights) still do after refinement, up to clipping.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from pertouch.backbone.feather import guided_coefficients
+
 FloatArray = NDArray[np.float32]
-
-
-def _box(array: FloatArray, radius: int) -> FloatArray:
-    size = (2 * radius + 1, 2 * radius + 1)
-    return np.asarray(
-        cv2.boxFilter(array, -1, size, borderType=cv2.BORDER_REFLECT), dtype=np.float32
-    )
-
-
-def guided_coefficients(
-    guide: FloatArray, mask: FloatArray, radius: int, eps: float
-) -> tuple[FloatArray, FloatArray]:
-    """Fit the colour guided filter's linear model on a small view.
-
-    Args:
-        guide: ``(h, w, 3)`` float32 RGB in [0, 1].
-        mask: ``(h, w)`` float32.
-        radius: window radius in pixels of this view.
-        eps: regularisation; larger smooths more and follows edges less (1e-4 sharp, 1e-1 soft).
-
-    Returns:
-        ``(a, b)``: window-averaged coefficients, ``a`` of shape ``(h, w, 3)``, ``b`` ``(h, w)``, so
-        that ``mask ≈ sum(a * guide, axis=2) + b``.
-    """
-    mean_i = _box(guide, radius)
-    mean_p = _box(mask, radius)
-    cov_ip = _box(guide * mask[..., None], radius) - mean_i * mean_p[..., None]
-    rows: list[list[NDArray[np.floating[Any]]]] = []
-    for i in range(3):
-        row = []
-        for j in range(3):
-            if j < i:
-                row.append(rows[j][i])
-                continue
-            var = _box(guide[..., i] * guide[..., j], radius) - mean_i[..., i] * mean_i[..., j]
-            row.append(var + (eps if i == j else 0.0))
-        rows.append(row)
-    sigma = np.stack([np.stack(r, axis=-1) for r in rows], axis=-2)  # (h, w, 3, 3)
-    a = np.linalg.solve(sigma.astype(np.float64), cov_ip[..., None].astype(np.float64))[..., 0]
-    a = a.astype(np.float32)
-    b = mean_p - np.einsum("hwc,hwc->hw", a, mean_i)
-    return _box(a, radius), _box(b.astype(np.float32), radius)
 
 
 def refine_mask(
@@ -75,7 +34,7 @@ def refine_mask(
         guide_small: ``(h, w, 3)`` float32 RGB of the working view.
         guide_full: ``(H, W, 3)`` float32 RGB of the photo at full resolution.
         radius: filter window radius, in working-view pixels.
-        eps: edge sensitivity (see :func:`guided_coefficients`).
+        eps: edge sensitivity: larger smooths more and follows edges less (1e-4 sharp, 1e-1 soft).
 
     Returns:
         ``(H, W)`` float32 mask in [0, 1].
@@ -84,7 +43,8 @@ def refine_mask(
         raise ValueError(f"mask {mask.shape} and guide {guide_small.shape[:2]} differ in shape")
     if not mask.any():
         return np.zeros(guide_full.shape[:2], dtype=np.float32)
-    a, b = guided_coefficients(guide_small, mask.astype(np.float32), radius, eps)
+    coeff_a, coeff_b = guided_coefficients(guide_small, mask[None].astype(np.float32), radius, eps)
+    a, b = coeff_a[0], coeff_b[0]
     height, width = guide_full.shape[:2]
     if (height, width) != mask.shape:
         a = np.asarray(
