@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pertouch.backbone.operators import Fields, apply_operators_planar
-from pertouch.backbone.solver import Problem, solve
+from pertouch.backbone.solver import build_problems, solve
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
 from pertouch.core.errors import MaskError
@@ -41,7 +41,10 @@ class ParametricConfig:
     """Tuning of the parametric renderer; the defaults are measured, not guessed."""
 
     analysis_size: int = ANALYSIS_SIZE
-    feather_radius: int = 4
+    #: The solver renders at up to this long side and measures the result downsampled to the
+    #: analysis size, as the full-resolution result will be measured.
+    render_size: int = 2 * ANALYSIS_SIZE
+    feather_radius: int = 2  # analysis pixels: about 16 px at 12 MP where no photo edge guides it
     feather_eps: float = 1e-3
     tolerance: float = 0.005
     max_iterations: int = 12
@@ -129,9 +132,11 @@ class ParametricRenderer:
         regions, region_masks = _solve_regions((height, width), masks)
         rgb, small = analysis_view(image, region_masks, cfg.analysis_size)
         weights = np.stack([small[n] for n in regions])
-        fine, coeff_a, coeff_b = Problem.build(
-            rgb, weights, self.scale, cfg.feather_radius, cfg.feather_eps
+        render, _ = analysis_view(image, {}, cfg.render_size)
+        problems = build_problems(
+            rgb, render, weights, self.scale, cfg.feather_radius, cfg.feather_eps
         )
+        fine = problems.fine
         baseline = fine.levels()
         if np.isnan(baseline).any():
             bad = regions[int(np.isnan(baseline).any(axis=1).argmax())]
@@ -142,8 +147,8 @@ class ParametricRenderer:
         edited = _edited(state, regions)
 
         start, jac, iterations = None, None, 0
-        if min(rgb.shape[:2]) >= 64:
-            coarse = fine.halved()
+        if problems.coarse is not None:
+            coarse = problems.coarse
             coarse_targets = _targets(state, regions, coarse.levels())
             rough = solve(
                 coarse,
@@ -162,9 +167,9 @@ class ParametricRenderer:
             levels=result.levels,
             converged=result.within_bands,
             iterations=iterations + result.iterations,
-            coeff_a=coeff_a,
-            coeff_b=coeff_b,
-            pivot=fine.pivot,
+            coeff_a=problems.coeff_a,
+            coeff_b=problems.coeff_b,
+            pivot=problems.pivot,
         )
 
     # -- applying -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -42,11 +43,16 @@ UNEDITED_WEIGHT = EDIT_BAND / KEEP_BAND
 
 @dataclass
 class Problem:
-    """One photo at one resolution, ready to be evaluated for any strengths.
+    """One photo, rendered at one resolution and measured at another, for any strengths.
+
+    Measuring happens on the analysis view; rendering happens on a view that may be larger (up to
+    twice the analysis size) and is area-downsampled before it is measured, exactly as the
+    full-resolution result will be. Tone curves do not commute with downsampling, so a proxy that
+    rendered the analysis view itself would disagree with the real result on textured regions.
 
     Attributes:
-        rgb: ``(h, w, 3)`` float32 view of the photo.
-        weights: ``(R, h, w)`` region masks, as measured.
+        rgb: ``(h, w, 3)`` float32 view of the photo that is rendered.
+        weights: ``(R, h', w')`` region masks on the measured view.
         feathered: ``(R, h, w)`` masks as the strengths are applied (edge-aware, unclipped).
         pivot: ``(h, w)`` contrast pivot field.
         scale: raw metrics to levels.
@@ -61,29 +67,7 @@ class Problem:
     def __post_init__(self) -> None:
         self.meter = RegionMeter(self.weights)
         self.planes = np.ascontiguousarray(np.moveaxis(self.rgb, -1, 0))
-
-    @classmethod
-    def build(
-        cls, rgb: F32, weights: F32, scale: LevelScale, radius: int, eps: float
-    ) -> tuple[Problem, F32, F32]:
-        """The problem at ``rgb``'s resolution, and the guided-filter coefficients ``(A, B)`` that
-        carry its feathering to any other resolution (``A . rgb + B``)."""
-        coeff_a, coeff_b = guided_coefficients(rgb, weights, radius, eps)
-        feathered = apply_coefficients(coeff_a, coeff_b, rgb)
-        pivot = _pivot_field(luma(rgb), weights, feathered)
-        return cls(rgb, weights, feathered, pivot, scale), coeff_a, coeff_b
-
-    def halved(self) -> Problem:
-        """The same problem on a half-size view, where every evaluation is four times cheaper."""
-        h, w = self.rgb.shape[:2]
-        shape = (h // 2, w // 2)
-        return Problem(
-            resize_area(self.rgb, shape),
-            np.stack([resize_area(m, shape) for m in self.weights]),
-            np.stack([resize_area(m, shape) for m in self.feathered]),
-            resize_area(self.pivot, shape),
-            self.scale,
-        )
+        self.measured_shape = (self.weights.shape[1], self.weights.shape[2])
 
     def fields(self, strengths: F64) -> Fields:
         """Per-pixel strengths: the regions' strengths summed under their feathered masks."""
@@ -95,6 +79,8 @@ class Problem:
         planes = self.planes.copy()
         if strengths is not None:
             apply_operators_planar(planes, self.fields(strengths))
+        if planes.shape[1:] != self.measured_shape:
+            planes = np.stack([resize_area(p, self.measured_shape) for p in planes])
         return self.scale.to_level(self.meter.planar(planes), clip=False)
 
     def jacobian(self, strengths: F64, levels: F64) -> F64:
@@ -186,6 +172,61 @@ def solve(
         and miss[~edited].max(initial=0) <= 0.5 * KEEP_BAND
     )
     return Solution(strengths, levels, jac, iterations, error, within)
+
+
+@dataclass
+class Problems:
+    """What :func:`build_problems` prepares: the fine and coarse problems, and the guided-filter
+    coefficients ``(A, B)`` on the analysis view that carry the feathering to any resolution."""
+
+    fine: Problem
+    coarse: Problem | None
+    coeff_a: F32
+    coeff_b: F32
+    pivot: F32
+
+
+def build_problems(
+    analysis: F32, render: F32, weights: F32, scale: LevelScale, radius: int, eps: float
+) -> Problems:
+    """Feather the regions on the analysis view, and set up the problems the solver works on.
+
+    Args:
+        analysis: ``(h, w, 3)`` analysis view of the photo, where regions are measured.
+        render: ``(H', W', 3)`` view the fine problem renders (at least the analysis size).
+        weights: ``(R, h, w)`` region masks on the analysis view.
+        scale: raw metrics to levels.
+        radius, eps: guided-filter settings on the analysis view.
+    """
+    coeff_a, coeff_b = guided_coefficients(analysis, weights, radius, eps)
+    feathered = apply_coefficients(coeff_a, coeff_b, analysis)
+    pivot = _pivot_field(luma(analysis), weights, feathered)
+    h, w = render.shape[:2]
+    if (h, w) == analysis.shape[:2]:
+        fine = Problem(analysis, weights, feathered, pivot, scale)
+    else:
+        up_a = np.stack([_stretch(a, (h, w)) for a in coeff_a])
+        up_b = np.stack([_stretch(b, (h, w)) for b in coeff_b])
+        fine = Problem(
+            render, weights, apply_coefficients(up_a, up_b, render), _stretch(pivot, (h, w)), scale
+        )
+    coarse = None
+    if min(analysis.shape[:2]) >= 64:
+        half = (analysis.shape[0] // 2, analysis.shape[1] // 2)
+        coarse = Problem(
+            resize_area(analysis, half),
+            np.stack([resize_area(m, half) for m in weights]),
+            np.stack([resize_area(m, half) for m in feathered]),
+            resize_area(pivot, half),
+            scale,
+        )
+    return Problems(fine, coarse, coeff_a, coeff_b, pivot)
+
+
+def _stretch(array: F32, shape: tuple[int, int]) -> F32:
+    """Bilinear resize with OpenCV's pixel centres, as the full-resolution pass upsamples."""
+    out = cv2.resize(array, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+    return np.asarray(out, dtype=np.float32).reshape(shape + array.shape[2:])
 
 
 def _merit(weighted_residual: F64, strengths: F64) -> float:
