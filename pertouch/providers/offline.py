@@ -31,7 +31,7 @@ from pydantic import Field
 
 from pertouch.core.adjustments import GLOBAL
 from pertouch.providers.grammar import Reading, RegionWords, read_instruction
-from pertouch.providers.strength import MAX_REQUEST, TOLERANCE
+from pertouch.providers.strength import MAX_REQUEST, accepted_band
 
 #: Tagged blocks the graph's prompts carry, for models (this one) that read numbers, not pictures.
 CONTEXT_TAG = "context"
@@ -142,7 +142,8 @@ class OfflineChatModel(BaseChatModel):
         for row in rows:
             error = row["target"] - row["measured"]
             at_limit = abs(row["target"]) >= 0.98 or abs(row["delta"] + error) > MAX_REQUEST
-            if abs(error) > TOLERANCE and not at_limit:
+            low, high = accepted_band(row["target"] - row["before"])
+            if not low <= row["measured"] - row["before"] <= high and not at_limit:
                 delta = round(row["delta"] + error, 4)
                 corrections.append(
                     {"region": row["region"], "attribute": row["attribute"], "delta": delta}
