@@ -64,7 +64,7 @@ _add("adj", ((BRI, -1),), "dark", "dim", "gloomy", "murky", "shadowy")
 _add("cmp", ((BRI, 1),), "brighter", "lighter", "sunnier")
 _add("cmp", ((BRI, -1),), "darker", "dimmer", "gloomier")
 _add("verb", ((BRI, 1),), "brighten", "lighten", "lift", "illuminate", "light up", "brighten up")
-_add("verb", ((BRI, -1),), "darken", "dim down", "burn", "deepen")
+_add("verb", ((BRI, -1),), "darken", "dim down", "burn", "deepen", "bring down", "tame")
 _add("noun", ((BRI, 1),), "brightness", "exposure", "lightness")
 _add("flaw", ((BRI, 1),), "underexposed", "under exposed", "too dim")
 _add("flaw", ((BRI, -1),), "overexposed", "over exposed", "blown out", "blown")
@@ -141,6 +141,7 @@ _OPTIMIZE = re.compile(
     r"(better|nicer|good|great|nice|prettier|professional|amazing|beautiful|stunning|natural|right|best)\b"
     r"|\b(improve|enhance|optimi[sz]e|fix|correct|retouch|polish|edit|touch up|clean up) "
     r"(it|this|the (photo|image|picture|shot|pic|colou?rs|exposure|white balance|lighting))\b"
+    r"|\b(clean|touch|fix|tidy|spruce) (it|this) up\b"
     r"|\bauto ?(fix|enhance|correct|adjust|tone|retouch)?\b|\bone click\b|\bdo your (thing|magic)\b"
     r"|\b(white balance|colour balance|color balance)\b|\bjust (improve|enhance|fix)\b"
     r"|^(improve|enhance|fix|optimi[sz]e|better|polish|retouch)( it| this| please)*$"
@@ -381,9 +382,15 @@ def _read_clause(item: tuple[str, str], region_words: RegionWords) -> _Clause:
             if n == 1 and (phrase in _CUES or phrase in _COLOUR_WORDS or phrase in _REGION_STOP):
                 continue
             region = region_words.get(phrase, "")
+            if n == 1 and phrase in ("her", "his") and start + 1 < len(tokens):
+                following = tokens[start + 1]
+                if region_words.get(following) or region_words.get(" ".join(tokens[start + 1 : start + 3])):
+                    continue  # a possessive: "her face" is the face, not the person
             if region and region not in ("objects",):
                 clause.regions.append(region)
                 used[start : start + n] = [True] * n
+    if len(clause.regions) > 1 and GLOBAL in clause.regions:
+        clause.regions.remove(GLOBAL)  # "the top of the image" is the top
     clause.pronoun = any(t in _PRONOUNS for t in tokens)
     clause.degree = _number(text)
     if clause.degree is None:
@@ -404,6 +411,7 @@ def _read_clause(item: tuple[str, str], region_words: RegionWords) -> _Clause:
 def _read_cues(clause: _Clause, tokens: list[str], used: list[bool]) -> None:
     i = 0
     found: dict[str, int] = {}
+    forms: dict[str, str] = {}
     while i < len(tokens):
         if used[i]:
             i += 1
@@ -423,7 +431,10 @@ def _read_cues(clause: _Clause, tokens: list[str], used: list[bool]) -> None:
             if form == "cmp" and key == "deeper" and clause.regions and clause.regions[0] == "shadows":
                 if attribute == COL:
                     continue
+            if form == "noun" and forms.get(attribute, "noun") != "noun":
+                continue  # "mute the colours": the verb decides, the noun only names
             found[attribute] = pole * sign
+            forms[attribute] = form
         if key in ("bluer", "blue", "more blue") and sign > 0:
             if any(r in ("sky", "water", "blues") for r in clause.regions):
                 found[COL] = 1
@@ -461,7 +472,7 @@ def _negated(tokens: list[str], used: list[bool]) -> bool:
     text = " ".join(tokens)
     if re.search(r"\benough\b", text):
         return False
-    return bool(re.search(r"\b(do not|dont|never|no need to|not)\b", text))
+    return bool(re.search(r"\b(do not|dont|never|no need to)\b|\bnot\b(?! (so|as|too)\b)", text))
 
 
 def _degree(text: str) -> float | None:
@@ -524,7 +535,7 @@ def _combine(clauses: list[_Clause]) -> tuple[list[Intent], list[str], list[str]
                 if later is not None and later.connector == "and":
                     source = later
             if source is None:
-                carry.extend(clause.regions)
+                carry.extend(r for r in clause.regions if r != GLOBAL)
                 continue
             clause.cues, clause.degree = source.cues, clause.degree or source.degree
         if not clause.cues:
