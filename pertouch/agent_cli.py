@@ -29,7 +29,9 @@ def add_agent_parsers(subparsers: Any) -> None:
     )
     retouch.add_argument("photo", nargs="?", type=Path, help="the photo (omit with --thread)")
     retouch.add_argument("instruction", help='e.g. "too dark, and the sky looks washed out"')
-    retouch.add_argument("-o", "--output", type=Path, required=True, help="where to write the result")
+    retouch.add_argument(
+        "-o", "--output", type=Path, required=True, help="where to write the result"
+    )
     retouch.add_argument("--model", default="offline", help='"offline" (default) or "openai:MODEL"')
     retouch.add_argument("--segmenter", default="offline", choices=("offline", "sam3"))
     retouch.add_argument("--renderer", default="parametric", choices=("parametric",))
@@ -100,9 +102,13 @@ def run_plan(args: argparse.Namespace) -> int:
 
     text = args.instruction
     if not text.strip():
-        raise PerTouchError("The instruction is empty; say what to change, e.g. 'brighten the faces a little'.")
+        raise PerTouchError(
+            "The instruction is empty; say what to change, e.g. 'brighten the faces a little'."
+        )
     if len(text) > 2000:
-        raise PerTouchError(f"The instruction is {len(text):,} characters long; say it in at most 2,000.")
+        raise PerTouchError(
+            f"The instruction is {len(text):,} characters long; say it in at most 2,000."
+        )
     reading = OfflineChatModel().read(text)
     plan: dict[str, Any] = {
         "kind": reading.kind,

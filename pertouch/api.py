@@ -99,7 +99,9 @@ class Retoucher:
             from langgraph.checkpoint.sqlite import SqliteSaver
 
             self.home.mkdir(parents=True, exist_ok=True)
-            self._connection = sqlite3.connect(self.home / "threads.sqlite", check_same_thread=False)
+            self._connection = sqlite3.connect(
+                self.home / "threads.sqlite", check_same_thread=False
+            )
             checkpointer = SqliteSaver(self._connection)
         self.context = Context(max_rounds=int(rounds), send_images=send_images)
         self.graph = build_graph(

@@ -28,7 +28,9 @@ def test_import_stays_light_and_retouch_is_lazy():
     import subprocess
     import sys
 
-    code = "import sys, pertouch; print('langgraph' in sys.modules); print(callable(pertouch.retouch))"
+    code = (
+        "import sys, pertouch; print('langgraph' in sys.modules); print(callable(pertouch.retouch))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
 
@@ -37,9 +39,14 @@ def test_retouch_returns_image_state_and_transcript(photo, tmp_path):
     import pertouch
 
     out = tmp_path / "out.jpg"
-    result = pertouch.retouch(photo, "make the sky bluer, and sharpen it", home=tmp_path / "home", output=out)
+    result = pertouch.retouch(
+        photo, "make the sky bluer, and sharpen it", home=tmp_path / "home", output=out
+    )
     assert result.kind == "strong" and result.unsupported == ["sharpening"]
-    assert {(e.region, e.attribute.value) for e in result.state.edits} == {("sky", "temperature"), ("sky", "colorfulness")}
+    assert {(e.region, e.attribute.value) for e in result.state.edits} == {
+        ("sky", "temperature"),
+        ("sky", "colorfulness"),
+    }
     assert result.transcript and "verdict" in result.transcript[-1]
     assert out.exists() and result.image.shape == np.asarray(Image.open(photo)).shape
     assert "Round 1" in result.explain()

@@ -24,7 +24,12 @@ class MalformedReply(ValueError):
 
 def recoverable_errors() -> tuple[type[BaseException], ...]:
     """Failures of a model call that a retry or the offline fallback can stand in for."""
-    errors: list[type[BaseException]] = [MalformedReply, ValidationError, TimeoutError, ConnectionError]
+    errors: list[type[BaseException]] = [
+        MalformedReply,
+        ValidationError,
+        TimeoutError,
+        ConnectionError,
+    ]
     try:
         import httpx
         import openai
@@ -33,9 +38,7 @@ def recoverable_errors() -> tuple[type[BaseException], ...]:
     return (*errors, openai.OpenAIError, httpx.HTTPError)
 
 
-def check_calls(
-    schemas: dict[str, type[BaseModel]], required: str | None = None
-) -> Check:
+def check_calls(schemas: dict[str, type[BaseModel]], required: str | None = None) -> Check:
     """A check that every tool call names a known tool with valid arguments."""
 
     def check(reply: AIMessage) -> AIMessage:

@@ -58,8 +58,10 @@ def explain_rounds(rounds: Sequence[Mapping[str, Any]]) -> str:
             )
         verdict = record.get("verdict")
         if verdict:
-            state = "satisfied" if verdict["satisfied"] else "corrections " + ", ".join(
-                _edit(c) for c in verdict["corrections"]
+            state = (
+                "satisfied"
+                if verdict["satisfied"]
+                else "corrections " + ", ".join(_edit(c) for c in verdict["corrections"])
             )
             out.append(f"  verdict: {state}. {verdict.get('reason', '')}".rstrip())
     return "\n".join(out)

@@ -79,7 +79,9 @@ class Nodes:
         fallback: BaseChatModel | None = None,
     ) -> None:
         self.model = model
-        self.fallback = fallback or (model if isinstance(model, OfflineChatModel) else OfflineChatModel())
+        self.fallback = fallback or (
+            model if isinstance(model, OfflineChatModel) else OfflineChatModel()
+        )
         self.segmenter = segmenter
         self.renderer = renderer
         self.store = store
@@ -109,7 +111,10 @@ class Nodes:
         }
         text = state.instruction if isinstance(state.instruction, str) else ""
         if not text.strip():
-            return {**turn, "error": "The instruction is empty; say what to change, e.g. 'brighten the faces a little'."}
+            return {
+                **turn,
+                "error": "The instruction is empty; say what to change, e.g. 'brighten the faces a little'.",
+            }
         if len(text) > ctx.max_instruction_chars:
             return {
                 **turn,
@@ -126,7 +131,11 @@ class Nodes:
         elif not state.photo_ref:
             return {**turn, "error": "No photo yet; give a photo with the first instruction."}
         runtime.stream_writer(
-            {"node": "perceive", "regions": update.get("regions", state.regions), "scene": update.get("scene", state.scene)}
+            {
+                "node": "perceive",
+                "regions": update.get("regions", state.regions),
+                "scene": update.get("scene", state.scene),
+            }
         )
         return update
 
@@ -138,7 +147,9 @@ class Nodes:
         ref = self.store.put(pixels)
         self._remember(ref, pixels)
         lister = getattr(self.segmenter, "contents", None)
-        regions = list(lister(pixels) if callable(lister) else self.segmenter.propose(pixels).names())
+        regions = list(
+            lister(pixels) if callable(lister) else self.segmenter.propose(pixels).names()
+        )
         names = set(regions)
         scene = "portrait" if names & _PEOPLE else "landscape" if names & _LANDSCAPE else "other"
         return {
@@ -158,7 +169,10 @@ class Nodes:
     # -- classify -------------------------------------------------------------------------------
     def classify(self, state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         """Ask the model what kind of instruction this is; carry out undo and approval directly."""
-        messages = [SystemMessage(content=prompts.CLASSIFY_SYSTEM), HumanMessage(content=state.instruction)]
+        messages = [
+            SystemMessage(content=prompts.CLASSIFY_SYSTEM),
+            HumanMessage(content=state.instruction),
+        ]
         reply, notes = ask(
             self.model,
             self.fallback,
@@ -169,11 +183,16 @@ class Nodes:
         )
         call = next(c for c in reply.tool_calls if c["name"] == "classify")
         found = Classification.model_validate(call["args"])
-        update: dict[str, Any] = {"classification": found.model_dump(), "notes": [*state.notes, *notes]}
+        update: dict[str, Any] = {
+            "classification": found.model_dump(),
+            "notes": [*state.notes, *notes],
+        }
         if found.kind == "approve":
             update["status"] = "approved"
             if self.memory is not None:  # the memory issue stores approved edits per scene
-                self.memory.remember(user=state.user, scene=state.scene, adjustment=state.adjustment)
+                self.memory.remember(
+                    user=state.user, scene=state.scene, adjustment=state.adjustment
+                )
         elif found.kind == "undo":
             update.update(self._undo(state, found.reset))
         elif found.kind == "weak_optimize":
@@ -212,7 +231,9 @@ class Nodes:
             "kind": state.classification.get("kind", ""),
             "scene": state.scene,
         }
-        system = SystemMessage(content=prompts.PLAN_SYSTEM.format(context=tagged(CONTEXT_TAG, context)))
+        system = SystemMessage(
+            content=prompts.PLAN_SYSTEM.format(context=tagged(CONTEXT_TAG, context))
+        )
         turn = _turn_messages(state.messages)
         preview = self._preview_message(state, ctx, "The photo as it is now:")
         messages = [system, *preview, *turn]
@@ -279,7 +300,9 @@ class Nodes:
             return {"error": str(err)}
         ref = self.store.put(output)
         self._remember(ref, output)
-        rows = self._measure(original, output, masks, AdjustmentState.from_dict(state.planned), adjustment)
+        rows = self._measure(
+            original, output, masks, AdjustmentState.from_dict(state.planned), adjustment
+        )
         record = {
             "round": state.round + 1,
             "edits": adjustment.to_dict()["edits"],
@@ -342,11 +365,14 @@ class Nodes:
         ctx = runtime.context or Context()
         record = state.rounds[-1]
         rows = record["measured"]
-        table = "\n".join(
-            f"- {r['region']} {r['attribute']}: before {r['before']:+.2f}, target {r['target']:+.2f}, "
-            f"measured {r['measured']:+.2f} (delta {r['delta']:+.2f})"
-            for r in rows
-        ) or "- nothing was edited"
+        table = (
+            "\n".join(
+                f"- {r['region']} {r['attribute']}: before {r['before']:+.2f}, target {r['target']:+.2f}, "
+                f"measured {r['measured']:+.2f} (delta {r['delta']:+.2f})"
+                for r in rows
+            )
+            or "- nothing was edited"
+        )
         text = prompts.CRITIQUE_REQUEST.format(
             round=record["round"], table=table, measurements=tagged(MEASUREMENTS_TAG, rows)
         )
@@ -373,12 +399,24 @@ class Nodes:
         fixes = [c for c in verdict.corrections if (c.region, c.attribute) in edited]
         satisfied = verdict.satisfied or not fixes
         reason = verdict.reason
-        if not satisfied and len(state.rounds) >= 2 and _miss(rows) > 0.9 * _miss(state.rounds[-2]["measured"]):
+        if (
+            not satisfied
+            and len(state.rounds) >= 2
+            and _miss(rows) > 0.9 * _miss(state.rounds[-2]["measured"])
+        ):
             satisfied, fixes = True, []
             reason = "Corrections stopped helping; keeping this result, the closest the renderer reaches."
-        summary = {"satisfied": satisfied, "reason": reason, "corrections": [c.model_dump() for c in fixes]}
+        summary = {
+            "satisfied": satisfied,
+            "reason": reason,
+            "corrections": [c.model_dump() for c in fixes],
+        }
         rounds = [*state.rounds[:-1], {**record, "verdict": summary}]
-        update: dict[str, Any] = {"verdict": summary, "rounds": rounds, "notes": [*state.notes, *notes]}
+        update: dict[str, Any] = {
+            "verdict": summary,
+            "rounds": rounds,
+            "notes": [*state.notes, *notes],
+        }
         if not satisfied and state.round < ctx.max_rounds:
             feedback = prompts.CRITIQUE_FEEDBACK.format(
                 round=record["round"],
@@ -396,7 +434,11 @@ class Nodes:
         update: dict[str, Any] = {"response": text, "messages": [AIMessage(content=text)]}
         start = state.start or {}
         kind = state.classification.get("kind", "")
-        if not state.error and kind not in ("undo", "approve") and state.output_ref != start.get("output_ref", state.output_ref):
+        if (
+            not state.error
+            and kind not in ("undo", "approve")
+            and state.output_ref != start.get("output_ref", state.output_ref)
+        ):
             update["history"] = [*state.history, start]
             # after "a bit less", the last change is the refined one, measured from before the
             # turn it refined, so "now the faces" or another "less" act on what is on screen
@@ -441,7 +483,11 @@ def _change(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[st
     old = {(e["region"], e["attribute"]): e["delta"] for e in before.get("edits", [])}
     new = {(e["region"], e["attribute"]): e["delta"] for e in after.get("edits", [])}
     return [
-        {"region": r, "attribute": a, "delta": round(new.get((r, a), 0.0) - old.get((r, a), 0.0), 4)}
+        {
+            "region": r,
+            "attribute": a,
+            "delta": round(new.get((r, a), 0.0) - old.get((r, a), 0.0), 4),
+        }
         for (r, a) in dict.fromkeys([*new, *old])
         if new.get((r, a), 0.0) != old.get((r, a), 0.0)
     ]
@@ -465,4 +511,3 @@ def _image_part(pixels: NDArray[np.generic], size: int) -> dict[str, Any]:
 
 def _first_line(err: BaseException) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-

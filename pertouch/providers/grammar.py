@@ -113,7 +113,10 @@ _PROTECT = {"leave", "keep", "untouched", "alone", "unchanged", "natural", "exce
 _PROTECT |= {"as is", "not", "dont", "don't", "preserve", "protect", "without touching"}
 
 _UNSUPPORTED: tuple[tuple[str, str], ...] = (
-    (r"\b(sharpen\w*|sharper|sharpness|deblur\w*|unblur|blurry|in focus|into focus|out of focus)\b", "sharpening"),
+    (
+        r"\b(sharpen\w*|sharper|sharpness|deblur\w*|unblur|blurry|in focus|into focus|out of focus)\b",
+        "sharpening",
+    ),
     (r"\b(blur\w*|bokeh|defocus\w*)\b", "blurring"),
     (r"\b(crop\w*|reframe|zoom in)\b", "cropping"),
     (r"\b(rotate|straighten|tilt\w*|level the horizon|flip|mirror)\b", "rotating or flipping"),
@@ -123,11 +126,17 @@ _UNSUPPORTED: tuple[tuple[str, str], ...] = (
     (r"\b(add|put|write) (a |some )?(text|caption|watermark|logo|title)\b", "adding text"),
     (r"\b(replace|swap|change) the (sky|background)\b", "replacing content"),
     (r"\b(red eye|red eyes)\b", "red-eye removal"),
-    (r"\b(smooth\w* (the )?skin|blemish\w*|wrinkles?|acne|airbrush\w*|pimples?)\b", "skin smoothing"),
+    (
+        r"\b(smooth\w* (the )?skin|blemish\w*|wrinkles?|acne|airbrush\w*|pimples?)\b",
+        "skin smoothing",
+    ),
     (r"\b(teeth|whiten)\b", "whitening teeth"),
     (r"\b(black and white|monochrome|grayscale|greyscale|b w|sepia)\b", "black and white"),
     (r"\b(tint it (pink|green|purple|magenta)|green tint|magenta tint|purple tint)\b", "tints"),
-    (r"\b(make (him|her|them) smile|add (a |some )?(person|people|object|sun|moon|birds?))\b", "changing content"),
+    (
+        r"\b(make (him|her|them) smile|add (a |some )?(person|people|object|sun|moon|birds?))\b",
+        "changing content",
+    ),
 )
 _INJECTION = re.compile(
     r"(ignore|disregard|forget|override)\b.{0,40}\b(instruction|rule|prompt|guideline|above|previous)s?"
@@ -304,18 +313,24 @@ def read_instruction(text: str, region_words: RegionWords) -> Reading:
         if not any(c.regions for c in clauses) or all(c.protect for c in clauses if c.regions):
             refine = _refine_factor(flat_text)
             if refine is not None and not unsupported:
-                return Reading("refine", factor=refine, reasons=(f"Scaling the last change by {refine:g}.",))
+                return Reading(
+                    "refine", factor=refine, reasons=(f"Scaling the last change by {refine:g}.",)
+                )
     intents, protected, carry = _combine(clauses)
     if style:
         merged = {(i.region, i.attribute): i for i in intents}
         for region, attribute, delta in PRESETS[style]:
-            merged.setdefault((region, attribute), Intent(region, attribute, round(delta * style_factor, 4)))
+            merged.setdefault(
+                (region, attribute), Intent(region, attribute, round(delta * style_factor, 4))
+            )
         intents = list(merged.values())
         reasons.append(f"A named look: {style}.")
     if optimize and not style:
         reasons.append("A general request: start from the reference look (auto baseline).")
     if unsupported:
-        reasons.append("Not something PerTouch can do: " + ", ".join(dict.fromkeys(unsupported)) + ".")
+        reasons.append(
+            "Not something PerTouch can do: " + ", ".join(dict.fromkeys(unsupported)) + "."
+        )
     kind: Kind
     if style:
         kind = "weak_style"
@@ -384,7 +399,9 @@ def _read_clause(item: tuple[str, str], region_words: RegionWords) -> _Clause:
             region = region_words.get(phrase, "")
             if n == 1 and phrase in ("her", "his") and start + 1 < len(tokens):
                 following = tokens[start + 1]
-                if region_words.get(following) or region_words.get(" ".join(tokens[start + 1 : start + 3])):
+                if region_words.get(following) or region_words.get(
+                    " ".join(tokens[start + 1 : start + 3])
+                ):
                     continue  # a possessive: "her face" is the face, not the person
             if region and region not in ("objects",):
                 clause.regions.append(region)
@@ -403,7 +420,27 @@ def _read_clause(item: tuple[str, str], region_words: RegionWords) -> _Clause:
     )
     if clause.negated and clause.regions and not clause.cues:
         clause.protect = True
-    first = next((t for t in tokens if t not in {"a", "bit", "little", "even", "much", "slightly", "and", "also", "too", "more", "less"}), "")
+    first = next(
+        (
+            t
+            for t in tokens
+            if t
+            not in {
+                "a",
+                "bit",
+                "little",
+                "even",
+                "much",
+                "slightly",
+                "and",
+                "also",
+                "too",
+                "more",
+                "less",
+            }
+        ),
+        "",
+    )
     clause.continues = bool(first) and _CUES.get(first, ("", ()))[0] in ("adj", "cmp", "flaw")
     return clause
 
@@ -428,7 +465,12 @@ def _read_cues(clause: _Clause, tokens: list[str], used: list[bool]) -> None:
         after = tokens[i + width : i + width + 2]
         sign = _direction(form, before, after)
         for attribute, pole in effects:
-            if form == "cmp" and key == "deeper" and clause.regions and clause.regions[0] == "shadows":
+            if (
+                form == "cmp"
+                and key == "deeper"
+                and clause.regions
+                and clause.regions[0] == "shadows"
+            ):
                 if attribute == COL:
                     continue
             if form == "noun" and forms.get(attribute, "noun") != "noun":
@@ -445,9 +487,23 @@ def _read_cues(clause: _Clause, tokens: list[str], used: list[bool]) -> None:
 def _direction(form: str, before: list[str], after: list[str]) -> int:
     """+1 to move towards the cue's pole, -1 away from it."""
     text_before = " ".join(before)
-    lower = any(w in _LOWER for w in before[-2:]) or any(
-        p in text_before for p in ("tone down", "turn down", "dial back", "dial down", "get rid", "pull back", "bring down", "take out")
-    ) or (after[:1] == ["down"])
+    lower = (
+        any(w in _LOWER for w in before[-2:])
+        or any(
+            p in text_before
+            for p in (
+                "tone down",
+                "turn down",
+                "dial back",
+                "dial down",
+                "get rid",
+                "pull back",
+                "bring down",
+                "take out",
+            )
+        )
+        or (after[:1] == ["down"])
+    )
     raise_ = any(w in _RAISE for w in before[-2:]) or after[:1] == ["up"]
     if form == "flaw":
         return 1
@@ -458,7 +514,7 @@ def _direction(form: str, before: list[str], after: list[str]) -> int:
     if form in ("adj",):
         if before[-1:] == ["less"] or text_before.endswith(("not as", "not so")):
             return -1
-        if before[-1:] == ["more"] or raise_ and not lower:
+        if before[-1:] == ["more"] or (raise_ and not lower):
             return 1
         if any(w in _COMPLAINT for w in before):
             return -1
@@ -545,7 +601,11 @@ def _combine(clauses: list[_Clause]) -> tuple[list[Intent], list[str], list[str]
             for attribute, sign in clause.cues:
                 intent = Intent(region, attribute, round(sign * size, 4))
                 old = merged.get((region, attribute))
-                if old is None or (old.delta * intent.delta < 0) or abs(intent.delta) > abs(old.delta):
+                if (
+                    old is None
+                    or (old.delta * intent.delta < 0)
+                    or abs(intent.delta) > abs(old.delta)
+                ):
                     merged[(region, attribute)] = intent
         previous = clause
     intents = list(merged.values())

@@ -30,7 +30,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 
 from pertouch.core.adjustments import GLOBAL
-from pertouch.providers.grammar import Reading, RegionWords, read_instruction
+from pertouch.providers.grammar import Reading, read_instruction
 from pertouch.providers.strength import MAX_REQUEST, accepted_band
 
 #: Tagged blocks the graph's prompts carry, for models (this one) that read numbers, not pictures.

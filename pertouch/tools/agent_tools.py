@@ -74,7 +74,9 @@ def make_tools(workspace: Workspace | None) -> list[BaseTool]:
 
     def need() -> Workspace:
         if workspace is None:
-            raise RuntimeError("these tool instances only describe schemas; build them with a workspace")
+            raise RuntimeError(
+                "these tool instances only describe schemas; build them with a workspace"
+            )
         return workspace
 
     def segment(region: str) -> str:
@@ -109,7 +111,9 @@ def make_tools(workspace: Workspace | None) -> list[BaseTool]:
         return json.dumps(
             {
                 "region": region,
-                "levels": {a.value: round(float(v), 3) for a, v in zip(ATTRIBUTES, levels, strict=True)},
+                "levels": {
+                    a.value: round(float(v), 3) for a, v in zip(ATTRIBUTES, levels, strict=True)
+                },
             }
         )
 
@@ -131,7 +135,9 @@ def make_tools(workspace: Workspace | None) -> list[BaseTool]:
         attr = parse_attribute(attribute)
         clamped = max(-MAX_REQUEST, min(MAX_REQUEST, float(delta)))
         if clamped != delta:
-            ws.notes.append(f"Clamped the {name} {attr.value} change from {delta:g} to {clamped:g}.")
+            ws.notes.append(
+                f"Clamped the {name} {attr.value} change from {delta:g} to {clamped:g}."
+            )
         ws.adjustment = replace_edit(ws.adjustment, name, attr, clamped)
         return json.dumps({"edits": ws.adjustment.to_dict()["edits"]})
 

@@ -46,7 +46,11 @@ def make_graph(agent_segmenter, store):
 
     def make(model=None, **kwargs):
         return build_graph(
-            model=model, segmenter=agent_segmenter, store=store, checkpointer=InMemorySaver(), **kwargs
+            model=model,
+            segmenter=agent_segmenter,
+            store=store,
+            checkpointer=InMemorySaver(),
+            **kwargs,
         )
 
     return make
@@ -62,7 +66,9 @@ def run_turn(graph, thread: str, instruction: str, photo: str | None = None, **c
     config = {"configurable": {"thread_id": thread}, "recursion_limit": 60}
     events = [
         chunk
-        for mode, chunk in graph.stream(payload, config, context=Context(**context), stream_mode=["custom", "updates"])
+        for mode, chunk in graph.stream(
+            payload, config, context=Context(**context), stream_mode=["custom", "updates"]
+        )
         if mode == "custom"
     ]
     return graph.get_state(config).values, events

@@ -12,7 +12,12 @@ from pydantic import Field
 
 
 def call(name: str, call_id: str = "", **args: Any) -> dict[str, Any]:
-    return {"name": name, "args": args, "id": call_id or f"call_{name}_{abs(hash(str(args))) % 10**8}", "type": "tool_call"}
+    return {
+        "name": name,
+        "args": args,
+        "id": call_id or f"call_{name}_{abs(hash(str(args))) % 10**8}",
+        "type": "tool_call",
+    }
 
 
 class ScriptedChatModel(BaseChatModel):

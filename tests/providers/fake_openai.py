@@ -15,7 +15,10 @@ def tool_reply(*calls: tuple[str, dict[str, Any] | str]) -> dict[str, Any]:
         {
             "id": f"call_{i}",
             "type": "function",
-            "function": {"name": name, "arguments": args if isinstance(args, str) else json.dumps(args)},
+            "function": {
+                "name": name,
+                "arguments": args if isinstance(args, str) else json.dumps(args),
+            },
         }
         for i, (name, args) in enumerate(calls)
     ]

@@ -15,7 +15,9 @@ def model() -> OfflineChatModel:
     return OfflineChatModel()
 
 
-def _expected(spec: str) -> tuple[set[tuple[str, str, int]], dict[tuple[str, str], float], set[str]]:
+def _expected(
+    spec: str,
+) -> tuple[set[tuple[str, str, int]], dict[tuple[str, str], float], set[str]]:
     signs, sizes, carry = set(), {}, set()
     for token in spec.replace("body skin", "body_skin").split():
         if token.startswith("carry:"):
@@ -48,13 +50,25 @@ def _correct(model: OfflineChatModel, text: str, kind: str, spec: str) -> bool:
 def test_table_is_large_and_varied():
     kinds = {kind for _, kind, _ in TABLE}
     assert len(TABLE) >= 150
-    assert kinds == {"strong", "weak_style", "weak_optimize", "unsupported", "refine", "undo", "approve"}
+    assert kinds == {
+        "strong",
+        "weak_style",
+        "weak_optimize",
+        "unsupported",
+        "refine",
+        "undo",
+        "approve",
+    }
 
 
 def test_offline_model_reads_the_table(model):
-    wrong = [(t, k, s, model.read(t).to_dict()) for t, k, s in TABLE if not _correct(model, t, k, s)]
+    wrong = [
+        (t, k, s, model.read(t).to_dict()) for t, k, s in TABLE if not _correct(model, t, k, s)
+    ]
     accuracy = 1 - len(wrong) / len(TABLE)
-    print(f"\noffline instruction accuracy: {accuracy:.1%} ({len(TABLE) - len(wrong)}/{len(TABLE)})")
+    print(
+        f"\noffline instruction accuracy: {accuracy:.1%} ({len(TABLE) - len(wrong)}/{len(TABLE)})"
+    )
     for text, kind, spec, got in wrong:
         print(f"  MISS {text!r}: expected {kind} {spec}; got {got['kind']} {got['edits']}")
     assert accuracy >= MIN_ACCURACY
