@@ -2,7 +2,8 @@
 
 It takes the rocket-launch photo that ships with scikit-image, makes a sky mask from the photo
 itself (and the ground as the rest), and asks for a deeper, more colourful sky and a warmer,
-brighter ground. It runs the real
+brighter ground; then it asks the agent the same thing in words (`pertouch retouch ... --explain`,
+offline model, offline segmenter) and prints its explanation. It runs the real
 `pertouch` command for every step, so what it prints is what you would see, and leaves the photo,
 the mask, the state, the result and a before/after picture in ./demo-output/.
 """
@@ -73,6 +74,16 @@ def main() -> None:
         str(OUT / "rocket-retouched.jpg"),
     )
     run("measure", str(OUT / "rocket-retouched.jpg"), *masks)
+
+    # The agent: the same photo, an instruction in words, the explanation of every round.
+    run(
+        "retouch",
+        str(OUT / "rocket.jpg"),
+        "the sky looks washed out, make it bluer, and warm up the ground a little",
+        "-o",
+        str(OUT / "rocket-agent.jpg"),
+        "--explain",
+    )
 
     before = np.asarray(Image.open(OUT / "rocket.jpg"))
     after = np.asarray(Image.open(OUT / "rocket-retouched.jpg"))

@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_segment_parser(sub)
 
+    from pertouch.agent_cli import add_agent_parsers
+
+    add_agent_parsers(sub)
+
     fit = sub.add_parser("fit-scale", help="fit the level scale to a folder of photos")
     fit.add_argument("folder", type=Path)
     fit.add_argument(

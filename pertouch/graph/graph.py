@@ -1,0 +1,91 @@
+"""The agent's topology on one screen, and ``build_graph`` to assemble it.
+
+    perceive -> classify -> plan <-> tools -> render -> critique -> (plan | respond)
+
+``plan`` loops with ``tools`` until the model asks to render (or stops calling tools); ``critique``
+sends corrections back to ``plan`` until the measured result matches the words or the round limit
+(``Context.max_rounds``) is reached. ``graph`` (offline defaults, no checkpointer) is what
+``langgraph.json`` serves; callers that want threads pass a checkpointer.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Checkpointer
+
+from pertouch.backbone.base import Renderer
+from pertouch.core.levels import LevelScale, default_scale
+from pertouch.core.store import ImageStore
+from pertouch.graph import routing
+from pertouch.graph.context import Context
+from pertouch.graph.nodes import Nodes
+from pertouch.graph.state import InputState, State
+from pertouch.tools.segmentation.types import Segmenter
+
+
+def build_graph(
+    model: BaseChatModel | None = None,
+    segmenter: Segmenter | None = None,
+    renderer: Renderer | None = None,
+    memory: Any = None,
+    checkpointer: Checkpointer = None,
+    store: ImageStore | None = None,
+    scale: LevelScale | None = None,
+    fallback: BaseChatModel | None = None,
+) -> CompiledStateGraph:
+    """Assemble the agent; every dependency can be injected, and None means the offline default.
+
+    Args:
+        model: the chat model that plans and judges ("offline" rules by default).
+        segmenter: finds regions by name (the offline segmenter by default).
+        renderer: renders adjustment states (the parametric renderer by default).
+        memory: the scene memory (none until the memory issue lands).
+        checkpointer: keeps threads across turns (none: every call is a fresh thread).
+        store: where images and masks live, by reference (a temporary folder by default).
+        scale: the level scale for measuring (the bundled one by default).
+        fallback: stands in when ``model`` fails twice (the offline model by default).
+    """
+    if model is None:
+        from pertouch.providers.offline import OfflineChatModel
+
+        model = OfflineChatModel()
+    if segmenter is None:
+        from pertouch.tools.segmentation import OfflineSegmenter
+
+        segmenter = OfflineSegmenter()
+    if renderer is None:
+        from pertouch.backbone.parametric import ParametricRenderer
+
+        renderer = ParametricRenderer(scale=scale)
+    if store is None:
+        store = ImageStore(Path(tempfile.gettempdir()) / f"pertouch-store-{os.getuid()}")
+    nodes = Nodes(model, segmenter, renderer, store, scale or default_scale(), memory, fallback)
+
+    builder = StateGraph(State, context_schema=Context, input_schema=InputState)
+    builder.add_node("perceive", nodes.perceive)
+    builder.add_node("classify", nodes.classify)
+    builder.add_node("plan", nodes.plan)
+    builder.add_node("tools", nodes.tools)
+    builder.add_node("render", nodes.render)
+    builder.add_node("critique", nodes.critique)
+    builder.add_node("respond", nodes.respond)
+
+    builder.add_edge(START, "perceive")
+    builder.add_conditional_edges("perceive", routing.after_perceive)
+    builder.add_conditional_edges("classify", routing.after_classify)
+    builder.add_conditional_edges("plan", routing.after_plan)
+    builder.add_conditional_edges("tools", routing.after_tools)
+    builder.add_conditional_edges("render", routing.after_render)
+    builder.add_conditional_edges("critique", routing.after_critique)
+    builder.add_edge("respond", END)
+    return builder.compile(checkpointer=checkpointer, name="PerTouch")
+
+
+graph = build_graph()

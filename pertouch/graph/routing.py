@@ -1,0 +1,53 @@
+"""Where the graph goes after each branching node. Routers raise on states they do not expect."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langchain_core.messages import AIMessage
+from langgraph.runtime import Runtime
+
+from pertouch.graph.context import Context
+from pertouch.graph.state import State
+
+_ANSWERED = ("approve", "undo", "unsupported")
+
+
+def after_perceive(state: State) -> Literal["classify", "respond"]:
+    return "respond" if state.error else "classify"
+
+
+def after_classify(state: State) -> Literal["plan", "respond"]:
+    kind = state.classification.get("kind")
+    if kind is None:
+        raise ValueError("classify left no kind in the state")
+    return "respond" if kind in _ANSWERED else "plan"
+
+
+def after_plan(state: State) -> Literal["tools", "render", "respond"]:
+    last = state.messages[-1]
+    if not isinstance(last, AIMessage):
+        raise ValueError(f"plan should end with the model's message, not {type(last).__name__}")
+    if last.tool_calls:
+        return "tools"
+    return "render" if state.adjustment != state.rendered else "respond"
+
+
+def after_tools(state: State) -> Literal["plan", "render", "respond"]:
+    if state.error:
+        return "respond"
+    asked = next(m for m in reversed(state.messages) if isinstance(m, AIMessage))
+    if any(call["name"] == "render" for call in asked.tool_calls):
+        return "render" if state.adjustment != state.rendered or not state.output_ref else "respond"
+    return "plan"
+
+
+def after_render(state: State) -> Literal["critique", "respond"]:
+    return "respond" if state.error else "critique"
+
+
+def after_critique(state: State, runtime: Runtime[Context]) -> Literal["plan", "respond"]:
+    max_rounds = (runtime.context or Context()).max_rounds
+    if state.verdict.get("satisfied", True) or state.round >= max_rounds:
+        return "respond"
+    return "plan"

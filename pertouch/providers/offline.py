@@ -1,0 +1,242 @@
+"""The offline chat model: a real LangChain ``BaseChatModel`` that reads instructions with a grammar.
+
+It answers the same three requests a hosted model gets, by the tools bound to it:
+
+* ``classify`` bound: read the latest user instruction (:mod:`pertouch.providers.grammar`) and
+  call ``classify`` with the kind, reasons and unsupported parts.
+* ``verdict`` bound: read the measurement table the critique prompt carries and call ``verdict``:
+  satisfied when every measured change lies within tolerance of its target (or the target is at
+  the end of the range), otherwise corrections that add the remaining error to each edit.
+* otherwise (planning): call ``segment`` for every region the instruction names, then, once the
+  answers are in, ``set_edit`` for each change on a region that was found, and ``render``.
+
+Images in the messages are ignored; numbers in the prompts carry everything it needs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import Field
+
+from pertouch.core.adjustments import GLOBAL
+from pertouch.providers.grammar import Reading, read_instruction
+from pertouch.providers.strength import MAX_REQUEST, accepted_band
+
+#: Tagged blocks the graph's prompts carry, for models (this one) that read numbers, not pictures.
+CONTEXT_TAG = "context"
+CORRECTIONS_TAG = "corrections"
+MEASUREMENTS_TAG = "measurements"
+
+
+def tagged(tag: str, data: Any) -> str:
+    """``data`` as JSON inside ``<tag>...</tag>``."""
+    return f"<{tag}>{json.dumps(data)}</{tag}>"
+
+
+def read_tagged(text: str, tag: str) -> Any:
+    """The JSON inside the last ``<tag>...</tag>`` of ``text``, or None."""
+    found = re.findall(rf"<{tag}>(.*?)</{tag}>", text, re.DOTALL)
+    return json.loads(found[-1]) if found else None
+
+
+def default_region_words() -> dict[str, str]:
+    """The segmentation lexicon's words, so the model never names a region the segmenter cannot read.
+
+    Imported here, not at module level: providers sit below tools in the layering, and this is the
+    one place the offline model borrows their vocabulary.
+    """
+    from pertouch.tools.segmentation.lexicon import REGION_CLASSES, normalise
+
+    words = {normalise(s): c.name for c in REGION_CLASSES for s in c.synonyms}
+    words.update({"whole thing": GLOBAL, "everything": GLOBAL, "overall": GLOBAL})
+    for dropped in ("all", "back", "behind", "him", "them", "focus", "thing", "things", "model"):
+        words.pop(dropped, None)
+    return words
+
+
+def message_text(message: BaseMessage) -> str:
+    """The text parts of a message (image parts dropped)."""
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return " ".join(
+        part if isinstance(part, str) else str(part.get("text", ""))
+        for part in content
+        if isinstance(part, str) or part.get("type") == "text"
+    )
+
+
+def latest_instruction(messages: Sequence[BaseMessage]) -> str:
+    """The latest user instruction (a human message without a name such as "critique")."""
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage) and not message.name:
+            return message_text(message)
+    return ""
+
+
+class OfflineChatModel(BaseChatModel):
+    """Reads instructions with a lexicon and grammar and answers with tool calls; no network."""
+
+    region_words: dict[str, str] = Field(default_factory=default_region_words)
+
+    @property
+    def _llm_type(self) -> str:
+        return "pertouch-offline"
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: str | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        formatted = [convert_to_openai_tool(t) for t in tools]
+        return self.bind(tools=formatted, tool_choice=tool_choice, **kwargs)
+
+    def read(self, instruction: str) -> Reading:
+        """The grammar's reading of one instruction."""
+        return read_instruction(instruction, self.region_words)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        names = {t["function"]["name"] for t in kwargs.get("tools") or []}
+        if "classify" in names:
+            message = self._classify(messages)
+        elif "verdict" in names:
+            message = self._verdict(messages)
+        else:
+            message = self._plan(messages)
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    # -- the three requests ---------------------------------------------------------------------
+    def _classify(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        reading = self.read(latest_instruction(messages))
+        args = {
+            "kind": reading.kind,
+            "reasons": list(reading.reasons),
+            "unsupported": list(reading.unsupported),
+            "style": reading.style,
+            "reset": reading.reset,
+        }
+        return _calls([("classify", args)])
+
+    def _verdict(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        rows = read_tagged(message_text(messages[-1]), MEASUREMENTS_TAG) or []
+        corrections = []
+        for row in rows:
+            error = row["target"] - row["measured"]
+            at_limit = abs(row["target"]) >= 0.98 or abs(row["delta"] + error) > MAX_REQUEST
+            low, high = accepted_band(row["target"] - row["before"])
+            if not low <= row["measured"] - row["before"] <= high and not at_limit:
+                delta = round(row["delta"] + error, 4)
+                corrections.append(
+                    {"region": row["region"], "attribute": row["attribute"], "delta": delta}
+                )
+        reason = (
+            "Every measured change is within tolerance of what was asked."
+            if not corrections
+            else f"{len(corrections)} change(s) missed their target; adding the remaining error."
+        )
+        args = {"satisfied": not corrections, "reason": reason, "corrections": corrections}
+        return _calls([("verdict", args)])
+
+    def _plan(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        context = {}
+        for message in messages:
+            found = read_tagged(message_text(message), CONTEXT_TAG)
+            context = found if found is not None else context
+        last = messages[-1] if messages else None
+        if isinstance(last, HumanMessage) and last.name == "critique":
+            fixes = read_tagged(message_text(last), CORRECTIONS_TAG) or []
+            return _calls([("set_edit", fix) for fix in fixes] + [("render", {})])
+        reading = self.read(latest_instruction(messages))
+        wanted = planned_totals(reading, context)
+        if isinstance(last, ToolMessage):
+            answers = _segment_answers(messages)
+            missing = {phrase for phrase, found in answers.items() if not found}
+            calls = [
+                ("set_edit", {"region": region, "attribute": attribute, "delta": delta})
+                for (region, attribute), delta in wanted.items()
+                if region not in missing
+            ]
+            if not calls and not reading.protected:
+                return AIMessage(content="Nothing I was asked to change is in this photo.")
+            return _calls([*calls, ("render", {})])
+        known = set(context.get("segmented", [])) | {GLOBAL}
+        regions = [r for r in (*reading.regions, *(k[0] for k in wanted)) if r not in known]
+        if regions:
+            return _calls([("segment", {"region": r}) for r in dict.fromkeys(regions)])
+        calls = [
+            ("set_edit", {"region": region, "attribute": attribute, "delta": delta})
+            for (region, attribute), delta in wanted.items()
+        ]
+        if not calls:
+            return AIMessage(content="There is nothing to change for this instruction.")
+        return _calls([*calls, ("render", {})])
+
+
+def planned_totals(reading: Reading, context: Mapping[str, Any]) -> dict[tuple[str, str], float]:
+    """The total delta each (region, attribute) should have after this instruction.
+
+    ``context`` holds ``current`` (the edits now in force) and ``last_change`` (what the previous
+    turn changed), each a list of {region, attribute, delta}.
+    """
+    current = {(e["region"], e["attribute"]): e["delta"] for e in context.get("current", [])}
+    last = {(e["region"], e["attribute"]): e["delta"] for e in context.get("last_change", [])}
+    totals: dict[tuple[str, str], float] = {}
+    if reading.kind == "refine":
+        for key, change in last.items():
+            totals[key] = current.get(key, 0.0) - change + change * reading.factor
+    for region in reading.carry_to:
+        per_attribute: dict[str, float] = {}
+        for (_, attribute), change in last.items():
+            if abs(change) > abs(per_attribute.get(attribute, 0.0)):
+                per_attribute[attribute] = change
+        for attribute, change in per_attribute.items():
+            totals[(region, attribute)] = current.get((region, attribute), 0.0) + change
+    for intent in reading.intents:
+        key = (intent.region, intent.attribute)
+        totals[key] = current.get(key, 0.0) + intent.delta
+    return {
+        k: round(max(-MAX_REQUEST, min(MAX_REQUEST, v)), 4)
+        for k, v in totals.items()
+        if v != current.get(k)
+    }
+
+
+def _segment_answers(messages: Sequence[BaseMessage]) -> dict[str, bool]:
+    answers: dict[str, bool] = {}
+    for message in messages:
+        if isinstance(message, ToolMessage) and message.name == "segment":
+            try:
+                data = json.loads(message_text(message))
+            except json.JSONDecodeError:
+                continue
+            answers[data.get("asked", "")] = bool(data.get("found"))
+    return answers
+
+
+def _calls(calls: Sequence[tuple[str, dict[str, Any]]]) -> AIMessage:
+    return AIMessage(
+        content="",
+        tool_calls=[
+            {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+            for name, args in calls
+        ],
+    )
