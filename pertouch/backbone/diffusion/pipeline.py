@@ -8,6 +8,7 @@ empty-prompt embedding, computed when the base model is loaded, is all it contri
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import torch
@@ -93,7 +94,10 @@ class PerTouchPipeline:
     def to(self, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> PerTouchPipeline:
         """Move every component (and the prompt embedding) to ``device`` and/or ``dtype``."""
         for model in (self.vae, self.unet, self.controlnet):
-            model.to(device=device, dtype=dtype)
+            if dtype is not None and dtype != model.dtype:
+                model.to(dtype=dtype)
+            if device is not None:
+                model.to(device=device)
         self.prompt_embeds = self.prompt_embeds.to(device=device, dtype=dtype)
         return self
 
@@ -155,6 +159,8 @@ class PerTouchPipeline:
 
         scheduler = self.scheduler
         scheduler.set_timesteps(num_inference_steps, device=device)
+        # Stochastic samplers take the generator; deterministic ones (UniPC, DPM++) do not accept it.
+        step_options = {"generator": generator} if "generator" in inspect.signature(scheduler.step).parameters else {}
         noise = randn_tensor(tuple(image_latent.shape), generator=generator, device=device, dtype=torch.float32)
         latents = (noise * scheduler.init_noise_sigma).to(dtype)
         for t in scheduler.timesteps:
@@ -169,5 +175,5 @@ class PerTouchPipeline:
                 down_block_additional_residuals=down,
                 mid_block_additional_residual=mid,
             ).sample
-            latents = scheduler.step(velocity, t, latents, generator=generator).prev_sample
+            latents = scheduler.step(velocity, t, latents, **step_options).prev_sample
         return self.decode(latents).float()
