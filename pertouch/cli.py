@@ -184,7 +184,8 @@ def _render_diffusion(args: argparse.Namespace) -> int:
         )
     photo = load_photo(args.photo, max_pixels=args.max_pixels)
     state = _load_state(args.state)
-    masks = _load_masks(args.mask, photo.pixels.shape[:2])
+    height, width = photo.pixels.shape[:2]
+    masks = _load_masks(args.mask, (height, width))
     from importlib.util import find_spec
 
     from pertouch.backbone.diffusion import build_diffusion_renderer
@@ -197,9 +198,18 @@ def _render_diffusion(args: argparse.Namespace) -> int:
     renderer = build_diffusion_renderer(args.base_model, args.checkpoint, scale=_load_scale(args))
     pixels = renderer.render(photo.pixels, state, masks)
     save_photo(
-        args.output, pixels, alpha=photo.alpha, icc_profile=photo.icc_profile, exif=photo.exif, quality=args.quality
+        args.output,
+        pixels,
+        alpha=photo.alpha,
+        icc_profile=photo.icc_profile,
+        exif=photo.exif,
+        quality=args.quality,
     )
-    print(json.dumps({"output": str(args.output), "renderer": "diffusion"}) if args.json else f"wrote {args.output}")
+    print(
+        json.dumps({"output": str(args.output), "renderer": "diffusion"})
+        if args.json
+        else f"wrote {args.output}"
+    )
     return 0
 
 

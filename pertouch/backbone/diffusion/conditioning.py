@@ -15,6 +15,8 @@ Parameter names match the published PerTouch checkpoint.
 
 from __future__ import annotations
 
+import itertools
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -49,13 +51,13 @@ class PerTouchConditioningEmbedding(nn.Module):
         self.factor = 2 ** (len(widths) - 1)
         self.conv_in = nn.Conv2d(map_channels, widths[0], kernel_size=3, padding=1)
         self.blocks = nn.ModuleList()
-        for width_in, width_out in zip(widths[:-1], widths[1:], strict=True):
+        for width_in, width_out in itertools.pairwise(widths):
             self.blocks.append(nn.Conv2d(width_in, width_in, kernel_size=3, padding=1))
             self.blocks.append(nn.Conv2d(width_in, width_out, kernel_size=3, padding=1, stride=2))
         self.conv_img = nn.Conv2d(latent_channels, widths[-1], kernel_size=3, padding=1)
         self.conv_out = nn.Conv2d(2 * widths[-1], out_channels, kernel_size=3, padding=1)
         nn.init.zeros_(self.conv_out.weight)
-        nn.init.zeros_(self.conv_out.bias)
+        nn.init.zeros_(self.conv_out.bias)  # type: ignore[arg-type]
 
     def forward(self, parameter_map: torch.Tensor, image_latent: torch.Tensor) -> torch.Tensor:
         """``(B, 4, H, W)`` map and ``(B, 4, H/f, W/f)`` latent -> ``(B, out_channels, H/f, W/f)``."""
@@ -64,7 +66,10 @@ class PerTouchConditioningEmbedding(nn.Module):
             raise ValueError(
                 f"the parameter map's size {tuple(parameter_map.shape[-2:])} must be a multiple of {self.factor}"
             )
-        if tuple(image_latent.shape[-2:]) != expected or image_latent.shape[0] != parameter_map.shape[0]:
+        if (
+            tuple(image_latent.shape[-2:]) != expected
+            or image_latent.shape[0] != parameter_map.shape[0]
+        ):
             raise ValueError(
                 f"the latent {tuple(image_latent.shape)} does not fit the parameter map "
                 f"{tuple(parameter_map.shape)}: expected a batch of {parameter_map.shape[0]} at {expected}"

@@ -32,7 +32,9 @@ class PerTouchControlNet(ControlNetModel):
         >>> down, mid = controlnet(latents, t, prompt_embeds, parameter_map, image_latent)
     """
 
-    @functools.wraps(ControlNetModel.__init__)
+    # Reusing the parent's signature keeps diffusers' config handling (it reads __init__'s
+    # parameters) identical to ControlNetModel's, so the published config.json loads unchanged.
+    @functools.wraps(ControlNetModel.__init__)  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         config = self.config
@@ -57,7 +59,7 @@ class PerTouchControlNet(ControlNetModel):
             widths=tuple(config.conditioning_embedding_out_channels),
         )
 
-    def forward(  # type: ignore[override]
+    def forward(
         self,
         sample: torch.Tensor,
         timestep: torch.Tensor,

@@ -25,7 +25,10 @@ HEAD_KEYS = ("conv_out.weight", "conv_out.bias")
 
 def head_state(unet: UNet2DConditionModel) -> dict[str, torch.Tensor]:
     """The head's state dict as stored on disk (``conv_out.weight``, ``conv_out.bias``)."""
-    return {f"conv_out.{name}": p.detach().cpu().contiguous() for name, p in unet.conv_out.state_dict().items()}
+    return {
+        f"conv_out.{name}": p.detach().cpu().contiguous()
+        for name, p in unet.conv_out.state_dict().items()
+    }
 
 
 def save_head(unet: UNet2DConditionModel, directory: str | Path) -> Path:
@@ -56,7 +59,9 @@ def read_head(path: str | Path) -> dict[str, torch.Tensor]:
     return {k: state[k] for k in HEAD_KEYS}
 
 
-def attach_head(unet: UNet2DConditionModel, state: dict[str, torch.Tensor], source: str = "the head") -> None:
+def attach_head(
+    unet: UNet2DConditionModel, state: dict[str, torch.Tensor], source: str = "the head"
+) -> None:
     """Load the head's weights into ``unet.conv_out`` in place.
 
     Raises:

@@ -54,7 +54,9 @@ def fit_colour_transform(low_in: F32, low_out: F32, radius: int = 8, eps: float 
     sigma = np.empty((*x.shape[:2], 3, 3), dtype=np.float32)
     for k, (i, j) in enumerate(_UPPER):
         sigma[..., i, j] = sigma[..., j, i] = means[..., 6 + k] - mean_x[..., i] * mean_x[..., j]
-    cov = means[..., 12:21].reshape(*x.shape[:2], 3, 3) - mean_x[..., :, None] * mean_y[..., None, :]
+    cov = (
+        means[..., 12:21].reshape(*x.shape[:2], 3, 3) - mean_x[..., :, None] * mean_y[..., None, :]
+    )
     sigma += np.float32(eps) * np.eye(3, dtype=np.float32)
     weights = np.linalg.solve(sigma, cov + np.float32(eps) * global_w).astype(np.float32)
     offset = mean_y - np.einsum("hwic,hwi->hwc", weights, mean_x)
@@ -84,12 +86,18 @@ def apply_colour_transform(image: F32, coeffs: F32, strip_rows: int = 256) -> F3
         grid_x, grid_y = np.meshgrid(map_x, rows)
         up = np.dstack(
             [
-                cv2.remap(coeffs[..., c : c + 4], grid_x, grid_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+                cv2.remap(
+                    coeffs[..., c : c + 4],
+                    grid_x,
+                    grid_y,
+                    cv2.INTER_LINEAR,
+                    borderMode=cv2.BORDER_REPLICATE,
+                )
                 for c in range(0, 12, 4)
             ]
         )
         rgb = image[y0:y1]
-        result = up[..., 9:12].copy()
+        result: F32 = np.array(up[..., 9:12], dtype=np.float32)
         for i in range(3):
             result += rgb[..., i : i + 1] * up[..., 3 * i : 3 * i + 3]
         np.clip(result, 0.0, 1.0, out=out[y0:y1])
@@ -117,7 +125,9 @@ def lift_edit(image: F32, low_in: F32, low_out: F32, radius: int = 8, eps: float
 
 def _global_fit(x: F32, y: F32) -> tuple[F32, F32]:
     """Least-squares ``y ≈ x @ W + b`` over all pixels; ``W`` is ``(3, 3)``, ``b`` is ``(3,)``."""
-    design = np.concatenate([x.reshape(-1, 3), np.ones((x.shape[0] * x.shape[1], 1), np.float32)], 1)
+    design = np.concatenate(
+        [x.reshape(-1, 3), np.ones((x.shape[0] * x.shape[1], 1), np.float32)], 1
+    )
     gram = design.T.astype(np.float64) @ design + 1e-6 * np.eye(4)
     solution = np.linalg.solve(gram, design.T.astype(np.float64) @ y.reshape(-1, 3))
     return solution[:3].astype(np.float32), solution[3].astype(np.float32)

@@ -80,7 +80,11 @@ def encode_empty_prompt(root: Path) -> torch.Tensor:
             f"The text encoder or tokenizer in {root} does not load ({_first_line(err)}); expected {BASE_SOURCE}."
         ) from None
     tokens = tokenizer(
-        "", padding="max_length", max_length=tokenizer.model_max_length, truncation=True, return_tensors="pt"
+        "",
+        padding="max_length",
+        max_length=tokenizer.model_max_length,
+        truncation=True,
+        return_tensors="pt",
     )
     with torch.no_grad():
         return encoder(tokens.input_ids).last_hidden_state.detach()
@@ -121,11 +125,17 @@ def load_pipeline(
             f"{tuple(base.unet.config.block_out_channels)}; use {BASE_SOURCE}."
         )
     return PerTouchPipeline(
-        base.vae, base.unet, controlnet, make_scheduler(scheduler, base.scheduler_config), base.prompt_embeds
+        base.vae,
+        base.unet,
+        controlnet,
+        make_scheduler(scheduler, base.scheduler_config),
+        base.prompt_embeds,
     )
 
 
-def save_checkpoint(directory: str | Path, controlnet: PerTouchControlNet, unet: UNet2DConditionModel) -> Path:
+def save_checkpoint(
+    directory: str | Path, controlnet: PerTouchControlNet, unet: UNet2DConditionModel
+) -> Path:
     """Write a PerTouch checkpoint directory: ``controlnet/`` and ``unet_conv_out.safetensors``."""
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)

@@ -91,7 +91,9 @@ class PerTouchPipeline:
         """How many pixels one latent covers along a side (8 for SD)."""
         return 2 ** (len(self.vae.config.block_out_channels) - 1)
 
-    def to(self, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> PerTouchPipeline:
+    def to(
+        self, device: str | torch.device | None = None, dtype: torch.dtype | None = None
+    ) -> PerTouchPipeline:
         """Move every component (and the prompt embedding) to ``device`` and/or ``dtype``."""
         for model in (self.vae, self.unet, self.controlnet):
             if dtype is not None and dtype != model.dtype:
@@ -115,7 +117,9 @@ class PerTouchPipeline:
                 f"image size {tuple(image.shape[2:])} must be a multiple of {multiple} for this model"
             )
         if not 1 <= steps <= 1000:
-            raise DiffusionOptionError(f"The number of steps must be between 1 and 1000, got {steps}.")
+            raise DiffusionOptionError(
+                f"The number of steps must be between 1 and 1000, got {steps}."
+            )
 
     @torch.no_grad()
     def encode(self, image: torch.Tensor) -> torch.Tensor:
@@ -160,8 +164,14 @@ class PerTouchPipeline:
         scheduler = self.scheduler
         scheduler.set_timesteps(num_inference_steps, device=device)
         # Stochastic samplers take the generator; deterministic ones (UniPC, DPM++) do not accept it.
-        step_options = {"generator": generator} if "generator" in inspect.signature(scheduler.step).parameters else {}
-        noise = randn_tensor(tuple(image_latent.shape), generator=generator, device=device, dtype=torch.float32)
+        step_options = (
+            {"generator": generator}
+            if "generator" in inspect.signature(scheduler.step).parameters
+            else {}
+        )
+        noise = randn_tensor(
+            tuple(image_latent.shape), generator=generator, device=device, dtype=torch.float32
+        )
         latents = (noise * scheduler.init_noise_sigma).to(dtype)
         for t in scheduler.timesteps:
             model_input = scheduler.scale_model_input(latents, t)

@@ -50,7 +50,9 @@ class DiffusionConfig:
         if self.size < 64:
             raise DiffusionOptionError(f"The working size must be at least 64 px, got {self.size}.")
         if not 1 <= self.steps <= 1000:
-            raise DiffusionOptionError(f"The number of steps must be between 1 and 1000, got {self.steps}.")
+            raise DiffusionOptionError(
+                f"The number of steps must be between 1 and 1000, got {self.steps}."
+            )
 
 
 def working_shape(height: int, width: int, size: int, multiple: int) -> tuple[int, int]:
@@ -88,21 +90,26 @@ class DiffusionRenderer:
     ) -> NDArray[np.uint8] | NDArray[np.uint16]:
         """Retouch at full resolution; see :class:`pertouch.backbone.base.Renderer`."""
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype not in (np.uint8, np.uint16):
-            raise ValueError(f"the renderer takes (H, W, 3) uint8 or uint16 RGB, got {image.shape} {image.dtype}")
+            raise ValueError(
+                f"the renderer takes (H, W, 3) uint8 or uint16 RGB, got {image.shape} {image.dtype}"
+            )
         if image.shape[0] == 0 or image.shape[1] == 0:
             raise ValueError("the renderer got an image with no pixels")
-        multiple = self.pipeline.factor * 2 ** (len(self.pipeline.unet.config.block_out_channels) - 1)
+        multiple = self.pipeline.factor * 2 ** (
+            len(self.pipeline.unet.config.block_out_channels) - 1
+        )
         shape = working_shape(image.shape[0], image.shape[1], self.config.size, multiple)
         parameter_map = self.parameter_map(image, state, masks, shape)
         full = to_float_rgb(image)
         shrinking = shape[0] * shape[1] < image.shape[0] * image.shape[1]
-        low_in = cv2.resize(
-            full, (shape[1], shape[0]), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+        interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+        low_in = np.asarray(
+            cv2.resize(full, (shape[1], shape[0]), interpolation=interpolation), dtype=np.float32
         )
         low_out = self.sample(low_in, parameter_map)
         out = lift_edit(full, low_in, low_out, self.config.lift_radius, self.config.lift_eps)
         peak = np.float32(65535.0 if image.dtype == np.uint16 else 255.0)
-        return (out * peak + np.float32(0.5)).astype(image.dtype)
+        return (out * peak + np.float32(0.5)).astype(image.dtype)  # type: ignore[return-value]
 
     def parameter_map(
         self,

@@ -9,13 +9,13 @@ import pytest
 
 pytest.importorskip("diffusers")
 
-import torch  # noqa: E402
-from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer  # noqa: E402
+import torch
+from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
-from pertouch.backbone.diffusion.architecture import TINY, build_random  # noqa: E402
-from pertouch.backbone.diffusion.controlnet import PerTouchControlNet  # noqa: E402
-from pertouch.backbone.diffusion.loading import save_checkpoint  # noqa: E402
-from pertouch.backbone.diffusion.pipeline import PerTouchPipeline  # noqa: E402
+from pertouch.backbone.diffusion.architecture import TINY, build_random
+from pertouch.backbone.diffusion.controlnet import PerTouchControlNet
+from pertouch.backbone.diffusion.loading import save_checkpoint
+from pertouch.backbone.diffusion.pipeline import PerTouchPipeline
 
 
 def awaken(controlnet: PerTouchControlNet, seed: int = 1) -> PerTouchControlNet:
@@ -30,7 +30,9 @@ def awaken(controlnet: PerTouchControlNet, seed: int = 1) -> PerTouchControlNet:
     with torch.no_grad():
         for conv in (embedding.conv_in, *embedding.blocks):
             fan_in = conv.weight[0].numel()
-            conv.weight.copy_(torch.randn(conv.weight.shape, generator=generator) * (2 / fan_in) ** 0.5)
+            conv.weight.copy_(
+                torch.randn(conv.weight.shape, generator=generator) * (2 / fan_in) ** 0.5
+            )
     zero_convs = [
         controlnet.controlnet_cond_embedding.conv_out,
         *controlnet.controlnet_down_blocks,

@@ -41,9 +41,13 @@ def test_both_inputs_reach_the_output() -> None:
 
 @pytest.mark.parametrize(
     ("map_shape", "latent_shape"),
-    [((1, 4, 30, 32), (1, 4, 4, 4)), ((1, 4, 32, 32), (1, 4, 8, 8)), ((2, 4, 32, 32), (1, 4, 4, 4))],
+    [
+        ((1, 4, 30, 32), (1, 4, 4, 4)),
+        ((1, 4, 32, 32), (1, 4, 8, 8)),
+        ((2, 4, 32, 32), (1, 4, 4, 4)),
+    ],
 )
 def test_mismatched_inputs_raise(map_shape: tuple[int, ...], latent_shape: tuple[int, ...]) -> None:
     emb = PerTouchConditioningEmbedding(8, widths=(4, 8, 8, 16))
-    with pytest.raises(ValueError, match="multiple of 8|does not fit"):
+    with pytest.raises(ValueError, match=r"multiple of 8|does not fit"):
         emb(torch.zeros(map_shape), torch.zeros(latent_shape))

@@ -31,14 +31,18 @@ def test_safetensors_round_trip(pipeline: PerTouchPipeline, tmp_path: Path) -> N
     torch.testing.assert_close(state["conv_out.bias"], pipeline.unet.conv_out.bias.detach())
 
 
-def test_wrong_shape_and_wrong_keys_are_explained(pipeline: PerTouchPipeline, tmp_path: Path) -> None:
-    with pytest.raises(WeightsError, match=r"shape \(4, 320, 3, 3\) but this UNet needs \(4, 16, 3, 3\)"):
+def test_wrong_shape_and_wrong_keys_are_explained(
+    pipeline: PerTouchPipeline, tmp_path: Path
+) -> None:
+    with pytest.raises(
+        WeightsError, match=r"shape \(4, 320, 3, 3\) but this UNet needs \(4, 16, 3, 3\)"
+    ):
         attach_head(
             pipeline.unet,
             {"conv_out.weight": torch.zeros(4, 320, 3, 3), "conv_out.bias": torch.zeros(4)},
         )
     torch.save({"weight": torch.zeros(1)}, tmp_path / "bad.pth")
-    with pytest.raises(WeightsError, match="conv_out.weight and conv_out.bias"):
+    with pytest.raises(WeightsError, match=r"conv_out\.weight and conv_out\.bias"):
         read_head(tmp_path / "bad.pth")
     (tmp_path / "broken.pth").write_bytes(b"not a checkpoint")
     with pytest.raises(WeightsError, match="Cannot read"):

@@ -11,7 +11,12 @@ from pertouch.core.metrics import measure_raw
 @pytest.fixture(scope="module")
 def full(astronaut: np.ndarray) -> np.ndarray:
     """A 768 x 768 photo with real detail, and its 192 x 192 working view."""
-    return np.clip(cv2.resize(astronaut, (768, 768), interpolation=cv2.INTER_CUBIC), 0, 255).astype(np.float32) / 255
+    return (
+        np.clip(cv2.resize(astronaut, (768, 768), interpolation=cv2.INTER_CUBIC), 0, 255).astype(
+            np.float32
+        )
+        / 255
+    )
 
 
 def _small(image: np.ndarray, side: int = 192) -> np.ndarray:

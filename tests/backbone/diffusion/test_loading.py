@@ -14,7 +14,9 @@ from pertouch.backbone.diffusion.loading import load_pipeline
 def _render(pipeline, seed: int = 0) -> torch.Tensor:  # type: ignore[no-untyped-def]
     image = torch.rand(1, 3, 32, 48, generator=torch.Generator().manual_seed(5)) * 2 - 1
     control = torch.full((1, 4, 32, 48), 0.5)
-    return pipeline(image, control, num_inference_steps=3, generator=torch.Generator().manual_seed(seed))
+    return pipeline(
+        image, control, num_inference_steps=3, generator=torch.Generator().manual_seed(seed)
+    )
 
 
 def test_loads_both_directories_into_a_working_pipeline(weights: tuple[Path, Path]) -> None:
@@ -37,7 +39,9 @@ def test_published_layout_loads(weights: tuple[Path, Path], tmp_path: Path) -> N
     config_path.write_text(json.dumps(config))
     from safetensors.torch import load_file
 
-    torch.save(load_file(str(checkpoint / "unet_conv_out.safetensors")), published / "unet_conv_out.pth")
+    torch.save(
+        load_file(str(checkpoint / "unet_conv_out.safetensors")), published / "unet_conv_out.pth"
+    )
     ours, theirs = load_pipeline(base, checkpoint), load_pipeline(base, published)
     torch.testing.assert_close(theirs.unet.conv_out.weight, ours.unet.conv_out.weight)
     torch.testing.assert_close(_render(theirs), _render(ours))
@@ -46,9 +50,15 @@ def test_published_layout_loads(weights: tuple[Path, Path], tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("remove", "message"),
     [
-        ("base/unet/diffusion_pytorch_model.safetensors", "Expected diffusion_pytorch_model.safetensors in .*unet.*stable-diffusion-2-1"),
+        (
+            "base/unet/diffusion_pytorch_model.safetensors",
+            "Expected diffusion_pytorch_model.safetensors in .*unet.*stable-diffusion-2-1",
+        ),
         ("base/tokenizer", "Expected tokenizer_config.json in .*tokenizer"),
-        ("checkpoint/controlnet/config.json", "Expected config.json in .*controlnet.*Auroral703/PerTouch"),
+        (
+            "checkpoint/controlnet/config.json",
+            "Expected config.json in .*controlnet.*Auroral703/PerTouch",
+        ),
         ("checkpoint/unet_conv_out.safetensors", "unet_conv_out.pth .*is missing from"),
     ],
 )
@@ -65,9 +75,11 @@ def test_a_missing_file_is_named_with_where_it_comes_from(
 
 
 def test_missing_directories_are_named(tmp_path: Path, weights: tuple[Path, Path]) -> None:
-    with pytest.raises(WeightsError, match="base model directory .*nowhere does not exist"):
+    with pytest.raises(WeightsError, match=r"base model directory .*nowhere does not exist"):
         load_pipeline(tmp_path / "nowhere", weights[1])
-    with pytest.raises(WeightsError, match="PerTouch checkpoint directory .*absent does not exist"):
+    with pytest.raises(
+        WeightsError, match=r"PerTouch checkpoint directory .*absent does not exist"
+    ):
         load_pipeline(weights[0], tmp_path / "absent")
 
 
@@ -76,14 +88,20 @@ def test_a_plain_controlnet_is_refused(weights: tuple[Path, Path], tmp_path: Pat
 
     base, checkpoint = weights
     unet = UNet2DConditionModel.from_pretrained(base / "unet")
-    plain = ControlNetModel.from_unet(unet, conditioning_channels=4, conditioning_embedding_out_channels=(4, 8, 8, 16))
+    plain = ControlNetModel.from_unet(
+        unet, conditioning_channels=4, conditioning_embedding_out_channels=(4, 8, 8, 16)
+    )
     plain.save_pretrained(tmp_path / "controlnet")
     shutil.copy(checkpoint / "unet_conv_out.safetensors", tmp_path)
-    with pytest.raises(WeightsError, match="size mismatch for controlnet_cond_embedding.conv_out.weight"):
+    with pytest.raises(
+        WeightsError, match=r"size mismatch for controlnet_cond_embedding\.conv_out\.weight"
+    ):
         load_pipeline(base, tmp_path)
 
 
-def test_a_head_for_another_base_model_is_refused(weights: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_head_for_another_base_model_is_refused(
+    weights: tuple[Path, Path], tmp_path: Path
+) -> None:
     base, checkpoint = weights
     shutil.copytree(checkpoint / "controlnet", tmp_path / "controlnet")
     torch.save(

@@ -17,8 +17,12 @@ def _photo(batch: int = 1, height: int = 64, width: int = 96) -> tuple[torch.Ten
     return image, torch.zeros(batch, 4, height, width)
 
 
-def _run(pipeline: PerTouchPipeline, image: torch.Tensor, control: torch.Tensor, seed: int = 0) -> torch.Tensor:
-    return pipeline(image, control, num_inference_steps=4, generator=torch.Generator().manual_seed(seed))
+def _run(
+    pipeline: PerTouchPipeline, image: torch.Tensor, control: torch.Tensor, seed: int = 0
+) -> torch.Tensor:
+    return pipeline(
+        image, control, num_inference_steps=4, generator=torch.Generator().manual_seed(seed)
+    )
 
 
 def test_output_shape_and_range(pipeline: PerTouchPipeline) -> None:
@@ -39,14 +43,18 @@ def test_changing_the_map_changes_the_output_where_it_changed(pipeline: PerTouch
     image, control = _photo(height=64, width=192)
     edited = control.clone()
     edited[:, 3, :, :48] = 1.0  # brightness target raised in the left quarter only
-    change = (_run(pipeline, image, edited) - _run(pipeline, image, control)).abs().mean(dim=(0, 1, 2))
+    change = (
+        (_run(pipeline, image, edited) - _run(pipeline, image, control)).abs().mean(dim=(0, 1, 2))
+    )
     left, right = change[:48].mean(), change[-48:].mean()
     assert left > 0.01
     assert left > 3 * right
 
 
 @pytest.mark.parametrize("name", ["ddim", "dpm++2m", "unipc", "euler"])
-def test_every_scheduler_keeps_v_prediction_and_samples(pipeline: PerTouchPipeline, name: str) -> None:
+def test_every_scheduler_keeps_v_prediction_and_samples(
+    pipeline: PerTouchPipeline, name: str
+) -> None:
     pipeline.scheduler = make_scheduler(name, pipeline.scheduler.config)
     assert pipeline.scheduler.config.prediction_type == "v_prediction"
     out = _run(pipeline, *_photo())

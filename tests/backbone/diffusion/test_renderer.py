@@ -31,7 +31,9 @@ def photo(coffee: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(coffee[:301, :457])  # odd size: not a multiple of anything
 
 
-def test_is_a_renderer_and_keeps_size_and_dtype(renderer: DiffusionRenderer, photo: np.ndarray) -> None:
+def test_is_a_renderer_and_keeps_size_and_dtype(
+    renderer: DiffusionRenderer, photo: np.ndarray
+) -> None:
     assert isinstance(renderer, Renderer)
     state = AdjustmentState().with_edit("global", "brightness", 0.3)
     out = renderer.render(photo, state, {})
@@ -43,10 +45,14 @@ def test_is_a_renderer_and_keeps_size_and_dtype(renderer: DiffusionRenderer, pho
 
 def test_deterministic_under_a_seed(renderer: DiffusionRenderer, photo: np.ndarray) -> None:
     state = AdjustmentState().with_edit("global", "contrast", 0.2)
-    np.testing.assert_array_equal(renderer.render(photo, state, {}), renderer.render(photo, state, {}))
+    np.testing.assert_array_equal(
+        renderer.render(photo, state, {}), renderer.render(photo, state, {})
+    )
 
 
-def test_parameter_map_follows_the_state_and_masks(renderer: DiffusionRenderer, photo: np.ndarray) -> None:
+def test_parameter_map_follows_the_state_and_masks(
+    renderer: DiffusionRenderer, photo: np.ndarray
+) -> None:
     mask = np.zeros(photo.shape[:2], np.uint8)
     mask[:, :200] = 255
     state = AdjustmentState(baseline="auto").with_edit("left", "brightness", 0.5)
@@ -91,17 +97,42 @@ def test_cli_renders_with_the_diffusion_renderer(
     state = '{"baseline": "as_shot", "edits": [{"region": "global", "attribute": "brightness", "delta": 0.2}]}'
     args = ["render", str(tmp_path / "in.png"), "--state", state, "-o", str(tmp_path / "out.png")]
     base, checkpoint = weights
-    code = main([*args, "--renderer", "diffusion", "--base-model", str(base), "--checkpoint", str(checkpoint)])
+    code = main(
+        [
+            *args,
+            "--renderer",
+            "diffusion",
+            "--base-model",
+            str(base),
+            "--checkpoint",
+            str(checkpoint),
+        ]
+    )
     assert code == 0
     assert load_photo(tmp_path / "out.png").pixels.shape == (120, 160, 3)
 
 
-def test_cli_explains_missing_weights(tmp_path: Path, capsys: pytest.CaptureFixture[str], coffee: np.ndarray) -> None:
+def test_cli_explains_missing_weights(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], coffee: np.ndarray
+) -> None:
     from PIL import Image
 
     Image.fromarray(coffee[:64, :64]).save(tmp_path / "in.png")
     args = ["render", str(tmp_path / "in.png"), "--state", "{}", "-o", str(tmp_path / "out.png")]
-    assert main([*args, "--renderer", "diffusion", "--base-model", str(tmp_path), "--checkpoint", str(tmp_path)]) == 2
+    assert (
+        main(
+            [
+                *args,
+                "--renderer",
+                "diffusion",
+                "--base-model",
+                str(tmp_path),
+                "--checkpoint",
+                str(tmp_path),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert err.startswith("pertouch: ") and "unet_conv_out.pth" in err and err.count("\n") == 1
     assert not (tmp_path / "out.png").exists()
