@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--quality", type=int, default=95, help="JPEG/WebP quality (default 95)")
     render.add_argument("--json", action="store_true", help="print the solver's report as JSON")
+    _diffusion_options(render)
     render.set_defaults(func=cmd_render)
 
     from pertouch.tools.segment_cli import add_segment_parser
@@ -158,9 +160,68 @@ def cmd_measure(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diffusion_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--renderer",
+        choices=("parametric", "diffusion"),
+        default="parametric",
+        help="parametric (CPU, default) or diffusion (the PerTouch model; a GPU is advised)",
+    )
+    parser.add_argument(
+        "--base-model",
+        type=Path,
+        default=os.environ.get("PERTOUCH_BASE_MODEL"),
+        help="Stable Diffusion 2.1 directory, diffusers layout (default: $PERTOUCH_BASE_MODEL)",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=os.environ.get("PERTOUCH_CHECKPOINT"),
+        help="PerTouch checkpoint directory (default: $PERTOUCH_CHECKPOINT)",
+    )
+
+
+def _render_diffusion(args: argparse.Namespace) -> int:
+    if args.base_model is None or args.checkpoint is None:
+        raise PerTouchError(
+            "--renderer diffusion needs --base-model and --checkpoint (or PERTOUCH_BASE_MODEL and PERTOUCH_CHECKPOINT)."
+        )
+    photo = load_photo(args.photo, max_pixels=args.max_pixels)
+    state = _load_state(args.state)
+    height, width = photo.pixels.shape[:2]
+    masks = _load_masks(args.mask, (height, width))
+    from importlib.util import find_spec
+
+    from pertouch.backbone.diffusion import build_diffusion_renderer
+
+    missing = [name for name in ("torch", "diffusers", "transformers") if find_spec(name) is None]
+    if missing:
+        raise PerTouchError(
+            f"The diffusion renderer needs the 'diffusion' extra ({missing[0]} is missing): pip install 'pertouch[diffusion]'."
+        )
+    renderer = build_diffusion_renderer(args.base_model, args.checkpoint, scale=_load_scale(args))
+    pixels = renderer.render(photo.pixels, state, masks)
+    save_photo(
+        args.output,
+        pixels,
+        alpha=photo.alpha,
+        icc_profile=photo.icc_profile,
+        exif=photo.exif,
+        quality=args.quality,
+    )
+    print(
+        json.dumps({"output": str(args.output), "renderer": "diffusion"})
+        if args.json
+        else f"wrote {args.output}"
+    )
+    return 0
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from pertouch.backbone.parametric import ParametricRenderer
 
+    if args.renderer == "diffusion":
+        return _render_diffusion(args)
     photo = load_photo(args.photo, max_pixels=args.max_pixels)
     state = _load_state(args.state)
     height, width = photo.pixels.shape[:2]

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pertouch.backbone.base import Renderer
+from pertouch.backbone.diffusion import build_diffusion_renderer
+from pertouch.backbone.diffusion.errors import DiffusionOptionError
+from pertouch.backbone.diffusion.renderer import DiffusionConfig, DiffusionRenderer, working_shape
+from pertouch.cli import main
+from pertouch.core.adjustments import AdjustmentState
+from pertouch.core.errors import MaskError, StateError
+from pertouch.core.imageio import load_photo
+
+from .conftest import tiny_pipeline
+
+FAST = DiffusionConfig(size=96, steps=3)
+
+
+@pytest.fixture
+def renderer() -> DiffusionRenderer:
+    return DiffusionRenderer(tiny_pipeline(), config=FAST)
+
+
+@pytest.fixture(scope="module")
+def photo(coffee: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(coffee[:301, :457])  # odd size: not a multiple of anything
+
+
+def test_is_a_renderer_and_keeps_size_and_dtype(
+    renderer: DiffusionRenderer, photo: np.ndarray
+) -> None:
+    assert isinstance(renderer, Renderer)
+    state = AdjustmentState().with_edit("global", "brightness", 0.3)
+    out = renderer.render(photo, state, {})
+    assert out.shape == photo.shape and out.dtype == np.uint8
+    wide = (photo.astype(np.uint16) * 257)[:120, :200]
+    out16 = renderer.render(wide, state, {})
+    assert out16.shape == wide.shape and out16.dtype == np.uint16
+
+
+def test_deterministic_under_a_seed(renderer: DiffusionRenderer, photo: np.ndarray) -> None:
+    state = AdjustmentState().with_edit("global", "contrast", 0.2)
+    np.testing.assert_array_equal(
+        renderer.render(photo, state, {}), renderer.render(photo, state, {})
+    )
+
+
+def test_parameter_map_follows_the_state_and_masks(
+    renderer: DiffusionRenderer, photo: np.ndarray
+) -> None:
+    mask = np.zeros(photo.shape[:2], np.uint8)
+    mask[:, :200] = 255
+    state = AdjustmentState(baseline="auto").with_edit("left", "brightness", 0.5)
+    pmap = renderer.parameter_map(photo, state, {"left": mask}, (64, 96))
+    assert pmap.shape == (64, 96, 4) and pmap.dtype == np.float32
+    np.testing.assert_allclose(pmap[:, :30, 3], 0.5, atol=1e-6)
+    np.testing.assert_allclose(pmap[:, -30:], 0.0, atol=1e-6)
+
+
+def test_bad_masks_and_states_raise(renderer: DiffusionRenderer, photo: np.ndarray) -> None:
+    state = AdjustmentState().with_edit("sky", "brightness", 0.2)
+    with pytest.raises(StateError, match="sky"):
+        renderer.render(photo, state, {})
+    with pytest.raises(MaskError, match="sky"):
+        renderer.render(photo, state, {"sky": np.ones((10, 10), np.uint8)})
+    with pytest.raises(ValueError, match="uint8 or uint16"):
+        renderer.render(photo.astype(np.float32), state, {})
+    with pytest.raises(DiffusionOptionError, match="steps"):
+        DiffusionConfig(steps=0)
+
+
+def test_working_shape_keeps_aspect_in_multiples() -> None:
+    assert working_shape(3000, 4000, 512, 64) == (384, 512)
+    assert working_shape(100, 100, 512, 64) == (512, 512)
+    assert working_shape(4000, 100, 512, 64) == (512, 64)
+
+
+def test_factory_loads_from_directories(weights: tuple[Path, Path], photo: np.ndarray) -> None:
+    renderer = build_diffusion_renderer(*weights, device="cpu", config=FAST)
+    assert renderer.pipeline.dtype.is_floating_point and str(renderer.pipeline.device) == "cpu"
+    assert renderer.render(photo, AdjustmentState(), {}).shape == photo.shape
+    with pytest.raises(DiffusionOptionError, match="dtype"):
+        build_diffusion_renderer(*weights, device="cpu", dtype="float64")
+
+
+def test_cli_renders_with_the_diffusion_renderer(
+    weights: tuple[Path, Path], tmp_path: Path, coffee: np.ndarray
+) -> None:
+    from PIL import Image
+
+    Image.fromarray(coffee[:120, :160]).save(tmp_path / "in.png")
+    state = '{"baseline": "as_shot", "edits": [{"region": "global", "attribute": "brightness", "delta": 0.2}]}'
+    args = ["render", str(tmp_path / "in.png"), "--state", state, "-o", str(tmp_path / "out.png")]
+    base, checkpoint = weights
+    code = main(
+        [
+            *args,
+            "--renderer",
+            "diffusion",
+            "--base-model",
+            str(base),
+            "--checkpoint",
+            str(checkpoint),
+        ]
+    )
+    assert code == 0
+    assert load_photo(tmp_path / "out.png").pixels.shape == (120, 160, 3)
+
+
+def test_cli_explains_missing_weights(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], coffee: np.ndarray
+) -> None:
+    from PIL import Image
+
+    Image.fromarray(coffee[:64, :64]).save(tmp_path / "in.png")
+    args = ["render", str(tmp_path / "in.png"), "--state", "{}", "-o", str(tmp_path / "out.png")]
+    assert (
+        main(
+            [
+                *args,
+                "--renderer",
+                "diffusion",
+                "--base-model",
+                str(tmp_path),
+                "--checkpoint",
+                str(tmp_path),
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert err.startswith("pertouch: ") and "unet_conv_out.pth" in err and err.count("\n") == 1
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_importing_the_cli_and_the_parametric_path_stays_light() -> None:
+    code = (
+        "import sys, pertouch.cli, pertouch.backbone.parametric, pertouch.backbone.diffusion;"
+        "print(sorted(m for m in ('torch', 'diffusers') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
