@@ -82,6 +82,11 @@ def main() -> None:
         "--dtype", default=None, help="ours: bf16, fp16 or fp32 (default bf16 on CUDA, fp32 on CPU)"
     )
     parser.add_argument(
+        "--compile-mode",
+        default="default",
+        help="torch.compile mode with --compile: default, reduce-overhead (CUDA graphs), max-autotune",
+    )
+    parser.add_argument(
         "--compile", action="store_true", help="torch.compile the UNet and ControlNet (ours)"
     )
     args = parser.parse_args()
@@ -127,10 +132,11 @@ def main() -> None:
         for model in (pipeline.unet, pipeline.controlnet, pipeline.vae):
             model.to(memory_format=torch.channels_last)
     if args.compile:
-        pipeline.unet = torch.compile(pipeline.unet, fullgraph=False)  # type: ignore[assignment]
-        pipeline.controlnet = torch.compile(pipeline.controlnet, fullgraph=False)  # type: ignore[assignment]
+        mode = args.compile_mode
+        pipeline.unet = torch.compile(pipeline.unet, fullgraph=False, mode=mode)  # type: ignore[assignment]
+        pipeline.controlnet = torch.compile(pipeline.controlnet, fullgraph=False, mode=mode)  # type: ignore[assignment]
     name = f"ours: {args.dtype}, {args.scheduler}, {args.steps} steps" + (
-        ", compiled" if args.compile else ""
+        f", compiled ({args.compile_mode})" if args.compile else ""
     )
     ours = timed(name, pipeline, image, control, args.steps)
 

@@ -25,6 +25,7 @@ def build_diffusion_renderer(
     scheduler: str = "dpm++2m",
     scale: LevelScale | None = None,
     config: DiffusionConfig | None = None,
+    compile_graphs: bool = False,
 ) -> DiffusionRenderer:
     """Load the PerTouch model from local directories and wrap it as a renderer.
 
@@ -35,6 +36,11 @@ def build_diffusion_renderer(
         dtype: ``"float32"``, ``"float16"`` or ``"bfloat16"``; default: bfloat16 on a GPU that
             supports it (no fp16 overflow, same speed), float16 on other GPUs, float32 on the CPU.
         scheduler: sampler name, see ``pipeline.SCHEDULERS``.
+        compile_graphs: on CUDA, ``torch.compile`` the UNet and ControlNet with CUDA graphs. At batch 1
+            the uncompiled model is bound by kernel launches: on an H100, 20 bf16 steps took
+            0.81 s compiled off and 0.20 s on (the reference, 50 fp32 DDIM steps, 2.3 to 3.3 s).
+            The first render pays about a minute of compilation, so it suits a server, not a
+            one-off command.
 
     Raises:
         WeightsError: a file is missing or the weights do not fit.
@@ -61,4 +67,7 @@ def build_diffusion_renderer(
     if device.startswith("cuda"):
         for model in (pipeline.unet, pipeline.controlnet):
             model.to(memory_format=torch.channels_last)
+        if compile_graphs:
+            pipeline.unet = torch.compile(pipeline.unet, mode="reduce-overhead")  # type: ignore[assignment]
+            pipeline.controlnet = torch.compile(pipeline.controlnet, mode="reduce-overhead")  # type: ignore[assignment]
     return DiffusionRenderer(pipeline, scale=scale, config=config)

@@ -174,10 +174,15 @@ class PerTouchPipeline:
         )
         latents = (noise * scheduler.init_noise_sigma).to(dtype)
         for t in scheduler.timesteps:
+            # Under torch.compile(mode="reduce-overhead") each model replays a CUDA graph whose
+            # outputs live in a pool the next replay reuses: mark the step, and copy the
+            # ControlNet's residuals out of its pool before the UNet runs (a few MB per step).
+            torch.compiler.cudagraph_mark_step_begin()
             model_input = scheduler.scale_model_input(latents, t)
             down, mid = self.controlnet(
                 model_input, t, embeds, control, image_latent, conditioning_scale=conditioning_scale
             )
+            down, mid = [d.clone() for d in down], mid.clone()
             velocity = self.unet(
                 model_input,
                 t,
