@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pertouch.backbone.operators import Fields, apply_operators_planar
-from pertouch.backbone.solver import build_problems, solve
+from pertouch.backbone.solver import build_problems, solve, within_bands
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
 from pertouch.core.errors import MaskError
@@ -44,6 +44,8 @@ class ParametricConfig:
     #: The solver renders at up to this long side and measures the result downsampled to the
     #: analysis size, as the full-resolution result will be measured.
     render_size: int = 2 * ANALYSIS_SIZE
+    #: How many times the proxy's targets may be corrected by the faithful view's measurement.
+    corrections: int = 2
     feather_radius: int = 2  # analysis pixels: about 16 px at 12 MP where no photo edge guides it
     feather_eps: float = 1e-3
     tolerance: float = 0.005
@@ -120,7 +122,10 @@ class ParametricRenderer:
     ) -> RenderPlan:
         """Find per-region strengths that land every region on its target levels.
 
-        Solves on a half-size view first (cheap Jacobians), then refines on the analysis view.
+        Solves on a half-size view first (cheap Jacobians), then on the analysis view, then checks
+        the result rendered at up to twice that size and measured as the real output will be;
+        where the analysis view misjudged (tone curves do not commute with downsampling), the
+        proxy's targets are shifted by the difference and it is solved again, warm.
 
         Raises:
             MaskError: a mask of the wrong size, or an empty one.
@@ -136,8 +141,8 @@ class ParametricRenderer:
         problems = build_problems(
             rgb, render, weights, self.scale, cfg.feather_radius, cfg.feather_eps
         )
-        fine = problems.fine
-        baseline = fine.levels()
+        proxy, faithful = problems.proxy, problems.faithful
+        baseline = (faithful or proxy).levels()
         if np.isnan(baseline).any():
             bad = regions[int(np.isnan(baseline).any(axis=1).argmax())]
             raise MaskError(
@@ -158,15 +163,36 @@ class ParametricRenderer:
                 max_iterations=cfg.max_iterations,
             )
             start, jac, iterations = rough.strengths, rough.jacobian, rough.iterations
-        result = solve(fine, targets, edited, start, jac, cfg.tolerance, cfg.max_iterations)
+        result = solve(proxy, targets, edited, start, jac, cfg.tolerance, cfg.max_iterations)
+        iterations += result.iterations
+        levels, within = result.levels, result.within_bands
+        for _ in range(cfg.corrections if faithful is not None else 0):
+            assert faithful is not None
+            levels = faithful.levels(result.strengths)
+            within = within_bands(levels, targets, edited)
+            if within and np.abs(levels - targets).max() < 2 * cfg.tolerance:
+                break
+            misjudged = levels - result.levels
+            result = solve(
+                proxy,
+                targets - misjudged,
+                edited,
+                result.strengths,
+                result.jacobian,
+                cfg.tolerance,
+                cfg.max_iterations,
+            )
+            iterations += result.iterations
+            levels = faithful.levels(result.strengths)
+            within = within_bands(levels, targets, edited)
         return RenderPlan(
             regions=regions,
             strengths=result.strengths,
             baseline=baseline,
             targets=targets,
-            levels=result.levels,
-            converged=result.within_bands,
-            iterations=iterations + result.iterations,
+            levels=levels,
+            converged=within,
+            iterations=iterations,
             coeff_a=problems.coeff_a,
             coeff_b=problems.coeff_b,
             pivot=problems.pivot,

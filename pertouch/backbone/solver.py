@@ -165,22 +165,27 @@ def solve(
         error = float(np.abs(levels - targets).max())
     if jac is None:
         jac = problem.jacobian(strengths, levels)
-    # a margin for what the full-resolution pass may add to the analysis-view residuals
-    miss = np.abs(levels - targets)
-    within = bool(
-        miss[edited].max(initial=0) <= 0.6 * EDIT_BAND
-        and miss[~edited].max(initial=0) <= 0.5 * KEEP_BAND
+    return Solution(
+        strengths, levels, jac, iterations, error, within_bands(levels, targets, edited)
     )
-    return Solution(strengths, levels, jac, iterations, error, within)
 
 
 @dataclass
 class Problems:
-    """What :func:`build_problems` prepares: the fine and coarse problems, and the guided-filter
-    coefficients ``(A, B)`` on the analysis view that carry the feathering to any resolution."""
+    """What :func:`build_problems` prepares, from cheapest to most faithful.
 
-    fine: Problem
+    Attributes:
+        coarse: half the analysis view (``None`` for tiny photos): cheap Jacobians.
+        proxy: the analysis view rendered as it is measured: the solver's workhorse.
+        faithful: rendered at up to twice the analysis size and measured downsampled, as the
+            full-resolution result will be (``None`` when the photo is no larger than the proxy).
+        coeff_a, coeff_b: guided-filter coefficients on the analysis view (``A . rgb + B``).
+        pivot: the contrast pivot field on the analysis view.
+    """
+
     coarse: Problem | None
+    proxy: Problem
+    faithful: Problem | None
     coeff_a: F32
     coeff_b: F32
     pivot: F32
@@ -201,15 +206,14 @@ def build_problems(
     coeff_a, coeff_b = guided_coefficients(analysis, weights, radius, eps)
     feathered = apply_coefficients(coeff_a, coeff_b, analysis)
     pivot = _pivot_field(luma(analysis), weights, feathered)
+    proxy = Problem(analysis, weights, feathered, pivot, scale)
     h, w = render.shape[:2]
-    if (h, w) == analysis.shape[:2]:
-        fine = Problem(analysis, weights, feathered, pivot, scale)
-    else:
+    faithful = None
+    if (h, w) != analysis.shape[:2]:
         up_a = np.stack([_stretch(a, (h, w)) for a in coeff_a])
         up_b = np.stack([_stretch(b, (h, w)) for b in coeff_b])
-        fine = Problem(
-            render, weights, apply_coefficients(up_a, up_b, render), _stretch(pivot, (h, w)), scale
-        )
+        feathered_up = apply_coefficients(up_a, up_b, render)
+        faithful = Problem(render, weights, feathered_up, _stretch(pivot, (h, w)), scale)
     coarse = None
     if min(analysis.shape[:2]) >= 64:
         half = (analysis.shape[0] // 2, analysis.shape[1] // 2)
@@ -220,13 +224,22 @@ def build_problems(
             resize_area(pivot, half),
             scale,
         )
-    return Problems(fine, coarse, coeff_a, coeff_b, pivot)
+    return Problems(coarse, proxy, faithful, coeff_a, coeff_b, pivot)
 
 
 def _stretch(array: F32, shape: tuple[int, int]) -> F32:
     """Bilinear resize with OpenCV's pixel centres, as the full-resolution pass upsamples."""
     out = cv2.resize(array, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
     return np.asarray(out, dtype=np.float32).reshape(shape + array.shape[2:])
+
+
+def within_bands(levels: F64, targets: F64, edited: NDArray[np.bool_]) -> bool:
+    """Whether levels keep the promise, with a margin for what the full-resolution pass may add."""
+    miss = np.abs(levels - targets)
+    return bool(
+        miss[edited].max(initial=0) <= 0.6 * EDIT_BAND
+        and miss[~edited].max(initial=0) <= 0.5 * KEEP_BAND
+    )
 
 
 def _merit(weighted_residual: F64, strengths: F64) -> float:

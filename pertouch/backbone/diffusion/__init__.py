@@ -68,6 +68,6 @@ def build_diffusion_renderer(
         for model in (pipeline.unet, pipeline.controlnet):
             model.to(memory_format=torch.channels_last)
         if compile_graphs:
-            pipeline.unet = torch.compile(pipeline.unet, mode="reduce-overhead")  # type: ignore[assignment]
-            pipeline.controlnet = torch.compile(pipeline.controlnet, mode="reduce-overhead")  # type: ignore[assignment]
+            pipeline.unet = torch.compile(pipeline.unet, mode="reduce-overhead")
+            pipeline.controlnet = torch.compile(pipeline.controlnet, mode="reduce-overhead")
     return DiffusionRenderer(pipeline, scale=scale, config=config)
