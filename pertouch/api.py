@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +24,9 @@ from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import Photo, load_photo, save_photo
 from pertouch.core.store import ImageStore
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
 
 DEFAULT_HOME = Path("~/.cache/pertouch")
 
@@ -122,21 +125,21 @@ class Retoucher:
         on_event: Callable[[dict[str, Any]], None] | None = None,
     ) -> Result:
         """Run one instruction; ``photo`` starts a thread, ``thread_id`` continues one."""
+        from pertouch.graph.state import InputState
+
         thread_id = thread_id or uuid.uuid4().hex
-        config = {"configurable": {"thread_id": thread_id}, "recursion_limit": 60}
-        payload: dict[str, Any] = {"instruction": instruction, "user": user or ""}
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}, "recursion_limit": 60}
+        photo_ref = ""  # no photo: the thread keeps the one it started with
         if photo is not None:
             loaded = load_photo(photo)
-            ref = self.store.put(loaded.pixels)
+            photo_ref = self.store.put(loaded.pixels)
             self._photos[thread_id] = loaded
-            payload["photo"] = ref
         elif not self.graph.get_state(config).values.get("photo_ref"):
             raise PerTouchError("No photo yet; give a photo with the first instruction.")
-        for mode, chunk in self.graph.stream(
-            payload, config, context=self.context, stream_mode=["custom", "updates"]
-        ):
-            if mode == "custom" and on_event is not None:
-                on_event(chunk)
+        payload = InputState(instruction=instruction, photo=photo_ref, user=user or "")
+        for event in self.graph.stream(payload, config, context=self.context, stream_mode="custom"):
+            if on_event is not None:
+                on_event(event)
         values = self.graph.get_state(config).values
         if values.get("error"):
             raise PerTouchError(values["error"])

@@ -39,7 +39,7 @@ def build_graph(
     store: ImageStore | None = None,
     scale: LevelScale | None = None,
     fallback: BaseChatModel | None = None,
-) -> CompiledStateGraph:
+) -> CompiledStateGraph[State, Context, InputState, State]:
     """Assemble the agent; every dependency can be injected, and None means the offline default.
 
     Args:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import io
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,13 +20,13 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langgraph.runtime import Runtime
 from numpy.typing import NDArray
 from PIL import Image
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from pertouch.backbone.base import Renderer
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES
 from pertouch.core.errors import PerTouchError
-from pertouch.core.imageio import load_photo
+from pertouch.core.imageio import Pixels, load_photo
 from pertouch.core.levels import LevelScale
 from pertouch.core.metrics import measure_raw
 from pertouch.core.store import ImageStore
@@ -54,7 +54,7 @@ from pertouch.tools.agent_tools import (
 )
 from pertouch.tools.segmentation.types import Segmenter
 
-_TOOL_SCHEMAS = {
+_TOOL_SCHEMAS: dict[str, type[BaseModel]] = {
     "segment": SegmentArgs,
     "measure": MeasureArgs,
     "set_edit": SetEditArgs,
@@ -87,7 +87,7 @@ class Nodes:
         self.store = store
         self.scale = scale
         self.memory = memory
-        self._images: OrderedDict[str, NDArray[np.generic]] = OrderedDict()
+        self._images: OrderedDict[str, Pixels] = OrderedDict()
 
     # -- perceive -------------------------------------------------------------------------------
     def perceive(self, state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -320,8 +320,8 @@ class Nodes:
 
     def _measure(
         self,
-        original: NDArray[np.generic],
-        output: NDArray[np.generic],
+        original: Pixels,
+        output: Pixels,
         masks: Mapping[str, NDArray[np.generic]],
         planned: AdjustmentState,
         rendered: AdjustmentState,
@@ -448,8 +448,8 @@ class Nodes:
         return update
 
     # -- helpers --------------------------------------------------------------------------------
-    def image(self, ref: str) -> NDArray[np.generic]:
-        """The array behind a store reference, from a small in-process cache when possible."""
+    def image(self, ref: str) -> Pixels:
+        """The photo (``(H, W, 3)`` uint8 or uint16) behind a store reference, cached in-process."""
         if ref in self._images:
             self._images.move_to_end(ref)
             return self._images[ref]
@@ -457,7 +457,7 @@ class Nodes:
         self._remember(ref, pixels)
         return pixels
 
-    def _remember(self, ref: str, pixels: NDArray[np.generic]) -> None:
+    def _remember(self, ref: str, pixels: Pixels) -> None:
         self._images[ref] = pixels
         while len(self._images) > 4:
             self._images.popitem(last=False)
@@ -470,12 +470,12 @@ class Nodes:
         return [HumanMessage(content=[{"type": "text", "text": caption}, part], name="photo")]
 
 
-def _turn_messages(messages: list[BaseMessage]) -> list[BaseMessage]:
+def _turn_messages(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
     """The messages of the current turn: from the latest user instruction on."""
     for index in range(len(messages) - 1, -1, -1):
         message = messages[index]
         if isinstance(message, HumanMessage) and not message.name:
-            return messages[index:]
+            return list(messages[index:])
     return list(messages)
 
 
@@ -498,7 +498,7 @@ def _miss(rows: list[dict[str, Any]]) -> float:
     return float(sum(abs(r["target"] - r["measured"]) for r in rows))
 
 
-def _image_part(pixels: NDArray[np.generic], size: int) -> dict[str, Any]:
+def _image_part(pixels: Pixels, size: int) -> dict[str, Any]:
     """A JPEG preview (long side ``size``) as an OpenAI-style data-URL image part."""
     array = pixels if pixels.dtype == np.uint8 else (pixels // 257).astype(np.uint8)
     image = Image.fromarray(np.ascontiguousarray(array))

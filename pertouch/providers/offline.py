@@ -157,7 +157,7 @@ class OfflineChatModel(BaseChatModel):
         return _calls([("verdict", args)])
 
     def _plan(self, messages: Sequence[BaseMessage]) -> AIMessage:
-        context = {}
+        context: dict[str, Any] = {}
         for message in messages:
             found = read_tagged(message_text(message), CONTEXT_TAG)
             context = found if found is not None else context

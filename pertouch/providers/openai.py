@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
 
 from pertouch.core.errors import PerTouchError
 
@@ -50,7 +51,8 @@ def load_openai(model: str, config: OpenAIConfig | None = None) -> BaseChatModel
     return ChatOpenAI(
         model=model.strip(),
         base_url=cfg.base_url,
-        api_key=cfg.api_key or "not-needed",  # local servers (vLLM, Ollama) accept any key
+        # local servers (vLLM, Ollama) accept any key
+        api_key=SecretStr(cfg.api_key or "not-needed"),
         timeout=cfg.timeout,
         max_retries=0,
         temperature=cfg.temperature,
