@@ -79,7 +79,7 @@ def main() -> None:
     run(
         "retouch",
         str(OUT / "rocket.jpg"),
-        "the sky looks washed out, make it bluer, and warm up the ground a little",
+        "the sky is dull, make it more vivid and a touch darker, and brighten the subject a little",
         "-o",
         str(OUT / "rocket-agent.jpg"),
         "--explain",
