@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_segment_parser(sub)
 
+    from pertouch.memory.cli import add_memory_parser
+
+    add_memory_parser(sub)
+
     fit = sub.add_parser("fit-scale", help="fit the level scale to a folder of photos")
     fit.add_argument("folder", type=Path)
     fit.add_argument(
