@@ -86,3 +86,21 @@ def test_a_busy_store_gives_up_with_one_sentence(location):
         with pytest.raises(MemoryStoreError, match="stayed busy"):
             with connection.session():
                 pass
+
+
+def test_a_long_lived_process_sees_what_another_wrote(location):
+    from pertouch.core.adjustments import Edit
+    from tests.memory.conftest import BEACH
+
+    memory = SceneMemory(connect(location), HashingEmbedder())  # type: ignore[arg-type]
+    memory.users.ensure("ana")
+    mine = memory.remember("ana", BEACH, [Edit("global", "temperature", 0.1)], "warmer")
+    memory.recall("ana", BEACH)  # this process now holds the index in memory
+    other = _writer(location, "other", 5)
+    out, err = other.communicate(timeout=60)
+    assert other.returncode == 0, err[-2000:]
+    with memory.connection.session() as client:
+        collection = memory.users.collection_for(client, "ana")
+        found = collection.query(query_texts=["beach"], n_results=6, include=[])
+    assert set(found["ids"][0]) == {mine, *out.split()}
+    memory.connection.close()
