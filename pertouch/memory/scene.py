@@ -234,16 +234,16 @@ def colour_cast(pixels: NDArray[np.floating]) -> str:
     """Grey-world colour cast of ``(N, 3)`` sRGB pixels: warm, cool, green, magenta or neutral.
 
     The mean linear colour of a scene without a cast is near grey; its correlated colour
-    temperature tells warm (< 5,000 K) from cool (> 8,000 K), and the green channel's excess over
-    red and blue tells a green or magenta tint.
+    temperature tells warm (< 5,000 K) from cool (> 8,000 K); a green channel well above both red
+    and blue (or well below both) is a green (or magenta) tint, which no temperature explains.
     """
     mean = np.asarray(srgb_to_linear(pixels), dtype=np.float64).mean(axis=0)
     if mean.sum() < 1e-6:
         return "neutral"
-    tint = (mean[1] - (mean[0] + mean[2]) / 2) / mean.mean()
-    if tint > 0.25:
+    red, green, blue = mean
+    if green > 1.25 * max(red, blue):
         return "green"
-    if tint < -0.25:
+    if green * 1.25 < min(red, blue):
         return "magenta"
     cct = float(cct_of_linear_rgb(mean))
     return "warm" if cct < 5_000 else "cool" if cct > 8_000 else "neutral"
