@@ -45,7 +45,8 @@ def add_memory_parser(subparsers: Any) -> None:
         description="Create, list, rename, delete, export and import remembered users.",
     )
     parser.add_argument(
-        "--store", help=f"folder or Chroma server URL (default: ${MEMORY_VARIABLE} or the data folder)"
+        "--store",
+        help=f"folder or Chroma server URL (default: ${MEMORY_VARIABLE} or the data folder)",
     )
     actions = parser.add_subparsers(dest="memory_command", required=True, metavar="ACTION")
     actions.add_parser("users", help="list users").set_defaults(func=run_memory)
@@ -100,8 +101,19 @@ def run_memory(args: argparse.Namespace, memory: Any = None) -> int:
         print(f"deleted {args.name} and {users.delete(args.name)} records")
     elif action == "records":
         for record in memory.records(args.name):
-            edits = ", ".join(f"{e.region} {e.attribute.value} {e.delta:+.2f}" for e in record.edits)
-            print(json.dumps({"id": record.id, "kind": record.scene.kind, "instruction": record.instruction, "edits": edits}))
+            edits = ", ".join(
+                f"{e.region} {e.attribute.value} {e.delta:+.2f}" for e in record.edits
+            )
+            print(
+                json.dumps(
+                    {
+                        "id": record.id,
+                        "kind": record.scene.kind,
+                        "instruction": record.instruction,
+                        "edits": edits,
+                    }
+                )
+            )
     elif action == "export":
         _export(users, args.name, args.output)
     elif action == "import":

@@ -93,7 +93,7 @@ class EmbeddedConnection:
     def close(self) -> None:
         with self._thread_lock:
             if self._client is not None:
-                self._client.close()
+                self._client.close()  # type: ignore[attr-defined]  # PersistentClient has it
                 self._client = None
 
     def _reopen(self) -> None:
@@ -103,13 +103,11 @@ class EmbeddedConnection:
                 path=str(self.path), settings=Settings(anonymized_telemetry=False)
             )
         except Exception as err:  # chromadb raises its own, unrelated types for a bad folder
-            raise MemoryStoreError(
-                f"Cannot open the memory store at {self.path}: {err}."
-            ) from err
+            raise MemoryStoreError(f"Cannot open the memory store at {self.path}: {err}.") from err
 
     @contextmanager
     def _file_lock(self) -> Iterator[None]:
-        handle = open(self.path / _LOCK_FILE, "a+")  # noqa: SIM115 - held for the session
+        handle = open(self.path / _LOCK_FILE, "a+")
         try:
             deadline = time.monotonic() + self.lock_timeout_s
             while True:
@@ -183,7 +181,9 @@ class ServerConnection:
         self._client = None
 
 
-def connect(location: str | Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S) -> EmbeddedConnection | ServerConnection:
+def connect(
+    location: str | Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+) -> EmbeddedConnection | ServerConnection:
     """A connection for ``location``: an ``http(s)://`` URL means a server, anything else a folder."""
     text = str(location)
     if text.startswith(("http://", "https://")):

@@ -96,7 +96,11 @@ class Suggestion:
             "edits": [e.to_dict() for e in self.edits],
             "reason": self.reason,
             "matches": [
-                {"id": m.record.id, "similarity": round(m.similarity, 3), "weight": round(m.weight, 3)}
+                {
+                    "id": m.record.id,
+                    "similarity": round(m.similarity, 3),
+                    "weight": round(m.weight, 3),
+                }
                 for m in self.matches
             ],
         }
@@ -127,11 +131,15 @@ def suggest(
     regions = (GLOBAL, *scene.classes)
     edits = []
     for region in regions:
-        votes = [(m, _delta(m.record, region)) for m in matches if m.weight > 0 and _applies(m.record, region)]
+        votes = [
+            (m, _delta(m.record, region))
+            for m in matches
+            if m.weight > 0 and _applies(m.record, region)
+        ]
         if not votes:
             continue
         total = sum(m.weight for m, _ in votes)
-        mean = sum(m.weight * d for m, d in votes) / (total + prior_weight)
+        mean = np.sum([m.weight * d for m, d in votes], axis=0) / (total + prior_weight)
         for attribute in ATTRIBUTES:
             value = float(np.clip(mean[attribute.channel], -1.0, 1.0))
             if abs(value) >= min_delta:
@@ -152,10 +160,16 @@ def _delta(record: MemoryRecord, region: str) -> np.ndarray:
 def _reason(scene: SceneDescription, edits: list[Edit], matches: tuple[Match, ...]) -> str:
     lead = max(edits, key=lambda e: abs(e.delta))
     voters = [m for m in matches if m.weight > 0 and _applies(m.record, lead.region)]
-    same = [m for m in voters if _delta(m.record, lead.region)[lead.attribute.channel] * lead.delta > 0]
+    same = [
+        m for m in voters if _delta(m.record, lead.region)[lead.attribute.channel] * lead.delta > 0
+    ]
     noun = f"{scene.kind} photos" if scene.kind not in _GENERIC_KINDS else "similar photos"
     if len(same) == 1:
-        photos = "a photo like this before" if scene.kind in _GENERIC_KINDS else f"a {scene.kind} photo before"
+        photos = (
+            "a photo like this before"
+            if scene.kind in _GENERIC_KINDS
+            else f"a {scene.kind} photo before"
+        )
     elif len(same) == len(voters):
         photos = f"the last {len(same)} {noun}"
     else:

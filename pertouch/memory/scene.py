@@ -208,7 +208,15 @@ def describe(
     std = float(luma.std())
     contrast = "high" if std > 0.28 else "flat" if std < 0.12 else "normal"
     return SceneDescription(
-        tuple(summaries), kind, setting, time_of_day, lighting, contrast, cast, people, words.strip()
+        tuple(summaries),
+        kind,
+        setting,
+        time_of_day,
+        lighting,
+        contrast,
+        cast,
+        people,
+        words.strip(),
     )
 
 
@@ -254,12 +262,17 @@ def _tone(rgb: NDArray[np.floating]) -> str:
     return "bright" if value > 0.72 else "dark" if value < 0.25 else ""
 
 
-def _lighting(brightness: float, small: Mapping[str, NDArray[np.float32]], pixels: NDArray[np.float32]) -> str:
+def _lighting(
+    brightness: float, small: Mapping[str, NDArray[np.float32]], pixels: NDArray[np.float32]
+) -> str:
     if "sky" in small and small["sky"].mean() > MIN_AREA:
         sky = small["sky"].reshape(-1)
         hsp = np.sqrt((pixels**2) @ np.array([0.241, 0.691, 0.068]))
         rest = 1.0 - sky
-        if rest.sum() > 0 and (hsp * sky).sum() / sky.sum() - (hsp * rest).sum() / rest.sum() > 0.35:
+        if (
+            rest.sum() > 0
+            and (hsp * sky).sum() / sky.sum() - (hsp * rest).sum() / rest.sum() > 0.35
+        ):
             return "backlit"
     if brightness < 0.22:
         return "dark"
@@ -291,11 +304,17 @@ def _kind(present: Mapping[str, RegionSummary], setting: str, time_of_day: str, 
         return "portrait"
     if time_of_day == "night":
         return "night"
-    snowy = [r for r in present.values() if r.colour == "white" and r.name != "sky" and r.area >= 0.15]
+    snowy = [
+        r for r in present.values() if r.colour == "white" and r.name != "sky" and r.area >= 0.15
+    ]
     if snowy:
         return "snow"
     ground = present.get("ground")
-    if "water" in present and ground is not None and ground.colour in ("beige", "pale orange", "pale yellow"):
+    if (
+        "water" in present
+        and ground is not None
+        and ground.colour in ("beige", "pale orange", "pale yellow")
+    ):
         return "beach"
     if setting == "outdoor":
         return "landscape" if {"vegetation", "water", "mountains"} & present.keys() else "outdoor"

@@ -18,7 +18,14 @@ from typing import Any
 from pertouch.core.adjustments import AdjustmentState, Edit
 from pertouch.memory.connection import Connection
 from pertouch.memory.embedding import MiniLMEmbeddingFunction
-from pertouch.memory.recall import HALF_LIFE_DAYS, MIN_SIMILARITY, Match, Suggestion, suggest, weight
+from pertouch.memory.recall import (
+    HALF_LIFE_DAYS,
+    MIN_SIMILARITY,
+    Match,
+    Suggestion,
+    suggest,
+    weight,
+)
 from pertouch.memory.records import MemoryRecord, RecordError, edits_of
 from pertouch.memory.scene import SceneDescription
 from pertouch.memory.users import UserRegistry, add_records, iter_records
@@ -111,12 +118,15 @@ class SceneMemory:
             found = collection.query(
                 query_texts=[scene.text()],
                 n_results=k,
-                include=["metadatas", "distances"],  # type: ignore[list-item]
+                include=["metadatas", "distances"],
             )
         now = self.clock()
         matches = []
         for record_id, meta, distance in zip(
-            found["ids"][0], (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0], strict=True
+            found["ids"][0],
+            (found["metadatas"] or [[]])[0],
+            (found["distances"] or [[]])[0],
+            strict=True,
         ):
             record = MemoryRecord.from_metadata(record_id, meta)
             similarity = 1.0 - float(distance)
@@ -124,7 +134,12 @@ class SceneMemory:
                 Match(
                     record,
                     similarity,
-                    weight(similarity, now - record.created_at, self.min_similarity, self.half_life_days),
+                    weight(
+                        similarity,
+                        now - record.created_at,
+                        self.min_similarity,
+                        self.half_life_days,
+                    ),
                 )
             )
         return suggest(scene, matches)

@@ -8,11 +8,13 @@ collection, records and all, in one step; renaming changes only the label.
 
 from __future__ import annotations
 
+import builtins
 import json
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
@@ -134,7 +136,9 @@ class UserRegistry:
             user = self._find(client, name)
             records = list(iter_records(self._collection(client, user)))
         records.sort(key=lambda r: r.created_at)
-        yield json.dumps({"format": EXPORT_FORMAT, "user": user.name, "created_at": user.created_at})
+        yield json.dumps(
+            {"format": EXPORT_FORMAT, "user": user.name, "created_at": user.created_at}
+        )
         for record in records:
             yield json.dumps(record.to_dict(), sort_keys=True)
 
@@ -179,7 +183,7 @@ class UserRegistry:
         return self._collection(client, self._find(client, name))
 
     # -- internals --------------------------------------------------------------------------
-    def _users(self, client: ClientAPI) -> list[User]:
+    def _users(self, client: ClientAPI) -> builtins.list[User]:
         users = []
         for collection in client.list_collections():
             if not collection.name.startswith(COLLECTION_PREFIX):
@@ -189,7 +193,7 @@ class UserRegistry:
                 User(
                     collection.name.removeprefix(COLLECTION_PREFIX),
                     str(meta.get("user_name", "")),
-                    float(meta.get("created_at", 0.0)),  # type: ignore[arg-type]
+                    float(meta.get("created_at", 0.0)),
                 )
             )
         return sorted(users, key=lambda u: (u.created_at, u.name))
@@ -206,13 +210,18 @@ class UserRegistry:
         return user
 
     def _collection(self, client: ClientAPI, user: User) -> Collection:
-        return client.get_collection(user.collection_name, embedding_function=self.embedding_function)  # type: ignore[arg-type]
+        return client.get_collection(user.collection_name, embedding_function=self._function)
+
+    @property
+    def _function(self) -> Any:
+        # Chroma types functions over every kind of input (text and images); ours embeds text.
+        return self.embedding_function
 
     def _create_collection(self, client: ClientAPI, user: User) -> Collection:
         return client.create_collection(
             user.collection_name,
             metadata=_metadata(user),
-            embedding_function=self.embedding_function,  # type: ignore[arg-type]
+            embedding_function=self._function,
             configuration={"hnsw": {"space": "cosine"}},
         )
 
@@ -232,7 +241,7 @@ def iter_records(collection: Collection) -> Iterator[MemoryRecord]:
     """Every record of a collection, a page at a time."""
     offset = 0
     while True:
-        page = collection.get(include=["metadatas"], limit=_PAGE, offset=offset)  # type: ignore[list-item]
+        page = collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
         ids = page["ids"]
         for record_id, meta in zip(ids, page["metadatas"] or [], strict=True):
             yield MemoryRecord.from_metadata(record_id, meta)
@@ -248,5 +257,5 @@ def add_records(collection: Collection, records: list[MemoryRecord], batch: int 
         collection.upsert(
             ids=[r.id for r in chunk],
             documents=[r.document() for r in chunk],
-            metadatas=[r.metadata() for r in chunk],  # type: ignore[misc]
+            metadatas=[r.metadata() for r in chunk],
         )

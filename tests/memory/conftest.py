@@ -15,7 +15,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the bundled model must load without a network
 
-from pertouch.memory.scene import RegionSummary, SceneDescription  # noqa: E402
+from pertouch.memory.scene import RegionSummary, SceneDescription
 
 DAY = 86_400.0
 
@@ -52,9 +52,18 @@ def chroma_server(tmp_path_factory) -> Iterator[str]:
     chroma = Path(sys.executable).with_name("chroma")
     port = _free_port()
     folder = tmp_path_factory.mktemp("chroma-server")
-    log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
+    log = open(folder / "server.log", "w")
     server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(folder / "data"), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(folder / "data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -66,7 +75,9 @@ def chroma_server(tmp_path_factory) -> Iterator[str]:
                     break
             except OSError:
                 if server.poll() is not None:
-                    pytest.fail(f"chroma run exited early: {(folder / 'server.log').read_text()[-2000:]}")
+                    pytest.fail(
+                        f"chroma run exited early: {(folder / 'server.log').read_text()[-2000:]}"
+                    )
                 time.sleep(0.25)
         else:
             pytest.fail("chroma run did not answer within 30 s")
@@ -91,7 +102,9 @@ def location(request, tmp_path) -> Iterator[str]:
 
     url = request.getfixturevalue("chroma_server")
     host, port = url.removeprefix("http://").split(":")
-    client = chromadb.HttpClient(host=host, port=int(port), settings=Settings(anonymized_telemetry=False))
+    client = chromadb.HttpClient(
+        host=host, port=int(port), settings=Settings(anonymized_telemetry=False)
+    )
     for collection in client.list_collections():
         client.delete_collection(collection.name)
     yield url
@@ -117,9 +130,54 @@ def scene(kind: str, *regions: tuple[str, float, str], **fields: str) -> SceneDe
     return SceneDescription(tuple(RegionSummary(n, a, c) for n, a, c in regions), kind, **fields)
 
 
-BEACH = scene("beach", ("sky", 0.4, "pale blue"), ("water", 0.25, "blue"), ("ground", 0.3, "beige"), setting="outdoor", time_of_day="day", lighting="bright")
-BEACH_NEW = scene("beach", ("water", 0.45, "cyan"), ("sky", 0.2, "blue"), ("ground", 0.2, "pale orange"), ("person", 0.05, "grey"), setting="outdoor", time_of_day="golden hour", colour_cast="warm", people="people")
-SNOW = scene("snow", ("ground", 0.6, "white"), ("sky", 0.3, "pale blue"), ("vegetation", 0.08, "dark green"), setting="outdoor", colour_cast="cool")
-SNOW_NEW = scene("snow", ("ground", 0.7, "white"), ("mountains", 0.2, "grey"), ("sky", 0.1, "blue"), setting="outdoor", lighting="backlit")
-COFFEE = scene("indoor", ("subject", 0.5, "orange"), ("ground", 0.3, "dark red"), setting="indoor", lighting="dim", colour_cast="warm")
-PORTRAIT = scene("portrait", ("person", 0.5, "grey"), ("face", 0.1, "orange"), setting="indoor", people="portrait")
+BEACH = scene(
+    "beach",
+    ("sky", 0.4, "pale blue"),
+    ("water", 0.25, "blue"),
+    ("ground", 0.3, "beige"),
+    setting="outdoor",
+    time_of_day="day",
+    lighting="bright",
+)
+BEACH_NEW = scene(
+    "beach",
+    ("water", 0.45, "cyan"),
+    ("sky", 0.2, "blue"),
+    ("ground", 0.2, "pale orange"),
+    ("person", 0.05, "grey"),
+    setting="outdoor",
+    time_of_day="golden hour",
+    colour_cast="warm",
+    people="people",
+)
+SNOW = scene(
+    "snow",
+    ("ground", 0.6, "white"),
+    ("sky", 0.3, "pale blue"),
+    ("vegetation", 0.08, "dark green"),
+    setting="outdoor",
+    colour_cast="cool",
+)
+SNOW_NEW = scene(
+    "snow",
+    ("ground", 0.7, "white"),
+    ("mountains", 0.2, "grey"),
+    ("sky", 0.1, "blue"),
+    setting="outdoor",
+    lighting="backlit",
+)
+COFFEE = scene(
+    "indoor",
+    ("subject", 0.5, "orange"),
+    ("ground", 0.3, "dark red"),
+    setting="indoor",
+    lighting="dim",
+    colour_cast="warm",
+)
+PORTRAIT = scene(
+    "portrait",
+    ("person", 0.5, "grey"),
+    ("face", 0.1, "orange"),
+    setting="indoor",
+    people="portrait",
+)

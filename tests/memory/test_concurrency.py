@@ -66,10 +66,12 @@ def test_writer_killed_mid_batch_keeps_every_completed_record(location):
     assert len(completed) >= 25, writer.stderr.read() if writer.stderr else ""
     count, reachable = _reachable(location)
     assert set(completed) <= reachable
-    assert count - len(completed) <= 1  # at most the record in flight, and only if it was stored whole
+    assert (
+        count - len(completed) <= 1
+    )  # at most the record in flight, and only if it was stored whole
     # the store still takes writes after the crash
     survivor = _writer(location, "after", 3)
-    out, err = survivor.communicate(timeout=60)
+    _out, err = survivor.communicate(timeout=60)
     assert survivor.returncode == 0, err[-2000:]
     assert _reachable(location)[0] == count + 3
 

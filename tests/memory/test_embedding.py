@@ -19,7 +19,9 @@ def test_the_function_is_the_bundled_model_offline(embedder, monkeypatch):
     vectors = np.asarray(function([BEACH.text(), SNOW.text()]))
     assert vectors.shape == (2, 384)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    np.testing.assert_allclose(vectors, embedder.embed_texts([BEACH.text(), SNOW.text()]), atol=1e-6)
+    np.testing.assert_allclose(
+        vectors, embedder.embed_texts([BEACH.text(), SNOW.text()]), atol=1e-6
+    )
     assert embedder._model_dir is None and (bundled_model_dir() / "config.json").is_file()
     assert function.default_space() == "cosine"
 
@@ -30,7 +32,9 @@ def test_a_collection_reopens_with_our_function_without_passing_it(tmp_path, emb
     memory.remember("ana", BEACH, [], "as is")
     memory.connection.close()
 
-    client = chromadb.PersistentClient(path=str(tmp_path / "store"), settings=Settings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        path=str(tmp_path / "store"), settings=Settings(anonymized_telemetry=False)
+    )
     collection = client.get_collection(user.collection_name)  # no embedding function given
     assert collection.configuration_json["embedding_function"]["name"] == EMBEDDING_FUNCTION_NAME
     assert isinstance(collection.configuration["embedding_function"], MiniLMEmbeddingFunction)

@@ -51,12 +51,24 @@ def test_dissimilar_matches_suggest_nothing():
 
 def test_strong_instructions_override_what_they_name():
     memory = Suggestion(
-        (Edit("global", "temperature", 0.3), Edit("sky", "brightness", 0.2), Edit("water", "temperature", -0.1)),
+        (
+            Edit("global", "temperature", 0.3),
+            Edit("sky", "brightness", 0.2),
+            Edit("water", "temperature", -0.1),
+        ),
         "because",
     )
     merged = memory.merged_with(AdjustmentState("auto", (Edit("sky", "brightness", -0.4),)))
     assert merged.baseline == "auto"
-    assert merged.edits == (Edit("global", "temperature", 0.3), Edit("water", "temperature", -0.1), Edit("sky", "brightness", -0.4))
-    cooler = memory.merged_with([Edit("global", "temperature", -0.2)])  # names temperature everywhere
-    assert [e for e in cooler.edits if e.attribute.value == "temperature"] == [Edit("global", "temperature", -0.2)]
+    assert merged.edits == (
+        Edit("global", "temperature", 0.3),
+        Edit("water", "temperature", -0.1),
+        Edit("sky", "brightness", -0.4),
+    )
+    cooler = memory.merged_with(
+        [Edit("global", "temperature", -0.2)]
+    )  # names temperature everywhere
+    assert [e for e in cooler.edits if e.attribute.value == "temperature"] == [
+        Edit("global", "temperature", -0.2)
+    ]
     assert memory.merged_with([]).edits == memory.edits  # a weak instruction leans on memory

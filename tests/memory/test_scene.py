@@ -22,11 +22,15 @@ def _bands(height, colours):
 
 
 def test_a_beach_and_a_snow_scene_from_pixels():
-    image, masks = _bands(90, [("sky", (140, 190, 240)), ("water", (30, 90, 170)), ("ground", (225, 200, 160))])
+    image, masks = _bands(
+        90, [("sky", (140, 190, 240)), ("water", (30, 90, 170)), ("ground", (225, 200, 160))]
+    )
     beach = describe(image, masks)
     assert beach.kind == "beach" and beach.setting == "outdoor" and beach.time_of_day == "day"
     assert dict((r.name, r.colour) for r in beach.regions)["ground"] == "beige"
-    image, masks = _bands(90, [("sky", (150, 190, 235)), ("ground", (238, 242, 250)), ("vegetation", (30, 70, 35))])
+    image, masks = _bands(
+        90, [("sky", (150, 190, 235)), ("ground", (238, 242, 250)), ("vegetation", (30, 70, 35))]
+    )
     snow = describe(image, masks)
     assert snow.kind == "snow" and snow.text().startswith("snow scene: snow with")
 

@@ -53,7 +53,9 @@ def test_recency_weighs_the_latest_habit_more(memory, clock):
 
 
 def test_approval_writes_exactly_one_record_and_rejection_none(memory):
-    pending = PendingRetouch("ana", BEACH, AdjustmentState("as_shot", tuple(WARM)), "warmer", key="thread-1/photo")
+    pending = PendingRetouch(
+        "ana", BEACH, AdjustmentState("as_shot", tuple(WARM)), "warmer", key="thread-1/photo"
+    )
     assert settle(memory, pending, "rejected") is None
     assert settle(memory, pending, "abandoned") is None
     assert memory.users.list() == []  # nothing at all is written for a rejected retouch
@@ -98,7 +100,9 @@ def test_export_import_round_trip(memory, clock):
     lines = list(memory.users.export("ana"))
     user, count = memory.users.import_lines(lines, name="ana-copy")
     assert count == 6 and user.name == "ana-copy"
-    assert [r.to_dict() for r in memory.records("ana-copy")] == [r.to_dict() for r in memory.records("ana")]
+    assert [r.to_dict() for r in memory.records("ana-copy")] == [
+        r.to_dict() for r in memory.records("ana")
+    ]
     copy = memory.recall("ana-copy", BEACH_NEW)
     assert copy.edits == memory.recall("ana", BEACH_NEW).edits
     with pytest.raises(UserError, match="already a user"):
