@@ -62,13 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     _diffusion_options(render)
     render.set_defaults(func=cmd_render)
 
+    # Each part registers its own sub-commands; imports stay inside so `pertouch --help` is fast.
+    from pertouch.agent_cli import add_agent_parsers
+    from pertouch.memory.cli import add_memory_parser
     from pertouch.tools.segment_cli import add_segment_parser
 
     add_segment_parser(sub)
-
-    from pertouch.agent_cli import add_agent_parsers
-
     add_agent_parsers(sub)
+    add_memory_parser(sub)
 
     fit = sub.add_parser("fit-scale", help="fit the level scale to a folder of photos")
     fit.add_argument("folder", type=Path)

@@ -1,0 +1,261 @@
+"""The people whose taste is remembered: create, list, rename, delete, export and import.
+
+Each user owns one Chroma collection, named by an opaque id and labelled with the user's name in
+its metadata. Keeping users apart at the collection level means no query or write for one user
+can touch another's records, whatever filter a caller forgets; deleting a user deletes the
+collection, records and all, in one step; renaming changes only the label.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+
+from pertouch.core.errors import PerTouchError
+from pertouch.memory.connection import Connection
+from pertouch.memory.embedding import MiniLMEmbeddingFunction
+from pertouch.memory.records import MemoryRecord, RecordError
+
+MAX_NAME_CHARS = 64
+#: Marks the collections that are PerTouch user memories (a shared server may hold others).
+COLLECTION_PREFIX = "pertouch-user-"
+EXPORT_FORMAT = "pertouch-memory/1"
+_PAGE = 1000
+
+
+class UserError(PerTouchError):
+    """A user name is invalid, unknown, or already taken."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A person with a memory: a stable id, a display name, and when they were created."""
+
+    id: str
+    name: str
+    created_at: float
+
+    @property
+    def collection_name(self) -> str:
+        return COLLECTION_PREFIX + self.id
+
+
+def check_name(name: object) -> str:
+    """The cleaned user name, or one sentence saying what a name must be."""
+    cleaned = " ".join(name.split()) if isinstance(name, str) else ""
+    if not cleaned or len(cleaned) > MAX_NAME_CHARS or not cleaned.isprintable():
+        raise UserError(
+            f"A user name must be 1 to {MAX_NAME_CHARS} printable characters, got {name!r}."
+        )
+    return cleaned
+
+
+class UserRegistry:
+    """Users of one memory store.
+
+    Args:
+        connection: where the store is (see :mod:`pertouch.memory.connection`).
+        embedding_function: the registered MiniLM function new collections are created with.
+        clock: seconds since the epoch; injected so tests control time.
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        embedding_function: MiniLMEmbeddingFunction,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.connection = connection
+        self.embedding_function = embedding_function
+        self.clock = clock
+
+    # -- reading ----------------------------------------------------------------------------
+    def list(self) -> list[User]:
+        """Every user, oldest first."""
+        with self.connection.session() as client:
+            return self._users(client)
+
+    def get(self, name: str) -> User:
+        """The user called ``name`` (case-insensitive), or one sentence naming who exists."""
+        with self.connection.session() as client:
+            return self._find(client, name)
+
+    # -- changing ---------------------------------------------------------------------------
+    def create(self, name: str) -> User:
+        """A new user with an empty memory; names are unique regardless of case."""
+        name = check_name(name)
+        with self.connection.session(write=True) as client:
+            if self._lookup(client, name) is not None:
+                raise UserError(f"There is already a user called {name!r}; pick another name.")
+            user = User(uuid.uuid4().hex, name, self.clock())
+            self._create_collection(client, user)
+            return user
+
+    def ensure(self, name: str) -> User:
+        """The user called ``name``, created first if there is none (for the agent's first approval)."""
+        name = check_name(name)
+        with self.connection.session(write=True) as client:
+            user = self._lookup(client, name)
+            if user is None:
+                user = User(uuid.uuid4().hex, name, self.clock())
+                self._create_collection(client, user)
+            return user
+
+    def rename(self, old: str, new: str) -> User:
+        """Give a user a new name; their memories stay theirs."""
+        new = check_name(new)
+        with self.connection.session(write=True) as client:
+            user = self._find(client, old)
+            other = self._lookup(client, new)
+            if other is not None and other.id != user.id:
+                raise UserError(f"There is already a user called {new!r}; pick another name.")
+            renamed = User(user.id, new, user.created_at)
+            self._collection(client, user).modify(metadata=_metadata(renamed))
+            return renamed
+
+    def delete(self, name: str) -> int:
+        """Delete a user and every record of theirs; returns how many records went."""
+        with self.connection.session(write=True) as client:
+            user = self._find(client, name)
+            count = self._collection(client, user).count()
+            client.delete_collection(user.collection_name)
+            return count
+
+    # -- export and import ------------------------------------------------------------------
+    def export(self, name: str) -> Iterator[str]:
+        """The user's memory as JSON lines: a header line, then one line per record, oldest first."""
+        with self.connection.session() as client:
+            user = self._find(client, name)
+            records = list(iter_records(self._collection(client, user)))
+        records.sort(key=lambda r: r.created_at)
+        yield json.dumps(
+            {"format": EXPORT_FORMAT, "user": user.name, "created_at": user.created_at}
+        )
+        for record in records:
+            yield json.dumps(record.to_dict(), sort_keys=True)
+
+    def import_lines(self, lines: Iterable[str], name: str | None = None) -> tuple[User, int]:
+        """Create a user from exported JSON lines; returns the user and how many records came in.
+
+        Args:
+            lines: an export, header first.
+            name: the new user's name; defaults to the name in the header.
+
+        Raises:
+            UserError: the name is taken (import into a fresh name, or delete the old user first).
+            RecordError: a line is not a valid record; nothing is imported then.
+        """
+        rows = [line for line in lines if line.strip()]
+        if not rows:
+            raise RecordError("The memory file is empty.")
+        header = _json_line(rows[0], 1)
+        if not isinstance(header, dict) or header.get("format") != EXPORT_FORMAT:
+            raise RecordError(
+                f"This is not a PerTouch memory export (the first line must name format {EXPORT_FORMAT!r})."
+            )
+        records = [MemoryRecord.from_dict(_json_line(row, i)) for i, row in enumerate(rows[1:], 2)]
+        new_name = check_name(name if name is not None else header.get("user"))
+        with self.connection.session(write=True) as client:
+            if self._lookup(client, new_name) is not None:
+                raise UserError(
+                    f"There is already a user called {new_name!r}; import under another name."
+                )
+            user = User(uuid.uuid4().hex, new_name, self.clock())
+            collection = self._create_collection(client, user)
+            try:
+                add_records(collection, records)
+            except BaseException:
+                client.delete_collection(user.collection_name)  # all or nothing
+                raise
+        return user, len(records)
+
+    # -- for SceneMemory --------------------------------------------------------------------
+    def collection_for(self, client: ClientAPI, name: str) -> Collection:
+        """The collection of user ``name`` on an open client (raises if there is no such user)."""
+        return self._collection(client, self._find(client, name))
+
+    # -- internals --------------------------------------------------------------------------
+    def _users(self, client: ClientAPI) -> builtins.list[User]:
+        users = []
+        for collection in client.list_collections():
+            if not collection.name.startswith(COLLECTION_PREFIX):
+                continue
+            meta = collection.metadata or {}
+            users.append(
+                User(
+                    collection.name.removeprefix(COLLECTION_PREFIX),
+                    str(meta.get("user_name", "")),
+                    float(meta.get("created_at", 0.0)),
+                )
+            )
+        return sorted(users, key=lambda u: (u.created_at, u.name))
+
+    def _lookup(self, client: ClientAPI, name: str) -> User | None:
+        key = name.casefold()
+        return next((u for u in self._users(client) if u.name.casefold() == key), None)
+
+    def _find(self, client: ClientAPI, name: str) -> User:
+        user = self._lookup(client, check_name(name))
+        if user is None:
+            known = ", ".join(repr(u.name) for u in self._users(client)) or "none yet"
+            raise UserError(f"There is no user called {name!r}; users: {known}.")
+        return user
+
+    def _collection(self, client: ClientAPI, user: User) -> Collection:
+        return client.get_collection(user.collection_name, embedding_function=self._function)
+
+    @property
+    def _function(self) -> Any:
+        # Chroma types functions over every kind of input (text and images); ours embeds text.
+        return self.embedding_function
+
+    def _create_collection(self, client: ClientAPI, user: User) -> Collection:
+        return client.create_collection(
+            user.collection_name,
+            metadata=_metadata(user),
+            embedding_function=self._function,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+
+def _metadata(user: User) -> dict[str, str | float]:
+    return {"user_name": user.name, "created_at": user.created_at}
+
+
+def _json_line(text: str, number: int) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise RecordError(f"Line {number} of the memory file is not JSON ({err.msg}).") from None
+
+
+def iter_records(collection: Collection) -> Iterator[MemoryRecord]:
+    """Every record of a collection, a page at a time."""
+    offset = 0
+    while True:
+        page = collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+        ids = page["ids"]
+        for record_id, meta in zip(ids, page["metadatas"] or [], strict=True):
+            yield MemoryRecord.from_metadata(record_id, meta)
+        if len(ids) < _PAGE:
+            return
+        offset += _PAGE
+
+
+def add_records(collection: Collection, records: list[MemoryRecord], batch: int = 256) -> None:
+    """Upsert records (idempotent by id), embedding their scene texts in batches."""
+    for start in range(0, len(records), batch):
+        chunk = records[start : start + batch]
+        collection.upsert(
+            ids=[r.id for r in chunk],
+            documents=[r.document() for r in chunk],
+            metadatas=[r.metadata() for r in chunk],
+        )
