@@ -139,20 +139,31 @@ class OfflineChatModel(BaseChatModel):
     def _verdict(self, messages: Sequence[BaseMessage]) -> AIMessage:
         rows = read_tagged(message_text(messages[-1]), MEASUREMENTS_TAG) or []
         corrections = []
+        limited = []
         for row in rows:
             error = row["target"] - row["measured"]
             at_limit = abs(row["target"]) >= 0.98 or abs(row["delta"] + error) > MAX_REQUEST
             low, high = accepted_band(row["target"] - row["before"])
-            if not low <= row["measured"] - row["before"] <= high and not at_limit:
+            if low <= row["measured"] - row["before"] <= high:
+                continue
+            if at_limit:
+                limited.append(f"{row['region']} {row['attribute']}")
+            else:
                 delta = round(row["delta"] + error, 4)
                 corrections.append(
                     {"region": row["region"], "attribute": row["attribute"], "delta": delta}
                 )
-        reason = (
-            "Every measured change is within tolerance of what was asked."
-            if not corrections
-            else f"{len(corrections)} change(s) missed their target; adding the remaining error."
-        )
+        if corrections:
+            reason = (
+                f"{len(corrections)} change(s) missed their target; adding the remaining error."
+            )
+        elif limited:
+            reason = (
+                "Every measured change is within tolerance or as far as it can go "
+                f"({', '.join(limited)} at the end of the scale or the largest edit)."
+            )
+        else:
+            reason = "Every measured change is within tolerance of what was asked."
         args = {"satisfied": not corrections, "reason": reason, "corrections": corrections}
         return _calls([("verdict", args)])
 
