@@ -31,6 +31,7 @@ from pydantic import Field
 
 from pertouch.core.adjustments import GLOBAL
 from pertouch.providers.grammar import Reading, read_instruction
+from pertouch.providers.regions import REGION_CLASSES, normalise
 from pertouch.providers.strength import MAX_REQUEST, accepted_band
 
 #: Tagged blocks the graph's prompts carry, for models (this one) that read numbers, not pictures.
@@ -51,13 +52,7 @@ def read_tagged(text: str, tag: str) -> Any:
 
 
 def default_region_words() -> dict[str, str]:
-    """The segmentation lexicon's words, so the model never names a region the segmenter cannot read.
-
-    Imported here, not at module level: providers sit below tools in the layering, and this is the
-    one place the offline model borrows their vocabulary.
-    """
-    from pertouch.tools.segmentation.lexicon import REGION_CLASSES, normalise
-
+    """The words the segmentation lexicon reads, so the model never names a region it cannot find."""
     words = {normalise(s): c.name for c in REGION_CLASSES for s in c.synonyms}
     words.update({"whole thing": GLOBAL, "everything": GLOBAL, "overall": GLOBAL})
     for dropped in ("all", "back", "behind", "him", "them", "focus", "thing", "things", "model"):
