@@ -45,6 +45,12 @@ class State(InputState):
     scene: str = ""
     """A coarse scene tag from the regions found: portrait, landscape or other."""
 
+    scene_description: dict[str, Any] = field(default_factory=dict)
+    """What the memory compares scenes by (``SceneDescription.to_dict()``); empty without memory."""
+
+    suggestion: dict[str, Any] = field(default_factory=dict)
+    """What the user's memory suggested as a start for this photo, and why (may be empty)."""
+
     regions: list[str] = field(default_factory=list)
     """Semantic regions the photo contains."""
 
