@@ -121,7 +121,11 @@ class Nodes:
                 **turn,
                 "error": f"The instruction is {len(text):,} characters long; say it in at most {ctx.max_instruction_chars:,}.",
             }
-        update: dict[str, Any] = {**turn, "messages": [HumanMessage(content=text)]}
+        update: dict[str, Any] = {
+            **turn,
+            "messages": [HumanMessage(content=text)],
+            "instructions": [*state.instructions, text],
+        }
         if state.photo and state.photo != state.source:
             try:
                 update.update(self._load(state.photo))
@@ -129,6 +133,7 @@ class Nodes:
                 return {**turn, "error": str(err)}
             update["start"] = {"adjustment": dict(EMPTY_STATE), "output_ref": "", "last_change": []}
             update["planned"] = dict(EMPTY_STATE)
+            update["instructions"] = [text]  # a new photo starts a new conversation about it
             if self.memory is not None and state.user and ctx.use_memory:
                 try:
                     update.update(self._recall(state.user, update["photo_ref"]))
@@ -193,9 +198,7 @@ class Nodes:
         if not state.user or not state.scene_description:
             return
         adjustment = AdjustmentState.from_dict(state.adjustment)
-        words = [str(m.content) for m in state.messages[:-1] if isinstance(m, HumanMessage)] or [
-            state.instruction
-        ]
+        words = state.instructions[:-1] or [state.instruction]  # not the "looks good" itself
         digest = hashlib.sha256(adjustment.to_json().encode()).hexdigest()[:16]
         pending = PendingRetouch(
             user=state.user,

@@ -72,6 +72,9 @@ class State(InputState):
     last_change: list[dict[str, Any]] = field(default_factory=list)
     """What the previous turn changed, {region, attribute, delta}, for "a bit less", "now the faces"."""
 
+    instructions: list[str] = field(default_factory=list)
+    """The user's own words, every turn of the thread (what the memory keeps on approval)."""
+
     status: str = "active"
     """"active", or "approved" once the user said the result is good."""
 

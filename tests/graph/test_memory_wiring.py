@@ -58,3 +58,11 @@ def test_approval_remembers_once_and_the_next_similar_photo_starts_from_it(agent
 def test_unknown_user_gets_one_sentence(agent, photos):
     with pytest.raises(PerTouchError, match="bob"):
         agent.turn("make it warmer", photos / "cat.png", user="bob")
+
+
+def test_the_record_keeps_the_users_words_only(agent, memory, photos):
+    before = {r.id for r in memory.records("ana")}
+    first = agent.turn("a touch cooler please", photos / "cat.png", user="ana")
+    agent.turn("looks good", thread_id=first.thread_id, user="ana")
+    (record,) = [r for r in memory.records("ana") if r.id not in before]
+    assert record.instruction == "a touch cooler please"
