@@ -111,7 +111,9 @@ def train(config: TrainConfig, callbacks: Sequence[Callback] = ()) -> TrainResul
 
     micro_per_epoch = len(loader) // config.gradient_accumulation * config.gradient_accumulation
     if micro_per_epoch == 0:
-        raise ValueError(
+        from pertouch.training.config import ConfigError
+
+        raise ConfigError(
             f"The data gives {len(loader)} batch(es) per epoch, fewer than gradient_accumulation="
             f"{config.gradient_accumulation}; lower batch_size or gradient_accumulation."
         )
