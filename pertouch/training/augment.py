@@ -90,7 +90,9 @@ def perturb_map(
         ]
     )
     shifts = rng.integers(-max_shift, max_shift + 1, size=(parameter_map.shape[0], 2))
-    return np.stack([shift(c, int(dy), int(dx)) for c, (dy, dx) in zip(blurred, shifts, strict=True)])
+    return np.stack(
+        [shift(c, int(dy), int(dx)) for c, (dy, dx) in zip(blurred, shifts, strict=True)]
+    )
 
 
 def shift(channel: F32, dy: int, dx: int) -> F32:

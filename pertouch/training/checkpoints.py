@@ -82,7 +82,9 @@ def find_checkpoint(output: Path, resume: str) -> Path | None:
         return kept[-1] if kept else None
     path = Path(resume).expanduser()
     if not (path / "trainer_state.json").is_file():
-        raise ConfigError(f"{resume!r} is not a training checkpoint (it has no trainer_state.json).")
+        raise ConfigError(
+            f"{resume!r} is not a training checkpoint (it has no trainer_state.json)."
+        )
     return path
 
 

@@ -105,7 +105,9 @@ class PairDataset(torch.utils.data.Dataset[dict[str, torch.Tensor]]):
     def parameter_map(self, expert: str, name: str) -> F32:
         """``(4, R, R)`` float32 levels."""
         stored = read_map(map_file(self.root, expert, name)).astype(np.float32)
-        return np.ascontiguousarray(np.moveaxis(_resize(np.moveaxis(stored, 0, -1), self.resolution), -1, 0))
+        return np.ascontiguousarray(
+            np.moveaxis(_resize(np.moveaxis(stored, 0, -1), self.resolution), -1, 0)
+        )
 
     def labels(self, expert: str, name: str) -> NDArray[np.uint16]:
         """``(R, R)`` region labels of the expert's photo (nearest-neighbour resized)."""

@@ -82,7 +82,9 @@ def scan_pairs(root: str | Path, check_sizes: bool = True) -> PairLayout:
         missing, extra = sorted(set(names) - set(theirs)), sorted(set(theirs) - set(names))
         if missing or extra:
             which = (
-                f"lacks {missing[0]!r}" if missing else f"has {extra[0]!r}, which {INPUT_DIR}/ lacks"
+                f"lacks {missing[0]!r}"
+                if missing
+                else f"has {extra[0]!r}, which {INPUT_DIR}/ lacks"
             )
             count = len(missing) + len(extra)
             raise DataError(
@@ -94,10 +96,10 @@ def scan_pairs(root: str | Path, check_sizes: bool = True) -> PairLayout:
         for name in names:
             size = _size(layout.input_path(name))
             for expert in experts:
-                theirs = _size(layout.expert_path(expert, name))
-                if theirs != size:
+                other = _size(layout.expert_path(expert, name))
+                if other != size:
                     raise DataError(
-                        f"{expert}/{name} is {theirs[0]}x{theirs[1]} but {INPUT_DIR}/{name} is "
+                        f"{expert}/{name} is {other[0]}x{other[1]} but {INPUT_DIR}/{name} is "
                         f"{size[0]}x{size[1]}; an expert's photo must have its original's size."
                     )
     return layout

@@ -64,7 +64,9 @@ class Trainee(torch.nn.Module):
         return [p for p in self.parameters() if p.requires_grad]
 
 
-def build_models(base_model: str, init_checkpoint: str = "", seed: int = 0) -> tuple[FrozenParts, Trainee]:
+def build_models(
+    base_model: str, init_checkpoint: str = "", seed: int = 0
+) -> tuple[FrozenParts, Trainee]:
     """Load (or, for ``random:tiny`` / ``random:sd21``, build) the models training starts from.
 
     Without ``init_checkpoint`` the ControlNet is copied from the UNet with zero convolutions, and
@@ -80,7 +82,9 @@ def build_models(base_model: str, init_checkpoint: str = "", seed: int = 0) -> t
         if key not in arches:
             from pertouch.training.config import ConfigError
 
-            raise ConfigError(f"Unknown random base model {base_model!r}; use random:tiny or random:sd21.")
+            raise ConfigError(
+                f"Unknown random base model {base_model!r}; use random:tiny or random:sd21."
+            )
         pipe = build_random(arches[key], seed)
         vae, unet, controlnet = pipe.vae, pipe.unet, pipe.controlnet
         scheduler_config: Any = pipe.scheduler.config
@@ -90,7 +94,12 @@ def build_models(base_model: str, init_checkpoint: str = "", seed: int = 0) -> t
         from pertouch.backbone.diffusion.loading import load_base_model
 
         base = load_base_model(base_model)
-        vae, unet, scheduler_config, embeds = base.vae, base.unet, base.scheduler_config, base.prompt_embeds
+        vae, unet, scheduler_config, embeds = (
+            base.vae,
+            base.unet,
+            base.scheduler_config,
+            base.prompt_embeds,
+        )
         controlnet = PerTouchControlNet.from_unet(
             unet, conditioning_channels=4, conditioning_embedding_out_channels=DEFAULT_WIDTHS
         )
@@ -124,7 +133,9 @@ def training_loss(
         target_latent = vae.encode(batch["target"].to(device, dtype)).latent_dist
         latents = _draw(target_latent.mean, generator) * target_latent.std + target_latent.mean
         latents = latents.float() * scaling
-        image_latent = vae.encode(batch["input"].to(device, dtype)).latent_dist.mode().float() * scaling
+        image_latent = (
+            vae.encode(batch["input"].to(device, dtype)).latent_dist.mode().float() * scaling
+        )
     steps = frozen.noise_scheduler.config.num_train_timesteps
     timesteps = torch.randint(0, steps, (latents.shape[0],), generator=generator).to(device)
     noise = _draw(latents, generator)
@@ -140,4 +151,6 @@ def training_loss(
 
 
 def _draw(like: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    return torch.randn(like.shape, generator=generator, dtype=torch.float32).to(like.device, like.dtype)
+    return torch.randn(like.shape, generator=generator, dtype=torch.float32).to(
+        like.device, like.dtype
+    )

@@ -88,7 +88,9 @@ def train(config: TrainConfig, callbacks: Sequence[Callback] = ()) -> TrainResul
     frozen, model = build_models(config.base_model, config.init_checkpoint, config.seed)
     weight_dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(config.mixed_precision)
     frozen.vae.to(accelerator.device)
-    if weight_dtype is not None:  # the frozen VAE and UNet body in half precision; trained parts fp32
+    if (
+        weight_dtype is not None
+    ):  # the frozen VAE and UNet body in half precision; trained parts fp32
         frozen.vae.to(dtype=weight_dtype)
         model.unet.to(dtype=weight_dtype)
         model.unet.conv_out.to(dtype=torch.float32)
@@ -126,7 +128,9 @@ def train(config: TrainConfig, callbacks: Sequence[Callback] = ()) -> TrainResul
         accelerator.load_state(str(resume_from))
         step = read_step(resume_from)
     if trackers:
-        accelerator.init_trackers("pertouch", config={k: str(v) for k, v in to_dict(config).items()})
+        accelerator.init_trackers(
+            "pertouch", config={k: str(v) for k, v in to_dict(config).items()}
+        )
     events = [*([_tracker_callback(accelerator)] if trackers else []), *callbacks]
 
     def emit(kind: str, values: dict[str, Any]) -> None:
@@ -144,7 +148,9 @@ def train(config: TrainConfig, callbacks: Sequence[Callback] = ()) -> TrainResul
         for micro, batch in enumerate(batches):
             if step >= total or micro >= micro_per_epoch - done * config.gradient_accumulation:
                 break
-            seed = hash((config.seed, step, micro % config.gradient_accumulation, accelerator.process_index))
+            seed = hash(
+                (config.seed, step, micro % config.gradient_accumulation, accelerator.process_index)
+            )
             generator = torch.Generator().manual_seed(seed & 0x7FFF_FFFF_FFFF_FFFF)
             with accelerator.accumulate(model):
                 loss = training_loss(frozen, model, batch, generator)
@@ -161,7 +167,15 @@ def train(config: TrainConfig, callbacks: Sequence[Callback] = ()) -> TrainResul
             value = accelerator.gather(loss.detach()).mean().item()
             losses.append(value)
             elapsed = time.perf_counter() - started
-            emit("step", {"loss": value, "lr": learning_rate(step - 1, config), "epoch": epoch, "seconds": elapsed})
+            emit(
+                "step",
+                {
+                    "loss": value,
+                    "lr": learning_rate(step - 1, config),
+                    "epoch": epoch,
+                    "seconds": elapsed,
+                },
+            )
             if step % config.checkpoint_every == 0 or step == total:
                 path = save_training_state(accelerator, output, step, config)
                 emit("checkpoint", {"path": str(path)})
@@ -170,7 +184,9 @@ def train(config: TrainConfig, callbacks: Sequence[Callback] = ()) -> TrainResul
 
                 if accelerator.is_main_process:
                     with accelerator.autocast():
-                        path = render_validation(frozen, accelerator.unwrap_model(model), dataset, config, step, output)
+                        path = render_validation(
+                            frozen, accelerator.unwrap_model(model), dataset, config, step, output
+                        )
                     model.train()
                     emit("validation", {"path": str(path)})
     accelerator.wait_for_everyone()
@@ -185,9 +201,13 @@ def _check(config: TrainConfig) -> None:
     from pertouch.training.config import ConfigError
 
     if not config.base_model:
-        raise ConfigError("Set base_model to a Stable Diffusion 2.1 folder (or random:tiny to try).")
+        raise ConfigError(
+            "Set base_model to a Stable Diffusion 2.1 folder (or random:tiny to try)."
+        )
     if config.mixed_precision not in ("no", "fp16", "bf16"):
-        raise ConfigError(f"mixed_precision must be no, fp16 or bf16, got {config.mixed_precision!r}.")
+        raise ConfigError(
+            f"mixed_precision must be no, fp16 or bf16, got {config.mixed_precision!r}."
+        )
     if config.log_with not in ("tensorboard", "wandb", "none"):
         raise ConfigError(f"log_with must be tensorboard, wandb or none, got {config.log_with!r}.")
     if config.resolution % 64:

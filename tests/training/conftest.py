@@ -38,7 +38,11 @@ class PairSet:
 
 
 def _photos() -> dict[str, np.ndarray]:
-    photos = {"astronaut.png": skdata.astronaut(), "rocket.png": skdata.rocket(), "coffee.png": skdata.coffee()}
+    photos = {
+        "astronaut.png": skdata.astronaut(),
+        "rocket.png": skdata.rocket(),
+        "coffee.png": skdata.coffee(),
+    }
     out = {}
     for name, image in photos.items():
         scale = 192 / max(image.shape[:2])
@@ -47,7 +51,9 @@ def _photos() -> dict[str, np.ndarray]:
     return out
 
 
-def make_pairs(root: Path, segmenter: OfflineSegmenter) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+def make_pairs(
+    root: Path, segmenter: OfflineSegmenter
+) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
     """Write ``root/input`` and one folder per expert; return what each expert did where."""
     renderer = ParametricRenderer(default_scale())
     truth = {}
@@ -78,6 +84,8 @@ def pairs(tmp_path_factory: pytest.TempPathFactory, segmenter: OfflineSegmenter)
     """Pairs prepared in the released (default) scale, so maps compare with the renderer's levels."""
     root = tmp_path_factory.mktemp("pairs")
     truth = make_pairs(root / "data", segmenter)
-    config = PrepareConfig(data=str(root / "data"), output=str(root / "prepared"), map_size=MAP_SIZE, progress=False)
+    config = PrepareConfig(
+        data=str(root / "data"), output=str(root / "prepared"), map_size=MAP_SIZE, progress=False
+    )
     prepare(config, scale=default_scale(), segmenter=segmenter)
     return PairSet(root / "data", root / "prepared", truth)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 
-from pertouch.training.augment import choose_region, most_different, perturb_map, replace_region, shift
+from pertouch.training.augment import (
+    choose_region,
+    most_different,
+    perturb_map,
+    replace_region,
+    shift,
+)
 from pertouch.training.dataset import Augmentation, PairDataset
 from tests.training.conftest import PairSet
 
@@ -54,7 +59,9 @@ def test_perturbation_blurs_and_shifts_within_range() -> None:
     assert out.shape == pmap.shape and out.dtype == np.float32
     assert out.min() >= -1e-6 and out.max() <= 0.6 + 1e-6  # averages and moves, never invents
     edges = [np.argmax(channel[48] > 0.3) for channel in out]
-    assert all(28 <= e <= 68 for e in edges) and len(set(edges)) > 1  # each channel shifted on its own
+    assert (
+        all(28 <= e <= 68 for e in edges) and len(set(edges)) > 1
+    )  # each channel shifted on its own
     row = out[0, 48]
     assert 0.0 < row[np.argmax(row > 0.3) - 1] < 0.6  # soft edge: blurred
     np.testing.assert_array_equal(perturb_map(pmap, np.random.default_rng(1)), out)  # seeded
@@ -76,13 +83,18 @@ def test_dataset_replacement_swaps_one_region_of_image_and_map(pairs: PairSet) -
     for index in range(len(plain)):
         base, swapped = plain[index], always[index]
         torch.testing.assert_close(base["input"], swapped["input"])  # the original never changes
-        differs = (base["target"] != swapped["target"]).any(0) | (base["map"] != swapped["map"]).any(0)
+        differs = (base["target"] != swapped["target"]).any(0) | (
+            base["map"] != swapped["map"]
+        ).any(0)
         if differs.any():
             changed += 1
             expert, name = plain.items[index]
             other = next(e for e in plain.experts if e != expert)
             inside = differs.numpy()
-            torch.testing.assert_close(swapped["target"][:, inside], plain.sample(plain.items.index((other, name)))["target"][:, inside])
+            torch.testing.assert_close(
+                swapped["target"][:, inside],
+                plain.sample(plain.items.index((other, name)))["target"][:, inside],
+            )
             assert inside.mean() < 1.0  # one region, not the whole photo
     assert changed >= 3
 

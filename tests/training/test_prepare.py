@@ -10,7 +10,14 @@ import pytest
 
 from pertouch.core.levels import LevelScale
 from pertouch.training.config import PrepareConfig
-from pertouch.training.layout import DataError, map_file, read_manifest, read_map, region_file, scan_pairs
+from pertouch.training.layout import (
+    DataError,
+    map_file,
+    read_manifest,
+    read_map,
+    region_file,
+    scan_pairs,
+)
 from pertouch.training.prepare import prepare
 from tests.training.conftest import EXPERT_EDITS, MAP_SIZE, PairSet
 
@@ -54,7 +61,9 @@ def test_fitted_scale_is_saved_and_resumes(pairs: PairSet, segmenter, tmp_path: 
     out = tmp_path / "prepared"
     shutil.copytree(pairs.prepared / "regions", out / "regions")
     (out / "regions" / "expertB" / "rocket.png.npz").unlink()  # as if interrupted there
-    config = PrepareConfig(data=str(pairs.data), output=str(out), map_size=MAP_SIZE, progress=False, scale_samples=200)
+    config = PrepareConfig(
+        data=str(pairs.data), output=str(out), map_size=MAP_SIZE, progress=False, scale_samples=200
+    )
     calls = []
 
     class Counting:
@@ -65,7 +74,13 @@ def test_fitted_scale_is_saved_and_resumes(pairs: PairSet, segmenter, tmp_path: 
     prepare(config, segmenter=Counting())
     assert len(calls) == 1  # only the missing photo was segmented again
     scale = LevelScale.load(out / "scale.json")
-    maps = np.stack([read_map(map_file(out, e, n)).astype(np.float32) for e in EXPERT_EDITS for n in ("astronaut.png", "rocket.png", "coffee.png")])
+    maps = np.stack(
+        [
+            read_map(map_file(out, e, n)).astype(np.float32)
+            for e in EXPERT_EDITS
+            for n in ("astronaut.png", "rocket.png", "coffee.png")
+        ]
+    )
     # the quantile scale puts the median pixel near level 0 and uses the whole range
     assert np.all(np.abs(np.median(maps, axis=(0, 2, 3))) < 0.35)
     assert scale.source.startswith("fitted on 6")
@@ -75,7 +90,7 @@ def test_mismatched_names_and_sizes_are_refused(pairs: PairSet, tmp_path: Path) 
     data = tmp_path / "data"
     shutil.copytree(pairs.data, data)
     (data / "expertB" / "coffee.png").rename(data / "expertB" / "tea.png")
-    with pytest.raises(DataError, match="expertB.*lacks 'coffee.png'"):
+    with pytest.raises(DataError, match=r"expertB.*lacks 'coffee\.png'"):
         scan_pairs(data)
     (data / "expertB" / "tea.png").rename(data / "expertB" / "coffee.png")
     shutil.copy(data / "input" / "astronaut.png", data / "expertA" / "coffee.png")
