@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_agent_parsers(sub)
     add_memory_parser(sub)
 
+    from pertouch.training.cli import add_training_parsers
+
+    add_training_parsers(sub)
+
     fit = sub.add_parser("fit-scale", help="fit the level scale to a folder of photos")
     fit.add_argument("folder", type=Path)
     fit.add_argument(
