@@ -2,8 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Reinstall whenever pyproject.toml changes.
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Reinstall whenever pyproject.toml or this Makefile changes.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
 
 .PHONY: install demo test lint bench clean
 
@@ -14,7 +14,7 @@ $(BIN)/python:
 # torch first and pinned: the CPU wheel is on local disk; an unpinned torch pulls a multi-GB CUDA build.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev,diffusion]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,training]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
