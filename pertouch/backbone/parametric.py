@@ -28,7 +28,7 @@ from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
 from pertouch.core.errors import MaskError
 from pertouch.core.levels import LevelScale, default_scale
-from pertouch.core.metrics import ANALYSIS_SIZE, analysis_view, mask_to_float
+from pertouch.core.metrics import ANALYSIS_SIZE, analysis_view, mask_to_float, to_float_rgb
 
 F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
@@ -42,8 +42,8 @@ class ParametricConfig:
     """Tuning of the parametric renderer; the defaults are measured, not guessed."""
 
     analysis_size: int = ANALYSIS_SIZE
-    #: The solver renders at up to this long side and measures the result downsampled to the
-    #: analysis size, as the full-resolution result will be measured.
+    #: Photos up to this long side are also rendered whole during the solve and measured as the
+    #: result will be, and the analysis view's targets corrected by what it misjudged.
     render_size: int = 2 * ANALYSIS_SIZE
     #: How many times the proxy's targets may be corrected by the faithful view's measurement.
     corrections: int = 2
@@ -123,10 +123,10 @@ class ParametricRenderer:
     ) -> RenderPlan:
         """Find per-region strengths that land every region on its target levels.
 
-        Solves on a half-size view first (cheap Jacobians), then on the analysis view, then checks
-        the result rendered at up to twice that size and measured as the real output will be;
-        where the analysis view misjudged (tone curves do not commute with downsampling), the
-        proxy's targets are shifted by the difference and it is solved again, warm.
+        Solves on a half-size view first (cheap Jacobians), then on the analysis view. A photo no
+        larger than ``render_size`` is then rendered whole and measured as the real output will
+        be; where the analysis view misjudged (tone curves do not commute with downsampling), its
+        targets are shifted by the difference and it is solved again, warm.
 
         Raises:
             MaskError: a mask of the wrong size, or an empty one.
@@ -138,7 +138,10 @@ class ParametricRenderer:
         regions, region_masks = _solve_regions((height, width), masks)
         rgb, small = analysis_view(image, region_masks, cfg.analysis_size)
         weights = np.stack([small[n] for n in regions])
-        render, _ = analysis_view(image, {}, cfg.render_size)
+        # The faithful check renders the photo itself, so it is exact; larger photos rely on the
+        # analysis view (a render at an intermediate size is no closer to the full-size result:
+        # how tone curves and region edges add up after downsampling depends on the scale).
+        render = rgb if max(height, width) > cfg.render_size else to_float_rgb(image)
         problems = build_problems(
             rgb, render, weights, self.scale, cfg.feather_radius, cfg.feather_eps
         )

@@ -189,8 +189,8 @@ class Problems:
     Attributes:
         coarse: half the analysis view (``None`` for tiny photos): cheap Jacobians.
         proxy: the analysis view rendered as it is measured: the solver's workhorse.
-        faithful: rendered at up to twice the analysis size and measured downsampled, as the
-            full-resolution result will be (``None`` when the photo is no larger than the proxy).
+        faithful: the photo rendered whole and measured downsampled, exactly as the result will be
+            (``None`` when no render view larger than the analysis view was given).
         coeff_a, coeff_b: guided-filter coefficients on the analysis view (``A . rgb + B``).
         pivot: the contrast pivot field on the analysis view.
     """
@@ -210,7 +210,8 @@ def build_problems(
 
     Args:
         analysis: ``(h, w, 3)`` analysis view of the photo, where regions are measured.
-        render: ``(H', W', 3)`` view the fine problem renders (at least the analysis size).
+        render: ``(H', W', 3)`` view to check faithfully (the photo itself, when small enough);
+            the analysis view itself to skip the check.
         weights: ``(R, h, w)`` region masks on the analysis view.
         scale: raw metrics to levels.
         radius, eps: guided-filter settings on the analysis view.
