@@ -44,7 +44,7 @@ class ParametricConfig:
     analysis_size: int = ANALYSIS_SIZE
     #: Photos up to this long side are also rendered whole during the solve and measured as the
     #: result will be, and the analysis view's targets corrected by what it misjudged.
-    render_size: int = 2 * ANALYSIS_SIZE
+    render_size: int = 768  # up to 2.25x the analysis view: cheap enough to check every time
     #: How many times the proxy's targets may be corrected by the faithful view's measurement.
     corrections: int = 2
     feather_radius: int = 2  # analysis pixels: about 16 px at 12 MP where no photo edge guides it
