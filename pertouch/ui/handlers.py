@@ -1,0 +1,178 @@
+"""What happens when a person uploads, types, presses a button or moves a slider.
+
+Each handler takes the shared :class:`~pertouch.ui.studio.Studio`, the tab's
+:class:`~pertouch.ui.session.Session` and the inputs, and returns the new session with the page's
+new content as a :class:`View` (turned into Gradio updates by ``app.py``). Bad input raises
+:class:`~pertouch.core.errors.PerTouchError`; the app shows its sentence.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pertouch.api import Result
+from pertouch.core.errors import PerTouchError
+from pertouch.core.imageio import load_photo, save_photo
+from pertouch.ui import views
+from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
+from pertouch.ui.studio import APPROVE_WORDS, UNDO_WORDS, Studio, state_from_sliders
+
+Chat = list[dict[str, Any]]
+
+
+@dataclass
+class View:
+    """The page's content after a handler ran (None leaves a part as it is)."""
+
+    before: NDArray[np.uint8] | None = None
+    after: NDArray[np.uint8] | None = None
+    overlay: NDArray[np.uint8] | None = None
+    reasoning: str = ""
+    download: str | None = None
+    regions: list[str] = field(default_factory=list)
+    sliders: dict[str, list[float]] = field(default_factory=dict)
+
+
+def upload(studio: Studio, session: Session | None, path: str | None) -> tuple[Session, View]:
+    """Start a new conversation on the uploaded photo (kept at full resolution)."""
+    session = session or Session()
+    if not path:
+        raise PerTouchError("Choose a photo to upload (JPEG, PNG, TIFF or WebP).")
+    photo = load_photo(path)
+    session.start(photo, path)
+    picture = views.preview(photo.pixels)
+    return session, View(before=picture, after=picture, regions=["global"], sliders={})
+
+
+def send(
+    studio: Studio, session: Session | None, text: str, user: str, chat: Chat
+) -> Iterator[tuple[Session, Chat, View | None]]:
+    """Run one instruction, yielding the chat with live progress, then the finished view."""
+    if session is None or session.photo is None:
+        raise PerTouchError("Upload a photo first, then say what to change.")
+    text = (text or "").strip()
+    chat = [*chat, {"role": "user", "content": text}]
+    steps: list[str] = []
+    working = {
+        "role": "assistant",
+        "content": "",
+        "metadata": {"title": "Working…", "status": "pending"},
+    }
+    yield session, [*chat, working], None
+
+    events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+    outcome: dict[str, Any] = {}
+    photo = session.photo_path if session.result is None else None
+
+    def work() -> None:
+        try:
+            outcome["result"] = studio.turn(text, session.thread_id, photo, user, events.put)
+        except PerTouchError as err:
+            outcome["error"] = str(err)
+        finally:
+            events.put(None)
+
+    threading.Thread(target=work, daemon=True).start()
+    while (event := events.get()) is not None:
+        line = views.progress_line(event)
+        if line:
+            steps.append(line)
+            working = {**working, "content": "\n".join(f"- {s}" for s in steps)}
+            yield session, [*chat, working], None
+    working = {**working, "metadata": {"title": "Steps", "status": "done"}}
+    if "error" in outcome:
+        chat = [*chat, working, {"role": "assistant", "content": outcome["error"]}]
+        yield session, chat, None
+        return
+    result: Result = outcome["result"]
+    session.result = result
+    if text not in (UNDO_WORDS, APPROVE_WORDS):
+        session.instruction = text
+    reply = result.response
+    if result.approved and text == APPROVE_WORDS:
+        reply = _remember(studio, session, user, reply)
+    chat = [*chat, working, {"role": "assistant", "content": reply}]
+    yield session, chat, current_view(studio, session)
+
+
+def _remember(studio: Studio, session: Session, user: str, reply: str) -> str:
+    assert session.result is not None and session.photo is not None
+    if not user:
+        return f"{reply} Choose a user to have approved edits remembered.".strip()
+    record = studio.remember(
+        session.thread_id, user, session.photo, session.result.state, session.instruction
+    )
+    if record is None:
+        return f"{reply} (This server keeps no memory.)".strip()
+    return f"{reply} Remembered for {user}: similar photos will start from these edits.".strip()
+
+
+def slide(studio: Studio, session: Session | None, values: Sequence[float]) -> tuple[Session, View]:
+    """Re-render the photo with the edit table's values (one slider per region and attribute)."""
+    if session is None or session.photo is None or session.result is None:
+        raise PerTouchError("Ask for a change in the chat first; the sliders then fine-tune it.")
+    table = {
+        (region, attribute): float(values[row * len(ATTRIBUTE_NAMES) + column])
+        for row, region in enumerate(session.regions)
+        for column, attribute in enumerate(ATTRIBUTE_NAMES)
+    }
+    state = state_from_sliders(session.regions, table, session.result.state.baseline)
+    pixels = studio.rerender(session.thread_id, session.photo, state)
+    session.result = replace(session.result, image=pixels, state=state, approved=False)
+    return session, current_view(studio, session)
+
+
+def current_view(studio: Studio, session: Session) -> View:
+    """The page for the session's latest result: comparison, overlay, table, reasoning, download."""
+    assert session.photo is not None
+    before = views.preview(session.photo.pixels)
+    if session.result is None:
+        return View(before=before, after=before, regions=["global"])
+    result = session.result
+    masks = studio.masks(session.thread_id)
+    after = views.preview(result.image)
+    session.regions = views.slider_regions(result.state, masks, MAX_SLIDER_ROWS)
+    return View(
+        before=before,
+        after=after,
+        overlay=views.region_overlay(after, {r: m for r, m in masks.items() if r in result.state.regions} or masks),
+        reasoning=reasoning(result),
+        download=str(_write_download(studio, session)),
+        regions=session.regions,
+        sliders=views.slider_values(result.state, session.regions),
+    )
+
+
+def reasoning(result: Result) -> str:
+    """The agent's reasoning: how it read the words, each round measured, and notes."""
+    parts = [f"Instruction read as: {result.kind or 'a command'}."]
+    if result.unsupported:
+        parts.append(f"Cannot do: {', '.join(result.unsupported)}.")
+    parts.extend(result.notes)
+    if result.transcript:
+        parts.append(result.explain())
+    else:
+        parts.append(f"Edits now: {result.state.to_json()}")
+    return "\n".join(parts)
+
+
+def _write_download(studio: Studio, session: Session) -> Path:
+    assert session.photo is not None and session.result is not None
+    folder = studio.workdir / session.id
+    folder.mkdir(parents=True, exist_ok=True)
+    photo = session.photo
+    return save_photo(
+        folder / session.download_name(),
+        session.result.image,
+        alpha=photo.alpha,
+        icc_profile=photo.icc_profile,
+        exif=photo.exif,
+    )
