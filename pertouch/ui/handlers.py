@@ -126,7 +126,16 @@ def slide(studio: Studio, session: Session | None, values: Sequence[float]) -> t
     }
     state = state_from_sliders(session.regions, table, session.result.state.baseline)
     pixels = studio.rerender(session.thread_id, session.photo, state)
-    session.result = replace(session.result, image=pixels, state=state, approved=False)
+    moved = ", ".join(
+        f"{e.region} {e.attribute.value} {e.delta:+.2f}" for e in state.edits
+    ) or "no edits"
+    session.result = replace(
+        session.result,
+        image=pixels,
+        state=state,
+        approved=False,
+        notes=[*session.result.notes, f"Set by hand with the sliders: {moved}."],
+    )
     return session, current_view(studio, session)
 
 
@@ -156,11 +165,9 @@ def reasoning(result: Result) -> str:
     parts = [f"Instruction read as: {result.kind or 'a command'}."]
     if result.unsupported:
         parts.append(f"Cannot do: {', '.join(result.unsupported)}.")
-    parts.extend(result.notes)
     if result.transcript:
         parts.append(result.explain())
-    else:
-        parts.append(f"Edits now: {result.state.to_json()}")
+    parts.extend(result.notes)
     return "\n".join(parts)
 
 
