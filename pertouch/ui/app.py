@@ -76,7 +76,7 @@ def build_app(studio: Studio) -> gr.Blocks:
                                         1.0,
                                         value=0.0,
                                         step=0.05,
-                                        label=f"global {attribute}",
+                                        label=f"{'global' if row == 0 else f'region {row}'} {attribute}",
                                         elem_id=f"slider-{row}-{attribute}",
                                     )
                                 )

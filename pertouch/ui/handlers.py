@@ -153,11 +153,21 @@ def current_view(studio: Studio, session: Session) -> View:
         before=before,
         after=after,
         overlay=views.region_overlay(after, {r: m for r, m in masks.items() if r in result.state.regions} or masks),
-        reasoning=reasoning(result),
+        reasoning=_reasoning_for(session),
         download=str(_write_download(studio, session)),
         regions=session.regions,
         sliders=views.slider_values(result.state, session.regions),
     )
+
+
+def _reasoning_for(session: Session) -> str:
+    """This turn's reasoning; a command turn (undo, approve) keeps the last turn's below it."""
+    assert session.result is not None
+    text = reasoning(session.result)
+    if session.result.transcript or not session.reasoning:
+        session.reasoning = text
+        return text
+    return f"{text}\n\nEarlier:\n{session.reasoning}"
 
 
 def reasoning(result: Result) -> str:

@@ -34,6 +34,7 @@ class Session:
         result: the latest turn's outcome (None before the first instruction).
         instruction: the last instruction in the person's own words (for memory on approval).
         regions: the region names shown as slider rows, "global" first.
+        reasoning: the reasoning shown for the last turn that rendered.
     """
 
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -44,6 +45,7 @@ class Session:
     result: Result | None = field(default=None, repr=False)
     instruction: str = ""
     regions: list[str] = field(default_factory=lambda: ["global"])
+    reasoning: str = ""
 
     def start(self, photo: Photo, path: str) -> None:
         """Begin a new thread on ``photo`` read from ``path``; the old thread is left as it was."""
@@ -54,6 +56,7 @@ class Session:
         self.result = None
         self.instruction = ""
         self.regions = ["global"]
+        self.reasoning = ""
 
     def download_name(self) -> str:
         """``name-pertouch.ext`` for the uploaded ``name.ext`` (JPEG, PNG, TIFF or WebP)."""
