@@ -80,9 +80,13 @@ class EditInput(BaseModel):
 class RetouchOutput(BaseModel):
     thread_id: str = Field(description="Pass it back to continue or approve this conversation.")
     response: str = Field(description="The agent's reply, with measured changes.")
-    kind: str = Field(description="How the instruction was read: weak_optimize, weak_style, strong.")
+    kind: str = Field(
+        description="How the instruction was read: weak_optimize, weak_style, strong."
+    )
     state: dict[str, Any] = Field(description="The adjustment state now in force.")
-    reasoning: str = Field(description="Every round: edits, levels before/target/measured, verdict.")
+    reasoning: str = Field(
+        description="Every round: edits, levels before/target/measured, verdict."
+    )
     unsupported: list[str]
     notes: list[str]
     approved: bool
@@ -175,7 +179,9 @@ def build_server(
         if output_path is None:
             return None
         target = inside(output_path, "output")
-        save_photo(target, pixels, alpha=photo.alpha, icc_profile=photo.icc_profile, exif=photo.exif)
+        save_photo(
+            target, pixels, alpha=photo.alpha, icc_profile=photo.icc_profile, exif=photo.exif
+        )
         return str(target)
 
     @server.tool()
@@ -201,7 +207,9 @@ def build_server(
             raise PerTouchError("Give an image to start, or a thread_id to continue.")
         path = source(image) if image is not None else None
         photo = load_photo(path) if path is not None else _thread_photo(shared, thread_id or "")
-        result = shared.turn(instruction, thread_id or _new_thread(), str(path) if path else None, user or "")
+        result = shared.turn(
+            instruction, thread_id or _new_thread(), str(path) if path else None, user or ""
+        )
         out = RetouchOutput(
             thread_id=result.thread_id,
             response=result.response,
@@ -221,7 +229,14 @@ def build_server(
     @_refusing
     def segment(
         image: ImageInput,
-        region: Annotated[str, Field(min_length=1, max_length=64, description='e.g. "the sky", "faces", "shadows", "left half".')],
+        region: Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=64,
+                description='e.g. "the sky", "faces", "shadows", "left half".',
+            ),
+        ],
     ) -> Annotated[CallToolResult, SegmentOutput]:
         """Find one region of a photo by name; returns the photo with the region tinted, and
         whether it was found. A region the photo lacks is reported as not found, with the
@@ -230,14 +245,17 @@ def build_server(
         with shared.lock:
             found = shared.segmenter.segment(photo.pixels, region)
         picture = preview(photo.pixels, PREVIEW_SIZE)
-        shown = region_overlay(picture, {found.region or region: found.mask}) if found.found else picture
-        summary = found.summary()
+        shown = (
+            region_overlay(picture, {found.region or region: found.mask})
+            if found.found
+            else picture
+        )
         out = SegmentOutput(
             phrase=region,
-            region=str(summary["region"]),
+            region=found.region,
             found=found.found,
-            area=float(summary["area"]),  # type: ignore[arg-type]
-            confidence=float(summary["confidence"]),  # type: ignore[arg-type]
+            area=found.area,
+            confidence=float(found.confidence),
             note=found.note,
             alternatives=list(found.alternatives),
         )
@@ -262,7 +280,9 @@ def build_server(
         scale = default_scale()
         names = [a.value for a in ATTRIBUTES]
         levels = {
-            region: {n: round(float(v), 3) for n, v in zip(names, scale.to_level(values), strict=True)}
+            region: {
+                n: round(float(v), 3) for n, v in zip(names, scale.to_level(values), strict=True)
+            }
             for region, values in raw.items()
         }
         return MeasureOutput(levels=levels, absent=absent)
@@ -325,7 +345,9 @@ def build_server(
         instruction = str(shared.instruction(thread_id))
         result = shared.turn(APPROVE_WORDS, thread_id, None, user)
         if not result.approved:
-            raise PerTouchError("The agent did not take this as an approval; nothing was remembered.")
+            raise PerTouchError(
+                "The agent did not take this as an approval; nothing was remembered."
+            )
         record = shared.remember(thread_id, user, photo, result.state, instruction)
         return ApproveOutput(thread_id=thread_id, user=user, record_id=record)
 

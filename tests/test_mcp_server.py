@@ -34,7 +34,9 @@ class Bridge:
         self.loop = asyncio.new_event_loop()
         self.ready: concurrent.futures.Future[None] = concurrent.futures.Future()
         self.requests: asyncio.Queue[Any] | None = None
-        self.thread = threading.Thread(target=self.loop.run_until_complete, args=(self._serve(params),))
+        self.thread = threading.Thread(
+            target=self.loop.run_until_complete, args=(self._serve(params),)
+        )
         self.thread.start()
         self.ready.result(timeout=120)
 
@@ -103,7 +105,13 @@ def test_tools_are_listed_with_typed_schemas(server):
     listed = server.call(lambda c: c.list_tools())
     tools = {t.name: t for t in listed.tools}
     assert set(tools) == {
-        "retouch", "segment", "measure", "render", "recall", "approve", "list_users"
+        "retouch",
+        "segment",
+        "measure",
+        "render",
+        "recall",
+        "approve",
+        "list_users",
     }
     retouch = tools["retouch"]
     assert retouch.input_schema["required"] == ["instruction"]
@@ -139,7 +147,9 @@ def test_retouch_round_trip_returns_an_image_and_continues(server, folders):
     assert np.asarray(Image.open(out)).shape == original.shape
 
     again = server.call(
-        lambda c: c.call_tool("retouch", {"instruction": "a bit less", "thread_id": data["thread_id"]})
+        lambda c: c.call_tool(
+            "retouch", {"instruction": "a bit less", "thread_id": data["thread_id"]}
+        )
     )
     assert not again.is_error, again.content
     before = {e["attribute"]: abs(e["delta"]) for e in data["state"]["edits"]}
@@ -171,7 +181,10 @@ def test_segment_measure_and_render_by_base64(server, folders):
     rendered = server.call(
         lambda c: c.call_tool(
             "render",
-            {"image": image, "edits": [{"region": "global", "attribute": "brightness", "delta": 0.3}]},
+            {
+                "image": image,
+                "edits": [{"region": "global", "attribute": "brightness", "delta": 0.3}],
+            },
         )
     )
     assert not rendered.is_error, rendered.content
@@ -185,7 +198,9 @@ def test_paths_outside_the_roots_are_refused(server, folders):
     sneaky = str(folders["root"] / ".." / "private" / "secret.jpg")
     for path in (secret, sneaky):
         result = server.call(
-            lambda c, p=path: c.call_tool("retouch", {"instruction": "brighter", "image": {"path": p}})
+            lambda c, p=path: c.call_tool(
+                "retouch", {"instruction": "brighter", "image": {"path": p}}
+            )
         )
         assert result.is_error
         assert "outside the allowed folders" in result.content[0].text
@@ -208,8 +223,20 @@ def test_paths_outside_the_roots_are_refused(server, folders):
         ("retouch", {"image": {"path": "x.jpg"}}),  # no instruction
         ("retouch", {"instruction": "", "thread_id": "t"}),  # empty instruction
         ("retouch", {"instruction": "brighter", "image": {"path": "a", "base64": "b"}}),
-        ("render", {"image": {"base64": "aGVsbG8="}, "edits": [{"region": "sky", "attribute": "hue", "delta": 0.1}]}),
-        ("render", {"image": {"base64": "aGVsbG8="}, "edits": [{"region": "sky", "attribute": "contrast", "delta": 5}]}),
+        (
+            "render",
+            {
+                "image": {"base64": "aGVsbG8="},
+                "edits": [{"region": "sky", "attribute": "hue", "delta": 0.1}],
+            },
+        ),
+        (
+            "render",
+            {
+                "image": {"base64": "aGVsbG8="},
+                "edits": [{"region": "sky", "attribute": "contrast", "delta": 5}],
+            },
+        ),
         ("measure", {"image": {"base64": "not base64!"}}),
         ("measure", {"image": {"base64": "aGVsbG8="}}),  # decodes, but is not a photo
     ],

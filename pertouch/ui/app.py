@@ -34,9 +34,13 @@ def build_app(studio: Studio) -> gr.Blocks:
         gr.Markdown("## PerTouch — say how the photo should look")
         with gr.Row():
             with gr.Column(scale=2):
-                photo = gr.File(label="Photo", file_types=["image"], type="filepath", elem_id="photo")
+                photo = gr.File(
+                    label="Photo", file_types=["image"], type="filepath", elem_id="photo"
+                )
                 with gr.Row():
-                    user = gr.Dropdown(label="User", choices=[], value=None, elem_id="user", scale=2)
+                    user = gr.Dropdown(
+                        label="User", choices=[], value=None, elem_id="user", scale=2
+                    )
                     new_user = gr.Textbox(label="New user", elem_id="new-user", scale=2)
                     add_user = gr.Button("Add user", elem_id="add-user", scale=1)
                 chat = gr.Chatbot(label="Conversation", elem_id="chat", height=380)
@@ -110,8 +114,9 @@ def build_app(studio: Studio) -> gr.Blocks:
             state: Session | None, words: str, who: str | None, history: list[Any]
         ) -> Iterator[list[Any]]:
             try:
-                for state, history, view in handlers.send(studio, state, words, who or "", history):
-                    yield [state, history, "", *show(view)]
+                steps = handlers.send(studio, state, words, who or "", history)
+                for session_now, chat_now, view in steps:
+                    yield [session_now, chat_now, "", *show(view)]
             except PerTouchError as err:
                 raise gr.Error(str(err)) from None
 
@@ -123,13 +128,14 @@ def build_app(studio: Studio) -> gr.Blocks:
             created = _guard(studio.add_user, name)
             return [gr.update(choices=studio.users(), value=created), ""]
 
-        photo.upload(
-            on_upload, [session, photo], [session, chat, *view_outputs], api_name="upload"
-        )
+        photo.upload(on_upload, [session, photo], [session, chat, *view_outputs], api_name="upload")
         chat_outputs = [session, chat, text, *view_outputs]
         for trigger in (send.click, text.submit):
             trigger(on_send, [session, text, user, chat], chat_outputs, api_name="send")
-        def on_undo(state: Session | None, who: str | None, history: list[Any]) -> Iterator[list[Any]]:
+
+        def on_undo(
+            state: Session | None, who: str | None, history: list[Any]
+        ) -> Iterator[list[Any]]:
             yield from on_send(state, UNDO_WORDS, who, history)
 
         def on_approve(

@@ -126,9 +126,10 @@ def slide(studio: Studio, session: Session | None, values: Sequence[float]) -> t
     }
     state = state_from_sliders(session.regions, table, session.result.state.baseline)
     pixels = studio.rerender(session.thread_id, session.photo, state)
-    moved = ", ".join(
-        f"{e.region} {e.attribute.value} {e.delta:+.2f}" for e in state.edits
-    ) or "no edits"
+    moved = (
+        ", ".join(f"{e.region} {e.attribute.value} {e.delta:+.2f}" for e in state.edits)
+        or "no edits"
+    )
     session.result = replace(
         session.result,
         image=pixels,
@@ -152,7 +153,9 @@ def current_view(studio: Studio, session: Session) -> View:
     return View(
         before=before,
         after=after,
-        overlay=views.region_overlay(after, {r: m for r, m in masks.items() if r in result.state.regions} or masks),
+        overlay=views.region_overlay(
+            after, {r: m for r, m in masks.items() if r in result.state.regions} or masks
+        ),
         reasoning=_reasoning_for(session),
         download=str(_write_download(studio, session)),
         regions=session.regions,

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from pertouch.api import Result, Retoucher
 from pertouch.core.adjustments import AdjustmentState, Baseline, Edit
+from pertouch.core.attributes import parse_attribute
 from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import Photo
 
@@ -160,7 +161,7 @@ def state_from_sliders(
 ) -> AdjustmentState:
     """An adjustment state with one edit per non-zero slider (region, attribute) -> delta."""
     edits = [
-        Edit(region, attribute, float(delta))
+        Edit(region, parse_attribute(attribute), float(delta))
         for region in regions
         for (r, attribute), delta in values.items()
         if r == region and abs(float(delta)) > 1e-9
@@ -193,7 +194,12 @@ def open_studio(
         from pertouch.memory.store import SceneMemory
 
         memory = SceneMemory(connect(memory_location))
-    options: dict[str, Any] = {"model": model, "segmenter": segmenter, "home": home, "openai": openai}
+    options: dict[str, Any] = {
+        "model": model,
+        "segmenter": segmenter,
+        "home": home,
+        "openai": openai,
+    }
     if "memory" in inspect.signature(Retoucher).parameters:  # once the agent recalls on its own
         options["memory"] = memory
     return Studio(Retoucher(**options), segmenter, memory, Path(home) / "tabs")

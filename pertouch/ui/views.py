@@ -64,8 +64,7 @@ def slider_values(state: AdjustmentState, regions: list[str]) -> dict[str, list[
     """Per region the summed delta of each attribute, in channel order, rounded for the sliders."""
     deltas = state.deltas()
     return {
-        region: [round(float(v), 2) for v in deltas.get(region, np.zeros(4))]
-        for region in regions
+        region: [round(float(v), 2) for v in deltas.get(region, np.zeros(4))] for region in regions
     }
 
 

@@ -152,7 +152,9 @@ def test_two_tabs_do_not_see_each_other(browser, app_url, photos, hosts):
     assert "edits: global temperature +0.25" in second.input_value("#reasoning textarea")
     assert "sky temperature" not in second.input_value("#reasoning textarea")
     sizes = [
-        page.eval_on_selector_all("#compare img", "imgs => imgs.map(i => [i.naturalWidth, i.naturalHeight])")
+        page.eval_on_selector_all(
+            "#compare img", "imgs => imgs.map(i => [i.naturalWidth, i.naturalHeight])"
+        )
         for page in (first, second)
     ]
     assert sizes[0] == [[640, 427], [640, 427]] and sizes[1] == [[512, 512], [512, 512]]

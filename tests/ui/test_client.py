@@ -36,7 +36,10 @@ def test_upload_send_slide_and_download_through_the_api(app_url, photos):
     sliders = sent[6 : 6 + SLIDERS]  # updates: each slider's new label and value
     sky = sliders[4:8]  # row 1 is the first edited region
     assert [s["label"] for s in sky] == [
-        "sky colorfulness", "sky contrast", "sky temperature", "sky brightness"
+        "sky colorfulness",
+        "sky contrast",
+        "sky temperature",
+        "sky brightness",
     ]
     assert sky[2]["value"] == pytest.approx(-0.25)
 

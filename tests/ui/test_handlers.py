@@ -31,7 +31,15 @@ def test_progress_lines_read_like_sentences():
     assert views.progress_line({"node": "perceive", "regions": ["sky"], "scene": "landscape"}) == (
         "Looked at the photo (landscape): sky."
     )
-    plan = {"node": "plan", "calls": [{"name": "set_edit", "args": {"region": "sky", "attribute": "temperature", "delta": -0.25}}]}
+    plan = {
+        "node": "plan",
+        "calls": [
+            {
+                "name": "set_edit",
+                "args": {"region": "sky", "attribute": "temperature", "delta": -0.25},
+            }
+        ],
+    }
     assert views.progress_line(plan) == "Planned: sky temperature -0.25."
     assert views.progress_line({"node": "tools", "results": []}) == ""
 
