@@ -37,6 +37,14 @@ def add_agent_parsers(subparsers: Any) -> None:
     retouch.add_argument("--renderer", default="parametric", choices=("parametric",))
     retouch.add_argument("--rounds", type=int, default=3, help="render-critique rounds (default 3)")
     retouch.add_argument("--thread", help="continue this thread (printed after each run)")
+    retouch.add_argument("--user", help="whose taste to recall and, on approval, remember")
+    retouch.add_argument(
+        "--memory",
+        help="memory folder or Chroma server URL (default: $PERTOUCH_MEMORY or the data folder)",
+    )
+    retouch.add_argument(
+        "--no-memory", action="store_true", help="do not start from the user's remembered taste"
+    )
     retouch.add_argument("--explain", action="store_true", help="print every round in detail")
     retouch.add_argument("--json", action="store_true", help="print the result as JSON")
     retouch.set_defaults(func=run_retouch)
@@ -64,6 +72,11 @@ def run_retouch(args: argparse.Namespace) -> int:
         timeout=float(os.environ.get("PERTOUCH_MODEL_TIMEOUT", "60")),
     )
     home = os.environ.get("PERTOUCH_HOME") or None
+    memory = None
+    if args.user:
+        from pertouch.memory.cli import default_location
+
+        memory = args.memory or default_location()
     with Retoucher(
         model=args.model,
         segmenter=args.segmenter,
@@ -71,8 +84,15 @@ def run_retouch(args: argparse.Namespace) -> int:
         rounds=args.rounds,
         home=home,
         openai=openai,
+        memory=memory,
     ) as agent:
-        result = agent.turn(args.instruction, args.photo, thread_id=args.thread)
+        result = agent.turn(
+            args.instruction,
+            args.photo,
+            thread_id=args.thread,
+            user=args.user,
+            use_memory=not args.no_memory,
+        )
         agent.save(result, args.output)
     if args.json:
         print(

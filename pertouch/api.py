@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +76,9 @@ class Retoucher:
         checkpointer: a LangGraph checkpointer (default: SQLite in ``home``).
         openai: an :class:`~pertouch.providers.openai.OpenAIConfig` for "openai:" models.
         send_images: show previews to vision models.
+        memory: a :class:`~pertouch.memory.store.SceneMemory`, or a folder / ``http://`` URL of
+            one; with it, a user's new photos start from what they approved on similar scenes,
+            and "looks good" remembers the retouch. ``None``: nothing is recalled or remembered.
     """
 
     def __init__(
@@ -88,6 +91,7 @@ class Retoucher:
         checkpointer: Any = None,
         openai: Any = None,
         send_images: bool = True,
+        memory: Any = None,
     ) -> None:
         from pertouch.graph.context import Context
         from pertouch.graph.graph import build_graph
@@ -107,12 +111,14 @@ class Retoucher:
             )
             checkpointer = SqliteSaver(self._connection)
         self.context = Context(max_rounds=int(rounds), send_images=send_images)
+        self.memory = _memory(memory)
         self.graph = build_graph(
             model=load_chat_model(model, openai) if isinstance(model, str) else model,
             segmenter=_segmenter(segmenter),
             renderer=_renderer(renderer),
             checkpointer=checkpointer,
             store=self.store,
+            memory=self.memory,
         )
         self._photos: dict[str, Photo] = {}
 
@@ -123,8 +129,12 @@ class Retoucher:
         thread_id: str | None = None,
         user: str | None = None,
         on_event: Callable[[dict[str, Any]], None] | None = None,
+        use_memory: bool = True,
     ) -> Result:
-        """Run one instruction; ``photo`` starts a thread, ``thread_id`` continues one."""
+        """Run one instruction; ``photo`` starts a thread, ``thread_id`` continues one.
+
+        ``use_memory=False`` declines the user's remembered taste for a new photo.
+        """
         from pertouch.graph.state import InputState
 
         thread_id = thread_id or uuid.uuid4().hex
@@ -137,7 +147,8 @@ class Retoucher:
         elif not self.graph.get_state(config).values.get("photo_ref"):
             raise PerTouchError("No photo yet; give a photo with the first instruction.")
         payload = InputState(instruction=instruction, photo=photo_ref, user=user or "")
-        for event in self.graph.stream(payload, config, context=self.context, stream_mode="custom"):
+        context = self.context if use_memory else replace(self.context, use_memory=False)
+        for event in self.graph.stream(payload, config, context=context, stream_mode="custom"):
             if on_event is not None:
                 on_event(event)
         values = self.graph.get_state(config).values
@@ -224,3 +235,13 @@ def _renderer(choice: Any) -> Any:
 
         return ParametricRenderer()
     raise PerTouchError(f'Unknown renderer {choice!r}; "parametric" is the one available now.')
+
+
+def _memory(memory: Any) -> Any:
+    """A SceneMemory from an object, a folder or a server URL (``None`` stays ``None``)."""
+    if memory is None or not isinstance(memory, str | Path):
+        return memory
+    from pertouch.memory.connection import connect
+    from pertouch.memory.store import SceneMemory
+
+    return SceneMemory(connect(memory))

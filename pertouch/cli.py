@@ -19,7 +19,14 @@ from numpy.typing import NDArray
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES
 from pertouch.core.errors import MaskError, PerTouchError, StateError
-from pertouch.core.imageio import DEFAULT_MAX_PIXELS, load_mask, load_photo, save_photo
+from pertouch.core.imageio import (
+    DEFAULT_MAX_PIXELS,
+    Photo,
+    Pixels,
+    load_mask,
+    load_photo,
+    save_photo,
+)
 from pertouch.core.levels import LevelScale, default_scale, fit_scale_from_folder
 from pertouch.core.metrics import measure_raw
 
@@ -72,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_agent_parsers(sub)
     add_memory_parser(sub)
     add_ui_parsers(sub)  # pertouch/ui/cli.py: `pertouch ui` and `pertouch mcp`
+
+    from pertouch.training.cli import add_training_parsers
+
+    add_training_parsers(sub)
 
     fit = sub.add_parser("fit-scale", help="fit the level scale to a folder of photos")
     fit.add_argument("folder", type=Path)
@@ -204,20 +215,25 @@ def _render_diffusion(args: argparse.Namespace) -> int:
         )
     renderer = build_diffusion_renderer(args.base_model, args.checkpoint, scale=_load_scale(args))
     pixels = renderer.render(photo.pixels, state, masks)
-    save_photo(
-        args.output,
-        pixels,
-        alpha=photo.alpha,
-        icc_profile=photo.icc_profile,
-        exif=photo.exif,
-        quality=args.quality,
-    )
+    _save_like(photo, pixels, args.output, args.quality)
     print(
         json.dumps({"output": str(args.output), "renderer": "diffusion"})
         if args.json
         else f"wrote {args.output}"
     )
     return 0
+
+
+def _save_like(photo: Photo, pixels: Pixels, path: Path, quality: int) -> None:
+    """Write a result with the original's alpha, ICC profile and EXIF."""
+    save_photo(
+        path,
+        pixels,
+        alpha=photo.alpha,
+        icc_profile=photo.icc_profile,
+        exif=photo.exif,
+        quality=quality,
+    )
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -232,14 +248,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     renderer = ParametricRenderer(scale=_load_scale(args))
     plan = renderer.solve(photo.pixels, state, masks)
     pixels = renderer.apply(photo.pixels, plan)
-    save_photo(
-        args.output,
-        pixels,
-        alpha=photo.alpha,
-        icc_profile=photo.icc_profile,
-        exif=photo.exif,
-        quality=args.quality,
-    )
+    _save_like(photo, pixels, args.output, args.quality)
     summary = plan.summary()
     if args.json:
         print(json.dumps({"output": str(args.output), **summary}, indent=2))

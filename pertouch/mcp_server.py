@@ -126,7 +126,11 @@ class RecallOutput(BaseModel):
 class ApproveOutput(BaseModel):
     thread_id: str
     user: str
-    record_id: str | None = Field(description="The memory record written, None without memory.")
+    remembered: bool = Field(
+        description="False when nothing new was stored: these edits were already remembered, or "
+        "the conversation was started without this user."
+    )
+    records: int = Field(description="How many retouches the user now has in memory.")
 
 
 def build_server(
@@ -205,6 +209,8 @@ def build_server(
         """
         if image is None and thread_id is None:
             raise PerTouchError("Give an image to start, or a thread_id to continue.")
+        if user and shared.memory is not None:
+            shared.add_user(user)  # a new name starts an empty memory
         path = source(image) if image is not None else None
         photo = load_photo(path) if path is not None else _thread_photo(shared, thread_id or "")
         result = shared.turn(
@@ -340,16 +346,21 @@ def build_server(
     @_refusing
     def approve(thread_id: str, user: str) -> ApproveOutput:
         """Approve the current result of a retouch conversation, so `user`'s taste is remembered
-        and similar photos start from these edits."""
-        photo = _thread_photo(shared, thread_id)
-        instruction = str(shared.instruction(thread_id))
+        and similar photos start from these edits. The conversation must have been started by
+        retouch with the same `user`."""
+        _thread_photo(shared, thread_id)  # refuses an unknown thread with a sentence
+        if shared.memory is None:
+            raise PerTouchError("This server runs without memory; start it with --memory.")
+        before = shared.remembered(user)
         result = shared.turn(APPROVE_WORDS, thread_id, None, user)
         if not result.approved:
             raise PerTouchError(
                 "The agent did not take this as an approval; nothing was remembered."
             )
-        record = shared.remember(thread_id, user, photo, result.state, instruction)
-        return ApproveOutput(thread_id=thread_id, user=user, record_id=record)
+        count = shared.remembered(user)
+        return ApproveOutput(
+            thread_id=thread_id, user=user, remembered=count > before, records=count
+        )
 
     @server.tool()
     @_refusing

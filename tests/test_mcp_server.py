@@ -131,6 +131,7 @@ def test_retouch_round_trip_returns_an_image_and_continues(server, folders):
             {
                 "instruction": "make the sky bluer",
                 "image": {"path": str(folders["root"] / "rocket.jpg")},
+                "user": "ana",
                 "output_path": str(out),
             },
         )
@@ -160,7 +161,16 @@ def test_retouch_round_trip_returns_an_image_and_continues(server, folders):
         lambda c: c.call_tool("approve", {"thread_id": data["thread_id"], "user": "ana"})
     )
     assert not approved.is_error, approved.content
-    assert approved.structured_content["record_id"]
+    assert approved.structured_content["remembered"] is True
+    assert approved.structured_content["records"] == 1
+    recalled = server.call(
+        lambda c: c.call_tool(
+            "recall", {"user": "ana", "image": {"path": str(folders["root"] / "rocket.jpg")}}
+        )
+    )
+    assert not recalled.is_error, recalled.content
+    assert {e["region"] for e in recalled.structured_content["edits"]} == {"sky"}
+    assert recalled.structured_content["reason"]
     users = server.call(lambda c: c.call_tool("list_users", {}))
     assert "ana" in str(users.structured_content)
 

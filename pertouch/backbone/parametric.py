@@ -34,6 +34,7 @@ F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
 REST = "(rest)"
 _MIN_REST_FRACTION = 1e-3
+_CORRECTION_ITERATIONS = 6  # warm re-solves after a faithful check move little
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ class ParametricRenderer:
                 result.strengths,
                 result.jacobian,
                 cfg.tolerance,
-                cfg.max_iterations,
+                _CORRECTION_ITERATIONS,
             )
             iterations += result.iterations
             levels = faithful.levels(result.strengths)

@@ -30,6 +30,8 @@ F64 = NDArray[np.float64]
 
 _PROBE = 0.05  # finite-difference step per strength
 _MAX_STEP = 0.5  # largest change of one strength in one step
+_STALL_STEPS, _STALL_GAIN = 3, 0.97  # stop when 3 steps shrink the merit by less than 3%
+_STALL_AFTER = 10  # ... and only in long runs: slow starts are common and often recover
 #: A faint pull towards zero strengths. Operators overlap (a darker region can hold its contrast by
 #: fading less or by an S-curve), so without it nearly equal photos could get different mixes.
 _RIDGE = 1e-4
@@ -123,7 +125,9 @@ def solve(
     """Weighted Levenberg–Marquardt with Broyden updates, from ``strengths`` (default zero).
 
     Stops when every region is within ``tolerance`` level of its targets, after ``max_iterations``,
-    or when no step helps even with a freshly measured Jacobian.
+    when no step helps even with a freshly measured Jacobian, or when three steps together won
+    less than a tenth of the remaining error (targets at the end of a scale, or in conflict, are
+    approached that slowly; further evaluations would buy nothing visible).
     """
     weight = np.where(edited, 1.0, UNEDITED_WEIGHT)
     strengths = np.zeros_like(targets) if strengths is None else strengths.copy()
@@ -131,7 +135,14 @@ def solve(
     merit = _merit(weight * (levels - targets), strengths)
     error = float(np.abs(levels - targets).max())
     jac, fresh, damping, iterations = jacobian, False, 1e-3, 0
+    merits = [merit]
     while error >= tolerance and iterations < max_iterations:
+        if (
+            iterations >= _STALL_AFTER
+            and len(merits) > _STALL_STEPS
+            and merits[-1] > _STALL_GAIN * merits[-1 - _STALL_STEPS]
+        ):
+            break
         iterations += 1
         if jac is None:
             jac, fresh = problem.jacobian(strengths, levels), True
@@ -162,6 +173,7 @@ def solve(
         jac = jac + np.outer(change - jac @ moved, moved) / max(float(moved @ moved), 1e-12)
         fresh = False
         strengths, levels, merit = trial, trial_levels, trial_merit
+        merits.append(merit)
         error = float(np.abs(levels - targets).max())
     if jac is None:
         jac = problem.jacobian(strengths, levels)

@@ -27,3 +27,7 @@ class Context:
 
     max_steps: int = 8
     """Planner calls per turn before the agent stops asking the model."""
+
+    use_memory: bool = True
+    """Start a new photo from the user's remembered taste for similar scenes (when a memory is
+    configured); ``False`` is how a user declines it."""

@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pertouch.core.adjustments import GLOBAL
 from pertouch.graph.state import State
 
 _CANNOT = "PerTouch changes the colour, contrast, warmth and brightness of regions"
+#: A level this close to an end is "already near" it.
+_NEAR_END = 0.75
+#: Each attribute's two ends of the level scale in words: (+1, -1).
+_ENDS = {
+    "brightness": ("brightest", "darkest"),
+    "colorfulness": ("most colourful", "least colourful"),
+    "contrast": ("most contrasty", "flattest"),
+    "temperature": ("warmest", "coolest"),
+}
 
 
 def respond_text(state: State) -> str:
@@ -39,6 +49,7 @@ def respond_text(state: State) -> str:
         moved = [_moved(r) for r in last["measured"]][:6]
         if moved:
             lines.append("Measured: " + "; ".join(moved) + ".")
+        lines.extend(dict.fromkeys(s for s in map(_at_limit, last["measured"]) if s))
         if unsupported:
             lines.append(f"Not done: {', '.join(unsupported)} ({_CANNOT} only).")
     lines.extend(notes)
@@ -52,9 +63,10 @@ def explain_rounds(rounds: Sequence[Mapping[str, Any]]) -> str:
         out.append(f"Round {record['round']} (baseline {record['baseline']})")
         out.append("  edits: " + (", ".join(_edit(e) for e in record["edits"]) or "none"))
         for row in record["measured"]:
+            limit = "  (target at the end of the scale)" if _at_limit(row) else ""
             out.append(
                 f"  {row['region']:<12} {row['attribute']:<12} before {row['before']:+.2f}  "
-                f"target {row['target']:+.2f}  measured {row['measured']:+.2f}"
+                f"target {row['target']:+.2f}  measured {row['measured']:+.2f}{limit}"
             )
         verdict = record.get("verdict")
         if verdict:
@@ -74,3 +86,27 @@ def _edit(edit: Mapping[str, Any]) -> str:
 def _moved(row: Mapping[str, Any]) -> str:
     change = row["measured"] - row["before"]
     return f"{row['region']} {row['attribute']} {row['before']:+.2f} -> {row['measured']:+.2f} ({change:+.2f})"
+
+
+def _at_limit(row: Mapping[str, Any]) -> str:
+    """A sentence when the target was cut off at an end of the level scale, else "".
+
+    Targets are clipped to [-1, 1], so a request that would go past an end (brightening a face
+    already at +0.94) lands exactly on it and moves little; the user should hear why.
+    """
+    target, before = row["target"], row["before"]
+    if abs(target) < 1.0 or (target - before) * target < 0:
+        return ""
+    high, low = _ENDS.get(row["attribute"], ("highest", "lowest"))
+    end = f"the {high if target > 0 else low} level the scale allows"
+    moved = "raised" if target > 0 else "lowered"
+    name = "photo" if row["region"] == GLOBAL else row["region"]
+    if abs(before) < _NEAR_END:
+        return (
+            f"The {name} {row['attribute']} asked for goes past {end}; I {moved} it to the limit."
+        )
+    plural = name.endswith("s")  # region classes ending in s are plurals: eyes, shadows, blues
+    return (
+        f"The {name} {'were' if plural else 'was'} already near {end} "
+        f"({before:+.2f} {row['attribute']}); I {moved} {'them' if plural else 'it'} to the limit."
+    )

@@ -9,6 +9,7 @@ graph goes straight to ``respond``.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -120,7 +121,11 @@ class Nodes:
                 **turn,
                 "error": f"The instruction is {len(text):,} characters long; say it in at most {ctx.max_instruction_chars:,}.",
             }
-        update: dict[str, Any] = {**turn, "messages": [HumanMessage(content=text)]}
+        update: dict[str, Any] = {
+            **turn,
+            "messages": [HumanMessage(content=text)],
+            "instructions": [*state.instructions, text],
+        }
         if state.photo and state.photo != state.source:
             try:
                 update.update(self._load(state.photo))
@@ -128,6 +133,12 @@ class Nodes:
                 return {**turn, "error": str(err)}
             update["start"] = {"adjustment": dict(EMPTY_STATE), "output_ref": "", "last_change": []}
             update["planned"] = dict(EMPTY_STATE)
+            update["instructions"] = [text]  # a new photo starts a new conversation about it
+            if self.memory is not None and state.user and ctx.use_memory:
+                try:
+                    update.update(self._recall(state.user, update["photo_ref"]))
+                except PerTouchError as err:  # an unknown user, an unreachable store
+                    return {**turn, "error": str(err)}
         elif not state.photo_ref:
             return {**turn, "error": "No photo yet; give a photo with the first instruction."}
         runtime.stream_writer(
@@ -138,6 +149,65 @@ class Nodes:
             }
         )
         return update
+
+    def _recall(self, user: str, photo_ref: str) -> dict[str, Any]:
+        """Describe the new photo and start it from what this user approved on similar scenes.
+
+        The suggestion becomes the thread's starting adjustment; the planner's own edits then
+        replace it for the regions and attributes the words name (``set_edit`` sets totals), so a
+        strong instruction overrides memory for what it names and a weak one leans on it.
+        Suggested regions the segmenter cannot find are dropped.
+        """
+        from pertouch.memory.scene import describe
+
+        pixels = self.image(photo_ref)
+        scene = describe(pixels, self.segmenter.propose(pixels))
+        suggestion = self.memory.recall(user, scene)
+        update: dict[str, Any] = {
+            "scene_description": scene.to_dict(),
+            "suggestion": suggestion.to_dict(),
+        }
+        if suggestion.empty:
+            return update
+        masks: dict[str, str] = {}
+        kept = []
+        for edit in suggestion.edits:
+            if edit.region != GLOBAL and edit.region not in masks:
+                found = self.segmenter.segment(pixels, edit.region)
+                if not found.found:
+                    continue
+                masks[edit.region] = self.store.put(np.round(found.mask * 255).astype(np.uint8))
+            kept.append(edit)
+        if not kept:
+            return update
+        start = AdjustmentState("as_shot", tuple(kept)).to_dict()
+        return {
+            **update,
+            "masks": masks,
+            "adjustment": start,
+            "planned": start,
+            "start": {"adjustment": start, "output_ref": "", "last_change": []},
+            "notes": [f"{suggestion.reason} (Say so if you would rather start fresh.)"],
+        }
+
+    def _store_approval(self, state: State) -> None:
+        """Store an approved retouch in the user's memory (once per photo and adjustment)."""
+        from pertouch.memory.approval import PendingRetouch, settle
+        from pertouch.memory.scene import SceneDescription
+
+        if not state.user or not state.scene_description:
+            return
+        adjustment = AdjustmentState.from_dict(state.adjustment)
+        words = state.instructions[:-1] or [state.instruction]  # not the "looks good" itself
+        digest = hashlib.sha256(adjustment.to_json().encode()).hexdigest()[:16]
+        pending = PendingRetouch(
+            user=state.user,
+            scene=SceneDescription.from_dict(state.scene_description),
+            state=adjustment,
+            instruction=" / ".join(words),
+            key=f"{state.photo_ref}/{digest}",
+        )
+        settle(self.memory, pending, "approved")
 
     def _load(self, photo: str) -> dict[str, Any]:
         if photo.startswith("sha256:"):
@@ -189,10 +259,8 @@ class Nodes:
         }
         if found.kind == "approve":
             update["status"] = "approved"
-            if self.memory is not None:  # the memory issue stores approved edits per scene
-                self.memory.remember(
-                    user=state.user, scene=state.scene, adjustment=state.adjustment
-                )
+            if self.memory is not None:
+                self._store_approval(state)
         elif found.kind == "undo":
             update.update(self._undo(state, found.reset))
         elif found.kind == "weak_optimize":

@@ -45,6 +45,12 @@ class State(InputState):
     scene: str = ""
     """A coarse scene tag from the regions found: portrait, landscape or other."""
 
+    scene_description: dict[str, Any] = field(default_factory=dict)
+    """What the memory compares scenes by (``SceneDescription.to_dict()``); empty without memory."""
+
+    suggestion: dict[str, Any] = field(default_factory=dict)
+    """What the user's memory suggested as a start for this photo, and why (may be empty)."""
+
     regions: list[str] = field(default_factory=list)
     """Semantic regions the photo contains."""
 
@@ -65,6 +71,9 @@ class State(InputState):
 
     last_change: list[dict[str, Any]] = field(default_factory=list)
     """What the previous turn changed, {region, attribute, delta}, for "a bit less", "now the faces"."""
+
+    instructions: list[str] = field(default_factory=list)
+    """The user's own words, every turn of the thread (what the memory keeps on approval)."""
 
     status: str = "active"
     """"active", or "approved" once the user said the result is good."""

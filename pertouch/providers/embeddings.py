@@ -72,7 +72,10 @@ class MiniLMEmbedder:
             if not (model_dir / "config.json").is_file():
                 raise EmbedderError(f"There is no sentence-transformers model in {model_dir}.")
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
 
+            # a local load needs no progress bar; in a terminal it is only noise
+            transformers_logging.disable_progress_bar()
             self._model = SentenceTransformer(
                 str(model_dir), device=self._device, local_files_only=True
             )

@@ -31,6 +31,7 @@ from pydantic import Field
 
 from pertouch.core.adjustments import GLOBAL
 from pertouch.providers.grammar import Reading, read_instruction
+from pertouch.providers.regions import REGION_CLASSES, normalise
 from pertouch.providers.strength import MAX_REQUEST, accepted_band
 
 #: Tagged blocks the graph's prompts carry, for models (this one) that read numbers, not pictures.
@@ -51,13 +52,7 @@ def read_tagged(text: str, tag: str) -> Any:
 
 
 def default_region_words() -> dict[str, str]:
-    """The segmentation lexicon's words, so the model never names a region the segmenter cannot read.
-
-    Imported here, not at module level: providers sit below tools in the layering, and this is the
-    one place the offline model borrows their vocabulary.
-    """
-    from pertouch.tools.segmentation.lexicon import REGION_CLASSES, normalise
-
+    """The words the segmentation lexicon reads, so the model never names a region it cannot find."""
     words = {normalise(s): c.name for c in REGION_CLASSES for s in c.synonyms}
     words.update({"whole thing": GLOBAL, "everything": GLOBAL, "overall": GLOBAL})
     for dropped in ("all", "back", "behind", "him", "them", "focus", "thing", "things", "model"):
@@ -139,20 +134,31 @@ class OfflineChatModel(BaseChatModel):
     def _verdict(self, messages: Sequence[BaseMessage]) -> AIMessage:
         rows = read_tagged(message_text(messages[-1]), MEASUREMENTS_TAG) or []
         corrections = []
+        limited = []
         for row in rows:
             error = row["target"] - row["measured"]
             at_limit = abs(row["target"]) >= 0.98 or abs(row["delta"] + error) > MAX_REQUEST
             low, high = accepted_band(row["target"] - row["before"])
-            if not low <= row["measured"] - row["before"] <= high and not at_limit:
+            if low <= row["measured"] - row["before"] <= high:
+                continue
+            if at_limit:
+                limited.append(f"{row['region']} {row['attribute']}")
+            else:
                 delta = round(row["delta"] + error, 4)
                 corrections.append(
                     {"region": row["region"], "attribute": row["attribute"], "delta": delta}
                 )
-        reason = (
-            "Every measured change is within tolerance of what was asked."
-            if not corrections
-            else f"{len(corrections)} change(s) missed their target; adding the remaining error."
-        )
+        if corrections:
+            reason = (
+                f"{len(corrections)} change(s) missed their target; adding the remaining error."
+            )
+        elif limited:
+            reason = (
+                "Every measured change is within tolerance or as far as it can go "
+                f"({', '.join(limited)} at the end of the scale or the largest edit)."
+            )
+        else:
+            reason = "Every measured change is within tolerance of what was asked."
         args = {"satisfied": not corrections, "reason": reason, "corrections": corrections}
         return _calls([("verdict", args)])
 

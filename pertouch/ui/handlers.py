@@ -71,6 +71,7 @@ def send(
     events: queue.Queue[dict[str, Any] | None] = queue.Queue()
     outcome: dict[str, Any] = {}
     photo = session.photo_path if session.result is None else None
+    remembered_before = studio.remembered(user) if text == APPROVE_WORDS else 0
 
     def work() -> None:
         try:
@@ -97,22 +98,24 @@ def send(
     if text not in (UNDO_WORDS, APPROVE_WORDS):
         session.instruction = text
     reply = result.response
-    if result.approved and text == APPROVE_WORDS:
-        reply = _remember(studio, session, user, reply)
+    if text == APPROVE_WORDS and result.approved:
+        reply = _approval_note(studio, user, reply, remembered_before)
     chat = [*chat, working, {"role": "assistant", "content": reply}]
     yield session, chat, current_view(studio, session)
 
 
-def _remember(studio: Studio, session: Session, user: str, reply: str) -> str:
-    assert session.result is not None and session.photo is not None
+def _approval_note(studio: Studio, user: str, reply: str, before: int) -> str:
+    """Say whether the approval reached the user's memory (the agent writes it)."""
+    if studio.memory is None:
+        return f"{reply} (This server keeps no memory.)".strip()
     if not user:
         return f"{reply} Choose a user to have approved edits remembered.".strip()
-    record = studio.remember(
-        session.thread_id, user, session.photo, session.result.state, session.instruction
+    if studio.remembered(user) > before:
+        return f"{reply} Remembered for {user}: similar photos will start from these edits."
+    return (
+        f"{reply} Nothing new was remembered for {user}: these edits were already remembered, "
+        "or the photo was started without a user (choose one before the first instruction)."
     )
-    if record is None:
-        return f"{reply} (This server keeps no memory.)".strip()
-    return f"{reply} Remembered for {user}: similar photos will start from these edits.".strip()
 
 
 def slide(studio: Studio, session: Session | None, values: Sequence[float]) -> tuple[Session, View]:

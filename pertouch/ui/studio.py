@@ -32,8 +32,9 @@ class Studio:
 
     Args:
         retoucher: the agent, with a thread database and an image store.
-        segmenter: the agent's segmenter, shared to describe scenes for memory.
-        memory: a :class:`~pertouch.memory.store.SceneMemory`, or None to run without memory.
+        segmenter: the agent's segmenter, shared with the MCP tools that segment directly.
+        memory: the :class:`~pertouch.memory.store.SceneMemory` the agent recalls from and
+            writes to on approval, or None to run without memory.
         workdir: where per-tab downloads are written (one sub-folder per tab).
     """
 
@@ -132,26 +133,12 @@ class Studio:
             raise PerTouchError("This server runs without memory, so it keeps no users.")
         return str(self.memory.users.ensure(name).name)
 
-    def remember(
-        self, thread_id: str, user: str, photo: Photo, state: AdjustmentState, instruction: str
-    ) -> str | None:
-        """Write the approved retouch to ``user``'s memory; returns the record id.
-
-        The record's key is the thread and photo, as the agent's own approval uses, so a graph
-        that also writes on "looks good" replaces this record instead of adding a second one.
-        """
-        if self.memory is None or not user:
-            return None
-        from pertouch.memory.approval import PendingRetouch, settle
-        from pertouch.memory.scene import describe
-
+    def remembered(self, user: str) -> int:
+        """How many approved retouches ``user`` has in memory (0 without memory or user)."""
+        if self.memory is None or user not in self.users():
+            return 0
         with self.lock:
-            region_map = self.segmenter.propose(photo.pixels)
-            scene = describe(photo.pixels, region_map)
-            pending = PendingRetouch(
-                user, scene, state, instruction, key=f"{thread_id}/{self.photo_ref(thread_id)}"
-            )
-            return settle(self.memory, pending, "approved")
+            return int(self.memory.count(user))
 
 
 def state_from_sliders(
@@ -183,8 +170,6 @@ def open_studio(
         model: "offline", "openai:MODEL" or a chat model.
         openai: an OpenAIConfig for "openai:" models.
     """
-    import inspect
-
     from pertouch.tools.segmentation import OfflineSegmenter
 
     segmenter = OfflineSegmenter()
@@ -194,12 +179,5 @@ def open_studio(
         from pertouch.memory.store import SceneMemory
 
         memory = SceneMemory(connect(memory_location))
-    options: dict[str, Any] = {
-        "model": model,
-        "segmenter": segmenter,
-        "home": home,
-        "openai": openai,
-    }
-    if "memory" in inspect.signature(Retoucher).parameters:  # once the agent recalls on its own
-        options["memory"] = memory
-    return Studio(Retoucher(**options), segmenter, memory, Path(home) / "tabs")
+    retoucher = Retoucher(model=model, segmenter=segmenter, home=home, openai=openai, memory=memory)
+    return Studio(retoucher, segmenter, memory, Path(home) / "tabs")

@@ -7,6 +7,7 @@ scikit-image's astronaut, whose face is already bright (+0.94), so the render te
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -266,3 +267,33 @@ def test_respond_says_the_error_when_the_turn_failed(nodes):
     update = nodes.respond(State(error="The photo cannot be read."), runtime())
 
     assert update["response"] == "The photo cannot be read." and "history" not in update
+
+
+# -- a target at the end of the scale -----------------------------------------------------------
+def test_critique_accepts_a_target_at_the_end_of_the_scale_and_says_why(nodes):
+    state = State(round=1, rounds=[rendered_round(measured_row(0.94, 1.0, 0.945, 0.4))])
+
+    verdict = nodes.critique(state, runtime())["verdict"]
+
+    assert verdict["satisfied"] is True and verdict["corrections"] == []
+    assert "as far as it can go (face brightness" in verdict["reason"]
+
+
+def test_brightening_a_face_already_near_the_top_says_so_in_the_reply(nodes, photo_ref, face_ref):
+    brighter = {
+        "baseline": "as_shot",
+        "edits": [{"region": "face", "attribute": "brightness", "delta": 0.4}],
+    }
+    state = State(
+        photo_ref=photo_ref,
+        masks={"face": face_ref},
+        adjustment=brighter,
+        planned=brighter,
+        classification={"kind": "strong"},
+    )
+    state = replace(state, **nodes.render(state, runtime()))
+    state = replace(state, **nodes.critique(state, runtime()))
+
+    (row,) = state.rounds[-1]["measured"]
+    assert row["before"] > 0.9 and row["target"] == 1.0  # the astronaut's face is bright already
+    assert "I raised it to the limit." in nodes.respond(state, runtime())["response"]

@@ -2,251 +2,28 @@
 
 "The faces", "her skin", "the greenery", "less red in the shadows": a phrase is normalised (case,
 punctuation, articles, possessives), looked up in a synonym lexicon, and, failing that, matched to
-the nearest class by a sentence embedding of the class's synonyms. The catalogue follows DESIGN.md's
-region vocabulary; a few classes (mountains, architecture, animals, vehicles, objects) have no
-offline model and exist so that "the hills" resolves to *mountains* and is answered as absent,
-instead of drifting to the nearest class that happens to have a model (a wrong mask).
+the nearest class by a sentence embedding of the class's synonyms. The catalogue of classes and
+synonyms is plain data in :mod:`pertouch.providers.regions`, shared with the offline chat model; a
+few classes have no offline model and exist so that "the hills" resolves to *mountains* and is
+answered as absent, instead of drifting to the nearest class that happens to have a model.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
+from pertouch.providers.regions import REGION_CLASSES, normalise
 from pertouch.tools.segmentation.types import MatchedBy, RegionError
 
-Kind = Literal["people", "scene", "tone", "colour", "subject", "global", "spatial", "object"]
 MAX_PHRASE_CHARS = 200
 #: Cosine similarity below which the embedding fallback says "unknown" rather than guess.
 EMBEDDING_THRESHOLD = 0.45
 
-
-@dataclass(frozen=True)
-class RegionClass:
-    """A region class: its canonical name, its kind, and the phrases that mean it."""
-
-    name: str
-    kind: Kind
-    synonyms: tuple[str, ...]
-
-
-def _c(name: str, kind: Kind, *synonyms: str) -> RegionClass:
-    return RegionClass(name, kind, (name, *synonyms))
-
-
-REGION_CLASSES: tuple[RegionClass, ...] = (
-    _c(
-        "person",
-        "people",
-        "people",
-        "persons",
-        "human",
-        "humans",
-        "man",
-        "men",
-        "woman",
-        "women",
-        "boy",
-        "boys",
-        "girl",
-        "girls",
-        "child",
-        "children",
-        "kid",
-        "kids",
-        "baby",
-        "guy",
-        "lady",
-        "figure",
-        "figures",
-        "body",
-        "bodies",
-        "portrait",
-        "model",
-        "couple",
-        "family",
-        "crowd",
-        "him",
-        "her",
-        "them",
-    ),
-    _c("face", "people", "faces", "facial", "visage", "head", "heads"),
-    _c("face skin", "people", "facial skin", "complexion", "cheeks", "forehead"),
-    _c("body skin", "people", "arms", "legs", "hands", "shoulders", "neck"),
-    _c("skin", "people", "skin tones", "skintones", "skin tone", "flesh tones"),
-    _c("eyes", "people", "eye", "irises", "iris"),
-    _c("lips", "people", "lip", "mouth", "mouths"),
-    _c("hair", "people", "hairs", "hairdo", "beard"),
-    _c("clothes", "people", "clothing", "outfit", "shirt", "jacket", "dress", "suit", "garments"),
-    _c(
-        "sky",
-        "scene",
-        "skies",
-        "clouds",
-        "cloud",
-        "cloudy sky",
-        "sunset",
-        "sunset sky",
-        "heavens",
-        "overcast",
-        "overcast sky",
-        "blue sky",
-    ),
-    _c(
-        "vegetation",
-        "scene",
-        "foliage",
-        "trees",
-        "tree",
-        "grass",
-        "leaves",
-        "plants",
-        "plant",
-        "greenery",
-        "forest",
-        "woods",
-        "bushes",
-        "shrubs",
-        "lawn",
-        "meadow",
-        "jungle",
-    ),
-    _c("water", "scene", "sea", "ocean", "lake", "river", "waves", "pond", "stream", "waterfall"),
-    _c(
-        "ground",
-        "scene",
-        "floor",
-        "road",
-        "path",
-        "sand",
-        "soil",
-        "earth",
-        "dirt",
-        "pavement",
-        "street",
-        "terrain",
-        "beach",
-        "rocks",
-        "gravel",
-        "snow",
-    ),
-    _c("mountains", "object", "mountain", "hills", "hill", "peaks", "cliffs", "mountain range"),
-    _c(
-        "architecture",
-        "object",
-        "building",
-        "buildings",
-        "houses",
-        "house",
-        "walls",
-        "city",
-        "skyline",
-        "towers",
-        "bridge",
-        "church",
-    ),
-    _c(
-        "animals",
-        "object",
-        "animal",
-        "cat",
-        "cats",
-        "dog",
-        "dogs",
-        "bird",
-        "birds",
-        "horse",
-        "pet",
-        "pets",
-    ),
-    _c(
-        "vehicles",
-        "object",
-        "vehicle",
-        "car",
-        "cars",
-        "motorcycle",
-        "bike",
-        "bicycle",
-        "boat",
-        "train",
-        "plane",
-        "rocket",
-    ),
-    _c("objects", "object", "object", "thing", "things", "cup", "table", "food", "product"),
-    _c(
-        "shadows",
-        "tone",
-        "shadow",
-        "darks",
-        "dark areas",
-        "dark parts",
-        "dark tones",
-        "blacks",
-        "lowlights",
-        "low tones",
-    ),
-    _c("midtones", "tone", "midtone", "mids", "middle tones", "mid tones", "mid-tones"),
-    _c(
-        "highlights",
-        "tone",
-        "highlight",
-        "brights",
-        "bright areas",
-        "bright parts",
-        "lights",
-        "whites",
-        "light tones",
-    ),
-    _c("reds", "colour", "red", "red tones", "crimson"),
-    _c("oranges", "colour", "orange", "orange tones"),
-    _c("yellows", "colour", "yellow", "yellow tones", "golds", "gold"),
-    _c("greens", "colour", "green", "green tones", "green colours"),
-    _c("aquas", "colour", "aqua", "cyans", "cyan", "teals", "teal", "turquoise"),
-    _c("blues", "colour", "blue", "blue tones", "blue colours"),
-    _c("purples", "colour", "purple", "violets", "violet", "lilac"),
-    _c("magentas", "colour", "magenta", "pinks", "pink", "fuchsia"),
-    _c("warm tones", "colour", "warm colours", "warm colors", "warms", "warm", "warm hues"),
-    _c("cool tones", "colour", "cool colours", "cool colors", "cools", "cool", "cold tones"),
-    _c(
-        "subject",
-        "subject",
-        "main subject",
-        "foreground",
-        "subjects",
-        "focus",
-        "centre of interest",
-    ),
-    _c("background", "subject", "backdrop", "surroundings", "behind", "back"),
-    _c(
-        "global",
-        "global",
-        "whole image",
-        "whole photo",
-        "whole picture",
-        "entire image",
-        "entire photo",
-        "everything",
-        "overall",
-        "image",
-        "photo",
-        "picture",
-        "all",
-        "scene",
-    ),
-    _c("top", "spatial", "top half", "upper half", "upper part", "top part", "upper"),
-    _c("bottom", "spatial", "bottom half", "lower half", "lower part", "bottom part", "lower"),
-    _c("left", "spatial", "left half", "left side", "left part"),
-    _c("right", "spatial", "right half", "right side", "right part"),
-    _c("centre", "spatial", "center", "middle", "central part", "centre part", "center part"),
-    _c("edges", "spatial", "edge", "borders", "corners", "periphery", "vignette", "outer parts"),
-)
-CLASSES_BY_NAME = {c.name: c for c in REGION_CLASSES}
 
 _DROP = {
     "the",
@@ -271,8 +48,6 @@ _DROP = {
     "image's",
     "picture's",
 }
-_POSSESSIVE = re.compile(r"(\w)'s\b")
-_NOT_WORD = re.compile(r"[^a-z0-9' -]+")
 
 
 @dataclass(frozen=True)
@@ -293,12 +68,6 @@ class TextEmbedder(Protocol):
     """Anything that embeds texts as unit vectors (see pertouch.providers.embeddings)."""
 
     def embed_texts(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
-
-
-def normalise(phrase: str) -> str:
-    """Lower-case, strip punctuation and possessives: "The woman's FACE!" -> "the woman face"."""
-    text = _POSSESSIVE.sub(r"\1", phrase.strip().lower().replace("’", "'"))
-    return " ".join(_NOT_WORD.sub(" ", text).replace("-", " ").split())
 
 
 def content_words(phrase: str) -> str:

@@ -1,0 +1,208 @@
+"""``pertouch prepare-data``: before/after pairs to parameter maps, resumably and in parallel.
+
+Three stages, each skipping what an earlier (possibly interrupted) run finished:
+
+1. For every expert photo, resized to ``map_size`` square: propose regions with the segmenter and
+   measure the four raw attributes of each (and of the unlabelled rest). One file per photo.
+2. Fit the level scale on ``scale_samples`` pixels sampled from every photo's raw-metric map
+   (quantile statistics, see :func:`pertouch.core.levels.fit_scale`), or use a given scale.
+3. Write each parameter map: the levels of each pixel's region, float16 ``(4, H, W)``, compressed.
+
+The manifest is written last, so a folder with a manifest is complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from pertouch.core.imageio import load_photo
+from pertouch.core.levels import LevelScale, fit_scale
+from pertouch.core.metrics import measure_raw
+from pertouch.training.config import PrepareConfig
+from pertouch.training.layout import (
+    DataError,
+    PairLayout,
+    map_file,
+    region_file,
+    scan_pairs,
+    write_manifest,
+    write_npz,
+)
+
+Job = tuple[str, str]  # (expert, name)
+
+_SEGMENTER: Any = None
+
+
+def prepare(
+    config: PrepareConfig, scale: LevelScale | None = None, segmenter: Any = None
+) -> dict[str, Any]:
+    """Prepare ``config.data`` into ``config.output``; returns the manifest.
+
+    Args:
+        config: what to prepare and how.
+        scale: express the maps in this scale instead of fitting one (e.g. the released scale).
+        segmenter: a segmenter to use in this process (``workers`` is then ignored); by default one
+            is built per worker from ``config.segmenter``.
+
+    Raises:
+        DataError: the pairs are missing or mismatched (see :func:`scan_pairs`).
+    """
+    if not config.data or not config.output:
+        raise DataError("Give the data folder and the output folder (data=... output=...).")
+    if config.map_size < 64:
+        raise DataError(f"map_size must be at least 64 pixels, got {config.map_size}.")
+    layout = scan_pairs(config.data)
+    out = Path(config.output).expanduser()
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = [(e, n) for e in layout.experts for n in layout.names]
+    todo = [j for j in jobs if not region_file(out, *j).is_file()]
+    _run_regions(layout, out, todo, config, segmenter)
+
+    if scale is None:
+        scale = fit_level_scale(out, jobs, config.scale_samples, config.seed)
+    scale.save(out / "scale.json")
+    digest = hashlib.sha256(scale.to_json().encode()).hexdigest()[:16]
+    for expert, name in _progress(jobs, config.progress, "maps"):
+        write_map(out, expert, name, scale, digest)
+
+    manifest = {
+        "complete": True,
+        "data": str(layout.root.resolve()),
+        "experts": list(layout.experts),
+        "names": list(layout.names),
+        "map_size": config.map_size,
+        "segmenter": config.segmenter,
+        "scale_digest": digest,
+    }
+    write_manifest(out, manifest)
+    return manifest
+
+
+def make_segmenter(config: PrepareConfig) -> Any:
+    """The configured segmenter: ``offline`` or ``sam3`` (32 x 32 point grid, regions >= 400 px)."""
+    if config.segmenter == "offline":
+        from pertouch.tools.segmentation import OfflineSegmenter
+
+        return OfflineSegmenter(work_size=config.map_size)
+    if config.segmenter == "sam3":
+        from pertouch.tools.segmentation.sam3 import Sam3Segmenter, load_sam3
+
+        processor = load_sam3(config.sam3_checkpoint or None, device=config.device)
+        return Sam3Segmenter(processor, device=config.device, work_size=config.map_size)
+    raise DataError(f"Unknown segmenter {config.segmenter!r}; use offline or sam3.")
+
+
+def measure_regions(image: NDArray[Any], segmenter: Any, map_size: int) -> dict[str, NDArray[Any]]:
+    """Label map and raw metrics of the regions of one photo, resized to ``map_size`` square.
+
+    Returns:
+        ``labels`` ``(S, S)`` uint16 (0: no named region), ``indices`` ``(K,)`` the labels present,
+        ``raw`` ``(K, 4)`` their raw metrics, ``names`` ``(K,)`` their names (``(rest)`` for 0).
+    """
+    small = resize_square(image, map_size)
+    region_map = segmenter.propose(small)
+    labels = np.asarray(region_map.labels, dtype=np.uint16)
+    names = {r.index: r.label for r in region_map.regions}
+    indices = [int(i) for i in np.unique(labels)]
+    masks = {str(i): (labels == i).astype(np.float32) for i in indices}
+    raw = measure_raw(small, masks)
+    return {
+        "labels": labels,
+        "indices": np.asarray(indices, dtype=np.int64),
+        "raw": np.stack([raw[str(i)] for i in indices]),
+        "names": np.asarray([names.get(i, "(rest)") for i in indices]),
+    }
+
+
+def resize_square(image: NDArray[Any], size: int) -> NDArray[Any]:
+    """Area-resize an ``(H, W, 3)`` photo to ``(size, size, 3)`` in its own dtype."""
+    if image.shape[:2] == (size, size):
+        return image
+    shrink = size < min(image.shape[:2])
+    interpolation = cv2.INTER_AREA if shrink else cv2.INTER_CUBIC
+    return np.asarray(cv2.resize(image, (size, size), interpolation=interpolation))
+
+
+def fit_level_scale(out: Path, jobs: Iterable[Job], samples: int, seed: int) -> LevelScale:
+    """Fit the level scale on ``samples`` random pixels of every photo's raw-metric map."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for expert, name in jobs:
+        labels, indices, raw = _read_regions(out, expert, name)
+        pixels = rng.integers(0, labels.size, size=samples)
+        lookup = np.searchsorted(indices, labels.reshape(-1)[pixels])
+        rows.append(raw[lookup])
+    return fit_scale(np.concatenate(rows), source=f"fitted on {len(rows)} prepared maps")
+
+
+def write_map(out: Path, expert: str, name: str, scale: LevelScale, digest: str) -> None:
+    """Write one parameter map unless one in the same scale is already there."""
+    path = map_file(out, expert, name)
+    if path.is_file():
+        with np.load(path) as done:
+            if str(done["scale_digest"]) == digest:
+                return
+    labels, indices, raw = _read_regions(out, expert, name)
+    levels = scale.to_level(raw).astype(np.float32)  # (K, 4)
+    painted = levels[np.searchsorted(indices, labels)]  # (H, W, 4)
+    write_npz(
+        path,
+        map=np.ascontiguousarray(np.moveaxis(painted, -1, 0)).astype(np.float16),
+        scale_digest=np.asarray(digest),
+    )
+
+
+def _read_regions(out: Path, expert: str, name: str) -> tuple[NDArray[Any], ...]:
+    with np.load(region_file(out, expert, name)) as data:
+        return data["labels"], data["indices"], data["raw"]
+
+
+def _run_regions(
+    layout: PairLayout, out: Path, todo: list[Job], config: PrepareConfig, segmenter: Any
+) -> None:
+    tasks = [(str(layout.expert_path(e, n)), str(region_file(out, e, n))) for e, n in todo]
+    workers = config.workers or os.cpu_count() or 1
+    if segmenter is not None or workers == 1 or len(tasks) <= 1:
+        global _SEGMENTER
+        _SEGMENTER = segmenter or make_segmenter(config)
+        for task in _progress(tasks, config.progress, "regions"):
+            _measure_task(task, config.map_size)
+        return
+    context = multiprocessing.get_context("spawn")  # mediapipe and torch hold threads: no fork
+    with ProcessPoolExecutor(
+        min(workers, len(tasks)), context, initializer=_init_worker, initargs=(config,)
+    ) as pool:
+        results = pool.map(_measure_task, tasks, [config.map_size] * len(tasks), chunksize=1)
+        for _ in _progress(results, config.progress, "regions", total=len(tasks)):
+            pass
+
+
+def _init_worker(config: PrepareConfig) -> None:
+    global _SEGMENTER
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _SEGMENTER = make_segmenter(config)
+
+
+def _measure_task(task: tuple[str, str], map_size: int) -> None:
+    source, target = task
+    result = measure_regions(load_photo(source).pixels, _SEGMENTER, map_size)
+    write_npz(Path(target), **result)
+
+
+def _progress(items: Iterable[Any], enabled: bool, what: str, total: int | None = None) -> Any:
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the bar is a nicety; preparation works without it
+        return items
+    return tqdm(items, desc=what, total=total, disable=not enabled, unit="photo")

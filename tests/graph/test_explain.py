@@ -1,0 +1,59 @@
+"""The words of a turn: a target cut off at the end of the level scale is said, not passed over."""
+
+from __future__ import annotations
+
+from pertouch.graph.explain import explain_rounds, respond_text
+from pertouch.graph.state import State
+
+
+def one_round(region: str, attribute: str, before: float, target: float, measured: float, delta):
+    row = {
+        "region": region,
+        "attribute": attribute,
+        "before": before,
+        "target": target,
+        "measured": measured,
+        "delta": delta,
+    }
+    edit = {"region": region, "attribute": attribute, "delta": delta}
+    return {"round": 1, "edits": [edit], "baseline": "as_shot", "measured": [row]}
+
+
+def reply(*rows) -> str:
+    return respond_text(State(classification={"kind": "strong"}, rounds=list(rows)))
+
+
+def test_a_face_already_near_the_top_is_said_to_be_raised_to_the_limit():
+    text = reply(one_round("face", "brightness", 0.94, 1.0, 0.99, 0.4))
+
+    assert text.endswith(
+        "The face was already near the brightest level the scale allows (+0.94 brightness); "
+        "I raised it to the limit."
+    )
+
+
+def test_plural_regions_near_the_bottom_are_lowered_to_the_limit():
+    text = reply(one_round("shadows", "brightness", -0.9, -1.0, -0.98, -0.3))
+
+    assert "The shadows were already near the darkest level the scale allows" in text
+    assert "I lowered them to the limit." in text
+
+
+def test_a_request_past_the_end_from_far_away_says_so_without_already_near():
+    text = reply(one_round("sky", "colorfulness", 0.3, 1.0, 0.97, 0.9))
+
+    assert (
+        "The sky colorfulness asked for goes past the most colourful level the scale allows; "
+        "I raised it to the limit." in text
+    )
+    assert "already near" not in text
+
+
+def test_targets_inside_the_scale_add_no_limit_sentence():
+    assert "limit" not in reply(one_round("face", "brightness", 0.1, 0.4, 0.39, 0.3))
+
+
+def test_explanation_marks_the_row_whose_target_is_at_the_end():
+    text = explain_rounds([one_round("face", "brightness", 0.94, 1.0, 0.99, 0.4)])
+
+    assert "measured +0.99  (target at the end of the scale)" in text
