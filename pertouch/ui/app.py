@@ -174,7 +174,6 @@ def launch(
         ssr_mode=False,
         prevent_thread_lock=not block,
         quiet=not block,
-        allowed_paths=[str(studio.workdir)],
     )
     return app
 

@@ -23,7 +23,7 @@ from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import load_photo, save_photo
 from pertouch.ui import views
 from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
-from pertouch.ui.studio import APPROVE_WORDS, UNDO_WORDS, Studio, state_from_sliders
+from pertouch.ui.studio import APPROVE_WORDS, Studio, state_from_sliders
 
 Chat = list[dict[str, Any]]
 
@@ -78,6 +78,8 @@ def send(
             outcome["result"] = studio.turn(text, session.thread_id, photo, user, events.put)
         except PerTouchError as err:
             outcome["error"] = str(err)
+        except BaseException as err:  # a bug: re-raised below, in the handler's own thread
+            outcome["crash"] = err
         finally:
             events.put(None)
 
@@ -89,14 +91,14 @@ def send(
             working = {**working, "content": "\n".join(f"- {s}" for s in steps)}
             yield session, [*chat, working], None
     working = {**working, "metadata": {"title": "Steps", "status": "done"}}
+    if "crash" in outcome:
+        raise outcome["crash"]
     if "error" in outcome:
         chat = [*chat, working, {"role": "assistant", "content": outcome["error"]}]
         yield session, chat, None
         return
     result: Result = outcome["result"]
     session.result = result
-    if text not in (UNDO_WORDS, APPROVE_WORDS):
-        session.instruction = text
     reply = result.response
     if text == APPROVE_WORDS and result.approved:
         reply = _approval_note(studio, user, reply, remembered_before)

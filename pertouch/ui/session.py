@@ -32,7 +32,6 @@ class Session:
         photo_name: the uploaded file's name, for the download's name.
         photo: the uploaded photo at full resolution, with its profile and EXIF.
         result: the latest turn's outcome (None before the first instruction).
-        instruction: the last instruction in the person's own words (for memory on approval).
         regions: the region names shown as slider rows, "global" first.
         reasoning: the reasoning shown for the last turn that rendered.
     """
@@ -43,7 +42,6 @@ class Session:
     photo_name: str = ""
     photo: Photo | None = field(default=None, repr=False)
     result: Result | None = field(default=None, repr=False)
-    instruction: str = ""
     regions: list[str] = field(default_factory=lambda: ["global"])
     reasoning: str = ""
 
@@ -54,7 +52,6 @@ class Session:
         self.photo_name = Path(path).name
         self.photo = photo
         self.result = None
-        self.instruction = ""
         self.regions = ["global"]
         self.reasoning = ""
 

@@ -109,10 +109,6 @@ class Studio:
         """The thread's original photo in the image store ("" before the first turn)."""
         return str(self._values(thread_id).get("photo_ref", ""))
 
-    def instruction(self, thread_id: str) -> str:
-        """The thread's latest instruction in the person's words ("" before the first turn)."""
-        return str(self._values(thread_id).get("instruction", ""))
-
     def _values(self, thread_id: str) -> dict[str, Any]:
         return dict(self.retoucher.graph.get_state(self._config(thread_id)).values)
 
