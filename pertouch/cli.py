@@ -73,10 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     from pertouch.agent_cli import add_agent_parsers
     from pertouch.memory.cli import add_memory_parser
     from pertouch.tools.segment_cli import add_segment_parser
+    from pertouch.ui.cli import add_ui_parsers
 
     add_segment_parser(sub)
     add_agent_parsers(sub)
     add_memory_parser(sub)
+    add_ui_parsers(sub)  # pertouch/ui/cli.py: `pertouch ui` and `pertouch mcp`
 
     from pertouch.training.cli import add_training_parsers
 

@@ -1,0 +1,338 @@
+"""PerTouch's tools over MCP: retouch, segment, measure, render, recall, approve, list_users.
+
+    server = build_server(roots=["~/Pictures"], home="~/.cache/pertouch", memory_location=None)
+    server.run("stdio")                      # or "streamable-http"; `pertouch mcp` does this
+
+Photos come in by path (inside one of ``roots``; anything else is refused) or as base64 file
+bytes. Results are a preview image (long side at most 1024 px) plus structured data; the full
+resolution result is written to ``output_path`` when one is given (also inside ``roots``).
+Failures are raised, so the client receives an error result carrying one sentence.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import hashlib
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar
+
+import numpy as np
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, ImageContent, TextContent
+from numpy.typing import NDArray
+from PIL import Image
+from pydantic import BaseModel, Field
+
+from pertouch.core.adjustments import AdjustmentState
+from pertouch.core.attributes import ATTRIBUTES
+from pertouch.core.errors import PerTouchError
+from pertouch.core.imageio import Photo, load_photo, save_photo
+from pertouch.core.levels import default_scale
+from pertouch.core.metrics import measure_raw
+from pertouch.mcp_schemas import (
+    ApproveOutput,
+    EditInput,
+    ImageInput,
+    MeasureOutput,
+    RecallOutput,
+    RenderOutput,
+    RetouchOutput,
+    SegmentOutput,
+)
+from pertouch.ui.studio import APPROVE_WORDS, Studio, open_studio
+from pertouch.ui.views import preview, region_overlay
+
+#: Long side of the images returned inline.
+PREVIEW_SIZE = 1024
+#: Largest base64 photo accepted, in characters (about 60 MB of file).
+MAX_BASE64_CHARS = 80_000_000
+P = ParamSpec("P")
+R = TypeVar("R")
+INSTRUCTIONS = (
+    "PerTouch retouches photos region by region from plain words. Call retouch with an "
+    "instruction and a photo; continue with its thread_id ('a bit less', 'undo'); call approve "
+    "when the person likes the result so their taste is remembered. segment, measure and render "
+    "give direct control over regions and levels (-1 to 1; 0 is the reference look)."
+)
+
+
+def build_server(
+    roots: Sequence[str | Path],
+    home: str | Path,
+    memory_location: str | Path | None = None,
+    model: Any = "offline",
+    openai: Any = None,
+    studio: Studio | None = None,
+) -> MCPServer:
+    """The MCP server; photos are read and written only inside ``roots``.
+
+    Args:
+        roots: folders the tools may read photos from and write results to.
+        home: folder for the image store, thread database and base64 uploads.
+        memory_location: memory folder or Chroma server URL; None serves without memory.
+        model: "offline" or "openai:MODEL"; openai: its OpenAIConfig.
+        studio: shared services, injected by tests (built from the other arguments otherwise).
+    """
+    allowed = [Path(r).expanduser().resolve() for r in roots]
+    shared = studio or open_studio(home, memory_location, model=model, openai=openai)
+    inbox = Path(home).expanduser() / "mcp-inbox"
+    server = MCPServer("pertouch", instructions=INSTRUCTIONS)
+
+    def inside(path: str, purpose: str) -> Path:
+        resolved = Path(path).expanduser().resolve()
+        if not any(resolved.is_relative_to(root) for root in allowed):
+            where = ", ".join(str(r) for r in allowed) or "none configured"
+            raise PerTouchError(
+                f"The {purpose} path {path!r} is outside the allowed folders ({where})."
+            )
+        return resolved
+
+    def source(image: ImageInput) -> Path:
+        if image.path is not None:
+            return inside(image.path, "photo")
+        text = image.base64 or ""
+        if len(text) > MAX_BASE64_CHARS:
+            raise PerTouchError("The base64 photo is too large; send at most about 60 MB.")
+        try:
+            data = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise PerTouchError("The base64 photo is not valid base64.") from None
+        inbox.mkdir(parents=True, exist_ok=True)
+        path = inbox / f"{hashlib.sha256(data).hexdigest()[:32]}.img"
+        path.write_bytes(data)
+        return path
+
+    def write(output_path: str | None, photo: Photo, pixels: NDArray[np.generic]) -> str | None:
+        if output_path is None:
+            return None
+        target = inside(output_path, "output")
+        save_photo(
+            target, pixels, alpha=photo.alpha, icc_profile=photo.icc_profile, exif=photo.exif
+        )
+        return str(target)
+
+    @server.tool()
+    @_refusing
+    def retouch(
+        instruction: Annotated[
+            str, Field(min_length=1, max_length=2000, description="What to change, in plain words.")
+        ],
+        image: ImageInput | None = None,
+        thread_id: str | None = None,
+        user: str | None = None,
+        output_path: str | None = None,
+    ) -> Annotated[CallToolResult, RetouchOutput]:
+        """Retouch a photo as the instruction says, region by region, at full resolution.
+
+        Start with `image` and an instruction ("the sky is dull, make it bluer and lift the faces
+        a little"); continue the same conversation with `thread_id` and no image ("a bit less",
+        "undo", "now the background"). `user` names whose remembered taste applies. Returns a
+        preview, the reply, the edits and the reasoning; `output_path` (inside the allowed
+        folders) receives the full-resolution result.
+        """
+        if image is None and thread_id is None:
+            raise PerTouchError("Give an image to start, or a thread_id to continue.")
+        if user and shared.memory is not None:
+            shared.add_user(user)  # a new name starts an empty memory
+        path = source(image) if image is not None else None
+        photo = load_photo(path) if path is not None else _thread_photo(shared, thread_id or "")
+        result = shared.turn(
+            instruction, thread_id or _new_thread(), str(path) if path else None, user or ""
+        )
+        out = RetouchOutput(
+            thread_id=result.thread_id,
+            response=result.response,
+            kind=result.kind,
+            state=result.state.to_dict(),
+            reasoning=result.explain(),
+            unsupported=result.unsupported,
+            notes=result.notes,
+            approved=result.approved,
+            width=int(result.image.shape[1]),
+            height=int(result.image.shape[0]),
+            output_path=write(output_path, photo, result.image),
+        )
+        return _with_image(preview(result.image, PREVIEW_SIZE), out)
+
+    @server.tool()
+    @_refusing
+    def segment(
+        image: ImageInput,
+        region: Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=64,
+                description='e.g. "the sky", "faces", "shadows", "left half".',
+            ),
+        ],
+    ) -> Annotated[CallToolResult, SegmentOutput]:
+        """Find one region of a photo by name; returns the photo with the region tinted, and
+        whether it was found. A region the photo lacks is reported as not found, with the
+        regions it does contain, never guessed."""
+        photo = load_photo(source(image))
+        with shared.lock:
+            found = shared.segmenter.segment(photo.pixels, region)
+        picture = preview(photo.pixels, PREVIEW_SIZE)
+        shown = (
+            region_overlay(picture, {found.region or region: found.mask})
+            if found.found
+            else picture
+        )
+        out = SegmentOutput(
+            phrase=region,
+            region=found.region,
+            found=found.found,
+            area=found.area,
+            confidence=float(found.confidence),
+            note=found.note,
+            alternatives=list(found.alternatives),
+        )
+        return _with_image(shown if shown is not None else picture, out)
+
+    @server.tool()
+    @_refusing
+    def measure(image: ImageInput, regions: list[str] | None = None) -> MeasureOutput:
+        """Measure a photo's levels (-1 to 1, 0 = the reference look) of colorfulness,
+        contrast, temperature and brightness, for the whole photo ("global") and for each
+        named region."""
+        photo = load_photo(source(image))
+        masks, absent = {}, []
+        with shared.lock:
+            for name in regions or []:
+                found = shared.segmenter.segment(photo.pixels, name)
+                if found.found:
+                    masks[name] = found.mask
+                else:
+                    absent.append(name)
+        raw = {**measure_raw(photo.pixels), **(measure_raw(photo.pixels, masks) if masks else {})}
+        scale = default_scale()
+        names = [a.value for a in ATTRIBUTES]
+        levels = {
+            region: {
+                n: round(float(v), 3) for n, v in zip(names, scale.to_level(values), strict=True)
+            }
+            for region, values in raw.items()
+        }
+        return MeasureOutput(levels=levels, absent=absent)
+
+    @server.tool()
+    @_refusing
+    def render(
+        image: ImageInput,
+        edits: list[EditInput],
+        baseline: Literal["as_shot", "auto"] = "as_shot",
+        output_path: str | None = None,
+    ) -> Annotated[CallToolResult, RenderOutput]:
+        """Render exact edits on a photo: each edit moves one attribute of one region by a delta
+        in levels ("global" moves the whole photo). Baseline "auto" starts from the reference
+        look instead of the photo as shot. Returns a preview and the levels reached."""
+        photo = load_photo(source(image))
+        state = AdjustmentState.from_dict(
+            {"baseline": baseline, "edits": [e.model_dump() for e in edits]}
+        )
+        with shared.lock:
+            masks = {}
+            for name in state.regions:
+                found = shared.segmenter.segment(photo.pixels, name)
+                if not found.found:
+                    raise PerTouchError(f"This photo has no {name!r}; {found.note}".strip())
+                masks[name] = found.mask
+            plan = shared.renderer.solve(photo.pixels, state, masks)
+            pixels = shared.renderer.apply(photo.pixels, plan)
+        summary = plan.summary()
+        out = RenderOutput(
+            converged=bool(summary["converged"]),
+            regions=summary["regions"],
+            width=int(pixels.shape[1]),
+            height=int(pixels.shape[0]),
+            output_path=write(output_path, photo, pixels),
+        )
+        return _with_image(preview(pixels, PREVIEW_SIZE), out)
+
+    @server.tool()
+    @_refusing
+    def recall(user: str, image: ImageInput) -> RecallOutput:
+        """What this user's approved retouches of similar photos suggest for this one: edits to
+        start from and why. Empty when nothing similar is remembered."""
+        if shared.memory is None:
+            raise PerTouchError("This server runs without memory; start it with --memory.")
+        from pertouch.memory.scene import describe
+
+        photo = load_photo(source(image))
+        with shared.lock:
+            scene = describe(photo.pixels, shared.segmenter.propose(photo.pixels))
+        suggestion = shared.memory.recall(user, scene)
+        return RecallOutput(edits=[e.to_dict() for e in suggestion.edits], reason=suggestion.reason)
+
+    @server.tool()
+    @_refusing
+    def approve(thread_id: str, user: str) -> ApproveOutput:
+        """Approve the current result of a retouch conversation, so `user`'s taste is remembered
+        and similar photos start from these edits. The conversation must have been started by
+        retouch with the same `user`."""
+        _thread_photo(shared, thread_id)  # refuses an unknown thread with a sentence
+        if shared.memory is None:
+            raise PerTouchError("This server runs without memory; start it with --memory.")
+        before = shared.remembered(user)
+        result = shared.turn(APPROVE_WORDS, thread_id, None, user)
+        if not result.approved:
+            raise PerTouchError(
+                "The agent did not take this as an approval; nothing was remembered."
+            )
+        count = shared.remembered(user)
+        return ApproveOutput(
+            thread_id=thread_id, user=user, remembered=count > before, records=count
+        )
+
+    @server.tool()
+    @_refusing
+    def list_users() -> list[str]:
+        """The people whose taste is remembered (pass one as `user` to retouch or recall)."""
+        return shared.users()
+
+    return server
+
+
+def _refusing(tool: Callable[P, R]) -> Callable[P, R]:
+    """Hand PerTouch's one-sentence refusals to the client (the SDK hides other exceptions)."""
+
+    @functools.wraps(tool)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return tool(*args, **kwargs)
+        except PerTouchError as err:
+            raise ToolError(str(err)) from None
+
+    return wrapper
+
+
+def _new_thread() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+def _thread_photo(studio: Studio, thread_id: str) -> Photo:
+    ref = studio.photo_ref(thread_id)
+    if not ref:
+        raise PerTouchError(f"There is no conversation {thread_id!r}; start one with an image.")
+    return Photo(pixels=studio.retoucher.store.get(ref))
+
+
+def _with_image(picture: NDArray[np.uint8], data: BaseModel) -> CallToolResult:
+    buffer = io.BytesIO()
+    Image.fromarray(picture).save(buffer, format="PNG")
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return CallToolResult(
+        content=[
+            ImageContent(type="image", data=encoded, mime_type="image/png"),
+            TextContent(type="text", text=data.model_dump_json()),
+        ],
+        structured_content=data.model_dump(mode="json"),
+    )

@@ -1,0 +1,164 @@
+"""The app in Debian's Chromium, driven headless by Playwright: what a person does, end to end.
+
+Screenshots land in ``tests/ui/screenshots/`` (ignored by git) for people to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.ui.conftest import SCREENSHOTS
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TURN_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    # Playwright gives every launch a fresh, temporary --user-data-dir of its own.
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def hosts() -> set[str]:
+    """Every host any page asked for; the app must never reach past 127.0.0.1."""
+    return set()
+
+
+def open_page(browser: Any, url: str, hosts: set[str]) -> Any:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    page.goto(url)
+    page.wait_for_selector("#instruction textarea")
+    return page
+
+
+def upload(page: Any, photo: Path) -> None:
+    page.set_input_files("#photo input[type=file]", str(photo))
+    page.wait_for_function("document.querySelectorAll('#compare img').length >= 2")
+
+
+def instruct(page: Any, words: str, expect: str = "Round 1") -> None:
+    """Send ``words`` and wait until the reasoning panel shows ``expect``."""
+    page.fill("#instruction textarea", words)
+    page.click("#send")
+    page.wait_for_function(
+        "([text]) => document.querySelector('#reasoning textarea').value.includes(text)",
+        arg=[expect],
+        timeout=TURN_MS,
+    )
+
+
+def after_image(page: Any) -> np.ndarray:
+    """The pixels the comparison shows as "after" (its second image), fetched from the app."""
+    src = page.eval_on_selector_all("#compare img", "imgs => imgs.map(i => i.src)")[-1]
+    body = page.request.get(src).body()
+    return np.asarray(Image.open(io.BytesIO(body)).convert("RGB")).astype(np.int16)
+
+
+def chat_text(page: Any) -> str:
+    return str(page.inner_text("#chat"))
+
+
+def test_upload_instruct_slide_approve_and_download(browser, app_url, photos, studio, hosts):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = open_page(browser, app_url, hosts)
+    upload(page, photos["rocket"])
+
+    page.fill("#new-user textarea, #new-user input", "ana")
+    page.click("#add-user")
+    page.wait_for_function("document.querySelector('#user input').value === 'ana'")
+
+    instruct(page, "make the sky brighter and bluer")
+    page.wait_for_function("document.querySelector('#overlay img') !== null")
+    assert "sky brightness" in page.input_value("#reasoning textarea")
+    assert "Done in" in chat_text(page) and "make the sky brighter and bluer" in chat_text(page)
+    assert "Looked at the photo" in chat_text(page)  # the live progress stays as "Steps"
+    page.screenshot(path=str(SCREENSHOTS / "1-after-instruction.png"), full_page=True)
+
+    before_slide = after_image(page)
+    value = page.input_value("#slider-1-brightness input[type=number]")
+    track = page.locator("#slider-1-brightness input[type=range]")
+    track.scroll_into_view_if_needed()
+    box = track.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        "([old]) => document.querySelector('#reasoning textarea').value.includes('Set by hand')"
+        " && document.querySelector('#slider-1-brightness input[type=number]').value !== old",
+        arg=[value],
+        timeout=TURN_MS,
+    )
+    page.wait_for_timeout(500)
+    moved = after_image(page)
+    assert float(page.input_value("#slider-1-brightness input[type=number]")) > float(value)
+    assert moved.mean() > before_slide.mean() + 1.0, "moving sky brightness up brightens the photo"
+    page.screenshot(path=str(SCREENSHOTS / "2-after-slider.png"), full_page=True)
+
+    page.click("#approve")
+    page.wait_for_function(
+        "document.querySelector('#chat').innerText.includes('Remembered for ana')",
+        timeout=TURN_MS,
+    )
+    assert len(list(studio.memory.users.export("ana"))) >= 1
+    page.screenshot(path=str(SCREENSHOTS / "3-approved.png"), full_page=True)
+
+    with page.expect_download() as info:
+        page.click("#download")
+    saved = Path(info.value.path())
+    assert info.value.suggested_filename == "rocket-pertouch.jpg"
+    with Image.open(saved) as full:
+        assert full.size == Image.open(photos["rocket"]).size
+    assert hosts == {app_url.split("/")[2]}, f"the page reached out to {hosts}"
+    page.context.close()
+
+
+def test_two_tabs_do_not_see_each_other(browser, app_url, photos, hosts):
+    first = open_page(browser, app_url, hosts)
+    second = open_page(browser, app_url, hosts)
+
+    second.fill("#instruction textarea", "brighter")
+    second.click("#send")
+    second.wait_for_selector("text=Upload a photo first", timeout=TURN_MS)
+
+    upload(first, photos["rocket"])
+    upload(second, photos["astronaut"])
+    instruct(first, "make the sky bluer")
+    instruct(second, "make the whole photo warmer")
+
+    assert "bluer" in chat_text(first) and "whole photo" not in chat_text(first)
+    assert "whole photo" in chat_text(second) and "bluer" not in chat_text(second)
+    assert "edits: sky temperature" in first.input_value("#reasoning textarea")
+    assert "edits: global temperature +0.25" in second.input_value("#reasoning textarea")
+    assert "sky temperature" not in second.input_value("#reasoning textarea")
+    sizes = [
+        page.eval_on_selector_all(
+            "#compare img", "imgs => imgs.map(i => [i.naturalWidth, i.naturalHeight])"
+        )
+        for page in (first, second)
+    ]
+    assert sizes[0] == [[640, 427], [640, 427]] and sizes[1] == [[512, 512], [512, 512]]
+    second.screenshot(path=str(SCREENSHOTS / "4-second-tab.png"), full_page=True)
+    first.screenshot(path=str(SCREENSHOTS / "5-first-tab.png"), full_page=True)
+    for page in (first, second):
+        page.context.close()

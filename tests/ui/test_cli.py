@@ -1,0 +1,19 @@
+"""``pertouch ui`` and ``pertouch mcp`` on the command line: options and refusals."""
+
+from __future__ import annotations
+
+from pertouch.cli import build_parser, main
+
+
+def test_ui_and_mcp_are_registered_with_safe_defaults():
+    args = build_parser().parse_args(["ui"])
+    assert (args.host, args.port, args.model) == ("127.0.0.1", 7860, "offline")
+    args = build_parser().parse_args(["mcp", "--root", "/tmp", "--root", "/srv"])
+    assert args.http is False and [str(r) for r in args.root] == ["/tmp", "/srv"]
+
+
+def test_a_bad_port_is_refused_with_one_sentence(capsys):
+    assert main(["ui", "--port", "70000", "--no-memory"]) == 2
+    assert main(["mcp", "--http", "--port", "0", "--no-memory"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and "--port must be between 1 and 65535" in err
