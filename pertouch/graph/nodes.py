@@ -193,16 +193,21 @@ class Nodes:
     def _store_approval(self, state: State) -> None:
         """Store an approved retouch in the user's memory (once per photo and adjustment)."""
         from pertouch.memory.approval import PendingRetouch, settle
-        from pertouch.memory.scene import SceneDescription
+        from pertouch.memory.scene import SceneDescription, describe
 
-        if not state.user or not state.scene_description:
+        if not state.user:
             return
+        if state.scene_description:
+            scene = SceneDescription.from_dict(state.scene_description)
+        else:  # the user was named only after the first turn: describe the photo now
+            pixels = self.image(state.photo_ref)
+            scene = describe(pixels, self.segmenter.propose(pixels))
         adjustment = AdjustmentState.from_dict(state.adjustment)
         words = state.instructions[:-1] or [state.instruction]  # not the "looks good" itself
         digest = hashlib.sha256(adjustment.to_json().encode()).hexdigest()[:16]
         pending = PendingRetouch(
             user=state.user,
-            scene=SceneDescription.from_dict(state.scene_description),
+            scene=scene,
             state=adjustment,
             instruction=" / ".join(words),
             key=f"{state.photo_ref}/{digest}",
@@ -260,7 +265,10 @@ class Nodes:
         if found.kind == "approve":
             update["status"] = "approved"
             if self.memory is not None:
-                self._store_approval(state)
+                try:
+                    self._store_approval(state)
+                except PerTouchError as err:  # approved all the same; say why nothing was kept
+                    update["notes"] = [*update["notes"], f"Not remembered: {err}"]
         elif found.kind == "undo":
             update.update(self._undo(state, found.reset))
         elif found.kind == "weak_optimize":

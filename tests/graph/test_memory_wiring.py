@@ -66,3 +66,16 @@ def test_the_record_keeps_the_users_words_only(agent, memory, photos):
     agent.turn("looks good", thread_id=first.thread_id, user="ana")
     (record,) = [r for r in memory.records("ana") if r.id not in before]
     assert record.instruction == "a touch cooler please"
+
+
+def test_a_user_named_only_at_approval_is_remembered(agent, memory, photos):
+    before = memory.count("ana")
+    first = agent.turn("a bit brighter", photos / "cat.png")  # nobody named yet
+    agent.turn("looks good", thread_id=first.thread_id, user="ana")
+    assert memory.count("ana") == before + 1
+
+
+def test_approving_as_a_new_name_creates_that_user_with_one_record(agent, memory, photos):
+    first = agent.turn("a bit brighter", photos / "cat.png")
+    done = agent.turn("looks good", thread_id=first.thread_id, user="newcomer")
+    assert done.approved and memory.count("newcomer") == 1
