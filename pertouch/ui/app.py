@@ -43,6 +43,11 @@ def build_app(studio: Studio) -> gr.Blocks:
                     )
                     new_user = gr.Textbox(label="New user", elem_id="new-user", scale=2)
                     add_user = gr.Button("Add user", elem_id="add-user", scale=1)
+                recall = gr.Checkbox(
+                    value=True,
+                    label="Start a new photo from this user's remembered taste",
+                    elem_id="recall",
+                )
                 chat = gr.Chatbot(label="Conversation", elem_id="chat", height=380)
                 text = gr.Textbox(
                     show_label=False,
@@ -111,10 +116,14 @@ def build_app(studio: Studio) -> gr.Blocks:
             return [state, [], *show(view)]
 
         def on_send(
-            state: Session | None, words: str, who: str | None, history: list[Any]
+            state: Session | None,
+            words: str,
+            who: str | None,
+            use_memory: bool,
+            history: list[Any],
         ) -> Iterator[list[Any]]:
             try:
-                steps = handlers.send(studio, state, words, who or "", history)
+                steps = handlers.send(studio, state, words, who or "", history, use_memory)
                 for session_now, chat_now, view in steps:
                     yield [session_now, chat_now, "", *show(view)]
             except PerTouchError as err:
@@ -131,17 +140,17 @@ def build_app(studio: Studio) -> gr.Blocks:
         photo.upload(on_upload, [session, photo], [session, chat, *view_outputs], api_name="upload")
         chat_outputs = [session, chat, text, *view_outputs]
         for trigger in (send.click, text.submit):
-            trigger(on_send, [session, text, user, chat], chat_outputs, api_name="send")
+            trigger(on_send, [session, text, user, recall, chat], chat_outputs, api_name="send")
 
         def on_undo(
             state: Session | None, who: str | None, history: list[Any]
         ) -> Iterator[list[Any]]:
-            yield from on_send(state, UNDO_WORDS, who, history)
+            yield from on_send(state, UNDO_WORDS, who, True, history)
 
         def on_approve(
             state: Session | None, who: str | None, history: list[Any]
         ) -> Iterator[list[Any]]:
-            yield from on_send(state, APPROVE_WORDS, who, history)
+            yield from on_send(state, APPROVE_WORDS, who, True, history)
 
         undo.click(on_undo, [session, user, chat], chat_outputs, api_name="undo")
         approve.click(on_approve, [session, user, chat], chat_outputs, api_name="approve")

@@ -53,9 +53,17 @@ def upload(studio: Studio, session: Session | None, path: str | None) -> tuple[S
 
 
 def send(
-    studio: Studio, session: Session | None, text: str, user: str, chat: Chat
+    studio: Studio,
+    session: Session | None,
+    text: str,
+    user: str,
+    chat: Chat,
+    use_memory: bool = True,
 ) -> Iterator[tuple[Session, Chat, View | None]]:
-    """Run one instruction, yielding the chat with live progress, then the finished view."""
+    """Run one instruction, yielding the chat with live progress, then the finished view.
+
+    ``use_memory=False`` declines the user's remembered taste for the tab's new photo.
+    """
     if session is None or session.photo is None:
         raise PerTouchError("Upload a photo first, then say what to change.")
     text = (text or "").strip()
@@ -75,7 +83,9 @@ def send(
 
     def work() -> None:
         try:
-            outcome["result"] = studio.turn(text, session.thread_id, photo, user, events.put)
+            outcome["result"] = studio.turn(
+                text, session.thread_id, photo, user, events.put, use_memory=use_memory
+            )
         except PerTouchError as err:
             outcome["error"] = str(err)
         except BaseException as err:  # a bug: re-raised below, in the handler's own thread

@@ -58,11 +58,17 @@ class Studio:
         photo_path: str | None,
         user: str,
         on_event: Callable[[dict[str, Any]], None] | None = None,
+        use_memory: bool = True,
     ) -> Result:
         """One instruction on the tab's thread; ``photo_path`` on the thread's first turn."""
         with self.lock:
             return self.retoucher.turn(
-                instruction, photo_path, thread_id=thread_id, user=user or None, on_event=on_event
+                instruction,
+                photo_path,
+                thread_id=thread_id,
+                user=user or None,
+                on_event=on_event,
+                use_memory=use_memory,
             )
 
     def masks(self, thread_id: str) -> dict[str, NDArray[np.generic]]:

@@ -25,7 +25,7 @@ def test_upload_send_slide_and_download_through_the_api(app_url, photos):
     before, after = shown[1]
     assert pixels(before).shape == (427, 640, 3) and np.array_equal(pixels(before), pixels(after))
 
-    sent = client.predict("make the sky bluer", None, [], api_name="/send")
+    sent = client.predict("make the sky bluer", None, True, [], api_name="/send")
     chat, reasoning, download = sent[0], sent[4], value(sent[5])
     assert chat[0]["content"][0]["text"] == "make the sky bluer"
     assert "Done in 1 round" in chat[-1]["content"][0]["text"]
@@ -54,4 +54,4 @@ def test_upload_send_slide_and_download_through_the_api(app_url, photos):
 def test_each_client_has_its_own_session(app_url):
     client = gradio_client.Client(app_url, verbose=False)
     with pytest.raises(gradio_client.exceptions.AppError, match="Upload a photo first"):
-        client.predict("brighter", None, [], api_name="/send")
+        client.predict("brighter", None, True, [], api_name="/send")

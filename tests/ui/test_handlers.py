@@ -79,3 +79,21 @@ def test_sessions_keep_their_own_threads_and_undo_and_approve(studio, photos):
     first, chat, _ = run(studio, first, "warmer", chat=chat)
     first, chat, _ = run(studio, first, "looks good", chat=chat)
     assert first.result.approved and "Choose a user" in chat[-1]["content"]
+
+
+def test_a_new_photo_can_decline_the_remembered_taste(studio, photos):
+    studio.add_user("dee")
+    taught, _ = handlers.upload(studio, None, str(photos["astronaut"]))
+    taught, chat, _ = run(studio, taught, "a little warmer", user="dee")
+    run(studio, taught, "looks good", user="dee", chat=chat)
+
+    def temperature_edits(session_now: Session) -> list[object]:
+        return [e for e in session_now.result.state.edits if e.attribute.value == "temperature"]
+
+    recalled, _ = handlers.upload(studio, None, str(photos["astronaut"]))
+    recalled, *_ = list(handlers.send(studio, recalled, "a bit brighter", "dee", []))[-1]
+    declined, _ = handlers.upload(studio, None, str(photos["astronaut"]))
+    declined, *_ = list(
+        handlers.send(studio, declined, "a bit brighter", "dee", [], use_memory=False)
+    )[-1]
+    assert temperature_edits(recalled) and not temperature_edits(declined)
