@@ -428,6 +428,11 @@ def _read_clause(item: tuple[str, str], region_words: RegionWords) -> _Clause:
             not in {
                 "a",
                 "bit",
+                "touch",
+                "tad",
+                "lot",
+                "notch",
+                "somewhat",
                 "little",
                 "even",
                 "much",

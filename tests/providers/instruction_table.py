@@ -118,6 +118,16 @@ TABLE: list[tuple[str, str, str]] = [
         "strong",
         "sky.temperature- sky.colorfulness+ sky.brightness+",
     ),
+    (
+        "the sky is dull, make it more vivid and a touch darker",
+        "strong",
+        "sky.colorfulness+ sky.brightness-0.1",
+    ),
+    (
+        "make the sky bluer and a lot brighter",
+        "strong",
+        "sky.temperature- sky.colorfulness+ sky.brightness+0.4",
+    ),
     ("brighten the faces and the hands", "strong", "face.brightness+ body skin.brightness+"),
     ("warmer and brighter", "strong", "global.temperature+ global.brightness+"),
     ("a bit brighter and a lot warmer", "strong", "global.brightness+0.15 global.temperature+0.4"),
