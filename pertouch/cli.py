@@ -33,7 +33,11 @@ from pertouch.core.metrics import measure_raw
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
+    return run(build_parser(), argv)
+
+
+def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the chosen sub-command, turning bad input into one sentence (exit 2)."""
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

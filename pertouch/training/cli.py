@@ -15,7 +15,6 @@ import argparse
 import dataclasses
 import json
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -95,16 +94,11 @@ def _settings(cls: Any) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Stand-alone entry point, for ``accelerate launch -m pertouch.training.cli``."""
-    from pertouch.core.errors import PerTouchError
+    from pertouch.cli import run
 
     parser = argparse.ArgumentParser(prog="pertouch")
     add_training_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except PerTouchError as err:
-        print(f"pertouch: {err}", file=sys.stderr)
-        return 2
+    return run(parser, argv)
 
 
 if __name__ == "__main__":
