@@ -11,7 +11,7 @@ from typing import Any, Literal
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, Field
 
-from pertouch.providers.strength import MAX_REQUEST
+from pertouch.core.degrees import MAX_REQUEST
 
 
 class Classification(BaseModel):

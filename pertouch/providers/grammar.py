@@ -9,7 +9,7 @@
   "underexposed", "a yellow cast") always ask for the fix.
 * A noun ("contrast", "warmth", "exposure") takes its direction from a modifier: "more", "boost",
   "up" raise it; "less", "reduce", "tone down" lower it.
-* Degree words, percentages and stops set the size (see :mod:`pertouch.providers.strength`).
+* Degree words, percentages and stops set the size (see :mod:`pertouch.core.degrees`).
 * A clause without a region inherits the previous one's when it says "it"/"them" or merely
   continues an "and" ("make the sky bluer and brighter"); a clause without an attribute inherits the
   previous clause's changes ("brighten the faces and the hands"). "except X", "leave X alone",
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pertouch.core.adjustments import GLOBAL
-from pertouch.providers.strength import (
+from pertouch.core.degrees import (
     DEFAULT_DEGREE,
     DEGREES,
     MAX_REQUEST,

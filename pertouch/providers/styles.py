@@ -19,7 +19,7 @@ segmenter finding something. The reasoning, per look:
   (shadows up, highlights down) with more contrast and colour.  autumn: warm and rich.  summer:
   bright, warm, colourful.  winter: cold, a little brighter, paler.
 
-Magnitudes use the scale of :mod:`pertouch.providers.strength` (a touch 0.1, default 0.25,
+Magnitudes use the scale of :mod:`pertouch.core.degrees` (a touch 0.1, default 0.25,
 a lot 0.4); a degree word in front of a look ("a touch cinematic", "very moody") scales the whole
 preset.
 """

@@ -24,7 +24,7 @@ from pertouch.core.errors import PerTouchError
 from pertouch.core.levels import LevelScale
 from pertouch.core.metrics import measure_raw
 from pertouch.core.store import ImageStore
-from pertouch.providers.strength import MAX_REQUEST
+from pertouch.core.degrees import MAX_REQUEST
 from pertouch.tools.segmentation.types import Segmenter
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from langchain_core.messages import AIMessage
 
-from pertouch.providers.strength import accepted_band
+from pertouch.core.degrees import accepted_band
 from tests.graph.conftest import run_turn
 from tests.graph.scripted import ScriptedChatModel, call
 

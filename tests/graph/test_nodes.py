@@ -17,7 +17,7 @@ from langgraph.runtime import Runtime
 from pertouch.graph.context import Context
 from pertouch.graph.nodes import Nodes
 from pertouch.graph.state import EMPTY_STATE, State
-from pertouch.providers.strength import accepted_band
+from pertouch.core.degrees import accepted_band
 from tests.graph.scripted import call
 
 DARKER_FACE = {

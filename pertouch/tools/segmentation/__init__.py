@@ -5,7 +5,7 @@ ranges, subject and background with no downloads; ``Sam3Segmenter`` (extra ``sam
 vocabulary. Both answer :class:`Segmentation` and :class:`RegionMap` through the same methods.
 """
 
-from pertouch.providers.regions import REGION_CLASSES, RegionClass
+from pertouch.core.regions import REGION_CLASSES, RegionClass
 from pertouch.tools.segmentation.lexicon import Lexicon, Resolution
 from pertouch.tools.segmentation.offline import OfflineSegmenter
 from pertouch.tools.segmentation.types import (

@@ -3,7 +3,7 @@
 "The faces", "her skin", "the greenery", "less red in the shadows": a phrase is normalised (case,
 punctuation, articles, possessives), looked up in a synonym lexicon, and, failing that, matched to
 the nearest class by a sentence embedding of the class's synonyms. The catalogue of classes and
-synonyms is plain data in :mod:`pertouch.providers.regions`, shared with the offline chat model; a
+synonyms is plain data in :mod:`pertouch.core.regions`, shared with the offline chat model; a
 few classes have no offline model and exist so that "the hills" resolves to *mountains* and is
 answered as absent, instead of drifting to the nearest class that happens to have a model.
 """
@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.providers.regions import REGION_CLASSES, normalise
+from pertouch.core.regions import REGION_CLASSES, normalise
 from pertouch.tools.segmentation.types import MatchedBy, RegionError
 
 MAX_PHRASE_CHARS = 200

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from pertouch.core.errors import ImageReadError
 from pertouch.core.metrics import analysis_shape, resize_area, to_float_rgb
-from pertouch.providers.regions import CLASSES_BY_NAME
+from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.tools.segmentation import ranges, scene
 from pertouch.tools.segmentation.lexicon import Lexicon
 from pertouch.tools.segmentation.people import PeopleAnalysis, PeopleDetector

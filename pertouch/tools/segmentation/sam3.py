@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pertouch.core.metrics import analysis_shape, resize_area, to_float_rgb
-from pertouch.providers.regions import CLASSES_BY_NAME
+from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.tools.segmentation.lexicon import Lexicon, check_phrase, content_words
 from pertouch.tools.segmentation.offline import OfflineSegmenter, check_image, photo_key
 from pertouch.tools.segmentation.refine import refine_mask

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pertouch.providers
 from pertouch.providers.offline import default_region_words
-from pertouch.providers.regions import CLASSES_BY_NAME
+from pertouch.core.regions import CLASSES_BY_NAME
 
 ABOVE_PROVIDERS = ("pertouch.tools", "pertouch.graph", "pertouch.memory", "pertouch.backbone")
 
