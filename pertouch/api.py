@@ -4,16 +4,16 @@
     print(result.response)          # what was done, measured
     print(result.explain())         # every round: edits, levels before/target/measured, verdict
 
-A :class:`Retoucher` keeps threads (SQLite under ``home`` by default) so later turns ("a bit
-less", "undo", "looks good") act on the current result.
+A :class:`Retoucher` keeps threads (SQLite under ``PERTOUCH_HOME``, by default
+``~/.cache/pertouch``) so later turns ("a bit less", "undo", "looks good") act on the current
+result. It is built from :class:`pertouch.services.Settings` like every other surface.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +23,12 @@ from numpy.typing import NDArray
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import Photo, load_photo, save_photo
-from pertouch.core.store import ImageStore
+from pertouch.services import Services, Settings, open_services
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
 
-DEFAULT_HOME = Path("~/.cache/pertouch")
+    from pertouch.graph.records import Round
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Result:
 
     image: NDArray[np.generic] = field(repr=False)
     state: AdjustmentState
-    transcript: list[dict[str, Any]]
+    transcript: tuple[Round, ...]
     response: str
     kind: str
     unsupported: list[str]
@@ -68,58 +68,75 @@ class Retoucher:
     """The agent with its dependencies, holding threads across turns.
 
     Args:
-        model: "offline", "openai:MODEL", or a LangChain chat model.
+        model: "offline", a provider string ("openai:gpt-4o", ...), or a LangChain chat model.
         segmenter: "offline", "sam3", or a segmenter object.
-        renderer: "parametric" or a renderer object.
+        renderer: "parametric", "diffusion" (with ``base_model`` and ``checkpoint``), or a
+            renderer object.
         rounds: render-critique rounds per turn (default 3).
-        home: folder for the image store and the thread database (default ~/.cache/pertouch).
+        home: folder for the image store and the thread database (default ``PERTOUCH_HOME``,
+            else ``~/.cache/pertouch``).
         checkpointer: a LangGraph checkpointer (default: SQLite in ``home``).
-        openai: an :class:`~pertouch.providers.openai.OpenAIConfig` for "openai:" models.
+        openai: an :class:`~pertouch.providers.openai.OpenAIConfig` for hosted models.
         send_images: show previews to vision models.
         memory: a :class:`~pertouch.memory.store.SceneMemory`, or a folder / ``http://`` URL of
             one; with it, a user's new photos start from what they approved on similar scenes,
             and "looks good" remembers the retouch. ``None``: nothing is recalled or remembered.
+        settings: start from these settings instead of ``Settings.from_env()``; the arguments
+            above override them.
+        services: ready-built services (then every other argument is ignored).
+        **options: any other :class:`~pertouch.services.Settings` field (``base_model``,
+            ``checkpoint``, ``scale``, ``device`` ...).
     """
 
     def __init__(
         self,
-        model: Any = "offline",
-        segmenter: Any = "offline",
-        renderer: Any = "parametric",
-        rounds: int = 3,
+        model: Any = None,
+        segmenter: Any = None,
+        renderer: Any = None,
+        rounds: int | None = None,
         home: str | Path | None = None,
         checkpointer: Any = None,
         openai: Any = None,
-        send_images: bool = True,
+        send_images: bool | None = None,
         memory: Any = None,
+        settings: Settings | None = None,
+        services: Services | None = None,
+        **options: Any,
     ) -> None:
-        from pertouch.graph.context import Context
-        from pertouch.graph.graph import build_graph
-        from pertouch.providers.chat import load_chat_model
-
-        if not 1 <= int(rounds) <= 10:
-            raise PerTouchError(f"rounds must be between 1 and 10, got {rounds}.")
-        self.home = Path(home or DEFAULT_HOME).expanduser()
-        self.store = ImageStore(self.home / "store")
-        self._connection: sqlite3.Connection | None = None
-        if checkpointer is None:
-            from langgraph.checkpoint.sqlite import SqliteSaver
-
-            self.home.mkdir(parents=True, exist_ok=True)
-            self._connection = sqlite3.connect(
-                self.home / "threads.sqlite", check_same_thread=False
+        if services is None:
+            names = {
+                "model": model if isinstance(model, str) else None,
+                "segmenter": segmenter if isinstance(segmenter, str) else None,
+                "renderer": renderer if isinstance(renderer, str) else None,
+                "rounds": int(rounds) if rounds is not None else None,
+                "home": Path(home) if home is not None else None,
+                "send_images": send_images,
+                "memory": str(memory) if isinstance(memory, str | Path) else None,
+                **options,
+            }
+            if openai is not None:
+                names.update(
+                    model_base_url=openai.base_url,
+                    model_api_key=openai.api_key,
+                    model_timeout=openai.timeout,
+                )
+            base = settings or Settings.from_env()
+            chosen = {k: v for k, v in names.items() if v is not None}
+            settings = Settings.from_env({}, **{**_as_overrides(base), **chosen})
+            services = open_services(
+                settings,
+                model=None if isinstance(model, str | None) else model,
+                segmenter=None if isinstance(segmenter, str | None) else segmenter,
+                renderer=None if isinstance(renderer, str | None) else renderer,
+                memory=None if isinstance(memory, str | Path | None) else memory,
+                checkpointer=checkpointer,
             )
-            checkpointer = SqliteSaver(self._connection)
-        self.context = Context(max_rounds=int(rounds), send_images=send_images)
-        self.memory = _memory(memory)
-        self.graph = build_graph(
-            model=load_chat_model(model, openai) if isinstance(model, str) else model,
-            segmenter=_segmenter(segmenter),
-            renderer=_renderer(renderer),
-            checkpointer=checkpointer,
-            store=self.store,
-            memory=self.memory,
-        )
+        self.services = services
+        self.home = services.settings.home
+        self.store = services.store
+        self.memory = services.memory
+        self.graph = services.graph
+        self.context = services.context()
         self._photos: dict[str, Photo] = {}
 
     def turn(
@@ -147,7 +164,7 @@ class Retoucher:
         elif not self.graph.get_state(config).values.get("photo_ref"):
             raise PerTouchError("No photo yet; give a photo with the first instruction.")
         payload = InputState(instruction=instruction, photo=photo_ref, user=user or "")
-        context = self.context if use_memory else replace(self.context, use_memory=False)
+        context = self.services.context(use_memory=use_memory)
         for event in self.graph.stream(payload, config, context=context, stream_mode="custom"):
             if on_event is not None:
                 on_event(event)
@@ -155,14 +172,14 @@ class Retoucher:
         if values.get("error"):
             raise PerTouchError(values["error"])
         ref = values.get("output_ref") or values["photo_ref"]
-        found = values.get("classification") or {}
+        found = values.get("classification")
         return Result(
             image=self.store.get(ref),
-            state=AdjustmentState.from_dict(values["adjustment"]),
-            transcript=list(values.get("rounds", [])),
+            state=values["adjustment"],
+            transcript=tuple(values.get("rounds", [])),
             response=values.get("response", ""),
-            kind=found.get("kind", ""),
-            unsupported=list(found.get("unsupported", [])),
+            kind=found.kind if found else "",
+            unsupported=list(found.unsupported) if found else [],
             notes=list(values.get("notes", [])),
             thread_id=thread_id,
             approved=values.get("status") == "approved",
@@ -181,9 +198,7 @@ class Retoucher:
         )
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self.services.close()
 
     def __enter__(self) -> Retoucher:
         return self
@@ -213,35 +228,7 @@ def retouch(
         return result
 
 
-def _segmenter(choice: Any) -> Any:
-    if not isinstance(choice, str):
-        return choice
-    if choice == "offline":
-        from pertouch.tools.segmentation import OfflineSegmenter
+def _as_overrides(settings: Settings) -> dict[str, Any]:
+    from dataclasses import fields
 
-        return OfflineSegmenter()
-    if choice == "sam3":
-        from pertouch.tools.segment_cli import build_segmenter
-
-        return build_segmenter("sam3")
-    raise PerTouchError(f'Unknown segmenter {choice!r}; use "offline" or "sam3".')
-
-
-def _renderer(choice: Any) -> Any:
-    if not isinstance(choice, str):
-        return choice
-    if choice == "parametric":
-        from pertouch.backbone.parametric import ParametricRenderer
-
-        return ParametricRenderer()
-    raise PerTouchError(f'Unknown renderer {choice!r}; "parametric" is the one available now.')
-
-
-def _memory(memory: Any) -> Any:
-    """A SceneMemory from an object, a folder or a server URL (``None`` stays ``None``)."""
-    if memory is None or not isinstance(memory, str | Path):
-        return memory
-    from pertouch.memory.connection import connect
-    from pertouch.memory.store import SceneMemory
-
-    return SceneMemory(connect(memory))
+    return {f.name: getattr(settings, f.name) for f in fields(settings)}

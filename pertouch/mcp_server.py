@@ -1,7 +1,10 @@
 """PerTouch's tools over MCP: retouch, segment, measure, render, recall, approve, list_users.
 
-    server = build_server(roots=["~/Pictures"], home="~/.cache/pertouch", memory_location=None)
+    server = build_server(roots=["~/Pictures"], studio=open_studio(Settings.from_env()))
     server.run("stdio")                      # or "streamable-http"; `pertouch mcp` does this
+
+The tools sit on the same service layer as the app (:class:`~pertouch.studio.Studio`), so the
+model, segmenter, renderer and memory come from :class:`~pertouch.services.Settings`.
 
 Photos come in by path (inside one of ``roots``; anything else is refused) or as base64 file
 bytes. Results are a preview image (long side at most 1024 px) plus structured data; the full
@@ -32,8 +35,8 @@ from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES
 from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import Photo, load_photo, save_photo
-from pertouch.core.levels import default_scale
 from pertouch.core.metrics import measure_raw
+from pertouch.core.previews import preview
 from pertouch.mcp_schemas import (
     ApproveOutput,
     EditInput,
@@ -44,8 +47,8 @@ from pertouch.mcp_schemas import (
     RetouchOutput,
     SegmentOutput,
 )
-from pertouch.ui.studio import APPROVE_WORDS, Studio, open_studio
-from pertouch.ui.views import preview, region_overlay
+from pertouch.studio import APPROVE_WORDS, Studio
+from pertouch.tools.segmentation.overlay import region_overlay
 
 #: Long side of the images returned inline.
 PREVIEW_SIZE = 1024
@@ -61,26 +64,17 @@ INSTRUCTIONS = (
 )
 
 
-def build_server(
-    roots: Sequence[str | Path],
-    home: str | Path,
-    memory_location: str | Path | None = None,
-    model: Any = "offline",
-    openai: Any = None,
-    studio: Studio | None = None,
-) -> MCPServer:
+def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
     """The MCP server; photos are read and written only inside ``roots``.
 
     Args:
         roots: folders the tools may read photos from and write results to.
-        home: folder for the image store, thread database and base64 uploads.
-        memory_location: memory folder or Chroma server URL; None serves without memory.
-        model: "offline" or "openai:MODEL"; openai: its OpenAIConfig.
-        studio: shared services, injected by tests (built from the other arguments otherwise).
+        studio: the shared services (agent, segmenter, renderer, memory); base64 uploads go to
+            ``mcp-inbox`` in its home folder.
     """
     allowed = [Path(r).expanduser().resolve() for r in roots]
-    shared = studio or open_studio(home, memory_location, model=model, openai=openai)
-    inbox = Path(home).expanduser() / "mcp-inbox"
+    shared = studio
+    inbox = studio.services.settings.home.expanduser() / "mcp-inbox"
     server = MCPServer("pertouch", instructions=INSTRUCTIONS)
 
     def inside(path: str, purpose: str) -> Path:
@@ -211,7 +205,7 @@ def build_server(
                 else:
                     absent.append(name)
         raw = {**measure_raw(photo.pixels), **(measure_raw(photo.pixels, masks) if masks else {})}
-        scale = default_scale()
+        scale = shared.scale
         names = [a.value for a in ATTRIBUTES]
         levels = {
             region: {
@@ -243,9 +237,7 @@ def build_server(
                 if not found.found:
                     raise PerTouchError(f"This photo has no {name!r}; {found.note}".strip())
                 masks[name] = found.mask
-            plan = shared.renderer.solve(photo.pixels, state, masks)
-            pixels = shared.renderer.apply(photo.pixels, plan)
-        summary = plan.summary()
+        pixels, summary = shared.render_state(photo.pixels, state, masks)
         out = RenderOutput(
             converged=bool(summary["converged"]),
             regions=summary["regions"],

@@ -1,11 +1,13 @@
-"""Words for the user: the reply of a turn and the round-by-round explanation (``--explain``)."""
+"""Words for the user: the reply of a turn, the round-by-round explanation (``--explain``) and one
+line per step while the agent works (from the events the graph streams)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pertouch.core.adjustments import GLOBAL
+from pertouch.core.adjustments import GLOBAL, Edit
+from pertouch.graph.records import Measurement, Round
 from pertouch.graph.state import State
 
 _CANNOT = "PerTouch changes the colour, contrast, warmth and brightness of regions"
@@ -25,88 +27,119 @@ def respond_text(state: State) -> str:
     if state.error:
         return state.error
     found = state.classification
-    kind = found.get("kind", "")
+    kind = state.kind
     notes = list(dict.fromkeys(state.notes))
     if kind == "approve":
         return "Glad you like it; the result is approved."
     if kind == "undo":
         if notes:
             return notes[0]
-        return "Back to the original photo." if found.get("reset") else "Undid the last change."
+        return "Back to the original photo." if found and found.reset else "Undid the last change."
     lines = []
-    unsupported = found.get("unsupported") or []
+    unsupported = list(found.unsupported) if found else []
     if kind == "unsupported" or (not state.rounds and not unsupported):
-        reasons = " ".join(found.get("reasons") or [])
+        reasons = " ".join(found.reasons) if found else ""
         if unsupported:
             lines.append(f"I cannot do {', '.join(unsupported)}: {_CANNOT}.")
         else:
             lines.append(f"I found nothing to change. {reasons}".strip())
     if state.rounds:
         last = state.rounds[-1]
-        edits = ", ".join(_edit(e) for e in last["edits"]) or "the reference look"
+        edits = ", ".join(_edit(e) for e in last.edits) or "the reference look"
         how = f"{len(state.rounds)} round{'s' if len(state.rounds) > 1 else ''}"
         lines.append(f"Done in {how} ({kind.replace('_', ' ')}): {edits}.")
-        moved = [_moved(r) for r in last["measured"]][:6]
+        moved = [_moved(m) for m in last.measured][:6]
         if moved:
             lines.append("Measured: " + "; ".join(moved) + ".")
-        lines.extend(dict.fromkeys(s for s in map(_at_limit, last["measured"]) if s))
+        lines.extend(dict.fromkeys(s for s in map(_at_limit, last.measured) if s))
         if unsupported:
             lines.append(f"Not done: {', '.join(unsupported)} ({_CANNOT} only).")
     lines.extend(notes)
     return " ".join(lines)
 
 
-def explain_rounds(rounds: Sequence[Mapping[str, Any]]) -> str:
+def explain_rounds(rounds: Sequence[Round]) -> str:
     """Each round: the edits, measured before/target/after levels, and the critique's verdict."""
     out = []
     for record in rounds:
-        out.append(f"Round {record['round']} (baseline {record['baseline']})")
-        out.append("  edits: " + (", ".join(_edit(e) for e in record["edits"]) or "none"))
-        for row in record["measured"]:
+        out.append(f"Round {record.round} (baseline {record.baseline})")
+        out.append("  edits: " + (", ".join(_edit(e) for e in record.edits) or "none"))
+        for row in record.measured:
             limit = "  (target at the end of the scale)" if _at_limit(row) else ""
             out.append(
-                f"  {row['region']:<12} {row['attribute']:<12} before {row['before']:+.2f}  "
-                f"target {row['target']:+.2f}  measured {row['measured']:+.2f}{limit}"
+                f"  {row.region:<12} {row.attribute:<12} before {row.before:+.2f}  "
+                f"target {row.target:+.2f}  measured {row.measured:+.2f}{limit}"
             )
-        verdict = record.get("verdict")
-        if verdict:
+        verdict = record.verdict
+        if verdict is not None:
             state = (
                 "satisfied"
-                if verdict["satisfied"]
-                else "corrections " + ", ".join(_edit(c) for c in verdict["corrections"])
+                if verdict.satisfied
+                else "corrections " + ", ".join(_edit(c) for c in verdict.corrections)
             )
-            out.append(f"  verdict: {state}. {verdict.get('reason', '')}".rstrip())
+            out.append(f"  verdict: {state}. {verdict.reason}".rstrip())
     return "\n".join(out)
 
 
-def _edit(edit: Mapping[str, Any]) -> str:
-    return f"{edit['region']} {edit['attribute']} {edit['delta']:+.2f}"
+def _edit(edit: Edit) -> str:
+    return f"{edit.region} {edit.attribute.value} {edit.delta:+.2f}"
 
 
-def _moved(row: Mapping[str, Any]) -> str:
-    change = row["measured"] - row["before"]
-    return f"{row['region']} {row['attribute']} {row['before']:+.2f} -> {row['measured']:+.2f} ({change:+.2f})"
+def _moved(row: Measurement) -> str:
+    change = row.measured - row.before
+    return f"{row.region} {row.attribute} {row.before:+.2f} -> {row.measured:+.2f} ({change:+.2f})"
 
 
-def _at_limit(row: Mapping[str, Any]) -> str:
+def _at_limit(row: Measurement) -> str:
     """A sentence when the target was cut off at an end of the level scale, else "".
 
     Targets are clipped to [-1, 1], so a request that would go past an end (brightening a face
     already at +0.94) lands exactly on it and moves little; the user should hear why.
     """
-    target, before = row["target"], row["before"]
+    target, before = row.target, row.before
     if abs(target) < 1.0 or (target - before) * target < 0:
         return ""
-    high, low = _ENDS.get(row["attribute"], ("highest", "lowest"))
+    high, low = _ENDS.get(row.attribute, ("highest", "lowest"))
     end = f"the {high if target > 0 else low} level the scale allows"
     moved = "raised" if target > 0 else "lowered"
-    name = "photo" if row["region"] == GLOBAL else row["region"]
+    name = "photo" if row.region == GLOBAL else row.region
     if abs(before) < _NEAR_END:
         return (
-            f"The {name} {row['attribute']} asked for goes past {end}; I {moved} it to the limit."
+            f"The {name} {row.attribute} asked for goes past {end}; I {moved} it to the limit."
         )
     plural = name.endswith("s")  # region classes ending in s are plurals: eyes, shadows, blues
     return (
         f"The {name} {'were' if plural else 'was'} already near {end} "
-        f"({before:+.2f} {row['attribute']}); I {moved} {'them' if plural else 'it'} to the limit."
+        f"({before:+.2f} {row.attribute}); I {moved} {'them' if plural else 'it'} to the limit."
     )
+
+
+def progress_line(event: Mapping[str, Any]) -> str:
+    """One sentence for the chat about a step the agent just took ("" for steps not worth it)."""
+    node = event.get("node")
+    if node == "perceive":
+        regions = ", ".join(event.get("regions") or []) or "no named regions"
+        return f"Looked at the photo ({event.get('scene') or 'scene'}): {regions}."
+    if node == "classify":
+        line = f"Read the instruction as {event.get('kind', '?')}."
+        if event.get("unsupported"):
+            line += f" Cannot do: {', '.join(event['unsupported'])}."
+        return line
+    if node == "plan":
+        calls = [_call_text(c) for c in event.get("calls") or []]
+        return f"Planned: {'; '.join(calls)}." if calls else ""
+    if node == "render":
+        return f"Rendered round {event.get('round', '?')} at full resolution."
+    if node == "critique":
+        verdict = "satisfied" if event.get("satisfied") else "correcting"
+        return f"Checked the result: {verdict}. {event.get('reason', '')}".strip()
+    return ""
+
+
+def _call_text(call: Mapping[str, Any]) -> str:
+    args = call.get("args") or {}
+    if call.get("name") == "set_edit":
+        return f"{args.get('region')} {args.get('attribute')} {float(args.get('delta', 0)):+.2f}"
+    if call.get("name") == "segment":
+        return f"find {args.get('region') or args.get('phrase') or 'a region'}"
+    return str(call.get("name", "a step"))

@@ -4,14 +4,16 @@
 
 ``plan`` loops with ``tools`` until the model asks to render (or stops calling tools); ``critique``
 sends corrections back to ``plan`` until the measured result matches the words or the round limit
-(``Context.max_rounds``) is reached. ``graph`` (offline defaults, no checkpointer) is what
-``langgraph.json`` serves; callers that want threads pass a checkpointer.
+(``Context.max_rounds``) is reached. Importing this module builds nothing: entry points build their
+dependencies with :func:`pertouch.services.open_services` and call ``build_graph`` (the graph that
+``langgraph.json`` serves is :data:`pertouch.deployment.graph`).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,13 @@ from pertouch.core.levels import LevelScale, default_scale
 from pertouch.core.store import ImageStore
 from pertouch.graph import routing
 from pertouch.graph.context import Context
-from pertouch.graph.nodes import Nodes
+from pertouch.graph.nodes.classify import classify
+from pertouch.graph.nodes.critique import critique
+from pertouch.graph.nodes.deps import Deps
+from pertouch.graph.nodes.perceive import perceive
+from pertouch.graph.nodes.plan import plan, tools
+from pertouch.graph.nodes.render import render
+from pertouch.graph.nodes.respond import respond
 from pertouch.graph.state import InputState, State
 from pertouch.tools.segmentation.types import Segmenter
 
@@ -46,15 +54,15 @@ def build_graph(
         model: the chat model that plans and judges ("offline" rules by default).
         segmenter: finds regions by name (the offline segmenter by default).
         renderer: renders adjustment states (the parametric renderer by default).
-        memory: the scene memory (none until the memory issue lands).
+        memory: the scene memory (:class:`~pertouch.memory.store.SceneMemory`), or None.
         checkpointer: keeps threads across turns (none: every call is a fresh thread).
         store: where images and masks live, by reference (a temporary folder by default).
         scale: the level scale for measuring (the bundled one by default).
         fallback: stands in when ``model`` fails twice (the offline model by default).
     """
-    if model is None:
-        from pertouch.providers.offline import OfflineChatModel
+    from pertouch.providers.offline import OfflineChatModel
 
+    if model is None:
         model = OfflineChatModel()
     if segmenter is None:
         from pertouch.tools.segmentation import OfflineSegmenter
@@ -66,16 +74,18 @@ def build_graph(
         renderer = ParametricRenderer(scale=scale)
     if store is None:
         store = ImageStore(Path(tempfile.gettempdir()) / f"pertouch-store-{os.getuid()}")
-    nodes = Nodes(model, segmenter, renderer, store, scale or default_scale(), memory, fallback)
+    if fallback is None:
+        fallback = model if isinstance(model, OfflineChatModel) else OfflineChatModel()
+    deps = Deps(model, fallback, segmenter, renderer, store, scale or default_scale(), memory)
 
     builder = StateGraph(State, context_schema=Context, input_schema=InputState)
-    builder.add_node("perceive", nodes.perceive)
-    builder.add_node("classify", nodes.classify)
-    builder.add_node("plan", nodes.plan)
-    builder.add_node("tools", nodes.tools)
-    builder.add_node("render", nodes.render)
-    builder.add_node("critique", nodes.critique)
-    builder.add_node("respond", nodes.respond)
+    builder.add_node("perceive", partial(perceive, deps=deps))
+    builder.add_node("classify", partial(classify, deps=deps))
+    builder.add_node("plan", partial(plan, deps=deps))
+    builder.add_node("tools", partial(tools, deps=deps))
+    builder.add_node("render", partial(render, deps=deps))
+    builder.add_node("critique", partial(critique, deps=deps))
+    builder.add_node("respond", partial(respond, deps=deps))
 
     builder.add_edge(START, "perceive")
     builder.add_conditional_edges("perceive", routing.after_perceive)
@@ -86,6 +96,3 @@ def build_graph(
     builder.add_conditional_edges("critique", routing.after_critique)
     builder.add_edge("respond", END)
     return builder.compile(checkpointer=checkpointer, name="PerTouch")
-
-
-graph = build_graph()

@@ -18,10 +18,9 @@ def after_perceive(state: State) -> Literal["classify", "respond"]:
 
 
 def after_classify(state: State) -> Literal["plan", "respond"]:
-    kind = state.classification.get("kind")
-    if kind is None:
-        raise ValueError("classify left no kind in the state")
-    return "respond" if kind in _ANSWERED else "plan"
+    if state.classification is None:
+        raise ValueError("classify left no classification in the state")
+    return "respond" if state.classification.kind in _ANSWERED else "plan"
 
 
 def after_plan(state: State) -> Literal["tools", "render", "respond"]:
@@ -48,6 +47,6 @@ def after_render(state: State) -> Literal["critique", "respond"]:
 
 def after_critique(state: State, runtime: Runtime[Context]) -> Literal["plan", "respond"]:
     max_rounds = (runtime.context or Context()).max_rounds
-    if state.verdict.get("satisfied", True) or state.round >= max_rounds:
+    if state.verdict is None or state.verdict.satisfied or state.round >= max_rounds:
         return "respond"
     return "plan"

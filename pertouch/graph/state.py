@@ -1,18 +1,25 @@
-"""The agent's state: what one thread knows, as references and plain data (never arrays).
+"""The agent's state: what one thread knows, as references and typed plain data (never arrays).
 
 A thread is one photo and a conversation about it. Fields marked *per turn* are reset by
-``perceive`` at the start of every instruction; the rest carry across turns.
+``perceive`` at the start of every instruction; the rest carry across turns. Every value is a
+string, a number, a list or tuple of them, or one of the frozen records in
+:mod:`pertouch.graph.records`, :mod:`pertouch.core.adjustments` and :mod:`pertouch.memory`, so the
+checkpointer stores it exactly and its shape is written here, not in a docstring.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
-EMPTY_STATE: dict[str, Any] = {"baseline": "as_shot", "edits": []}
+from pertouch.core.adjustments import AdjustmentState, Edit
+from pertouch.graph.records import Judgement, Round, Snapshot
+from pertouch.graph.schemas import Classification
+from pertouch.memory.recall import Suggestion
+from pertouch.memory.scene import SceneDescription
 
 
 @dataclass(kw_only=True)
@@ -26,7 +33,7 @@ class InputState:
     """A photo path or an image-store reference; needed on the thread's first turn only."""
 
     user: str = ""
-    """Who is asking (the memory issue keys preferences by it)."""
+    """Who is asking: whose remembered taste applies, and who approval remembers for."""
 
 
 @dataclass(kw_only=True)
@@ -45,11 +52,11 @@ class State(InputState):
     scene: str = ""
     """A coarse scene tag from the regions found: portrait, landscape or other."""
 
-    scene_description: dict[str, Any] = field(default_factory=dict)
-    """What the memory compares scenes by (``SceneDescription.to_dict()``); empty without memory."""
+    scene_description: SceneDescription | None = None
+    """What the memory compares scenes by; None until a memory has described the photo."""
 
-    suggestion: dict[str, Any] = field(default_factory=dict)
-    """What the user's memory suggested as a start for this photo, and why (may be empty)."""
+    suggestion: Suggestion | None = None
+    """What the user's memory suggested as a start for this photo, and why."""
 
     regions: list[str] = field(default_factory=list)
     """Semantic regions the photo contains."""
@@ -57,36 +64,36 @@ class State(InputState):
     masks: dict[str, str] = field(default_factory=dict)
     """Region name to mask reference (uint8) for every region segmented in this thread."""
 
-    adjustment: dict[str, Any] = field(default_factory=lambda: dict(EMPTY_STATE))
+    adjustment: AdjustmentState = field(default_factory=AdjustmentState)
     """The adjustment state now in force (what is or will be rendered)."""
 
-    rendered: dict[str, Any] = field(default_factory=lambda: dict(EMPTY_STATE))
+    rendered: AdjustmentState = field(default_factory=AdjustmentState)
     """The adjustment state that ``output_ref`` shows."""
 
     output_ref: str = ""
     """The current result in the image store ("" while nothing has been rendered)."""
 
-    history: list[dict[str, Any]] = field(default_factory=list)
-    """Earlier results, newest last, for "undo": {adjustment, output_ref, last_change}."""
+    history: list[Snapshot] = field(default_factory=list)
+    """Earlier results, newest last, for "undo"."""
 
-    last_change: list[dict[str, Any]] = field(default_factory=list)
-    """What the previous turn changed, {region, attribute, delta}, for "a bit less", "now the faces"."""
+    last_change: tuple[Edit, ...] = ()
+    """What the previous turn changed, for "a bit less" and "now the faces"."""
 
     instructions: list[str] = field(default_factory=list)
     """The user's own words, every turn of the thread (what the memory keeps on approval)."""
 
-    status: str = "active"
-    """"active", or "approved" once the user said the result is good."""
+    status: Literal["active", "approved"] = "active"
+    """"approved" once the user said the result is good."""
 
     # -- per turn ------------------------------------------------------------------------------
-    start: dict[str, Any] = field(default_factory=dict)
-    """*Per turn.* Where the turn began: {adjustment, output_ref, last_change} (undo restores it)."""
+    start: Snapshot = field(default_factory=Snapshot)
+    """*Per turn.* Where the turn began (undo restores it)."""
 
-    planned: dict[str, Any] = field(default_factory=lambda: dict(EMPTY_STATE))
+    planned: AdjustmentState = field(default_factory=AdjustmentState)
     """*Per turn.* What the words asked for; the critique measures against it."""
 
-    classification: dict[str, Any] = field(default_factory=dict)
-    """*Per turn.* {kind, reasons, unsupported, style, reset, fallback}."""
+    classification: Classification | None = None
+    """*Per turn.* What kind of instruction this is, with reasons and unsupported parts."""
 
     round: int = 0
     """*Per turn.* Rendered rounds so far."""
@@ -94,11 +101,11 @@ class State(InputState):
     steps: int = 0
     """*Per turn.* Planner calls so far (a guard against a model that never stops)."""
 
-    rounds: list[dict[str, Any]] = field(default_factory=list)
+    rounds: list[Round] = field(default_factory=list)
     """*Per turn.* The transcript: per round the edits, measured levels and the verdict."""
 
-    verdict: dict[str, Any] = field(default_factory=dict)
-    """*Per turn.* The latest critique: {satisfied, reason, corrections}."""
+    verdict: Judgement | None = None
+    """*Per turn.* The latest critique."""
 
     notes: list[str] = field(default_factory=list)
     """*Per turn.* Sentences for the user: absent regions, clamped values, model fallbacks."""
@@ -108,3 +115,53 @@ class State(InputState):
 
     error: str = ""
     """*Per turn.* One sentence when the turn could not be carried out."""
+
+    @property
+    def kind(self) -> str:
+        """The classified kind of this turn's instruction ("" before classify)."""
+        return self.classification.kind if self.classification else ""
+
+
+def state_serializer() -> Any:
+    """The checkpointer's serializer, told which of our types a thread may hold.
+
+    LangGraph's msgpack serializer restores only types it is allowed to; listing ours keeps
+    threads readable when it becomes strict, and silences its warning until then.
+    """
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    from pertouch.core.attributes import Attribute
+    from pertouch.graph import records
+
+    types: list[type[Any]] = [
+        Attribute,
+        Edit,
+        AdjustmentState,
+        Classification,
+        Suggestion,
+        SceneDescription,
+        records.Snapshot,
+        records.Measurement,
+        records.Judgement,
+        records.Round,
+    ]
+    types += _nested_dataclasses(SceneDescription) + _nested_dataclasses(Suggestion)
+    allowed = sorted({(t.__module__, t.__qualname__) for t in types})
+    return JsonPlusSerializer(allowed_msgpack_modules=allowed)
+
+
+def _nested_dataclasses(cls: type[Any]) -> list[type[Any]]:
+    """Dataclass types reachable from ``cls``'s fields (the memory's records nest a few)."""
+    import dataclasses
+    import typing
+
+    found: list[type[Any]] = []
+    hints = typing.get_type_hints(cls)
+    stack = list(hints.values())
+    while stack:
+        hint = stack.pop()
+        stack.extend(typing.get_args(hint))
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint) and hint not in found:
+            found.append(hint)
+            stack.extend(typing.get_type_hints(hint).values())
+    return found

@@ -1,6 +1,6 @@
 """``pertouch train``: fit the ControlNet and the UNet head on prepared data, with accelerate.
 
-Run it as ``pertouch train`` on one device, or ``accelerate launch -m pertouch.training.cli train``
+Run it as ``pertouch train`` on one device, or ``accelerate launch -m pertouch.cli.training train``
 on several GPUs or machines. Reading order: :func:`train` builds everything and runs the loop;
 checkpoints (:mod:`checkpoints`) carry the optimiser and a PerTouch checkpoint that the renderers
 load; events go to callbacks, one of which logs to TensorBoard or wandb.

@@ -17,7 +17,7 @@ from pertouch.core.errors import PerTouchError
 from pertouch.ui import handlers
 from pertouch.ui.handlers import View
 from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
-from pertouch.ui.studio import APPROVE_WORDS, UNDO_WORDS, Studio
+from pertouch.studio import APPROVE_WORDS, UNDO_WORDS, Studio
 
 #: System fonts only: the default theme would fetch its fonts from Google.
 THEME = gr.themes.Default(

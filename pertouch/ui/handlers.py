@@ -1,6 +1,6 @@
 """What happens when a person uploads, types, presses a button or moves a slider.
 
-Each handler takes the shared :class:`~pertouch.ui.studio.Studio`, the tab's
+Each handler takes the shared :class:`~pertouch.studio.Studio`, the tab's
 :class:`~pertouch.ui.session.Session` and the inputs, and returns the new session with the page's
 new content as a :class:`View` (turned into Gradio updates by ``app.py``). Bad input raises
 :class:`~pertouch.core.errors.PerTouchError`; the app shows its sentence.
@@ -21,9 +21,12 @@ from numpy.typing import NDArray
 from pertouch.api import Result
 from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import load_photo, save_photo
+from pertouch.core.previews import preview
+from pertouch.graph.explain import progress_line
+from pertouch.tools.segmentation.overlay import region_overlay
 from pertouch.ui import views
 from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
-from pertouch.ui.studio import APPROVE_WORDS, Studio, state_from_sliders
+from pertouch.studio import APPROVE_WORDS, Studio, state_from_sliders
 
 Chat = list[dict[str, Any]]
 
@@ -48,7 +51,7 @@ def upload(studio: Studio, session: Session | None, path: str | None) -> tuple[S
         raise PerTouchError("Choose a photo to upload (JPEG, PNG, TIFF or WebP).")
     photo = load_photo(path)
     session.start(photo, path)
-    picture = views.preview(photo.pixels)
+    picture = preview(photo.pixels)
     return session, View(before=picture, after=picture, regions=["global"], sliders={})
 
 
@@ -95,7 +98,7 @@ def send(
 
     threading.Thread(target=work, daemon=True).start()
     while (event := events.get()) is not None:
-        line = views.progress_line(event)
+        line = progress_line(event)
         if line:
             steps.append(line)
             working = {**working, "content": "\n".join(f"- {s}" for s in steps)}
@@ -158,17 +161,17 @@ def slide(studio: Studio, session: Session | None, values: Sequence[float]) -> t
 def current_view(studio: Studio, session: Session) -> View:
     """The page for the session's latest result: comparison, overlay, table, reasoning, download."""
     assert session.photo is not None
-    before = views.preview(session.photo.pixels)
+    before = preview(session.photo.pixels)
     if session.result is None:
         return View(before=before, after=before, regions=["global"])
     result = session.result
     masks = studio.masks(session.thread_id)
-    after = views.preview(result.image)
+    after = preview(result.image)
     session.regions = views.slider_regions(result.state, masks, MAX_SLIDER_ROWS)
     return View(
         before=before,
         after=after,
-        overlay=views.region_overlay(
+        overlay=region_overlay(
             after, {r: m for r, m in masks.items() if r in result.state.regions} or masks
         ),
         reasoning=_reasoning_for(session),

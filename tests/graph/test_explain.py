@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from pertouch.core.adjustments import AdjustmentState, Edit
 from pertouch.graph.explain import explain_rounds, respond_text
+from pertouch.graph.records import Measurement, Round
+from pertouch.graph.schemas import Classification
 from pertouch.graph.state import State
 
 
 def one_round(region: str, attribute: str, before: float, target: float, measured: float, delta):
-    row = {
-        "region": region,
-        "attribute": attribute,
-        "before": before,
-        "target": target,
-        "measured": measured,
-        "delta": delta,
-    }
-    edit = {"region": region, "attribute": attribute, "delta": delta}
-    return {"round": 1, "edits": [edit], "baseline": "as_shot", "measured": [row]}
+    row = Measurement(
+        region=region,
+        attribute=attribute,
+        before=before,
+        target=target,
+        measured=measured,
+        delta=delta,
+    )
+    state = AdjustmentState("as_shot", (Edit(region, attribute, delta),))
+    return Round(round=1, adjustment=state, measured=(row,), output_ref="")
 
 
 def reply(*rows) -> str:
-    return respond_text(State(classification={"kind": "strong"}, rounds=list(rows)))
+    return respond_text(State(classification=Classification(kind="strong"), rounds=list(rows)))
 
 
 def test_a_face_already_near_the_top_is_said_to_be_raised_to_the_limit():

@@ -14,16 +14,33 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.runtime import Runtime
 
-from pertouch.graph.context import Context
-from pertouch.graph.nodes import Nodes
-from pertouch.graph.state import EMPTY_STATE, State
+from pertouch.core.adjustments import AdjustmentState, Edit
+from pertouch.core.attributes import Attribute
 from pertouch.core.degrees import accepted_band
+from pertouch.graph.context import Context
+from pertouch.graph.nodes.classify import classify
+from pertouch.graph.nodes.critique import critique
+from pertouch.graph.nodes.deps import Deps
+from pertouch.graph.nodes.perceive import perceive
+from pertouch.graph.nodes.plan import plan, tools
+from pertouch.graph.nodes.render import render
+from pertouch.graph.nodes.respond import respond
+from pertouch.graph.records import Measurement, Round, Snapshot
+from pertouch.graph.schemas import Classification
+from pertouch.graph.state import State
 from tests.graph.scripted import call
 
-DARKER_FACE = {
-    "baseline": "as_shot",
-    "edits": [{"region": "face", "attribute": "brightness", "delta": -0.3}],
-}
+DARKER_FACE = AdjustmentState("as_shot", (Edit("face", Attribute.BRIGHTNESS, -0.3),))
+STRONG = Classification(kind="strong")
+
+
+class Nodes:
+    """The node functions bound to one set of dependencies, as ``build_graph`` binds them."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps, self.store, self.segmenter = deps, deps.store, deps.segmenter
+        for node in (perceive, classify, plan, tools, render, critique, respond):
+            setattr(self, node.__name__, lambda state, rt, node=node: node(state, rt, deps))
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +52,9 @@ def nodes(agent_segmenter, tmp_path_factory) -> Nodes:
 
     store = ImageStore(tmp_path_factory.mktemp("node-store"))
     scale = default_scale()
-    return Nodes(OfflineChatModel(), agent_segmenter, ParametricRenderer(scale=scale), store, scale)
+    model = OfflineChatModel()
+    renderer = ParametricRenderer(scale=scale)
+    return Nodes(Deps(model, model, agent_segmenter, renderer, store, scale))
 
 
 @pytest.fixture(scope="module")
@@ -55,28 +74,25 @@ def runtime(events: list | None = None, **context) -> Runtime[Context]:
     return Runtime(context=Context(**context), stream_writer=writer)
 
 
-def measured_row(before: float, target: float, measured: float, delta: float) -> dict:
-    return {
-        "region": "face",
-        "attribute": "brightness",
-        "before": before,
-        "target": target,
-        "measured": measured,
-        "delta": delta,
-    }
+def measured_row(before: float, target: float, measured: float, delta: float) -> Measurement:
+    return Measurement(
+        region="face",
+        attribute="brightness",
+        before=before,
+        target=target,
+        measured=measured,
+        delta=delta,
+    )
 
 
-def rendered_round(*rows: dict) -> dict:
-    edits = [
-        {"region": r["region"], "attribute": r["attribute"], "delta": r["delta"]} for r in rows
-    ]
-    return {
-        "round": 1,
-        "edits": edits,
-        "baseline": "as_shot",
-        "measured": list(rows),
-        "output_ref": "sha256:" + "0" * 64,
-    }
+def rendered_round(*rows: Measurement) -> Round:
+    edits = tuple(Edit(r.region, Attribute(r.attribute), r.delta) for r in rows)
+    return Round(
+        round=1,
+        adjustment=AdjustmentState("as_shot", edits),
+        measured=tuple(rows),
+        output_ref="sha256:" + "0" * 64,
+    )
 
 
 # -- perceive -----------------------------------------------------------------------------------
@@ -94,7 +110,7 @@ def test_perceive_stores_the_photo_by_reference_and_lists_its_regions(
     assert update["source"] == photo_files["astronaut"] and update["error"] == ""
     assert update["round"] == 0 and update["rounds"] == [] and update["masks"] == {}
     assert [m.content for m in update["messages"]] == ["brighten the face"]
-    json.dumps({k: v for k, v in update.items() if k != "messages"})  # plain data, no arrays
+    assert not any(isinstance(v, np.ndarray) for v in update.values())  # references, no arrays
     assert events == [{"node": "perceive", "regions": update["regions"], "scene": "portrait"}]
 
 
@@ -114,16 +130,16 @@ def test_classify_sets_the_kind_with_reasons(nodes, instruction, kind):
     update = nodes.classify(State(instruction=instruction), runtime())
 
     found = update["classification"]
-    assert found["kind"] == kind
-    assert found["reasons"] and all(isinstance(r, str) and r for r in found["reasons"])
-    if kind == "weak_optimize":  # one-click optimisation renders the reference look
-        assert update["adjustment"]["baseline"] == "auto" == update["planned"]["baseline"]
+    assert found.kind == kind
+    assert found.reasons and all(isinstance(r, str) and r for r in found.reasons)
+    if kind == "weak_optimize":  # one-click optimisation renders the auto look
+        assert update["adjustment"].baseline == "auto" == update["planned"].baseline
 
 
 def test_classify_carries_out_approval_itself(nodes):
     update = nodes.classify(State(instruction="looks good"), runtime())
 
-    assert update["classification"]["kind"] == "approve" and update["status"] == "approved"
+    assert update["classification"].kind == "approve" and update["status"] == "approved"
 
 
 # -- plan ---------------------------------------------------------------------------------------
@@ -131,7 +147,7 @@ def test_plan_segments_a_named_region_before_editing_it(nodes):
     state = State(
         instruction="brighten the face",
         regions=["person", "face", "sky"],
-        classification={"kind": "strong"},
+        classification=STRONG,
         messages=[HumanMessage("brighten the face")],
     )
 
@@ -146,7 +162,7 @@ def test_plan_sets_edits_and_asks_to_render_once_the_region_is_segmented(nodes, 
     state = State(
         instruction="brighten the face",
         masks={"face": face_ref},
-        classification={"kind": "strong"},
+        classification=STRONG,
         messages=[HumanMessage("brighten the face")],
     )
 
@@ -195,7 +211,7 @@ def test_tools_answer_a_bad_call_with_an_error_and_change_nothing(nodes, photo_r
     update = nodes.tools(state, runtime())
 
     assert update["messages"][0].content.startswith("Error: Region 'sky' has no mask")
-    assert update["adjustment"] == EMPTY_STATE and update["masks"] == {}
+    assert update["adjustment"] == AdjustmentState() and update["masks"] == {}
 
 
 # -- render -------------------------------------------------------------------------------------
@@ -211,11 +227,11 @@ def test_render_stores_the_result_and_measures_the_edit(nodes, photo_ref, face_r
     assert not np.array_equal(output, astronaut)
     assert update["round"] == 1 and update["rendered"] == DARKER_FACE
     (record,) = update["rounds"]
-    (row,) = record["measured"]
-    assert (row["region"], row["attribute"], row["delta"]) == ("face", "brightness", -0.3)
-    assert row["target"] == pytest.approx(row["before"] - 0.3, abs=1e-3)
+    (row,) = record.measured
+    assert (row.region, row.attribute, row.delta) == ("face", "brightness", -0.3)
+    assert row.target == pytest.approx(row.before - 0.3, abs=1e-3)
     low, high = accepted_band(-0.3)
-    assert low <= row["measured"] - row["before"] <= high
+    assert low <= row.measured - row.before <= high
 
 
 # -- critique -----------------------------------------------------------------------------------
@@ -224,8 +240,8 @@ def test_critique_accepts_a_measured_change_within_tolerance(nodes):
 
     update = nodes.critique(state, runtime())
 
-    assert update["verdict"]["satisfied"] is True and update["verdict"]["corrections"] == []
-    assert update["rounds"][-1]["verdict"] == update["verdict"]
+    assert update["verdict"].satisfied is True and update["verdict"].corrections == ()
+    assert update["rounds"][-1].verdict == update["verdict"]
     assert "messages" not in update  # nothing to send back to plan
 
 
@@ -234,10 +250,9 @@ def test_critique_corrects_a_missed_target_by_the_remaining_error(nodes):
 
     update = nodes.critique(state, runtime())
 
-    assert update["verdict"]["satisfied"] is False
-    assert update["verdict"]["corrections"] == [
-        {"region": "face", "attribute": "brightness", "delta": pytest.approx(0.5)}
-    ]
+    assert update["verdict"].satisfied is False
+    (fix,) = update["verdict"].corrections
+    assert (fix.region, fix.attribute, fix.delta) == ("face", Attribute.BRIGHTNESS, pytest.approx(0.5))
     (feedback,) = update["messages"]
     assert feedback.name == "critique" and "<corrections>" in feedback.content
 
@@ -245,9 +260,9 @@ def test_critique_corrects_a_missed_target_by_the_remaining_error(nodes):
 # -- respond ------------------------------------------------------------------------------------
 def test_respond_writes_the_reply_and_records_the_turn_for_undo(nodes):
     row = measured_row(0.94, 0.64, 0.66, -0.3)
-    start = {"adjustment": dict(EMPTY_STATE), "output_ref": "", "last_change": []}
+    start = Snapshot()
     state = State(
-        classification={"kind": "strong"},
+        classification=STRONG,
         rounds=[rendered_round(row)],
         output_ref="sha256:" + "1" * 64,
         start=start,
@@ -260,7 +275,7 @@ def test_respond_writes_the_reply_and_records_the_turn_for_undo(nodes):
     assert "face brightness +0.94 -> +0.66" in update["response"]
     assert [m.content for m in update["messages"]] == [update["response"]]
     assert update["history"] == [start]
-    assert update["last_change"] == [{"region": "face", "attribute": "brightness", "delta": -0.3}]
+    assert update["last_change"] == (Edit("face", Attribute.BRIGHTNESS, -0.3),)
 
 
 def test_respond_says_the_error_when_the_turn_failed(nodes):
@@ -275,25 +290,22 @@ def test_critique_accepts_a_target_at_the_end_of_the_scale_and_says_why(nodes):
 
     verdict = nodes.critique(state, runtime())["verdict"]
 
-    assert verdict["satisfied"] is True and verdict["corrections"] == []
-    assert "as far as it can go (face brightness" in verdict["reason"]
+    assert verdict.satisfied is True and verdict.corrections == ()
+    assert "as far as it can go (face brightness" in verdict.reason
 
 
 def test_brightening_a_face_already_near_the_top_says_so_in_the_reply(nodes, photo_ref, face_ref):
-    brighter = {
-        "baseline": "as_shot",
-        "edits": [{"region": "face", "attribute": "brightness", "delta": 0.4}],
-    }
+    brighter = AdjustmentState("as_shot", (Edit("face", Attribute.BRIGHTNESS, 0.4),))
     state = State(
         photo_ref=photo_ref,
         masks={"face": face_ref},
         adjustment=brighter,
         planned=brighter,
-        classification={"kind": "strong"},
+        classification=STRONG,
     )
     state = replace(state, **nodes.render(state, runtime()))
     state = replace(state, **nodes.critique(state, runtime()))
 
-    (row,) = state.rounds[-1]["measured"]
-    assert row["before"] > 0.9 and row["target"] == 1.0  # the astronaut's face is bright already
+    (row,) = state.rounds[-1].measured
+    assert row.before > 0.9 and row.target == 1.0  # the astronaut's face is bright already
     assert "I raised it to the limit." in nodes.respond(state, runtime())["response"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from pertouch.cli import main
-from pertouch.memory.cli import default_location
+from pertouch.services import default_memory_location as default_location
 
 
 def test_memory_commands_round_trip(tmp_path, capsys):

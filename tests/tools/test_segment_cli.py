@@ -1,4 +1,4 @@
-"""``pertouch segment`` through argparse, as main's cli.py will register it."""
+"""``pertouch segment`` through argparse, as the command registers it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PIL import Image
 
 from pertouch.core.errors import ImageReadError, PerTouchError
 from pertouch.core.imageio import load_mask, load_photo
-from pertouch.tools.segment_cli import add_segment_parser, run_segment
+from pertouch.cli.segment import add_segment_parser, run_segment
 from pertouch.tools.segmentation import Lexicon, OfflineSegmenter, RegionError
 
 

@@ -31,10 +31,11 @@ def photos(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def studio(tmp_path_factory):
-    from pertouch.ui.studio import open_studio
+    from pertouch.services import Settings
+    from pertouch.studio import open_studio
 
     base = tmp_path_factory.mktemp("studio")
-    return open_studio(base / "home", base / "memory")
+    return open_studio(Settings(home=base / "home", memory=str(base / "memory")))
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ import pytest
 from PIL import Image
 
 from pertouch.core.errors import PerTouchError
+from pertouch.core.previews import PREVIEW_SIZE, preview
+from pertouch.graph.explain import progress_line
 from pertouch.ui import handlers, views
 from pertouch.ui.session import Session
 
@@ -20,15 +22,15 @@ def run(studio, session, words, user="", chat=None):
 def test_preview_keeps_aspect_and_makes_8_bit():
     wide = np.zeros((2000, 3000, 3), np.uint16)
     wide[..., 0] = 65535
-    small = views.preview(wide)
+    small = preview(wide)
     assert small.shape == (853, 1280, 3) and small.dtype == np.uint8
     assert small[..., 0].min() == 255
     tiny = np.full((10, 20, 3), 7, np.uint8)
-    assert np.array_equal(views.preview(tiny), tiny)
+    assert np.array_equal(preview(tiny), tiny)
 
 
 def test_progress_lines_read_like_sentences():
-    assert views.progress_line({"node": "perceive", "regions": ["sky"], "scene": "landscape"}) == (
+    assert progress_line({"node": "perceive", "regions": ["sky"], "scene": "landscape"}) == (
         "Looked at the photo (landscape): sky."
     )
     plan = {
@@ -40,8 +42,8 @@ def test_progress_lines_read_like_sentences():
             }
         ],
     }
-    assert views.progress_line(plan) == "Planned: sky temperature -0.25."
-    assert views.progress_line({"node": "tools", "results": []}) == ""
+    assert progress_line(plan) == "Planned: sky temperature -0.25."
+    assert progress_line({"node": "tools", "results": []}) == ""
 
 
 def test_upload_keeps_full_resolution_and_refuses_non_photos(studio, tmp_path):
@@ -49,7 +51,7 @@ def test_upload_keeps_full_resolution_and_refuses_non_photos(studio, tmp_path):
     Image.fromarray(np.random.default_rng(0).integers(0, 255, (1500, 2600, 3), np.uint8)).save(big)
     session, view = handlers.upload(studio, None, str(big))
     assert session.photo is not None and session.photo.pixels.shape == (1500, 2600, 3)
-    assert view.before is not None and max(view.before.shape) == views.PREVIEW_SIZE
+    assert view.before is not None and max(view.before.shape) == PREVIEW_SIZE
     text = tmp_path / "notes.jpg"
     text.write_text("not a photo")
     with pytest.raises(PerTouchError, match=r"^notes\.jpg is not a photo .*\.$"):

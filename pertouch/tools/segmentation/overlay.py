@@ -1,16 +1,19 @@
 """A picture of a region map: each region tinted in its own colour, outlined, with a legend.
 
-Used by ``pertouch segment --propose --overlay`` and by people checking what propose found.
+Used by ``pertouch segment --propose --overlay``, by people checking what propose found, and by
+the app and MCP to show which regions a retouch used (:func:`region_overlay`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from pertouch.core.metrics import to_float_rgb
-from pertouch.tools.segmentation.types import RegionMap
+from pertouch.tools.segmentation.types import ProposedRegion, RegionMap
 
 #: Tints per class (RGB); unknown labels (SAM3 regions) cycle through the palette.
 COLOURS = {
@@ -87,3 +90,24 @@ def draw_overlay(
             cv2.LINE_AA,
         )
     return picture
+
+
+def region_overlay(
+    picture: NDArray[np.uint8], masks: Mapping[str, NDArray[np.generic]]
+) -> NDArray[np.uint8] | None:
+    """``picture`` with each region in ``masks`` tinted and named; None when there are no masks.
+
+    Masks are at any resolution (resized to the picture); where regions overlap, the one named
+    later wins, as the agent's more specific regions (a face in a person) come later.
+    """
+    if not masks:
+        return None
+    height, width = picture.shape[:2]
+    labels = np.zeros((height, width), np.uint16)
+    regions = []
+    for index, (name, mask) in enumerate(masks.items(), start=1):
+        weight = to_float_rgb(mask)[..., 0] if mask.ndim == 2 else to_float_rgb(mask).mean(-1)
+        inside = cv2.resize(weight, (width, height), interpolation=cv2.INTER_AREA) > 0.5
+        labels[inside] = index
+        regions.append(ProposedRegion(index, name, float(inside.mean()), 1.0))
+    return draw_overlay(picture, RegionMap(labels, tuple(regions)))

@@ -2,10 +2,10 @@
 
     pertouch prepare-data DATA PREPARED [--config prepare.toml] [workers=8 segmenter=sam3 ...]
     pertouch train --config train.toml [data=PREPARED base_model=SD21 max_steps=20000 ...]
-    accelerate launch -m pertouch.training.cli train --config train.toml   # several GPUs
+    accelerate launch -m pertouch.cli.training train --config train.toml   # several GPUs
 
 Settings come from the config dataclasses' defaults, then the ``--config`` file (TOML or JSON),
-then ``key=value`` overrides, each checked against its type. main's ``cli.py`` registers both with
+then ``key=value`` overrides, each checked against its type. The command registers both with
 :func:`add_training_parsers`.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -58,10 +57,10 @@ def run_prepare(args: argparse.Namespace) -> int:
         PrepareConfig, args.config, [f"data={args.data}", f"output={args.output}", *args.overrides]
     )
     if config.segmenter == "sam3" and not config.sam3_checkpoint:
-        from pertouch.tools.segment_cli import DEFAULT_SAM3_CHECKPOINT, SAM3_CHECKPOINT_VARIABLE
+        from pertouch.services import Settings
 
-        default = os.environ.get(SAM3_CHECKPOINT_VARIABLE, str(DEFAULT_SAM3_CHECKPOINT))
-        config = dataclasses.replace(config, sam3_checkpoint=str(Path(default).expanduser()))
+        default = Settings.from_env().sam3_checkpoint.expanduser()
+        config = dataclasses.replace(config, sam3_checkpoint=str(default))
     scale = LevelScale.load(args.scale) if args.scale else None
     manifest = prepare(config, scale=scale)
     count = len(manifest["names"]) * len(manifest["experts"])
@@ -93,8 +92,8 @@ def _settings(cls: Any) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Stand-alone entry point, for ``accelerate launch -m pertouch.training.cli``."""
-    from pertouch.cli import run
+    """Stand-alone entry point, for ``accelerate launch -m pertouch.cli.training``."""
+    from pertouch.cli.common import run
 
     parser = argparse.ArgumentParser(prog="pertouch")
     add_training_parsers(parser.add_subparsers(dest="command", required=True))

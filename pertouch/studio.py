@@ -1,9 +1,10 @@
-"""The agent, renderer and memory one server shares between its browser tabs.
+"""The service layer the app and the MCP server share: one agent, renderer, segmenter and memory.
 
-A :class:`Studio` is built once by the entry point and handed to the app. It holds no per-tab
-data: each call names the tab's thread, so tabs never see each other's work. Calls that touch the
-agent or the renderer take one lock, because the segmenter and the thread database are not made
-for concurrent use; tabs queue behind each other rather than race.
+A :class:`Studio` is built once by an entry point from :class:`~pertouch.services.Settings` and
+handed to the surface (the Gradio app, the MCP server). It holds no per-client data: each call
+names its thread, so clients never see each other's work. Calls that touch the agent, the
+segmenter or the renderer take one lock, because the segmenter and the thread database are not
+made for concurrent use; clients queue behind each other rather than race.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pertouch.core.adjustments import AdjustmentState, Baseline, Edit
 from pertouch.core.attributes import parse_attribute
 from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import Photo
+from pertouch.graph.records import Snapshot
+from pertouch.services import Services, Settings, open_services
 
 #: What the agent hears when the person presses Undo or Approve.
 UNDO_WORDS = "undo"
@@ -28,27 +31,25 @@ APPROVE_WORDS = "looks good"
 
 
 class Studio:
-    """Shared services for every tab.
+    """Shared services for every client of one server.
 
     Args:
-        retoucher: the agent, with a thread database and an image store.
-        segmenter: the agent's segmenter, shared with the MCP tools that segment directly.
-        memory: the :class:`~pertouch.memory.store.SceneMemory` the agent recalls from and
-            writes to on approval, or None to run without memory.
-        workdir: where per-tab downloads are written (one sub-folder per tab).
+        services: the agent's dependencies (model, segmenter, renderer, memory, store, threads).
+        workdir: where per-client downloads are written (one sub-folder per client).
     """
 
-    def __init__(
-        self, retoucher: Retoucher, segmenter: Any, memory: Any, workdir: str | Path
-    ) -> None:
-        from pertouch.backbone.parametric import ParametricRenderer
-
-        self.retoucher = retoucher
-        self.segmenter = segmenter
-        self.memory = memory
+    def __init__(self, services: Services, workdir: str | Path) -> None:
+        self.services = services
+        self.retoucher = Retoucher(services=services)
+        self.segmenter = services.segmenter
+        self.memory = services.memory
+        self.renderer = services.renderer
+        self.scale = services.scale
         self.workdir = Path(workdir)
-        self.renderer = ParametricRenderer()
         self.lock = threading.Lock()
+
+    def close(self) -> None:
+        self.services.close()
 
     # -- the agent ---------------------------------------------------------------------------
     def turn(
@@ -93,16 +94,16 @@ class Studio:
             pixels = self.renderer.render(photo.pixels, state, masks)
             ref = self.retoucher.store.put(pixels)
             values = self._values(thread_id)
-            previous = {
-                "adjustment": values.get("adjustment"),
-                "output_ref": values.get("output_ref", ""),
-                "last_change": values.get("last_change", []),
-            }
+            previous = Snapshot(
+                adjustment=values.get("adjustment") or AdjustmentState(),
+                output_ref=values.get("output_ref", ""),
+                last_change=tuple(values.get("last_change", ())),
+            )
             self.retoucher.graph.update_state(
                 self._config(thread_id),
                 {
-                    "adjustment": state.to_dict(),
-                    "rendered": state.to_dict(),
+                    "adjustment": state,
+                    "rendered": state,
                     "output_ref": ref,
                     "history": [*values.get("history", []), previous],
                     "status": "active",
@@ -110,6 +111,39 @@ class Studio:
                 as_node="respond",
             )
             return pixels
+
+    def render_state(
+        self, pixels: NDArray[np.generic], state: AdjustmentState, masks: Mapping[str, Any]
+    ) -> tuple[NDArray[np.generic], dict[str, Any]]:
+        """Render ``state`` with the configured renderer; returns the pixels and, per region, the
+        levels before, the target and the level reached (measured on the result)."""
+        from pertouch.core.adjustments import GLOBAL
+        from pertouch.core.attributes import ATTRIBUTES
+        from pertouch.core.metrics import measure_raw
+
+        with self.lock:
+            output = self.renderer.render(pixels, state, masks)
+        whole = {GLOBAL: np.full(pixels.shape[:2], 255, np.uint8), **masks}
+        before = {n: self.scale.to_level(v) for n, v in measure_raw(pixels, whole).items()}
+        after = {n: self.scale.to_level(v) for n, v in measure_raw(output, whole).items()}
+        targets = state.targets(before)
+        names = [a.value for a in ATTRIBUTES]
+        regions: dict[str, Any] = {}
+        worst = 0.0
+        for name in [*masks, GLOBAL] if GLOBAL in state.deltas() or not masks else list(masks):
+            edited = state.edited(name)
+            worst = max(
+                worst, float(np.max(np.abs(targets[name] - after[name]) * edited, initial=0.0))
+            )
+            regions[name] = {
+                key: {n: round(float(v), 4) for n, v in zip(names, values, strict=True)}
+                for key, values in (
+                    ("before", before[name]),
+                    ("target", targets[name]),
+                    ("reached", after[name]),
+                )
+            }
+        return output, {"converged": worst <= 0.05, "regions": regions}
 
     def photo_ref(self, thread_id: str) -> str:
         """The thread's original photo in the image store ("" before the first turn)."""
@@ -158,28 +192,7 @@ def state_from_sliders(
     return AdjustmentState(baseline, tuple(edits))
 
 
-def open_studio(
-    home: str | Path,
-    memory_location: str | Path | None,
-    model: Any = "offline",
-    openai: Any = None,
-) -> Studio:
-    """Build the shared services: one segmenter, the agent on it, and the memory (if a location).
-
-    Args:
-        home: folder for the image store, the thread database and per-tab downloads.
-        memory_location: a memory folder or Chroma server URL; None runs without memory.
-        model: "offline", "openai:MODEL" or a chat model.
-        openai: an OpenAIConfig for "openai:" models.
-    """
-    from pertouch.tools.segmentation import OfflineSegmenter
-
-    segmenter = OfflineSegmenter()
-    memory = None
-    if memory_location is not None:
-        from pertouch.memory.connection import connect
-        from pertouch.memory.store import SceneMemory
-
-        memory = SceneMemory(connect(memory_location))
-    retoucher = Retoucher(model=model, segmenter=segmenter, home=home, openai=openai, memory=memory)
-    return Studio(retoucher, segmenter, memory, Path(home) / "tabs")
+def open_studio(settings: Settings, **objects: Any) -> Studio:
+    """Build the shared services from ``settings`` (objects given by name are used as they are:
+    ``model``, ``segmenter``, ``renderer``, ``memory``, ``checkpointer``)."""
+    return Studio(open_services(settings, **objects), settings.home.expanduser() / "tabs")

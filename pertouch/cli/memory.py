@@ -10,31 +10,20 @@
 
 The store is ``--store`` (a folder, or a Chroma server URL such as http://127.0.0.1:8000 served by
 ``chroma run``), else ``$PERTOUCH_MEMORY``, else ``$XDG_DATA_HOME/pertouch/memory`` (by default
-``~/.local/share/pertouch/memory``). main's ``cli.py`` registers this with
-:func:`add_memory_parser`; errors are ``PerTouchError`` sentences.
+``~/.local/share/pertouch/memory``; see :func:`pertouch.services.default_memory_location`).
+Errors are ``PerTouchError`` sentences.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pertouch.core.errors import PerTouchError
-
-MEMORY_VARIABLE = "PERTOUCH_MEMORY"
-
-
-def default_location(environ: Mapping[str, str] = os.environ) -> str:
-    """The store an entry point uses when none is given: ``$PERTOUCH_MEMORY`` or the data folder."""
-    if environ.get(MEMORY_VARIABLE):
-        return environ[MEMORY_VARIABLE]
-    data_home = environ.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
-    return str(Path(data_home) / "pertouch" / "memory")
+from pertouch.services import default_memory_location
 
 
 def add_memory_parser(subparsers: Any) -> None:
@@ -46,7 +35,7 @@ def add_memory_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--store",
-        help=f"folder or Chroma server URL (default: ${MEMORY_VARIABLE} or the data folder)",
+        help=f"folder or Chroma server URL (default: $PERTOUCH_MEMORY or the data folder)",
     )
     actions = parser.add_subparsers(dest="memory_command", required=True, metavar="ACTION")
     actions.add_parser("users", help="list users").set_defaults(func=run_memory)
@@ -72,10 +61,9 @@ def add_memory_parser(subparsers: Any) -> None:
 
 def open_memory(store: str | None) -> Any:
     """A :class:`SceneMemory` on ``store`` (or the default location)."""
-    from pertouch.memory.connection import connect
-    from pertouch.memory.store import SceneMemory
+    from pertouch.services import open_memory as open_store
 
-    return SceneMemory(connect(store or default_location()))
+    return open_store(store or default_memory_location())
 
 
 def run_memory(args: argparse.Namespace, memory: Any = None) -> int:

@@ -4,19 +4,20 @@
     pertouch retouch --thread ID "a bit less" -o out2.jpg          # continue a conversation
     pertouch plan "brighten the faces a little, sharpen it" --json
 
-main's ``cli.py`` registers both with :func:`add_agent_parsers`. This module is an entry point,
-so it is where the environment is read: ``OPENAI_BASE_URL``, ``OPENAI_API_KEY``,
-``PERTOUCH_MODEL_TIMEOUT`` and ``PERTOUCH_HOME``.
+The services (model, segmenter, renderer, memory, threads) come from
+:class:`~pertouch.services.Settings`: the ``PERTOUCH_*`` variables, then these options. While a
+retouch runs, one line per step goes to stderr (not with ``-q`` or ``--json``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import sys
 from pathlib import Path
 from typing import Any
 
+from pertouch.cli.common import add_service_options, progress_wanted, settings_from_args
 from pertouch.core.errors import PerTouchError
 
 
@@ -32,19 +33,11 @@ def add_agent_parsers(subparsers: Any) -> None:
     retouch.add_argument(
         "-o", "--output", type=Path, required=True, help="where to write the result"
     )
-    retouch.add_argument("--model", default="offline", help='"offline" (default) or "openai:MODEL"')
-    retouch.add_argument("--segmenter", default="offline", choices=("offline", "sam3"))
-    retouch.add_argument("--renderer", default="parametric", choices=("parametric",))
-    retouch.add_argument("--rounds", type=int, default=3, help="render-critique rounds (default 3)")
+    retouch.add_argument("--rounds", type=int, help="render-critique rounds (default 3)")
     retouch.add_argument("--thread", help="continue this thread (printed after each run)")
     retouch.add_argument("--user", help="whose taste to recall and, on approval, remember")
-    retouch.add_argument(
-        "--memory",
-        help="memory folder or Chroma server URL (default: $PERTOUCH_MEMORY or the data folder)",
-    )
-    retouch.add_argument(
-        "--no-memory", action="store_true", help="do not start from the user's remembered taste"
-    )
+    retouch.add_argument("--quality", type=int, default=95, help="JPEG/WebP quality (default 95)")
+    add_service_options(retouch)
     retouch.add_argument("--explain", action="store_true", help="print every round in detail")
     retouch.add_argument("--json", action="store_true", help="print the result as JSON")
     retouch.set_defaults(func=run_retouch)
@@ -62,38 +55,28 @@ def add_agent_parsers(subparsers: Any) -> None:
 
 def run_retouch(args: argparse.Namespace) -> int:
     from pertouch.api import Retoucher
-    from pertouch.providers.openai import OpenAIConfig
+    from pertouch.graph.explain import progress_line
 
     if args.photo is None and not args.thread:
         raise PerTouchError("Give a photo, or --thread to continue an earlier conversation.")
-    openai = OpenAIConfig(
-        base_url=os.environ.get("OPENAI_BASE_URL") or None,
-        api_key=os.environ.get("OPENAI_API_KEY") or None,
-        timeout=float(os.environ.get("PERTOUCH_MODEL_TIMEOUT", "60")),
-    )
-    home = os.environ.get("PERTOUCH_HOME") or None
-    memory = None
-    if args.user:
-        from pertouch.memory.cli import default_location
+    settings = settings_from_args(args, use_memory=bool(args.user), rounds=args.rounds)
+    show = progress_wanted(args)
 
-        memory = args.memory or default_location()
-    with Retoucher(
-        model=args.model,
-        segmenter=args.segmenter,
-        renderer=args.renderer,
-        rounds=args.rounds,
-        home=home,
-        openai=openai,
-        memory=memory,
-    ) as agent:
+    def on_event(event: dict[str, Any]) -> None:
+        line = progress_line(event) if show else ""
+        if line:
+            print(f"  {line}", file=sys.stderr, flush=True)
+
+    with Retoucher(settings=settings) as agent:
         result = agent.turn(
             args.instruction,
             args.photo,
             thread_id=args.thread,
             user=args.user,
             use_memory=not args.no_memory,
+            on_event=on_event,
         )
-        agent.save(result, args.output)
+        agent.save(result, args.output, quality=args.quality)
     if args.json:
         print(
             json.dumps(
@@ -103,7 +86,7 @@ def run_retouch(args: argparse.Namespace) -> int:
                     "kind": result.kind,
                     "response": result.response,
                     "state": result.state.to_dict(),
-                    "rounds": result.transcript,
+                    "rounds": [r.to_dict() for r in result.transcript],
                     "unsupported": result.unsupported,
                 },
                 indent=2,
@@ -139,13 +122,16 @@ def run_plan(args: argparse.Namespace) -> int:
         plan["style"] = reading.style
     if args.photo is not None:
         from pertouch.core.imageio import load_photo
-        from pertouch.tools.segmentation import OfflineSegmenter
+        from pertouch.services import Settings, build_segmenter
 
         pixels = load_photo(args.photo).pixels
-        with OfflineSegmenter() as segmenter:
-            absent = [r for r in reading.regions if not segmenter.segment(pixels, r).found]
-            plan["absent"] = absent
-            plan["photo_has"] = list(segmenter.contents(pixels))
+        segmenter = build_segmenter(Settings.from_env())
+        absent = [r for r in reading.regions if not segmenter.segment(pixels, r).found]
+        plan["absent"] = absent
+        lister = getattr(segmenter, "contents", None)
+        plan["photo_has"] = list(
+            lister(pixels) if callable(lister) else segmenter.propose(pixels).names()
+        )
         plan["edits"] = [e for e in plan["edits"] if e["region"] not in absent]
     if args.json:
         print(json.dumps(plan))

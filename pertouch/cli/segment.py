@@ -3,7 +3,7 @@
     pertouch segment PHOTO "the sky" -o sky.png        # a soft mask, 16-bit grey PNG
     pertouch segment PHOTO --propose --overlay map.png # lists regions, draws them over the photo
 
-main's ``cli.py`` registers this with :func:`add_segment_parser`. Bad input raises
+The segmenter is the one every surface uses (:func:`pertouch.services.build_segmenter`). Bad input raises
 ``PerTouchError`` subclasses, which the CLI shows as one sentence; an absent region is reported
 and exits with status 1, writing no file (never an empty or wrong mask).
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +25,6 @@ from pertouch.tools.segmentation.types import (
     Segmentation,
     Segmenter,
 )
-
-#: Where the SAM3 backend looks for its weights, unless --sam3-checkpoint or the variable says.
-DEFAULT_SAM3_CHECKPOINT = Path("~/.cache/pertouch/sam3.pt")
-SAM3_CHECKPOINT_VARIABLE = "PERTOUCH_SAM3_CHECKPOINT"
-
 
 def add_segment_parser(subparsers: Any) -> None:
     """Add the ``segment`` sub-command to an argparse ``subparsers`` object."""
@@ -50,34 +44,17 @@ def add_segment_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--overlay", type=Path, help="write a picture of the regions over the photo"
     )
-    parser.add_argument("--backend", choices=("offline", "sam3"), default="offline")
+    parser.add_argument(
+        "--backend", choices=("offline", "sam3"), help="default: $PERTOUCH_SEGMENTER or offline"
+    )
     parser.add_argument(
         "--sam3-checkpoint",
         type=Path,
-        help=f"sam3.pt (default: ${SAM3_CHECKPOINT_VARIABLE} or {DEFAULT_SAM3_CHECKPOINT})",
+        help="sam3.pt (default: $PERTOUCH_SAM3_CHECKPOINT or ~/.cache/pertouch/sam3.pt)",
     )
-    parser.add_argument("--device", default="cpu", help="torch device for SAM3 (default cpu)")
+    parser.add_argument("--device", help="torch device for SAM3 (default cpu)")
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
     parser.set_defaults(func=run_segment)
-
-
-def build_segmenter(backend: str, checkpoint: Path | None = None, device: str = "cpu") -> Segmenter:
-    """The segmenter a CLI user asked for; the offline one gets the embedding fallback."""
-    from pertouch.providers.embeddings import MiniLMEmbedder
-    from pertouch.tools.segmentation import Lexicon, OfflineSegmenter
-
-    lexicon = Lexicon(MiniLMEmbedder())
-    offline = OfflineSegmenter(lexicon=lexicon)
-    if backend == "offline":
-        return offline
-    from pertouch.tools.segmentation.sam3 import Sam3Segmenter, load_sam3
-
-    path = checkpoint or Path(
-        os.environ.get(SAM3_CHECKPOINT_VARIABLE, str(DEFAULT_SAM3_CHECKPOINT))
-    )
-    return Sam3Segmenter(
-        load_sam3(path.expanduser(), device=device), device=device, offline=offline, lexicon=lexicon
-    )
 
 
 def run_segment(args: argparse.Namespace, segmenter: Segmenter | None = None) -> int:
@@ -91,7 +68,13 @@ def run_segment(args: argparse.Namespace, segmenter: Segmenter | None = None) ->
             "--output writes one region's mask; with --propose use --overlay for a picture."
         )
     photo = load_photo(args.photo)
-    segmenter = segmenter or build_segmenter(args.backend, args.sam3_checkpoint, args.device)
+    if segmenter is None:
+        from pertouch.services import Settings, build_segmenter
+
+        settings = Settings.from_env(
+            segmenter=args.backend, sam3_checkpoint=args.sam3_checkpoint, device=args.device
+        )
+        segmenter = build_segmenter(settings)
     if args.propose:
         region_map = segmenter.propose(photo.pixels)
         _print_regions(region_map.regions, args.json)

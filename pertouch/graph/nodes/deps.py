@@ -1,0 +1,65 @@
+"""What the nodes work with: the agent's dependencies and a small cache of decoded images.
+
+``build_graph`` builds one :class:`Deps` and binds it to every node, so a node's signature says
+exactly what it uses (``state``, ``runtime``, ``deps``) and nothing is reached through globals.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from pertouch.backbone.base import Renderer
+from pertouch.core.imageio import Pixels
+from pertouch.core.levels import LevelScale
+from pertouch.core.store import ImageStore
+from pertouch.tools.segmentation.types import Segmenter
+
+#: Decoded images kept in memory: the original, the current result and a round or two.
+_CACHED_IMAGES = 4
+
+
+@dataclass
+class Deps:
+    """The agent's dependencies, shared by every node of one compiled graph."""
+
+    model: BaseChatModel
+    fallback: BaseChatModel
+    segmenter: Segmenter
+    renderer: Renderer
+    store: ImageStore
+    scale: LevelScale
+    memory: Any = None
+    """A :class:`~pertouch.memory.store.SceneMemory`, or None to run without memory."""
+    _images: OrderedDict[str, Pixels] = field(default_factory=OrderedDict, repr=False)
+
+    @property
+    def shows_images(self) -> bool:
+        """Whether the model can look at pictures (the offline reader cannot)."""
+        from pertouch.providers.offline import OfflineChatModel
+
+        return not isinstance(self.model, OfflineChatModel)
+
+    def image(self, ref: str) -> Pixels:
+        """The photo (``(H, W, 3)`` uint8 or uint16) behind a store reference, cached in-process."""
+        if ref in self._images:
+            self._images.move_to_end(ref)
+            return self._images[ref]
+        pixels = self.store.get(ref)
+        self.keep(ref, pixels)
+        return pixels
+
+    def put(self, pixels: Pixels) -> str:
+        """Store ``pixels`` and keep them decoded for the next nodes; returns the reference."""
+        ref = self.store.put(pixels)
+        self.keep(ref, pixels)
+        return ref
+
+    def keep(self, ref: str, pixels: Pixels) -> None:
+        self._images[ref] = pixels
+        self._images.move_to_end(ref)
+        while len(self._images) > _CACHED_IMAGES:
+            self._images.popitem(last=False)

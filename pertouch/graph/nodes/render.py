@@ -1,0 +1,85 @@
+"""render: the adjustment state at full resolution, then every planned edit measured."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from langgraph.runtime import Runtime
+from numpy.typing import NDArray
+
+from pertouch.core.adjustments import GLOBAL, AdjustmentState
+from pertouch.core.attributes import ATTRIBUTES
+from pertouch.core.errors import PerTouchError
+from pertouch.core.imageio import Pixels
+from pertouch.core.levels import LevelScale
+from pertouch.core.metrics import measure_raw
+from pertouch.graph.context import Context
+from pertouch.graph.nodes.deps import Deps
+from pertouch.graph.records import Measurement, Round
+from pertouch.graph.state import State
+
+
+def render(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any]:
+    """Render the adjustment state at full resolution and measure every edited region."""
+    original = deps.image(state.photo_ref)
+    masks = {name: deps.store.get(ref) for name, ref in state.masks.items()}
+    try:
+        output = deps.renderer.render(original, state.adjustment, masks)
+    except PerTouchError as err:
+        return {"error": str(err)}
+    ref = deps.put(output)
+    record = Round(
+        round=state.round + 1,
+        adjustment=state.adjustment,
+        measured=measure_edits(original, output, masks, state.planned, state.adjustment, deps.scale),
+        output_ref=ref,
+    )
+    runtime.stream_writer({"node": "render", **record.to_dict()})
+    return {
+        "output_ref": ref,
+        "rendered": state.adjustment,
+        "round": state.round + 1,
+        "rounds": [*state.rounds, record],
+    }
+
+
+def measure_edits(
+    original: Pixels,
+    output: Pixels,
+    masks: Mapping[str, NDArray[np.generic]],
+    planned: AdjustmentState,
+    rendered: AdjustmentState,
+    scale: LevelScale,
+) -> tuple[Measurement, ...]:
+    """Per planned edit: the level before, the target the words asked for, the level measured.
+
+    A region's own edit is measured on its mask, a global edit on the whole photo; with the
+    auto baseline every attribute of the whole photo is checked too.
+    """
+    pairs = [(e.region, e.attribute.value) for e in planned.edits]
+    if planned.baseline == "auto":
+        pairs += [(GLOBAL, a.value) for a in ATTRIBUTES]
+    pairs = list(dict.fromkeys(p for p in pairs if p[0] == GLOBAL or p[0] in masks))
+    if not pairs:
+        return ()
+    names = list(dict.fromkeys(r for r, _ in pairs))
+    whole = np.full(original.shape[:2], 255, np.uint8)
+    chosen = {n: whole if n == GLOBAL else masks[n] for n in names}
+    before = {n: scale.to_level(v) for n, v in measure_raw(original, chosen).items()}
+    after = {n: scale.to_level(v) for n, v in measure_raw(output, chosen).items()}
+    targets = planned.targets(before, names)
+    current = {(e.region, e.attribute.value): e.delta for e in rendered.edits}
+    channels = [a.value for a in ATTRIBUTES]
+    return tuple(
+        Measurement(
+            region=name,
+            attribute=attribute,
+            before=round(float(before[name][channels.index(attribute)]), 3),
+            target=round(float(targets[name][channels.index(attribute)]), 3),
+            measured=round(float(after[name][channels.index(attribute)]), 3),
+            delta=current.get((name, attribute), 0.0),
+        )
+        for name, attribute in pairs
+    )
