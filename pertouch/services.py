@@ -1,4 +1,4 @@
-"""One place that reads the configuration and builds what every surface shares.
+"""One place that builds what every surface shares, from :class:`~pertouch.settings.Settings`.
 
     settings = Settings.from_env(renderer="diffusion")     # PERTOUCH_* variables, then overrides
     with open_services(settings) as services:
@@ -7,24 +7,34 @@
 The command line, the Python API, the app, the MCP server and ``langgraph.json`` all start here, so
 they run the same agent: the same chat model and its fallback, the same segmenter (with the bundled
 MiniLM lexicon), the same renderer (parametric or diffusion), memory, image store and threads.
-:class:`Settings` is plain data; :meth:`Settings.from_env` is the only code in the package that
-reads ``PERTOUCH_*`` variables (the table is in README.md). Building is separate from reading, so
-tests hand in settings, or ready-made objects, without touching the environment.
+Building is separate from reading the configuration (:mod:`pertouch.settings`), so tests hand in
+settings, or ready-made objects, without touching the environment.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
 
-from pertouch.core.errors import PerTouchError
 from pertouch.core.levels import LevelScale, default_scale
 from pertouch.core.store import ImageStore
+from pertouch.settings import Settings, SettingsError, default_memory_location
+
+__all__ = [
+    "Services",
+    "Settings",
+    "SettingsError",
+    "build_model",
+    "build_renderer",
+    "build_segmenter",
+    "default_memory_location",
+    "open_services",
+]
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -36,159 +46,8 @@ if TYPE_CHECKING:
     from pertouch.memory.store import SceneMemory
     from pertouch.tools.segmentation.types import Segmenter
 
-SegmenterName = Literal["offline", "sam3"]
-RendererName = Literal["parametric", "diffusion"]
-
-DEFAULT_HOME = Path("~/.cache/pertouch")
-DEFAULT_SAM3_CHECKPOINT = Path("~/.cache/pertouch/sam3.pt")
 #: How long a turn waits for another process that holds the thread database, in seconds.
 THREADS_LOCK_TIMEOUT_S = 10.0
-
-
-class SettingsError(PerTouchError):
-    """A setting (a ``PERTOUCH_*`` variable or an option) has a value that cannot be used."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Settings:
-    """Everything that chooses how PerTouch runs; each field names its environment variable."""
-
-    home: Path = DEFAULT_HOME
-    """PERTOUCH_HOME: the thread database and the image store live here."""
-
-    model: str = "offline"
-    """PERTOUCH_MODEL: "offline", or a provider string such as "openai:gpt-4o"."""
-
-    model_base_url: str | None = None
-    """OPENAI_BASE_URL: an OpenAI-compatible server (vLLM, llama.cpp, LM Studio, Ollama)."""
-
-    model_api_key: str | None = None
-    """OPENAI_API_KEY: the key for the model's provider."""
-
-    model_timeout: float = 60.0
-    """PERTOUCH_MODEL_TIMEOUT: seconds to wait for one reply of a hosted model."""
-
-    segmenter: SegmenterName = "offline"
-    """PERTOUCH_SEGMENTER: "offline" (bundled models) or "sam3" (its extra and checkpoint)."""
-
-    sam3_checkpoint: Path = DEFAULT_SAM3_CHECKPOINT
-    """PERTOUCH_SAM3_CHECKPOINT: SAM3's weights, for ``segmenter="sam3"``."""
-
-    device: str | None = None
-    """PERTOUCH_DEVICE: torch device for SAM3 and diffusion (default: CUDA when present, else CPU)."""
-
-    renderer: RendererName = "parametric"
-    """PERTOUCH_RENDERER: "parametric" (CPU, full resolution) or "diffusion" (the PerTouch model)."""
-
-    base_model: Path | None = None
-    """PERTOUCH_BASE_MODEL: Stable Diffusion 2.1 in diffusers layout, for the diffusion renderer."""
-
-    checkpoint: Path | None = None
-    """PERTOUCH_CHECKPOINT: the PerTouch checkpoint folder, for the diffusion renderer."""
-
-    scale: Path | None = None
-    """PERTOUCH_SCALE: a level scale from ``pertouch fit-scale`` (default: the bundled one)."""
-
-    memory: str | None = None
-    """Where the scene memory lives (a folder or a ``http://`` Chroma server), or None for none.
-    Surfaces that remember taste use PERTOUCH_MEMORY, else :func:`default_memory_location`."""
-
-    rounds: int = 3
-    """PERTOUCH_ROUNDS: render-critique rounds per turn (1 to 10)."""
-
-    send_images: bool = True
-    """Show previews of the photo to vision models."""
-
-    def __post_init__(self) -> None:
-        if self.segmenter not in get_args(SegmenterName):
-            raise SettingsError(f'Unknown segmenter {self.segmenter!r}; use "offline" or "sam3".')
-        if self.renderer not in get_args(RendererName):
-            raise SettingsError(
-                f'Unknown renderer {self.renderer!r}; use "parametric" or "diffusion".'
-            )
-        if not 1 <= self.rounds <= 10:
-            raise SettingsError(f"rounds must be between 1 and 10, got {self.rounds}.")
-        if not 0 < self.model_timeout <= 3600:
-            raise SettingsError(
-                f"The model timeout must be between 0 and 3600 seconds, got {self.model_timeout}."
-            )
-        if self.memory is not None and "://" in self.memory:
-            scheme = self.memory.split("://", 1)[0].lower()
-            if scheme not in ("http", "https"):
-                raise SettingsError(
-                    f"The memory {self.memory!r} is neither a folder nor an http(s):// Chroma server."
-                )
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Settings from ``PERTOUCH_*`` variables, with ``overrides`` (None values ignored) on top.
-
-        ``memory`` is not read here: whether a surface remembers taste is its choice; pass
-        ``memory=default_memory_location(environ)`` to use the configured store.
-        """
-        env = os.environ if environ is None else environ
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise SettingsError(f"Unknown setting {unknown[0]!r}.")
-        values: dict[str, Any] = {}
-        for name, variable, parse in _VARIABLES:
-            text = env.get(variable, "").strip()
-            if text:
-                values[name] = parse(variable, text)
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        for name in ("home", "sam3_checkpoint", "base_model", "checkpoint", "scale"):
-            if isinstance(values.get(name), str):
-                values[name] = Path(values[name])
-        return cls(**values)
-
-
-def _text(variable: str, text: str) -> str:
-    return text
-
-
-def _path(variable: str, text: str) -> Path:
-    return Path(text).expanduser()
-
-
-def _number(variable: str, text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise SettingsError(f"{variable} must be a number of seconds, not {text!r}.") from None
-
-
-def _count(variable: str, text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise SettingsError(f"{variable} must be a whole number, not {text!r}.") from None
-
-
-_VARIABLES: tuple[tuple[str, str, Callable[[str, str], Any]], ...] = (
-    ("home", "PERTOUCH_HOME", _path),
-    ("model", "PERTOUCH_MODEL", _text),
-    ("model_base_url", "OPENAI_BASE_URL", _text),
-    ("model_api_key", "OPENAI_API_KEY", _text),
-    ("model_timeout", "PERTOUCH_MODEL_TIMEOUT", _number),
-    ("segmenter", "PERTOUCH_SEGMENTER", _text),
-    ("sam3_checkpoint", "PERTOUCH_SAM3_CHECKPOINT", _path),
-    ("device", "PERTOUCH_DEVICE", _text),
-    ("renderer", "PERTOUCH_RENDERER", _text),
-    ("base_model", "PERTOUCH_BASE_MODEL", _path),
-    ("checkpoint", "PERTOUCH_CHECKPOINT", _path),
-    ("scale", "PERTOUCH_SCALE", _path),
-    ("rounds", "PERTOUCH_ROUNDS", _count),
-)
-
-
-def default_memory_location(environ: Mapping[str, str] | None = None) -> str:
-    """``$PERTOUCH_MEMORY``, else ``$XDG_DATA_HOME/pertouch/memory`` (``~/.local/share``)."""
-    env = os.environ if environ is None else environ
-    if env.get("PERTOUCH_MEMORY", "").strip():
-        return env["PERTOUCH_MEMORY"].strip()
-    data_home = env.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
-    return str(Path(data_home) / "pertouch" / "memory")
 
 
 @dataclass

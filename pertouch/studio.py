@@ -21,7 +21,7 @@ from pertouch.api import Result, Retoucher
 from pertouch.core.adjustments import AdjustmentState, Baseline, Edit
 from pertouch.core.attributes import parse_attribute
 from pertouch.core.errors import PerTouchError
-from pertouch.core.imageio import Photo
+from pertouch.core.imageio import Photo, Pixels
 from pertouch.graph.records import Snapshot
 from pertouch.services import Services, Settings, open_services
 
@@ -113,8 +113,8 @@ class Studio:
             return pixels
 
     def render_state(
-        self, pixels: NDArray[np.generic], state: AdjustmentState, masks: Mapping[str, Any]
-    ) -> tuple[NDArray[np.generic], dict[str, Any]]:
+        self, pixels: Pixels, state: AdjustmentState, masks: Mapping[str, Any]
+    ) -> tuple[Pixels, dict[str, Any]]:
         """Render ``state`` with the configured renderer; returns the pixels and, per region, the
         levels before, the target and the level reached (measured on the result)."""
         from pertouch.core.adjustments import GLOBAL

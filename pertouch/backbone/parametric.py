@@ -8,6 +8,9 @@
 
 Regions add up (a face inside a person gets both strengths), and the part of the photo no mask
 covers is a region of its own, so unedited areas are held where they were.
+
+It is longer than 300 lines because the solve plan, its report and the full-resolution apply share
+one set of strip and mask helpers.
 """
 
 from __future__ import annotations

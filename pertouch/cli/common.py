@@ -56,7 +56,9 @@ def _silence_stdout() -> None:
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
     logging.basicConfig(level=level, format="pertouch: %(message)s", force=True)
     logging.getLogger("pertouch").setLevel(level)
 
@@ -94,9 +96,7 @@ def add_service_options(parser: argparse.ArgumentParser, memory_default: bool = 
     )
 
 
-def settings_from_args(
-    args: argparse.Namespace, use_memory: bool, **overrides: Any
-) -> Settings:
+def settings_from_args(args: argparse.Namespace, use_memory: bool, **overrides: Any) -> Settings:
     """Settings from the environment, then the service options, then ``overrides``."""
     from pertouch.services import default_memory_location
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ def add_memory_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--store",
-        help=f"folder or Chroma server URL (default: $PERTOUCH_MEMORY or the data folder)",
+        help="folder or Chroma server URL (default: $PERTOUCH_MEMORY or the data folder)",
     )
     actions = parser.add_subparsers(dest="memory_command", required=True, metavar="ACTION")
     actions.add_parser("users", help="list users").set_defaults(func=run_memory)

@@ -1,8 +1,8 @@
 """``pertouch measure``, ``render`` and ``fit-scale``: levels and renders without the agent.
 
-    pertouch measure photo.jpg --mask sky=sky.png --json
-    pertouch render photo.jpg --state state.json --mask sky=sky.png -o out.jpg [--renderer diffusion]
-    pertouch fit-scale ~/Pictures/keepers -o my-scale.json
+pertouch measure photo.jpg --mask sky=sky.png --json
+pertouch render photo.jpg --state state.json --mask sky=sky.png -o out.jpg [--renderer diffusion]
+pertouch fit-scale ~/Pictures/keepers -o my-scale.json
 """
 
 from __future__ import annotations
@@ -127,7 +127,6 @@ def _render_diffusion(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from pertouch.backbone.parametric import ParametricRenderer
-
     from pertouch.services import Settings
 
     if (args.renderer or Settings.from_env().renderer) == "diffusion":
@@ -169,4 +168,3 @@ def cmd_fit_scale(args: argparse.Namespace) -> int:
     scale.save(args.output)
     print(f"wrote {args.output} ({scale.source})")
     return 0
-

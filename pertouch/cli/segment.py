@@ -26,6 +26,7 @@ from pertouch.tools.segmentation.types import (
     Segmenter,
 )
 
+
 def add_segment_parser(subparsers: Any) -> None:
     """Add the ``segment`` sub-command to an argparse ``subparsers`` object."""
     parser = subparsers.add_parser(

@@ -6,6 +6,9 @@ decompression bombs (checked from the header, before any pixel is decoded). It a
 orientation, keeps 16-bit data 16-bit (Pillow decodes 48-bit PNG/TIFF to 8 bits, so those go
 through OpenCV), and keeps the ICC profile and EXIF for output. Writing encodes the whole file in
 memory and then replaces the target atomically, so a failure never leaves a half-written file.
+
+It is longer than 300 lines because every format's reading and writing quirks (16-bit, ICC, EXIF,
+orientation, atomic writes) belong to one contract.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ Contrast depends on resolution (neighbour differences shrink as pixels multiply)
 is defined at one *analysis resolution*: the photo and its masks are area-downsampled until the
 long side is at most :data:`ANALYSIS_SIZE` pixels. The renderer's solver and every measurement use
 the same view, so a level means the same thing for a 0.3 MP thumbnail and a 12 MP original.
+
+It is longer than 300 lines because the four metrics, their soft-mask forms and the analysis view
+must stay exactly consistent with each other.
 """
 
 from __future__ import annotations

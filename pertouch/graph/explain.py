@@ -104,9 +104,7 @@ def _at_limit(row: Measurement) -> str:
     moved = "raised" if target > 0 else "lowered"
     name = "photo" if row.region == GLOBAL else row.region
     if abs(before) < _NEAR_END:
-        return (
-            f"The {name} {row.attribute} asked for goes past {end}; I {moved} it to the limit."
-        )
+        return f"The {name} {row.attribute} asked for goes past {end}; I {moved} it to the limit."
     plural = name.endswith("s")  # region classes ending in s are plurals: eyes, shadows, blues
     return (
         f"The {name} {'were' if plural else 'was'} already near {end} "

@@ -7,7 +7,7 @@ their shape here rather than in a docstring. ``to_dict`` gives the JSON that ``-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pertouch.core.adjustments import AdjustmentState, Edit
@@ -17,7 +17,7 @@ from pertouch.core.adjustments import AdjustmentState, Edit
 class Snapshot:
     """A result the user saw: what "undo" goes back to."""
 
-    adjustment: AdjustmentState = AdjustmentState()
+    adjustment: AdjustmentState = field(default_factory=AdjustmentState)
     output_ref: str = ""
     """The rendered result in the image store ("" for the photo as shot)."""
     last_change: tuple[Edit, ...] = ()

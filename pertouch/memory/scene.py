@@ -5,6 +5,9 @@ nearest to it, so the description leads with what tells scenes apart ("beach pho
 ground") and leaves out numbers the embedder cannot weigh. :func:`describe` builds it from the
 pixels and the segmenter's regions with simple, documented thresholds; a hosted VLM's own words
 can be added through ``words`` and then weigh in the embedding too.
+
+It is longer than 300 lines because the scene's measured summary and its words are built and
+compared in one place.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ Whole-instruction forms come first: "looks good" (approve), "undo" / "start over
 "more" (refine the last turn), named looks (weak_style), "make it look better" (weak_optimize).
 What PerTouch cannot do (sharpen, crop, remove objects ...) is listed as unsupported, and text
 that tries to hand the agent new rules or raw JSON is dropped and reported.
+
+It is longer than 300 lines because the lexicon tables and the clause reader share private helpers;
+splitting it is part of the reader issue.
 """
 
 from __future__ import annotations

@@ -20,11 +20,11 @@ from pydantic import BaseModel, Field
 
 from pertouch.core.adjustments import GLOBAL, AdjustmentState, Edit
 from pertouch.core.attributes import ATTRIBUTES, Attribute, parse_attribute
+from pertouch.core.degrees import MAX_REQUEST
 from pertouch.core.errors import PerTouchError
 from pertouch.core.levels import LevelScale
 from pertouch.core.metrics import measure_raw
 from pertouch.core.store import ImageStore
-from pertouch.core.degrees import MAX_REQUEST
 from pertouch.tools.segmentation.types import Segmenter
 
 

@@ -14,10 +14,10 @@ from typing import Any
 import gradio as gr
 
 from pertouch.core.errors import PerTouchError
+from pertouch.studio import APPROVE_WORDS, UNDO_WORDS, Studio
 from pertouch.ui import handlers
 from pertouch.ui.handlers import View
 from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
-from pertouch.studio import APPROVE_WORDS, UNDO_WORDS, Studio
 
 #: System fonts only: the default theme would fetch its fonts from Google.
 THEME = gr.themes.Default(

@@ -23,10 +23,10 @@ from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import load_photo, save_photo
 from pertouch.core.previews import preview
 from pertouch.graph.explain import progress_line
+from pertouch.studio import APPROVE_WORDS, Studio, state_from_sliders
 from pertouch.tools.segmentation.overlay import region_overlay
 from pertouch.ui import views
 from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
-from pertouch.studio import APPROVE_WORDS, Studio, state_from_sliders
 
 Chat = list[dict[str, Any]]
 

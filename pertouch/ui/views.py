@@ -27,5 +27,3 @@ def slider_values(state: AdjustmentState, regions: list[str]) -> dict[str, list[
     return {
         region: [round(float(v), 2) for v in deltas.get(region, np.zeros(4))] for region in regions
     }
-
-

@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 
 import pertouch.providers
-from pertouch.providers.offline import default_region_words
 from pertouch.core.regions import CLASSES_BY_NAME
+from pertouch.providers.offline import default_region_words
 
 ABOVE_PROVIDERS = ("pertouch.tools", "pertouch.graph", "pertouch.memory", "pertouch.backbone")
 

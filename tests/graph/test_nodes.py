@@ -252,7 +252,11 @@ def test_critique_corrects_a_missed_target_by_the_remaining_error(nodes):
 
     assert update["verdict"].satisfied is False
     (fix,) = update["verdict"].corrections
-    assert (fix.region, fix.attribute, fix.delta) == ("face", Attribute.BRIGHTNESS, pytest.approx(0.5))
+    assert (fix.region, fix.attribute, fix.delta) == (
+        "face",
+        Attribute.BRIGHTNESS,
+        pytest.approx(0.5),
+    )
     (feedback,) = update["messages"]
     assert feedback.name == "critique" and "<corrections>" in feedback.content
 

@@ -37,7 +37,7 @@ def test_tool_calls_and_images_go_through_the_openai_client(make_graph, photo_fi
         values, _ = run_turn(
             make_graph(_model(server)), "t", "darken the sky", photo_files["rocket"]
         )
-    assert values["adjustment"]["edits"] == [
+    assert values["adjustment"].to_dict()["edits"] == [
         {"region": "sky", "attribute": "brightness", "delta": -0.2}
     ]
     assert not values["notes"]
@@ -73,7 +73,7 @@ def test_malformed_json_is_retried_once_then_offline_takes_over(make_graph, phot
     ]
     with FakeOpenAI(script) as server:
         values, _ = run_turn(make_graph(_model(server)), "t", "warmer", photo_files["rocket"])
-    assert values["classification"]["kind"] == "strong"
+    assert values["classification"].kind == "strong"
     assert sum("retrying" in n for n in values["notes"]) == 1
     assert any("offline model" in n for n in values["notes"])
 
@@ -84,7 +84,7 @@ def test_timeouts_and_server_errors_fall_back_to_offline(make_graph, photo_files
         values, _ = run_turn(
             make_graph(_model(server, timeout=0.5)), "t", "brighter", photo_files["rocket"]
         )
-    assert values["rounds"] and values["adjustment"]["edits"][0]["attribute"] == "brightness"
+    assert values["rounds"] and values["adjustment"].edits[0].attribute.value == "brightness"
     assert any("Timeout" in n for n in values["notes"])
     assert any("offline model" in n for n in values["notes"])
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from pertouch.cli.segment import add_segment_parser, run_segment
 from pertouch.core.errors import ImageReadError, PerTouchError
 from pertouch.core.imageio import load_mask, load_photo
-from pertouch.cli.segment import add_segment_parser, run_segment
 from pertouch.tools.segmentation import Lexicon, OfflineSegmenter, RegionError
 
 

@@ -9,7 +9,7 @@ from PIL import Image
 from pertouch.core.errors import PerTouchError
 from pertouch.core.previews import PREVIEW_SIZE, preview
 from pertouch.graph.explain import progress_line
-from pertouch.ui import handlers, views
+from pertouch.ui import handlers
 from pertouch.ui.session import Session
 
 

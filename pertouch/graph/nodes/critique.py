@@ -14,6 +14,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from pertouch.core.adjustments import Edit
+from pertouch.core.attributes import parse_attribute
 from pertouch.graph import prompts
 from pertouch.graph.calling import ask, check_calls
 from pertouch.graph.context import Context
@@ -65,7 +66,7 @@ def critique(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
     verdict = Verdict.model_validate(call["args"]).clamped()
     edited = {(m.region, m.attribute) for m in record.measured}
     fixes = tuple(
-        Edit(c.region, c.attribute, c.delta)
+        Edit(c.region, parse_attribute(c.attribute), c.delta)
         for c in verdict.corrections
         if (c.region, c.attribute) in edited
     )
@@ -77,7 +78,9 @@ def critique(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
         and record.miss > (1.0 - _MIN_PROGRESS) * state.rounds[-2].miss
     ):
         satisfied, fixes = True, ()
-        reason = "Corrections stopped helping; keeping this result, the closest the renderer reaches."
+        reason = (
+            "Corrections stopped helping; keeping this result, the closest the renderer reaches."
+        )
     judgement = Judgement(satisfied=satisfied, reason=reason, corrections=fixes)
     update: dict[str, Any] = {
         "verdict": judgement,
@@ -93,4 +96,3 @@ def critique(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
         update["messages"] = [HumanMessage(content=feedback, name="critique")]
     runtime.stream_writer({"node": "critique", **judgement.to_dict()})
     return update
-

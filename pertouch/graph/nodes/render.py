@@ -33,7 +33,9 @@ def render(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any
     record = Round(
         round=state.round + 1,
         adjustment=state.adjustment,
-        measured=measure_edits(original, output, masks, state.planned, state.adjustment, deps.scale),
+        measured=measure_edits(
+            original, output, masks, state.planned, state.adjustment, deps.scale
+        ),
         output_ref=ref,
     )
     runtime.stream_writer({"node": "render", **record.to_dict()})

@@ -7,6 +7,9 @@ photo is analysed once on a small working view and cached, so asking "the sky", 
 then "the shadows" of the same photo costs one analysis; masks reach full resolution through
 edge-aware refinement (:mod:`refine`). A region that cannot be found here (absent, or a class such
 as mountains that no offline model covers) is answered as not found, with what the photo contains.
+
+It is longer than 300 lines because every region kind's answer (found, absent, alternatives) goes
+through one cached analysis of the photo.
 """
 
 from __future__ import annotations

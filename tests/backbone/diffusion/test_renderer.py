@@ -145,3 +145,35 @@ def test_importing_the_cli_and_the_parametric_path_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_retouch_runs_the_agent_on_the_diffusion_renderer(
+    weights: tuple[Path, Path], tmp_path: Path, coffee: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+
+    monkeypatch.setenv("PERTOUCH_HOME", str(tmp_path / "home"))
+    Image.fromarray(coffee[:120, :160]).save(tmp_path / "in.png")
+    base, checkpoint = weights
+    code = main(
+        [
+            "retouch",
+            str(tmp_path / "in.png"),
+            "make it a bit brighter",
+            "-o",
+            str(tmp_path / "out.png"),
+            "--rounds",
+            "1",
+            "--renderer",
+            "diffusion",
+            "--base-model",
+            str(base),
+            "--checkpoint",
+            str(checkpoint),
+            "--json",
+        ]
+    )
+    assert code == 0
+    out = load_photo(tmp_path / "out.png").pixels
+    assert out.shape == (120, 160, 3)
+    assert not np.array_equal(out, coffee[:120, :160])  # the model's render, not the photo
