@@ -189,3 +189,26 @@ def test_the_installed_command_never_shows_a_traceback(files):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "damaged or truncated" in result.stderr
     assert not (files / "o.jpg").exists()
+
+
+def test_version_and_python_dash_m(tmp_path):
+    import pertouch
+
+    out = subprocess.run(
+        [sys.executable, "-m", "pertouch", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"pertouch {pertouch.__version__}"
+
+
+def test_retouch_shows_progress_with_v_and_nothing_extra_with_q(files, tmp_path, capsys):
+    import os
+
+    env = {**os.environ, "PERTOUCH_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"}
+    base = [sys.executable, "-m", "pertouch"]
+    args = ["retouch", str(files / "rocket.png"), "a touch brighter", "-o", str(tmp_path / "o.jpg")]
+    loud = subprocess.run([*base, "-v", *args], capture_output=True, text=True, env=env)
+    assert loud.returncode == 0, loud.stderr
+    assert "Looked at the photo" in loud.stderr and "Rendered round 1" in loud.stderr
+    quiet = subprocess.run([*base, "-q", *args], capture_output=True, text=True, env=env)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert quiet.stdout.strip().endswith(")") and "wrote" in quiet.stdout

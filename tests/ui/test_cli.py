@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pertouch.cli import build_parser, main
+from pertouch.cli.common import settings_from_args
 
 
-def test_ui_and_mcp_are_registered_with_safe_defaults():
+def test_ui_and_mcp_are_registered_with_safe_defaults(monkeypatch):
+    monkeypatch.delenv("PERTOUCH_MODEL", raising=False)
     args = build_parser().parse_args(["ui"])
-    assert (args.host, args.port, args.model) == ("127.0.0.1", 7860, "offline")
+    assert (args.host, args.port) == ("127.0.0.1", 7860)
+    assert settings_from_args(args, use_memory=False).model == "offline"
+    chosen = build_parser().parse_args(["ui", "--renderer", "diffusion", "--no-memory"])
+    assert settings_from_args(chosen, use_memory=True).renderer == "diffusion"
+    assert settings_from_args(chosen, use_memory=True).memory is None
     args = build_parser().parse_args(["mcp", "--root", "/tmp", "--root", "/srv"])
     assert args.http is False and [str(r) for r in args.root] == ["/tmp", "/srv"]
 
