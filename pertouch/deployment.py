@@ -2,8 +2,8 @@
 
 LangGraph's tools (``langgraph dev``, LangGraph Server) load ``pertouch/deployment.py:graph``. It
 is built on first access, not on import, so importing this module (or the graph package) builds
-nothing and creates no folder. The checkpointer is the server's own: LangGraph Server persists
-threads itself, so this graph is compiled without one.
+nothing and creates no folder. It keeps threads in memory; LangGraph Server puts its own
+persistence in place of that.
 """
 
 from __future__ import annotations
@@ -14,25 +14,14 @@ from typing import Any
 
 @cache
 def served_graph() -> Any:
-    """The agent with the services :class:`~pertouch.services.Settings` names, built once."""
+    """The agent with the services :class:`~pertouch.settings.Settings` names, built once."""
     from langgraph.checkpoint.memory import InMemorySaver
 
-    from pertouch.graph.graph import build_graph
     from pertouch.graph.state import state_serializer
     from pertouch.services import Settings, open_services
 
-    services = open_services(
-        Settings.from_env(), checkpointer=InMemorySaver(serde=state_serializer())
-    )
-    return build_graph(
-        model=services.model,
-        fallback=services.fallback,
-        segmenter=services.segmenter,
-        renderer=services.renderer,
-        memory=services.memory,
-        store=services.store,
-        scale=services.scale,
-    )
+    saver = InMemorySaver(serde=state_serializer())
+    return open_services(Settings.from_env(), checkpointer=saver).graph
 
 
 def __getattr__(name: str) -> Any:

@@ -67,7 +67,7 @@ class Services:
 
     @cached_property
     def graph(self) -> CompiledStateGraph[Any, Any, Any, Any]:
-        """The agent wired to these services (built on first use)."""
+        """The agent wired to these services and their thread database (built on first use)."""
         from pertouch.graph.graph import build_graph
 
         return build_graph(

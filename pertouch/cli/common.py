@@ -77,14 +77,7 @@ def add_service_options(parser: argparse.ArgumentParser, memory_default: bool = 
         "--model", help='"offline" (default), or a provider string such as "openai:gpt-4o"'
     )
     group.add_argument("--segmenter", choices=("offline", "sam3"), help="default: offline")
-    group.add_argument(
-        "--renderer",
-        choices=("parametric", "diffusion"),
-        help="parametric (CPU, default) or diffusion (the PerTouch model; a GPU is advised)",
-    )
-    group.add_argument("--base-model", type=Path, help="Stable Diffusion 2.1, diffusers layout")
-    group.add_argument("--checkpoint", type=Path, help="PerTouch checkpoint folder")
-    group.add_argument("--device", help="torch device for SAM3 and diffusion (default: auto)")
+    add_renderer_options(group)
     group.add_argument(
         "--memory",
         help="memory folder or Chroma server URL (default: $PERTOUCH_MEMORY or the data folder)",
@@ -94,6 +87,18 @@ def add_service_options(parser: argparse.ArgumentParser, memory_default: bool = 
         action="store_true",
         help="do not start from remembered taste" if not memory_default else "run without memory",
     )
+
+
+def add_renderer_options(parser: Any) -> None:
+    """``--renderer``, ``--base-model``, ``--checkpoint`` and ``--device``."""
+    parser.add_argument(
+        "--renderer",
+        choices=("parametric", "diffusion"),
+        help="parametric (CPU, default) or diffusion (the PerTouch model; a GPU is advised)",
+    )
+    parser.add_argument("--base-model", type=Path, help="Stable Diffusion 2.1, diffusers layout")
+    parser.add_argument("--checkpoint", type=Path, help="PerTouch checkpoint folder")
+    parser.add_argument("--device", help="torch device for SAM3 and diffusion (default: auto)")
 
 
 def settings_from_args(args: argparse.Namespace, use_memory: bool, **overrides: Any) -> Settings:

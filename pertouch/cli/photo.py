@@ -12,7 +12,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pertouch.cli.common import levels_table, load_masks, load_state, save_like
+from pertouch.cli.common import (
+    add_renderer_options,
+    levels_table,
+    load_masks,
+    load_state,
+    save_like,
+)
 from pertouch.core.attributes import ATTRIBUTES
 from pertouch.core.imageio import DEFAULT_MAX_PIXELS, load_photo
 from pertouch.core.levels import LevelScale, default_scale, fit_scale_from_folder
@@ -36,14 +42,7 @@ def add_photo_parsers(sub: Any) -> None:
     )
     render.add_argument("--quality", type=int, default=95, help="JPEG/WebP quality (default 95)")
     render.add_argument("--json", action="store_true", help="print the solver's report as JSON")
-    render.add_argument(
-        "--renderer",
-        choices=("parametric", "diffusion"),
-        help="parametric (CPU, default) or diffusion (the PerTouch model; a GPU is advised)",
-    )
-    render.add_argument("--base-model", type=Path, help="Stable Diffusion 2.1, diffusers layout")
-    render.add_argument("--checkpoint", type=Path, help="PerTouch checkpoint folder")
-    render.add_argument("--device", help="torch device for diffusion (default: auto)")
+    add_renderer_options(render)
     render.set_defaults(func=cmd_render)
 
     fit = sub.add_parser("fit-scale", help="fit the level scale to a folder of photos")
