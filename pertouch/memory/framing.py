@@ -17,6 +17,13 @@ FRAMINGS: tuple[str, ...] = ("portrait", "group", "landscape", "cityscape", "clo
 PEOPLE_FRAMINGS = frozenset({"portrait", "group"})
 #: Names of the six hue sectors of the measured hue histogram (CIELAB hue angle, 60 degrees each).
 HUE_NAMES = ("red", "yellow", "green", "teal", "blue", "purple")
+#: How each time of day reads in a sentence.
+LIGHT_PHRASES = {
+    "day": "by day",
+    "golden hour": "at golden hour",
+    "dusk": "at dusk",
+    "night": "at night",
+}
 
 
 def framing(m: Mapping[str, float]) -> Framing:
@@ -24,7 +31,7 @@ def framing(m: Mapping[str, float]) -> Framing:
 
     A face of at least 1 % of the frame (about a head and shoulders in a 4 x 6 print), or people
     filling a quarter of it, makes a portrait; two faces or more, a group. Open scenes show sky or
-    water over a fifth of the frame, or level edges (horizons, shores) dominate; with plumb edges
+    water over 15 % of the frame, or level edges (horizons, shores) dominate; with plumb edges
     (walls, towers) as common as a quarter of all strong edges they are cityscapes. Everything
     else is a subject seen close.
     """
@@ -33,7 +40,7 @@ def framing(m: Mapping[str, float]) -> Framing:
         return "group"
     if m["largest_face"] >= 0.01 or m["people_share"] >= 0.25:
         return "portrait"
-    open_view = m["sky_share"] + m["water_share"] >= 0.2 or m["level_share"] >= 0.35
+    open_view = m["sky_share"] + m["water_share"] >= 0.15 or m["level_share"] >= 0.35
     if open_view and m["plumb_share"] >= 0.25:
         return "cityscape"
     return "landscape" if open_view else "close-up"

@@ -85,7 +85,9 @@ def measure(
 
 
 def _content(masks: Mapping[str, FloatArray]) -> dict[str, float]:
-    return {f"{name}_share": float(masks[name].mean()) if name in masks else 0.0 for name in CONTENT}
+    return {
+        f"{name}_share": float(masks[name].mean()) if name in masks else 0.0 for name in CONTENT
+    }
 
 
 def _people(masks: Mapping[str, FloatArray], face: NDArray[np.generic] | None) -> dict[str, float]:
@@ -143,7 +145,7 @@ def _colour(rgb: FloatArray, lab: FloatArray) -> dict[str, float]:
         weights=weights.ravel(),
         minlength=_HUES,
     )
-    histogram = histogram / max(float(histogram.sum()), 1e-6)
+    shares = histogram / max(float(histogram.sum()), 1e-6)
     out = {
         "mean_a": float(a.mean()),
         "mean_b": float(b.mean()),
@@ -151,7 +153,7 @@ def _colour(rgb: FloatArray, lab: FloatArray) -> dict[str, float]:
         "colourfulness": float(hasler),
         "saturated_share": float(coloured.mean()),
     }
-    out.update({f"hue_{i}": float(v) for i, v in enumerate(histogram)})
+    out.update({f"hue_{i}": float(v) for i, v in enumerate(shares)})
     return out
 
 
@@ -194,7 +196,9 @@ def _structure(lightness: FloatArray) -> dict[str, float]:
         "plumb_share": float(plumb[strong].mean()) if strong.any() else 0.0,
         "flat_share": float((blocks < 0.03).mean()),
         # Out-of-focus blocks, against the sharpest: large for close-ups on a blurred background.
-        "blur_share": float((sharpness < 0.2 * max(np.percentile(sharpness, 90), 1e-6)).mean()),
+        "blur_share": float(
+            (sharpness < 0.2 * max(float(np.percentile(sharpness, 90)), 1e-6)).mean()
+        ),
         **{f"band{i}_detail": float(v) for i, v in enumerate(rows)},
         "detail_spread": float(blocks.std() / max(blocks.mean(), 1e-6)),
         "centre_sharpness": float(centre / max(border, 1e-6)),

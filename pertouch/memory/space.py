@@ -70,7 +70,9 @@ class SceneSpace:
             raise SpaceError(f"The scene lacks the measurement {missing[0]!r}; describe it again.")
         values = [
             (float(measurements[name]) - c) / s * w
-            for name, c, s, w in zip(self.features, self.centre, self.scale, self.weights, strict=True)
+            for name, c, s, w in zip(
+                self.features, self.centre, self.scale, self.weights, strict=True
+            )
         ]
         norm = math.sqrt(sum(v * v for v in values))
         if norm < 1e-9:  # a scene exactly at the centre: any direction is as good as another
