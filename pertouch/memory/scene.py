@@ -64,7 +64,7 @@ class RegionSummary:
                 f"The area of region {name!r} must be a fraction between 0 and 1, got {self.area!r}."
             )
         object.__setattr__(self, "name", name)
-        object.__setattr__(self, "area", float(self.area))
+        object.__setattr__(self, "area", round(float(self.area), 4))  # as JSON keeps it
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,8 @@ class SceneDescription:
         values = dict(self.measurements)
         if not all(isinstance(v, int | float) and math.isfinite(v) for v in values.values()):
             raise SceneError("Every scene measurement must be a finite number.")
-        object.__setattr__(self, "measurements", {k: float(v) for k, v in values.items()})
+        rounded = {k: round(float(v), 5) for k, v in values.items()}  # as JSON keeps them
+        object.__setattr__(self, "measurements", rounded)
 
     @property
     def kind(self) -> str:
