@@ -82,7 +82,9 @@ def main() -> None:
     dev, test = measure_corpus("dev", cache), measure_corpus("test", cache)
     if args.cache:
         args.cache.write_text(json.dumps(cache))
-    print(f"measured {len(dev)} dev and {len(test)} test items in {time.perf_counter() - start:.0f} s")
+    print(
+        f"measured {len(dev)} dev and {len(test)} test items in {time.perf_counter() - start:.0f} s"
+    )
     if args.fit:
         space = fit(dev, SPACE_VERSION)
         args.space.parent.mkdir(parents=True, exist_ok=True)

@@ -116,9 +116,10 @@ def fit(items: Sequence[Item], version: int) -> SceneSpace:
         for group in (g for g in GROUPS if g != "people"):
             for step in _STEPS:
                 trial = {**group_weight, group: step}
-                if any(trial[g] for g in GROUPS if g != "people") and (
-                    value := objective(trial)
-                ) > best + 1e-9:
+                if (
+                    any(trial[g] for g in GROUPS if g != "people")
+                    and (value := objective(trial)) > best + 1e-9
+                ):
                     best, group_weight = value, trial
     return space_for(group_weight)
 

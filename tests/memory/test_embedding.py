@@ -42,7 +42,9 @@ def test_a_collection_reopens_as_scene_vectors_and_refuses_text(tmp_path):
     assert config["name"] == SCENE_FUNCTION_NAME
     assert isinstance(collection.configuration["embedding_function"], SceneVectorFunction)
     vector = memory.space.vector(LAUNCH.measurements)
-    found = collection.query(query_embeddings=[vector], n_results=1, include=["documents", "distances"])
+    found = collection.query(
+        query_embeddings=[vector], n_results=1, include=["documents", "distances"]
+    )
     assert found["distances"][0][0] < 1e-4
     assert found["documents"][0][0] == LAUNCH.text()  # the sentence stays readable beside it
     with pytest.raises(SceneVectorError, match="not by text"):

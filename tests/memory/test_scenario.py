@@ -34,7 +34,9 @@ def scenes(photos):
     from pertouch.tools.segmentation import OfflineSegmenter
 
     with OfflineSegmenter(cache_size=1) as segmenter:
-        return {name: describe(pixels, segmenter.propose(pixels)) for name, pixels in photos.items()}
+        return {
+            name: describe(pixels, segmenter.propose(pixels)) for name, pixels in photos.items()
+        }
 
 
 def _temperature(suggestion):

@@ -24,7 +24,9 @@ OLD_SCENE = {
 
 def _write_old_store(path, embedder, n=3):
     """A store exactly as the text-embedding memory wrote it: MiniLM vectors, format-1 scenes."""
-    client = chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        path=str(path), settings=Settings(anonymized_telemetry=False)
+    )
     collection = client.create_collection(
         "pertouch-user-0123abcd",
         metadata={"user_name": "ana", "created_at": 1.0},
@@ -36,9 +38,15 @@ def _write_old_store(path, embedder, n=3):
         documents=["beach scene: beach with pale blue sky"] * n,
         metadatas=[
             {
-                "created_at": 10.0 + i, "instruction": f"warmer {i}", "baseline": "as_shot",
-                "kind": "beach", "tags": "kind:beach", "scene": json.dumps(OLD_SCENE),
-                "edits": json.dumps([{"region": "global", "attribute": "temperature", "delta": 0.3}]),
+                "created_at": 10.0 + i,
+                "instruction": f"warmer {i}",
+                "baseline": "as_shot",
+                "kind": "beach",
+                "tags": "kind:beach",
+                "scene": json.dumps(OLD_SCENE),
+                "edits": json.dumps(
+                    [{"region": "global", "attribute": "temperature", "delta": 0.3}]
+                ),
             }  # fmt: skip
             for i in range(n)
         ],
