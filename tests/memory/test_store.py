@@ -10,7 +10,7 @@ from pertouch.memory.approval import PendingRetouch, settle
 from pertouch.memory.explain import NOTHING_SIMILAR
 from pertouch.memory.records import RecordError
 from pertouch.memory.users import UserError
-from tests.memory.conftest import LAUNCH, LAUNCH_NEXT, CAT, ASTRONAUT, CUP, CUP_NEXT
+from tests.memory.conftest import ASTRONAUT, CAT, CUP, CUP_NEXT, LAUNCH, LAUNCH_NEXT
 
 WARM = [Edit("global", "temperature", 0.3)]
 COOL = [Edit("global", "temperature", -0.3), Edit("subject", "brightness", 0.2)]

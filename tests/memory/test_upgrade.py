@@ -47,7 +47,7 @@ def _write_old_store(path, embedder, n=3):
                 "edits": json.dumps(
                     [{"region": "global", "attribute": "temperature", "delta": 0.3}]
                 ),
-            }  # fmt: skip
+            }
             for i in range(n)
         ],
     )
