@@ -1,9 +1,18 @@
-"""The people whose taste is remembered: create, list, rename, delete, export and import.
+"""The people whose taste is remembered: create, list, rename, delete, export, import, upgrade.
 
 Each user owns one Chroma collection, named by an opaque id and labelled with the user's name in
 its metadata. Keeping users apart at the collection level means no query or write for one user
 can touch another's records, whatever filter a caller forgets; deleting a user deletes the
 collection, records and all, in one step; renaming changes only the label.
+
+A collection's vectors come from one scene space (:mod:`pertouch.memory.space`); its name ends in
+``.s<version>`` (collections from before scenes were measured have no suffix). When the space
+changes, :meth:`UserRegistry.upgrade` copies every record into a collection of the new space,
+re-embedding the stored measurements, marks it complete, and only then deletes the old one; a
+crash at any point leaves a complete collection that listing picks, so no record is lost.
+
+It is longer than 300 lines because every operation on a user must respect the same collection
+naming and upgrade rules, which are safest kept in one class.
 """
 
 from __future__ import annotations
@@ -16,13 +25,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 
 from pertouch.core.errors import PerTouchError
+from pertouch.memory import embedding  # registers both functions, so old collections open
 from pertouch.memory.connection import Connection
-from pertouch.memory.embedding import MiniLMEmbeddingFunction
 from pertouch.memory.records import MemoryRecord, RecordError
+from pertouch.memory.space import SceneSpace
 
 MAX_NAME_CHARS = 64
 #: Marks the collections that are PerTouch user memories (a shared server may hold others).
@@ -37,15 +48,24 @@ class UserError(PerTouchError):
 
 @dataclass(frozen=True)
 class User:
-    """A person with a memory: a stable id, a display name, and when they were created."""
+    """A person with a memory: a stable id, a display name, when they were created, and where.
+
+    Attributes:
+        version: the scene space of the user's collection (0: from before scenes were measured).
+    """
 
     id: str
     name: str
     created_at: float
+    version: int = 0
 
     @property
     def collection_name(self) -> str:
-        return COLLECTION_PREFIX + self.id
+        return collection_name(self.id, self.version)
+
+
+def collection_name(user_id: str, version: int) -> str:
+    return COLLECTION_PREFIX + user_id + (f".s{version}" if version else "")
 
 
 def check_name(name: object) -> str:
@@ -63,18 +83,15 @@ class UserRegistry:
 
     Args:
         connection: where the store is (see :mod:`pertouch.memory.connection`).
-        embedding_function: the registered MiniLM function new collections are created with.
+        space: the scene space new collections hold vectors of.
         clock: seconds since the epoch; injected so tests control time.
     """
 
     def __init__(
-        self,
-        connection: Connection,
-        embedding_function: MiniLMEmbeddingFunction,
-        clock: Callable[[], float] = time.time,
+        self, connection: Connection, space: SceneSpace, clock: Callable[[], float] = time.time
     ):
         self.connection = connection
-        self.embedding_function = embedding_function
+        self.space = space
         self.clock = clock
 
     # -- reading ----------------------------------------------------------------------------
@@ -95,7 +112,7 @@ class UserRegistry:
         with self.connection.session(write=True) as client:
             if self._lookup(client, name) is not None:
                 raise UserError(f"There is already a user called {name!r}; pick another name.")
-            user = User(uuid.uuid4().hex, name, self.clock())
+            user = User(uuid.uuid4().hex, name, self.clock(), self.space.version)
             self._create_collection(client, user)
             return user
 
@@ -105,7 +122,7 @@ class UserRegistry:
         with self.connection.session(write=True) as client:
             user = self._lookup(client, name)
             if user is None:
-                user = User(uuid.uuid4().hex, name, self.clock())
+                user = User(uuid.uuid4().hex, name, self.clock(), self.space.version)
                 self._create_collection(client, user)
             return user
 
@@ -117,8 +134,9 @@ class UserRegistry:
             other = self._lookup(client, new)
             if other is not None and other.id != user.id:
                 raise UserError(f"There is already a user called {new!r}; pick another name.")
-            renamed = User(user.id, new, user.created_at)
-            self._collection(client, user).modify(metadata=_metadata(renamed))
+            renamed = User(user.id, new, user.created_at, user.version)
+            collection = self._collection(client, user)
+            collection.modify(metadata={**(collection.metadata or {}), **_metadata(renamed)})
             return renamed
 
     def delete(self, name: str) -> int:
@@ -126,15 +144,41 @@ class UserRegistry:
         with self.connection.session(write=True) as client:
             user = self._find(client, name)
             count = self._collection(client, user).count()
-            client.delete_collection(user.collection_name)
+            for collection in _collections_of(client, user.id):
+                client.delete_collection(collection)
             return count
+
+    def upgrade(self, name: str) -> User:
+        """Move a user's records into a collection of the current scene space (no-op if there).
+
+        Records keep their ids, words, edits and times; their vectors are recomputed from the
+        stored measurements, and records without measurements are kept but never compared.
+        """
+        with self.connection.session(write=True) as client:
+            return self.upgrade_on(client, self._find(client, name))
+
+    def upgrade_on(self, client: ClientAPI, user: User) -> User:
+        """:meth:`upgrade` on a client the caller holds for writing."""
+        if user.version == self.space.version:
+            return user
+        records = builtins.list(iter_records(self._collection(client, user)))
+        new = User(user.id, user.name, user.created_at, self.space.version)
+        if new.collection_name in _collections_of(client, user.id):
+            client.delete_collection(new.collection_name)  # an upgrade cut short earlier
+        target = self._create_collection(client, new, complete=False)
+        add_records(target, records, self.space)
+        if target.count() != len(records):
+            raise RecordError(f"Upgrading {user.name}'s memory lost records; nothing changed.")
+        target.modify(metadata={**(target.metadata or {}), "complete": True})  # now listed
+        client.delete_collection(user.collection_name)
+        return new
 
     # -- export and import ------------------------------------------------------------------
     def export(self, name: str) -> Iterator[str]:
         """The user's memory as JSON lines: a header line, then one line per record, oldest first."""
         with self.connection.session() as client:
             user = self._find(client, name)
-            records = list(iter_records(self._collection(client, user)))
+            records = builtins.list(iter_records(self._collection(client, user)))
         records.sort(key=lambda r: r.created_at)
         yield json.dumps(
             {"format": EXPORT_FORMAT, "user": user.name, "created_at": user.created_at}
@@ -168,10 +212,10 @@ class UserRegistry:
                 raise UserError(
                     f"There is already a user called {new_name!r}; import under another name."
                 )
-            user = User(uuid.uuid4().hex, new_name, self.clock())
+            user = User(uuid.uuid4().hex, new_name, self.clock(), self.space.version)
             collection = self._create_collection(client, user)
             try:
-                add_records(collection, records)
+                add_records(collection, records, self.space)
             except BaseException:
                 client.delete_collection(user.collection_name)  # all or nothing
                 raise
@@ -182,21 +226,31 @@ class UserRegistry:
         """The collection of user ``name`` on an open client (raises if there is no such user)."""
         return self._collection(client, self._find(client, name))
 
+    def find(self, client: ClientAPI, name: str) -> User:
+        """The user called ``name`` on an open client (raises if there is no such user)."""
+        return self._find(client, name)
+
     # -- internals --------------------------------------------------------------------------
     def _users(self, client: ClientAPI) -> builtins.list[User]:
-        users = []
+        best: dict[str, User] = {}
         for collection in client.list_collections():
             if not collection.name.startswith(COLLECTION_PREFIX):
                 continue
             meta = collection.metadata or {}
-            users.append(
-                User(
-                    collection.name.removeprefix(COLLECTION_PREFIX),
-                    str(meta.get("user_name", "")),
-                    float(meta.get("created_at", 0.0)),
-                )
+            if meta.get("complete") is False:
+                continue  # an upgrade under way or cut short: its source is still listed
+            user_id, _, suffix = collection.name.removeprefix(COLLECTION_PREFIX).partition(".s")
+            user = User(
+                user_id,
+                str(meta.get("user_name", "")),
+                float(meta.get("created_at", 0.0)),
+                int(suffix) if suffix.isdigit() else 0,
             )
-        return sorted(users, key=lambda u: (u.created_at, u.name))
+            if user_id not in best or _preference(user, self.space) > _preference(
+                best[user_id], self.space
+            ):
+                best[user_id] = user
+        return sorted(best.values(), key=lambda u: (u.created_at, u.name))
 
     def _lookup(self, client: ClientAPI, name: str) -> User | None:
         key = name.casefold()
@@ -210,24 +264,37 @@ class UserRegistry:
         return user
 
     def _collection(self, client: ClientAPI, user: User) -> Collection:
-        return client.get_collection(user.collection_name, embedding_function=self._function)
+        # No function passed: Chroma rebuilds the registered one the collection was made with.
+        return client.get_collection(user.collection_name)
 
-    @property
-    def _function(self) -> Any:
-        # Chroma types functions over every kind of input (text and images); ours embeds text.
-        return self.embedding_function
-
-    def _create_collection(self, client: ClientAPI, user: User) -> Collection:
+    def _create_collection(
+        self, client: ClientAPI, user: User, complete: bool = True
+    ) -> Collection:
+        function: Any = embedding.SceneVectorFunction(user.version)
         return client.create_collection(
             user.collection_name,
-            metadata=_metadata(user),
-            embedding_function=self._function,
+            metadata={**_metadata(user), "complete": complete},
+            embedding_function=function,
             configuration={"hnsw": {"space": "cosine"}},
         )
 
 
-def _metadata(user: User) -> dict[str, str | float]:
-    return {"user_name": user.name, "created_at": user.created_at}
+def _preference(user: User, space: SceneSpace) -> tuple[bool, int]:
+    """The current space's collection first, then the newest."""
+    return (user.version == space.version, user.version)
+
+
+def _collections_of(client: ClientAPI, user_id: str) -> builtins.list[str]:
+    return [
+        c.name
+        for c in client.list_collections()
+        if c.name == COLLECTION_PREFIX + user_id
+        or c.name.startswith(f"{COLLECTION_PREFIX}{user_id}.s")
+    ]
+
+
+def _metadata(user: User) -> dict[str, str | float | bool]:
+    return {"user_name": user.name, "created_at": user.created_at, "complete": True}
 
 
 def _json_line(text: str, number: int) -> object:
@@ -250,12 +317,31 @@ def iter_records(collection: Collection) -> Iterator[MemoryRecord]:
         offset += _PAGE
 
 
-def add_records(collection: Collection, records: list[MemoryRecord], batch: int = 256) -> None:
-    """Upsert records (idempotent by id), embedding their scene texts in batches."""
+def add_records(
+    collection: Collection, records: list[MemoryRecord], space: SceneSpace, batch: int = 256
+) -> None:
+    """Upsert records (idempotent by id) with their scene vectors, in batches.
+
+    A record without measurements (from before scenes were measured) is stored with a stand-in
+    vector and counted in the collection's ``unmeasured`` metadata, so recall asks Chroma for
+    that many more neighbours and drops them; a ``where`` filter would cost 20 ms at 10k records.
+    """
+    unmeasured = sum(not r.scene.measured for r in records)
+    if unmeasured:
+        meta = dict(collection.metadata or {})
+        meta["unmeasured"] = int(meta.get("unmeasured", 0)) + unmeasured
+        collection.modify(metadata=meta)
     for start in range(0, len(records), batch):
         chunk = records[start : start + batch]
         collection.upsert(
             ids=[r.id for r in chunk],
+            embeddings=np.array([_vector(r, space) for r in chunk], dtype=np.float32),
             documents=[r.document() for r in chunk],
             metadatas=[r.metadata() for r in chunk],
         )
+
+
+def _vector(record: MemoryRecord, space: SceneSpace) -> list[float]:
+    if record.scene.measured:
+        return space.vector(record.scene.measurements)
+    return [1.0] + [0.0] * (space.dimensions - 1)
