@@ -51,8 +51,8 @@ def test_recall_prints_the_suggestion_and_why(tmp_path, capsys):
     assert main([*store, "recall", "ana", str(photo)]) == 0
     assert "has no approved photos to compare yet" in capsys.readouterr().out
 
-    from pertouch.core.adjustments import Edit
     from pertouch.cli.memory import open_memory
+    from pertouch.core.adjustments import Edit
     from pertouch.memory.scene import describe
     from pertouch.tools.segmentation import OfflineSegmenter
 
