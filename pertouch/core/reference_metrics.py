@@ -90,7 +90,9 @@ def cct_hernandez_andres(x: F64, y: F64) -> F64:
             + 0.00004 * np.exp(-n / 0.07125)
         )
         high = (x - 0.3356) / (y - 0.1691)
-        second = 36284.48953 + 0.00228 * np.exp(-high / 0.07861) + 5.4535e-36 * np.exp(-high / 0.01543)
+        second = (
+            36284.48953 + 0.00228 * np.exp(-high / 0.07861) + 5.4535e-36 * np.exp(-high / 0.01543)
+        )
     return np.where(cct > 50_000, second, cct)
 
 
@@ -143,4 +145,3 @@ def reference_raw_metrics(view: NDArray[np.floating], masks: NDArray[np.bool_]) 
             np.sqrt(means**2 @ _HSP),
         )
     return values
-

@@ -38,7 +38,9 @@ def literal_metrics(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
     means = np.array([np.nanmean(red), np.nanmean(green), np.nanmean(blue)])
     rgb = np.clip(means / 255.0, 0.001, 0.999)
     linear = np.where(rgb <= 12.92 * 0.0031308, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    matrix = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    matrix = np.array(
+        [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]
+    )
     x_, y_, z_ = matrix @ linear
     x, y = x_ / (x_ + y_ + z_), y_ / (x_ + y_ + z_)
     n = (x - 0.3366) / (y - 0.1735)
@@ -101,13 +103,19 @@ def test_contrast_is_capped_at_20000() -> None:
 
 def test_temperature_matches_colour_science() -> None:
     colour = pytest.importorskip("colour")
-    means = np.array([[200.0, 120.0, 60.0], [90.0, 110.0, 200.0], [128.0, 128.0, 128.0], [0, 0, 255]])
+    means = np.array(
+        [[200.0, 120.0, 60.0], [90.0, 110.0, 200.0], [128.0, 128.0, 128.0], [0, 0, 255]]
+    )
     for mean, ours in zip(means, temperature_of_means(means), strict=True):
         rgb = np.clip(mean / 255.0, 1e-3, 0.999)
         xy = colour.XYZ_to_xy(colour.sRGB_to_XYZ(rgb))
         expected = -colour.temperature.xy_to_CCT(xy, "hernandez1999")
         np.testing.assert_allclose(ours, expected, rtol=1e-9)
-    assert temperature_of_means(means[0]) > temperature_of_means(means[2]) > temperature_of_means(means[1])
+    assert (
+        temperature_of_means(means[0])
+        > temperature_of_means(means[2])
+        > temperature_of_means(means[1])
+    )
 
 
 def test_the_second_formula_takes_over_above_50000_kelvin() -> None:

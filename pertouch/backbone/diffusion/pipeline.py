@@ -253,18 +253,20 @@ def resolve_dtype(options: DiffusionOptions, device: str) -> torch.dtype:
 def configure(pipeline: PerTouchPipeline, options: DiffusionOptions) -> PerTouchPipeline:
     """Put ``pipeline`` on the options' device and dtype with their sampler (and compile it).
 
-    On CUDA the UNet and ControlNet take channels-last memory (faster convolutions); with
-    ``options.compile`` they are compiled into CUDA graphs: at batch 1 the uncompiled model is
-    bound by kernel launches (on an H100, 20 bf16 steps took 0.81 s uncompiled and 0.20 s
-    compiled), and the first render pays about a minute of compilation.
+    In the ``fast`` profile on CUDA the UNet and ControlNet take channels-last memory (faster
+    convolutions); the ``reference`` profile keeps PyTorch's default layout, as the reference runs,
+    so cuDNN picks the same kernels. With ``options.compile`` they are compiled into CUDA graphs:
+    at batch 1 the uncompiled model is bound by kernel launches (on an H100, 20 bf16 steps took
+    0.81 s uncompiled and 0.20 s compiled), and the first render pays about a minute of compilation.
     """
     device = resolve_device(options)
     pipeline.to(device=device, dtype=resolve_dtype(options, device))
     pipeline.scheduler = make_scheduler(options.scheduler, pipeline.scheduler.config)
     if device.startswith("cuda"):
-        for model in (pipeline.unet, pipeline.controlnet):
-            model.to(memory_format=torch.channels_last)
+        if options.profile == "fast":
+            for model in (pipeline.unet, pipeline.controlnet):
+                model.to(memory_format=torch.channels_last)
         if options.compile:
-            pipeline.unet = torch.compile(pipeline.unet, mode="reduce-overhead")  # type: ignore[assignment]
-            pipeline.controlnet = torch.compile(pipeline.controlnet, mode="reduce-overhead")  # type: ignore[assignment]
+            pipeline.unet = torch.compile(pipeline.unet, mode="reduce-overhead")
+            pipeline.controlnet = torch.compile(pipeline.controlnet, mode="reduce-overhead")
     return pipeline

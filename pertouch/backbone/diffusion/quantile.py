@@ -2,8 +2,9 @@
 
 The reference stores raw metric maps as float16, reads them back with NaN set to 0 and values
 clipped to ±20,000, fits scikit-learn's ``QuantileTransformer(output_distribution="uniform",
-random_state=0)`` per channel on 1,000 randomly sampled pixels of every training map, and
-conditions on ``2 * QT(raw) - 1``. The fitted transformers are not published with the weights, so
+random_state=0)`` per channel on 1,000 randomly sampled pixels of every training map (of which
+the transformer's default subsample keeps 10,000, drawn with that random state), and conditions on
+``2 * QT(raw) - 1``. The fitted transformers are not published with the weights, so
 ``pertouch prepare-data metrics=reference`` fits them and saves them as ``quantile_scale.json``
 (plain numbers, no pickle); the reference profile loads that file from the checkpoint folder.
 
@@ -127,7 +128,9 @@ class QuantileScale:
         data = {
             "kind": "quantile",
             "source": self.source,
-            "quantiles": {a.value: [float(v) for v in self.quantiles[a.channel]] for a in ATTRIBUTES},
+            "quantiles": {
+                a.value: [float(v) for v in self.quantiles[a.channel]] for a in ATTRIBUTES
+            },
         }
         return json.dumps(data, indent=1)
 

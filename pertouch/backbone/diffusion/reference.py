@@ -49,9 +49,11 @@ def paint(shape: tuple[int, int], base: Mapping[int, float], layers: Sequence[La
 
 def nearest_mask(mask: NDArray[np.generic], size: int) -> F32:
     """A mask resized nearest-neighbour to ``size x size`` and made binary (0 or 1) at one half."""
-    native = mask.view(np.uint8) if mask.dtype == np.bool_ else mask
-    if native.dtype not in (np.uint8, np.uint16, np.float32):
-        native = native.astype(np.float32)
+    native: NDArray[np.uint8] | NDArray[np.uint16] | NDArray[np.float32]
+    if mask.dtype in (np.bool_, np.uint8, np.uint16, np.float32):
+        native = mask.view(np.uint8) if mask.dtype == np.bool_ else mask  # type: ignore[assignment]
+    else:
+        native = mask.astype(np.float32)
     small = cv2.resize(native, (size, size), interpolation=cv2.INTER_NEAREST)
     weights = mask_to_float(small) if mask.dtype != np.bool_ else small.astype(np.float32)
     return (weights >= 0.5).astype(np.float32)
@@ -128,7 +130,9 @@ def stretch_bicubic(image: NDArray[np.generic], size: int) -> F32:
     return np.clip(_resize_planes(planes, (size, size), Image.Resampling.BICUBIC), 0.0, 1.0)
 
 
-def resize_back(low: F32, shape: tuple[int, int], dtype: np.dtype[np.generic]) -> NDArray[np.generic]:
+def resize_back(
+    low: F32, shape: tuple[int, int], dtype: np.dtype[np.generic]
+) -> NDArray[np.generic]:
     """The model's ``(h, w, 3)`` output in [0, 1] at ``shape`` with Lanczos, in ``dtype``.
 
     For uint8, the output is first quantised to 8 bits (``round(255 x)``), as diffusers hands the

@@ -103,12 +103,13 @@ class DiffusionRenderer:
             parameter_map = reference_parameter_map(image, state, masks, self.quantiles, size)
             low_in = stretch_bicubic(image, size)
         else:
-            shape = working_shape(*image.shape[:2], options.size, self.pipeline.multiple)
+            height, width = image.shape[:2]
+            shape = working_shape(height, width, options.size, self.pipeline.multiple)
             parameter_map = self.parameter_map(image, state, masks, shape)
             low_in = self.working_image(image, shape)
         low_out = self.sample(low_in, parameter_map)
         if options.output == "model":
-            return resize_back(low_out, image.shape[:2], image.dtype)  # type: ignore[return-value]
+            return resize_back(low_out, (image.shape[0], image.shape[1]), image.dtype)  # type: ignore[return-value]
         full = to_float_rgb(image)
         out = lift_edit(full, low_in, low_out, options.lift_radius, options.lift_eps)
         peak = np.float32(65535.0 if image.dtype == np.uint16 else 255.0)

@@ -17,20 +17,43 @@ from pertouch.backbone.diffusion.options import SCHEDULER_NAMES
 
 def test_the_reference_profile_is_the_reference_inference() -> None:
     options = DiffusionOptions.for_profile("reference")
-    assert (options.scheduler, options.steps, options.seed, options.dtype) == ("ddim", 50, 42, "float32")
-    assert (options.latent, options.generator, options.output, options.size) == ("sample", "device", "model", 512)
+    assert (options.scheduler, options.steps, options.seed, options.dtype) == (
+        "ddim",
+        50,
+        42,
+        "float32",
+    )
+    assert (options.latent, options.generator, options.output, options.size) == (
+        "sample",
+        "device",
+        "model",
+        512,
+    )
 
 
 def test_fast_stays_the_default() -> None:
     assert DiffusionOptions() == DiffusionOptions.for_profile("fast")
     fast = DiffusionOptions()
-    assert (fast.profile, fast.scheduler, fast.steps, fast.seed, fast.dtype) == ("fast", "dpm++2m", 20, 0, "auto")
+    assert (fast.profile, fast.scheduler, fast.steps, fast.seed, fast.dtype) == (
+        "fast",
+        "dpm++2m",
+        20,
+        0,
+        "auto",
+    )
     assert (fast.latent, fast.generator, fast.output) == ("mode", "cpu", "lift")
 
 
 def test_overrides_apply_on_top_and_none_means_the_profiles_value() -> None:
-    options = DiffusionOptions.for_profile("reference", steps=None, seed=7, output="lift", dtype="fp16")
-    assert (options.steps, options.seed, options.output, options.dtype) == (50, 7, "lift", "float16")
+    options = DiffusionOptions.for_profile(
+        "reference", steps=None, seed=7, output="lift", dtype="fp16"
+    )
+    assert (options.steps, options.seed, options.output, options.dtype) == (
+        50,
+        7,
+        "lift",
+        "float16",
+    )
     assert options.profile == "reference" and DiffusionOptions(**options.to_dict()) == options
 
 
@@ -65,9 +88,20 @@ def test_flags_build_options_over_settings_over_the_profile() -> None:
     assert options_from_args(parser.parse_args([])) == DiffusionOptions()
     args = parser.parse_args(["--profile", "reference", "--steps", "10", "--dtype", "bf16"])
     options = options_from_args(args, settings={"seed": 3, "steps": 30})
-    assert (options.profile, options.steps, options.seed, options.dtype) == ("reference", 10, 3, "bfloat16")
-    from_settings = options_from_args(parser.parse_args(["--diffusion-output", "lift"]), {"profile": "reference"})
-    assert (from_settings.profile, from_settings.output, from_settings.scheduler) == ("reference", "lift", "ddim")
+    assert (options.profile, options.steps, options.seed, options.dtype) == (
+        "reference",
+        10,
+        3,
+        "bfloat16",
+    )
+    from_settings = options_from_args(
+        parser.parse_args(["--diffusion-output", "lift"]), {"profile": "reference"}
+    )
+    assert (from_settings.profile, from_settings.output, from_settings.scheduler) == (
+        "reference",
+        "lift",
+        "ddim",
+    )
     with pytest.raises(DiffusionOptionError, match="steps"):
         options_from_args(parser.parse_args(["--steps", "0"]))
     with pytest.raises(SystemExit):  # argparse refuses an unknown sampler before options are built

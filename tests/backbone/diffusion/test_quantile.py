@@ -21,7 +21,11 @@ def _photo_samples(*photos: np.ndarray) -> np.ndarray:
 
 def test_stored_raw_is_the_float16_store_read_back_and_clipped() -> None:
     raw = np.array([1234.567, -6543.21, np.nan, 25_000.0, -1e300, 0.1])
-    literal = np.clip(np.nan_to_num(np.clip(raw, -30000, 30000).astype(np.float16).astype(np.float32)), -20000, 20000)
+    literal = np.clip(
+        np.nan_to_num(np.clip(raw, -30000, 30000).astype(np.float16).astype(np.float32)),
+        -20000,
+        20000,
+    )
     np.testing.assert_array_equal(stored_raw(raw), literal)
     assert stored_raw(raw)[0] == np.float32(1235.0)  # float16 holds 1234.567 as 1235
 
@@ -55,7 +59,9 @@ def test_repeated_values_map_to_the_middle_of_their_span() -> None:
 
 def test_saved_scale_reloads_exactly_and_bad_files_are_refused(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
-    scale = QuantileScale.fit([rng.normal(size=500) * s for s in (10, 100, 1000, 50)], source="test")
+    scale = QuantileScale.fit(
+        [rng.normal(size=500) * s for s in (10, 100, 1000, 50)], source="test"
+    )
     scale.save(tmp_path / FILE_NAME)
     again = QuantileScale.from_checkpoint(tmp_path)
     np.testing.assert_array_equal(again.quantiles, scale.quantiles)
@@ -68,6 +74,8 @@ def test_saved_scale_reloads_exactly_and_bad_files_are_refused(tmp_path: Path) -
 
 
 def test_a_missing_scale_is_explained(tmp_path: Path) -> None:
-    with pytest.raises(ScaleError, match=r"quantile_scale\.json is missing: run `pertouch prepare-data") as info:
+    with pytest.raises(
+        ScaleError, match=r"quantile_scale\.json is missing: run `pertouch prepare-data"
+    ) as info:
         QuantileScale.from_checkpoint(tmp_path)
     assert str(info.value).count(".") >= 1 and "\n" not in str(info.value)

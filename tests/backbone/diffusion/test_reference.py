@@ -39,13 +39,17 @@ def literal_map(state: dict[str, dict[str, float]], masks: dict[str, np.ndarray]
 
 
 def literal_mask(mask: np.ndarray) -> np.ndarray:
-    return (cv2.resize(mask, (512, 512), interpolation=cv2.INTER_NEAREST) / 255.0 >= 0.5).astype(np.float32)
+    return (cv2.resize(mask, (512, 512), interpolation=cv2.INTER_NEAREST) / 255.0 >= 0.5).astype(
+        np.float32
+    )
 
 
 @pytest.fixture(scope="module")
 def scale(astronaut: np.ndarray, chelsea: np.ndarray) -> QuantileScale:
     masks = np.stack([m > 0 for m in sample_regions(512, 512, (1, 2, 3, 4, 5))])
-    raw = np.concatenate([reference_raw_metrics(measurement_view(p), masks) for p in (astronaut, chelsea)])
+    raw = np.concatenate(
+        [reference_raw_metrics(measurement_view(p), masks) for p in (astronaut, chelsea)]
+    )
     return QuantileScale.fit([raw[:, c] for c in range(4)])
 
 
@@ -73,7 +77,11 @@ def test_auto_map_is_the_reference_painting_of_what_each_region_sets(
     )
     ours = reference_parameter_map(photo, state, masks, scale)
     expected = literal_map(
-        {"global": {"contrast": 0.2}, "person": {"brightness": 0.5}, "face": {"colorfulness": -0.4}},
+        {
+            "global": {"contrast": 0.2},
+            "person": {"brightness": 0.5},
+            "face": {"colorfulness": -0.4},
+        },
         {name: literal_mask(mask) for name, mask in masks.items()},
     )
     np.testing.assert_array_equal(ours, expected)
@@ -94,13 +102,20 @@ def test_as_shot_map_paints_measured_levels_and_edits_last(
     state = AdjustmentState("as_shot").with_edit("face", "colorfulness", 0.3)
     small = {name: literal_mask(mask) for name, mask in masks.items()}
     binary = np.stack([np.ones((512, 512), bool), *(m > 0 for m in small.values())])
-    levels = scale.to_level(reference_raw_metrics(cv2.resize(photo, (512, 512)).astype(np.float32), binary))
+    levels = scale.to_level(
+        reference_raw_metrics(cv2.resize(photo, (512, 512)).astype(np.float32), binary)
+    )
     names = ["global", *small]
-    measured = {n: dict(zip(CHANNEL, map(float, row), strict=True)) for n, row in zip(names, levels, strict=True)}
+    measured = {
+        n: dict(zip(CHANNEL, map(float, row), strict=True))
+        for n, row in zip(names, levels, strict=True)
+    }
     measured["face"]["colorfulness"] = float(np.clip(measured["face"]["colorfulness"] + 0.3, -1, 1))
     # the unedited regions (sky, person) first, in the masks' order, then the edited face
     expected = literal_map({n: measured[n] for n in ["global", "sky", "person", "face"]}, small)
-    np.testing.assert_allclose(reference_parameter_map(photo, state, masks, scale), expected, atol=1e-6)
+    np.testing.assert_allclose(
+        reference_parameter_map(photo, state, masks, scale), expected, atol=1e-6
+    )
 
 
 def test_masks_are_resized_nearest_and_made_binary() -> None:
@@ -108,7 +123,9 @@ def test_masks_are_resized_nearest_and_made_binary() -> None:
     mask[3:9, 10:20] = 0.7
     mask[20:, 30:] = 0.3
     out = nearest_mask(mask, 64)
-    np.testing.assert_array_equal(out, (cv2.resize(mask, (64, 64), interpolation=cv2.INTER_NEAREST) >= 0.5))
+    np.testing.assert_array_equal(
+        out, (cv2.resize(mask, (64, 64), interpolation=cv2.INTER_NEAREST) >= 0.5)
+    )
     assert set(np.unique(out)) == {0.0, 1.0}
     boolean = nearest_mask(mask > 0.5, 64)
     np.testing.assert_array_equal(boolean, out)
@@ -116,7 +133,9 @@ def test_masks_are_resized_nearest_and_made_binary() -> None:
 
 def test_the_model_sees_pils_bicubic_stretch(coffee: np.ndarray) -> None:
     # torchvision's Resize on a PIL image is PIL's resize; ToTensor divides by 255
-    expected = np.asarray(Image.fromarray(coffee).resize((512, 512), Image.BICUBIC), np.float32) / 255
+    expected = (
+        np.asarray(Image.fromarray(coffee).resize((512, 512), Image.BICUBIC), np.float32) / 255
+    )
     np.testing.assert_array_equal(stretch_bicubic(coffee, 512), expected)
     deep = stretch_bicubic(coffee.astype(np.uint16) * 257, 512)
     # the same picture; PIL's 8-bit path rounds and clips between its two passes, the 16-bit does not
@@ -136,4 +155,8 @@ def test_model_pixels_come_back_as_diffusers_and_lanczos_give_them(coffee: np.nd
     eight = resize_back(photo, (400, 600), np.dtype(np.uint8)).astype(np.float64)
     deep = resize_back(photo, (400, 600), np.dtype(np.uint16))
     difference = np.abs(deep / 257.0 - eight)
-    assert deep.dtype == np.uint16 and difference.mean() < 0.5 and np.percentile(difference, 99.9) < 1.5
+    assert (
+        deep.dtype == np.uint16
+        and difference.mean() < 0.5
+        and np.percentile(difference, 99.9) < 1.5
+    )

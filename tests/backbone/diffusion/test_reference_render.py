@@ -52,25 +52,33 @@ def reference_layout(
     config = json.loads(config_path.read_text())
     config_path.write_text(json.dumps({**config, "_class_name": "ControlNetModel"}))
     conv = source.unet.conv_out
-    head = {"conv_out.weight": -conv.weight.detach().clone(), "conv_out.bias": conv.bias.detach().clone()}
+    head = {
+        "conv_out.weight": -conv.weight.detach().clone(),
+        "conv_out.bias": conv.bias.detach().clone(),
+    }
     assert head["conv_out.weight"].shape == (4, TINY.unet["block_out_channels"][0], 3, 3)
     torch.save(head, checkpoint / "unet_conv_out.pth")
     masks = np.stack([m > 0 for m in sample_regions(512, 512, (1, 2, 3, 4, 5))])
-    raw = np.concatenate([reference_raw_metrics(measurement_view(p), masks) for p in (astronaut, chelsea)])
+    raw = np.concatenate(
+        [reference_raw_metrics(measurement_view(p), masks) for p in (astronaut, chelsea)]
+    )
     QuantileScale.fit([raw[:, c] for c in range(4)]).save(checkpoint / FILE_NAME)
     return base, checkpoint
 
 
 @pytest.fixture(scope="module")
 def scene(coffee: np.ndarray) -> tuple[np.ndarray, AdjustmentState, dict[str, np.ndarray]]:
-    photo = np.ascontiguousarray(coffee[:301, :457])  # odd size: the stretch and the way back matter
+    photo = np.ascontiguousarray(
+        coffee[:301, :457]
+    )  # odd size: the stretch and the way back matter
     left = np.zeros(photo.shape[:2], np.uint8)
     left[:, :200] = 255
     return photo, AdjustmentState().with_edit("left", "brightness", 0.5), {"left": left}
 
 
 def test_renders_the_reference_layout_deterministically(
-    reference_layout: tuple[Path, Path], scene: tuple[np.ndarray, AdjustmentState, dict[str, np.ndarray]]
+    reference_layout: tuple[Path, Path],
+    scene: tuple[np.ndarray, AdjustmentState, dict[str, np.ndarray]],
 ) -> None:
     from diffusers import DDIMScheduler
 
@@ -86,7 +94,8 @@ def test_renders_the_reference_layout_deterministically(
 
 
 def test_the_render_is_the_reference_procedure_written_out(
-    reference_layout: tuple[Path, Path], scene: tuple[np.ndarray, AdjustmentState, dict[str, np.ndarray]]
+    reference_layout: tuple[Path, Path],
+    scene: tuple[np.ndarray, AdjustmentState, dict[str, np.ndarray]],
 ) -> None:
     """Stretch, encode a posterior sample, DDIM from the base model's config, decode, Lanczos back."""
     from diffusers import DDIMScheduler
@@ -96,14 +105,18 @@ def test_the_render_is_the_reference_procedure_written_out(
     renderer = build_diffusion_renderer(base, checkpoint, options=OPTIONS)
     photo, state, masks = scene
     pipe, size = renderer.pipeline, OPTIONS.size
-    pmap = reference_parameter_map(photo, state, masks, QuantileScale.from_checkpoint(checkpoint), size)
+    pmap = reference_parameter_map(
+        photo, state, masks, QuantileScale.from_checkpoint(checkpoint), size
+    )
     with torch.no_grad():
         image = Image.fromarray(photo).convert("RGB")
         pixels = np.asarray(image.resize((size, size), Image.BICUBIC), np.float32) / 255
         x = torch.from_numpy(pixels).permute(2, 0, 1)[None] * 2 - 1
         control = torch.from_numpy(pmap).permute(2, 0, 1)[None]
         generator = torch.Generator(device="cpu").manual_seed(42)
-        latents = torch.randn((1, 4, size // 8, size // 8), generator=generator, dtype=torch.float32)
+        latents = torch.randn(
+            (1, 4, size // 8, size // 8), generator=generator, dtype=torch.float32
+        )
         original = pipe.vae.encode(x).latent_dist.sample(generator=generator)
         original = original * pipe.vae.config.scaling_factor
         scheduler = DDIMScheduler.from_pretrained(base / "scheduler")
@@ -126,16 +139,21 @@ def test_the_render_is_the_reference_procedure_written_out(
 
 
 def test_the_output_switch_takes_the_same_sample_to_full_size_two_ways(
-    reference_layout: tuple[Path, Path], scene: tuple[np.ndarray, AdjustmentState, dict[str, np.ndarray]]
+    reference_layout: tuple[Path, Path],
+    scene: tuple[np.ndarray, AdjustmentState, dict[str, np.ndarray]],
 ) -> None:
     photo, state, masks = scene
     model = build_diffusion_renderer(*reference_layout, options=OPTIONS)
     lifted = DiffusionRenderer(
-        model.pipeline, options=dataclasses.replace(OPTIONS, output="lift"), quantiles=model.quantiles
+        model.pipeline,
+        options=dataclasses.replace(OPTIONS, output="lift"),
+        quantiles=model.quantiles,
     )
     assert model.quantiles is not None
     low_in = stretch_bicubic(photo, OPTIONS.size)
-    low_out = model.sample(low_in, reference_parameter_map(photo, state, masks, model.quantiles, 128))
+    low_out = model.sample(
+        low_in, reference_parameter_map(photo, state, masks, model.quantiles, 128)
+    )
     expected_model = resize_back(low_out, photo.shape[:2], photo.dtype)
     np.testing.assert_array_equal(model.render(photo, state, masks), expected_model)
     lift = lift_edit(to_float_rgb(photo), low_in, low_out, OPTIONS.lift_radius, OPTIONS.lift_eps)
@@ -149,7 +167,9 @@ def test_a_missing_quantile_scale_is_named_in_one_sentence(
     base, checkpoint = reference_layout
     shutil.copytree(checkpoint, tmp_path / "published")
     (tmp_path / "published" / FILE_NAME).unlink()
-    with pytest.raises(ScaleError, match=r"quantile_scale\.json is missing: run `pertouch prepare-data"):
+    with pytest.raises(
+        ScaleError, match=r"quantile_scale\.json is missing: run `pertouch prepare-data"
+    ):
         build_diffusion_renderer(base, tmp_path / "published", options=OPTIONS)
     with pytest.raises(DiffusionOptionError, match="quantile scale"):
         DiffusionRenderer(tiny_pipeline(), options=OPTIONS)
@@ -172,7 +192,9 @@ def test_bin_weights_load_like_safetensors_and_pickled_code_is_refused(
     ours, theirs = load_pipeline(base, checkpoint, "ddim"), load_pipeline(base, binary, "ddim")
     for a, b in zip(ours.controlnet.parameters(), theirs.controlnet.parameters(), strict=True):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
-    torch.testing.assert_close(ours.unet.conv_out.weight, theirs.unet.conv_out.weight, rtol=0, atol=0)
+    torch.testing.assert_close(
+        ours.unet.conv_out.weight, theirs.unet.conv_out.weight, rtol=0, atol=0
+    )
     head = torch.load(binary / "unet_conv_out.bin", weights_only=True)
     torch.save({**head, "extra": _Payload()}, binary / "unet_conv_out.bin")
     with pytest.raises(WeightsError, match="Cannot read the UNet head"):
