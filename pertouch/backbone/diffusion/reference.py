@@ -4,11 +4,12 @@
   at one half. Pixels in no region take the global value where it is set, else 0; regions are then
   painted channel by channel, in order, each writing only the attributes it sets, as
   ``old * (1 - mask) + value * mask``.
-- What a region *sets*: with the ``as_shot`` baseline every masked region sets all four attributes
-  (its measured levels plus the edits: a training map's value), and regions no edit names are
-  painted first, so that an edit is never painted over; with ``auto`` a region sets only what its
-  own edits name, and the global values only what global edits name (a global edit moves the
-  regions' set values with it). Edited regions are painted in the order the edits first name them.
+- How a state becomes that painting: with the ``as_shot`` baseline the global values are all set
+  (the photo's measured levels plus global edits) and every masked region first paints all four of
+  its levels, in the masks' order: the photo as a training map pictures it. Then, with either
+  baseline, each region an edit names paints the attributes its own edits name, in the order the
+  edits first name the regions. With ``auto`` only global edits set global values. So a face inside
+  an edited person keeps the person's new brightness unless the face's own edits say otherwise.
 - Levels are the reference's metrics (:mod:`pertouch.core.reference_metrics`) through its
   quantile normalisation (:mod:`.quantile`).
 - The model sees the photo stretched to ``size x size`` with PIL's bicubic filter; its output is
@@ -64,26 +65,25 @@ def painting_plan(
     targets: Mapping[str, NDArray[np.floating]],
     names: Sequence[str],
 ) -> tuple[dict[int, float], list[tuple[str, dict[int, float]]]]:
-    """What is painted, in order: the global values set, then ``(region, values set)`` per region.
+    """What is painted, in order: the global values set, then ``(region, values it sets)`` layers.
 
     Args:
-        state: the adjustment state (its baseline decides what regions set).
+        state: the adjustment state (its baseline decides what is set before the edits).
         targets: target levels (4,) per region and ``global``, from ``state.targets``.
         names: the masked regions, in the caller's order.
     """
-    everything = range(NUM_ATTRIBUTES)
     as_shot = state.baseline == "as_shot"
     named: dict[str, set[int]] = {}
     for edit in state.edits:
         named.setdefault(edit.region, set()).add(edit.attribute.channel)
-    global_channels = everything if as_shot else sorted(named.get(GLOBAL, ()))
+    global_channels = range(NUM_ATTRIBUTES) if as_shot else sorted(named.get(GLOBAL, ()))
     base = {c: float(targets[GLOBAL][c]) for c in global_channels}
-    edited = [r for r in state.regions if r in names]
-    unedited = [r for r in names if r not in named] if as_shot else []
-    layers = []
-    for region in [*unedited, *edited]:
-        channels = everything if as_shot else sorted(named[region])
-        layers.append((region, {c: float(targets[region][c]) for c in channels}))
+    canvas = [(r, range(NUM_ATTRIBUTES)) for r in names] if as_shot else []
+    edits = [(r, sorted(named[r])) for r in state.regions if r in names]
+    layers = [
+        (region, {c: float(targets[region][c]) for c in channels})
+        for region, channels in [*canvas, *edits]
+    ]
     return base, layers
 
 

@@ -72,11 +72,7 @@ class DiffusionRenderer:
         self.options = options or DiffusionOptions()
         self.quantiles = quantiles
         if self.options.profile == "reference":
-            if quantiles is None:
-                raise DiffusionOptionError(
-                    "The reference profile needs the quantile scale its weights were trained with; "
-                    "load it with QuantileScale.from_checkpoint(checkpoint)."
-                )
+            self._reference_quantiles()
             if self.options.size % pipeline.multiple:
                 raise DiffusionOptionError(
                     f"The reference profile's square side must be a multiple of {pipeline.multiple} "
@@ -98,9 +94,8 @@ class DiffusionRenderer:
             raise ValueError("the renderer got an image with no pixels")
         options = self.options
         if options.profile == "reference":
-            assert self.quantiles is not None  # checked in __init__
-            size = options.size
-            parameter_map = reference_parameter_map(image, state, masks, self.quantiles, size)
+            quantiles, size = self._reference_quantiles(), options.size
+            parameter_map = reference_parameter_map(image, state, masks, quantiles, size)
             low_in = stretch_bicubic(image, size)
         else:
             height, width = image.shape[:2]
@@ -114,6 +109,14 @@ class DiffusionRenderer:
         out = lift_edit(full, low_in, low_out, options.lift_radius, options.lift_eps)
         peak = np.float32(65535.0 if image.dtype == np.uint16 else 255.0)
         return (out * peak + np.float32(0.5)).astype(image.dtype)  # type: ignore[return-value]
+
+    def _reference_quantiles(self) -> QuantileScale:
+        if self.quantiles is None:
+            raise DiffusionOptionError(
+                "The reference profile needs the quantile scale its weights were trained with; "
+                "load it with QuantileScale.from_checkpoint(checkpoint)."
+            )
+        return self.quantiles
 
     @staticmethod
     def working_image(image: NDArray[np.generic], shape: tuple[int, int]) -> F32:

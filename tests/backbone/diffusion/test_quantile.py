@@ -30,6 +30,7 @@ def test_stored_raw_is_the_float16_store_read_back_and_clipped() -> None:
     assert stored_raw(raw)[0] == np.float32(1235.0)  # float16 holds 1234.567 as 1235
 
 
+@pytest.mark.filterwarnings("ignore:n_quantiles .* is greater than the total number of samples")
 def test_levels_are_twice_sklearns_transform_minus_one(
     astronaut: np.ndarray, coffee: np.ndarray, chelsea: np.ndarray, rocket: np.ndarray
 ) -> None:

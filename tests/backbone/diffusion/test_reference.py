@@ -23,12 +23,14 @@ from pertouch.core.reference_metrics import measurement_view, reference_raw_metr
 CHANNEL = {"colorfulness": 0, "contrast": 1, "temperature": 2, "brightness": 3}
 
 
-def literal_map(state: dict[str, dict[str, float]], masks: dict[str, np.ndarray]) -> np.ndarray:
+def literal_map(
+    state: list[tuple[str, dict[str, float]]], masks: dict[str, np.ndarray]
+) -> np.ndarray:
     """The reference's map from absolute values: global first, then regions channel by channel."""
     param_map = np.zeros((512, 512, 4), dtype=np.float32)
-    for attr, val in state.get("global", {}).items():
+    for attr, val in dict(state).get("global", {}).items():
         param_map[:, :, CHANNEL[attr]] = val
-    for region, params in state.items():
+    for region, params in state:
         if region == "global":
             continue
         mask = masks[region]
@@ -77,11 +79,11 @@ def test_auto_map_is_the_reference_painting_of_what_each_region_sets(
     )
     ours = reference_parameter_map(photo, state, masks, scale)
     expected = literal_map(
-        {
-            "global": {"contrast": 0.2},
-            "person": {"brightness": 0.5},
-            "face": {"colorfulness": -0.4},
-        },
+        [
+            ("global", {"contrast": 0.2}),
+            ("person", {"brightness": 0.5}),
+            ("face", {"colorfulness": -0.4}),
+        ],
         {name: literal_mask(mask) for name, mask in masks.items()},
     )
     np.testing.assert_array_equal(ours, expected)
@@ -95,27 +97,32 @@ def test_auto_map_is_the_reference_painting_of_what_each_region_sets(
     assert np.all(project[face, 3] == 0.0)  # ...where painting whole vectors would reset it
 
 
-def test_as_shot_map_paints_measured_levels_and_edits_last(
+def test_as_shot_map_is_the_measured_picture_then_the_edits(
     scene: tuple[np.ndarray, dict[str, np.ndarray]], scale: QuantileScale
 ) -> None:
     photo, masks = scene
-    state = AdjustmentState("as_shot").with_edit("face", "colorfulness", 0.3)
+    state = (
+        AdjustmentState("as_shot")
+        .with_edit("person", "brightness", 0.5)
+        .with_edit("face", "colorfulness", 0.3)
+    )
     small = {name: literal_mask(mask) for name, mask in masks.items()}
     binary = np.stack([np.ones((512, 512), bool), *(m > 0 for m in small.values())])
-    levels = scale.to_level(
-        reference_raw_metrics(cv2.resize(photo, (512, 512)).astype(np.float32), binary)
-    )
+    view = cv2.resize(photo, (512, 512)).astype(np.float32)
+    levels = scale.to_level(reference_raw_metrics(view, binary)).astype(np.float64)
     names = ["global", *small]
-    measured = {
-        n: dict(zip(CHANNEL, map(float, row), strict=True))
-        for n, row in zip(names, levels, strict=True)
-    }
-    measured["face"]["colorfulness"] = float(np.clip(measured["face"]["colorfulness"] + 0.3, -1, 1))
-    # the unedited regions (sky, person) first, in the masks' order, then the edited face
-    expected = literal_map({n: measured[n] for n in ["global", "sky", "person", "face"]}, small)
-    np.testing.assert_allclose(
-        reference_parameter_map(photo, state, masks, scale), expected, atol=1e-6
-    )
+    values = {n: dict(zip(CHANNEL, row, strict=True)) for n, row in zip(names, levels, strict=True)}
+    values["person"]["brightness"] = min(values["person"]["brightness"] + 0.5, 1.0)
+    values["face"]["colorfulness"] = min(values["face"]["colorfulness"] + 0.3, 1.0)
+    painting = [(n, values[n]) for n in names]  # the measured picture, in the masks' order...
+    painting += [  # ...then what each edit sets, in the order the edits name the regions
+        ("person", {"brightness": values["person"]["brightness"]}),
+        ("face", {"colorfulness": values["face"]["colorfulness"]}),
+    ]
+    ours = reference_parameter_map(photo, state, masks, scale)
+    np.testing.assert_allclose(ours, literal_map(painting, small), atol=1e-6)
+    face = small["face"] > 0
+    np.testing.assert_allclose(ours[face, 3], values["person"]["brightness"], atol=1e-6)
 
 
 def test_masks_are_resized_nearest_and_made_binary() -> None:
