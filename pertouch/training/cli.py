@@ -34,11 +34,7 @@ def add_training_parsers(subparsers: Any) -> None:
     prepare.add_argument("data", type=Path, help="folder with input/ and the expert folders")
     prepare.add_argument("output", type=Path, help="where the prepared data goes")
     prepare.add_argument("--config", type=Path, help="settings file (.toml or .json)")
-    prepare.add_argument(
-        "--scale",
-        type=Path,
-        help="use this scale instead of fitting one (scale.json; quantile_scale.json with metrics=reference)",
-    )
+    prepare.add_argument("--scale", type=Path, help="use this level scale instead of fitting one")
     prepare.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="settings to override")
     prepare.set_defaults(func=run_prepare)
 
@@ -54,7 +50,6 @@ def add_training_parsers(subparsers: Any) -> None:
 
 
 def run_prepare(args: argparse.Namespace) -> int:
-    from pertouch.backbone.diffusion.quantile import QuantileScale
     from pertouch.core.levels import LevelScale
     from pertouch.training.config import PrepareConfig, load_config
     from pertouch.training.prepare import prepare
@@ -67,10 +62,7 @@ def run_prepare(args: argparse.Namespace) -> int:
 
         default = os.environ.get(SAM3_CHECKPOINT_VARIABLE, str(DEFAULT_SAM3_CHECKPOINT))
         config = dataclasses.replace(config, sam3_checkpoint=str(Path(default).expanduser()))
-    scale: LevelScale | QuantileScale | None = None
-    if args.scale:
-        reader = QuantileScale if config.metrics == "reference" else LevelScale
-        scale = reader.load(args.scale)
+    scale = LevelScale.load(args.scale) if args.scale else None
     manifest = prepare(config, scale=scale)
     count = len(manifest["names"]) * len(manifest["experts"])
     print(f"prepared {count} maps ({len(manifest['experts'])} experts) in {config.output}")

@@ -110,6 +110,15 @@ def prepare(
     return manifest
 
 
+def read_scale(path: str | Path, metrics: str) -> Scale:
+    """The scale file ``--scale`` names, read as the kind ``metrics`` expresses maps in.
+
+    Raises:
+        ScaleError: the file is unreadable or not a scale of that kind.
+    """
+    return QuantileScale.load(path) if metrics == "reference" else LevelScale.load(path)
+
+
 def make_segmenter(config: PrepareConfig) -> Any:
     """The configured segmenter: ``offline`` or ``sam3`` (32 x 32 point grid, regions >= 400 px)."""
     if config.segmenter == "offline":

@@ -10,6 +10,7 @@ trained output convolution), ``pipeline`` (sampling), ``lift`` (full-resolution 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ def build_diffusion_renderer(
     scale: LevelScale | None = None,
     options: DiffusionOptions | None = None,
     quantiles: QuantileScale | None = None,
+    device: str | None = None,
 ) -> DiffusionRenderer:
     """Load the PerTouch model from local directories and wrap it as a renderer.
 
@@ -48,6 +50,8 @@ def build_diffusion_renderer(
         scale: the ``fast`` profile's level scale (default: the bundled one).
         options: profile, sampler, steps, seed, dtype, device, output (default: ``fast``).
         quantiles: the ``reference`` profile's normalisation; default: read from ``checkpoint``.
+        device: where to run, over ``options.device`` (a deployment setting that segmentation
+            shares, so surfaces pass it apart from the profile); ``None`` keeps the options'.
 
     Raises:
         WeightsError: a file is missing or the weights do not fit.
@@ -60,6 +64,8 @@ def build_diffusion_renderer(
     from pertouch.backbone.diffusion.renderer import DiffusionRenderer
 
     options = options or DiffusionOptions()
+    if device:
+        options = dataclasses.replace(options, device=device)
     if options.profile == "reference" and quantiles is None:
         quantiles = QuantileScale.from_checkpoint(checkpoint)
     pipeline = configure(load_pipeline(base_model, checkpoint, options.scheduler), options)
