@@ -184,9 +184,22 @@ def build_renderer(settings: Settings, scale: LevelScale | None = None) -> Rende
             "pip install 'pertouch[diffusion]'."
         )
     from pertouch.backbone.diffusion import build_diffusion_renderer
+    from pertouch.backbone.diffusion.options import DiffusionOptions
 
+    options = DiffusionOptions.for_profile(
+        settings.diffusion_profile,
+        scheduler=settings.diffusion_scheduler,
+        steps=settings.diffusion_steps,
+        seed=settings.diffusion_seed,
+        dtype=settings.diffusion_dtype,
+        output=settings.diffusion_output,
+    )
     return build_diffusion_renderer(
-        settings.base_model, settings.checkpoint, device=settings.device, scale=scale
+        settings.base_model,
+        settings.checkpoint,
+        scale=scale,
+        options=options,
+        device=settings.device,
     )
 
 

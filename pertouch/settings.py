@@ -64,6 +64,24 @@ class Settings:
     checkpoint: Path | None = None
     """PERTOUCH_CHECKPOINT: the PerTouch checkpoint folder, for the diffusion renderer."""
 
+    diffusion_profile: str = "fast"
+    """PERTOUCH_DIFFUSION_PROFILE: "fast" or "reference" (exactly what the published weights saw)."""
+
+    diffusion_scheduler: str | None = None
+    """PERTOUCH_DIFFUSION_SCHEDULER: ddim, dpm++2m, unipc or euler (default: the profile's)."""
+
+    diffusion_steps: int | None = None
+    """PERTOUCH_DIFFUSION_STEPS: sampler steps (default: the profile's)."""
+
+    diffusion_seed: int | None = None
+    """PERTOUCH_DIFFUSION_SEED: the noise seed (default: the profile's)."""
+
+    diffusion_dtype: str | None = None
+    """PERTOUCH_DIFFUSION_DTYPE: auto, float32, float16 or bfloat16 (default: the profile's)."""
+
+    diffusion_output: str | None = None
+    """PERTOUCH_DIFFUSION_OUTPUT: "lift" (edit carried to full resolution) or "model" pixels."""
+
     scale: Path | None = None
     """PERTOUCH_SCALE: a level scale from ``pertouch fit-scale`` (default: the bundled one)."""
 
@@ -83,6 +101,10 @@ class Settings:
         if self.renderer not in get_args(RendererName):
             raise SettingsError(
                 f'Unknown renderer {self.renderer!r}; use "parametric" or "diffusion".'
+            )
+        if self.diffusion_profile not in ("fast", "reference"):
+            raise SettingsError(
+                f'Unknown diffusion profile {self.diffusion_profile!r}; use "fast" or "reference".'
             )
         if not 1 <= self.rounds <= 10:
             raise SettingsError(f"rounds must be between 1 and 10, got {self.rounds}.")
@@ -155,6 +177,12 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str, str], Any]], ...] = (
     ("renderer", "PERTOUCH_RENDERER", _text),
     ("base_model", "PERTOUCH_BASE_MODEL", _path),
     ("checkpoint", "PERTOUCH_CHECKPOINT", _path),
+    ("diffusion_profile", "PERTOUCH_DIFFUSION_PROFILE", _text),
+    ("diffusion_scheduler", "PERTOUCH_DIFFUSION_SCHEDULER", _text),
+    ("diffusion_steps", "PERTOUCH_DIFFUSION_STEPS", _count),
+    ("diffusion_seed", "PERTOUCH_DIFFUSION_SEED", _count),
+    ("diffusion_dtype", "PERTOUCH_DIFFUSION_DTYPE", _text),
+    ("diffusion_output", "PERTOUCH_DIFFUSION_OUTPUT", _text),
     ("scale", "PERTOUCH_SCALE", _path),
     ("rounds", "PERTOUCH_ROUNDS", _count),
 )
