@@ -226,11 +226,16 @@ def _guarded_handlers(guard: Callable[[socket.socket], None]) -> list[urllib.req
             raise
         return sock
 
+    # http.client opens sockets through the instance attribute it sets in __init__
     class GuardedHTTP(http.client.HTTPConnection):
-        _create_connection = staticmethod(connect)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
 
     class GuardedHTTPS(http.client.HTTPSConnection):
-        _create_connection = staticmethod(connect)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
 
     tls = ssl.create_default_context()
 
