@@ -1,12 +1,13 @@
 """The agent's topology on one screen, and ``build_graph`` to assemble it.
 
-    perceive -> classify -> plan <-> tools -> render -> critique -> (plan | respond)
+    perceive -> classify -> plan <-> tools -> render -> critique -> (plan | respond) [-> deliver]
 
 ``plan`` loops with ``tools`` until the model asks to render (or stops calling tools); ``critique``
 sends corrections back to ``plan`` until the measured result matches the words or the round limit
 (``Context.max_rounds``) is reached. Importing this module builds nothing: entry points build their
 dependencies with :func:`pertouch.services.open_services` and call ``build_graph`` (the graph that
-``langgraph.json`` serves is :data:`pertouch.deployment.graph`).
+``langgraph.json`` serves is built by :func:`pertouch.deployment.graph`, with ``served=True``:
+only that graph has ``deliver``, which turns the result into data for a remote client).
 """
 
 from __future__ import annotations

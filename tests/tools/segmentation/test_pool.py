@@ -19,10 +19,11 @@ class Recording:
 
     made = 0
 
-    def __init__(self, pause: float = 0.05) -> None:
+    def __init__(self, pause: float = 0.05, meet: threading.Barrier | None = None) -> None:
         Recording.made += 1
         self.name = Recording.made
         self.pause = pause
+        self.meet = meet
         self.busy = threading.Lock()
         self.photos: list[int] = []
 
@@ -31,6 +32,8 @@ class Recording:
             raise AssertionError(f"segmenter {self.name} used by two threads at once")
         try:
             self.photos.append(int(image[0, 0, 0]))
+            if self.meet is not None and not self.meet.broken:
+                self.meet.wait()  # held until another thread is inside another instance
             time.sleep(self.pause)
         finally:
             self.busy.release()
@@ -51,7 +54,8 @@ def _photo(value: int) -> np.ndarray:
 
 def test_instances_are_lent_to_one_thread_at_a_time_up_to_the_size():
     made: list[Recording] = []
-    pool = SegmenterPool(lambda: made.append(Recording()) or made[-1], size=3)
+    meet = threading.Barrier(3, timeout=30)  # each call waits until three are in at once
+    pool = SegmenterPool(lambda: made.append(Recording(0.0, meet)) or made[-1], size=3)
     with ThreadPoolExecutor(8) as workers:
         list(workers.map(lambda i: pool.segment(_photo(i), "sky"), range(24)))
     assert pool.instances == len(made) == 3
@@ -60,9 +64,11 @@ def test_instances_are_lent_to_one_thread_at_a_time_up_to_the_size():
 
 def test_a_photo_goes_back_to_the_segmenter_that_saw_it():
     made: list[Recording] = []
-    pool = SegmenterPool(lambda: made.append(Recording(pause=0.0)) or made[-1], size=2)
-    with ThreadPoolExecutor(2) as workers:  # both instances exist and have seen a photo
+    meet = threading.Barrier(2, timeout=30)
+    pool = SegmenterPool(lambda: made.append(Recording(0.0, meet)) or made[-1], size=2)
+    with ThreadPoolExecutor(2) as workers:  # both instances exist, each has seen one photo
         list(workers.map(lambda i: pool.segment(_photo(i), "x"), (1, 2)))
+    meet.abort()  # from here on, calls pass straight through
     for _ in range(5):
         pool.segment(_photo(2), "sky")
         pool.contents(_photo(1))
