@@ -22,6 +22,7 @@ import ipaddress
 import re
 import socket
 import ssl
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -168,7 +169,7 @@ def fetch(url: str, sources: PhotoSources = REMOTE) -> bytes:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > sources.max_bytes:
                 raise _too_large(name, sources.max_bytes)
-            data = response.read(sources.max_bytes + 1)
+            data = _read_within(response, name, sources)
     except urllib.error.HTTPError as err:
         if 300 <= err.code < 400:
             raise PhotoSourceError(
@@ -187,6 +188,23 @@ def fetch(url: str, sources: PhotoSources = REMOTE) -> bytes:
     if len(data) > sources.max_bytes:
         raise _too_large(name, sources.max_bytes)
     return data
+
+
+def _read_within(response: Any, name: str, sources: PhotoSources) -> bytes:
+    """The body, up to one byte past the limit, within the time limit as a whole (the socket's
+    timeout alone would let a server drip a photo for ever)."""
+    deadline = time.monotonic() + sources.timeout
+    chunks: list[bytes] = []
+    size = 0
+    while size <= sources.max_bytes:
+        chunk = response.read1(min(1 << 20, sources.max_bytes + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if time.monotonic() > deadline:
+            raise PhotoSourceError(f"{name} was not sent within {sources.timeout:.0f} s.")
+    return b"".join(chunks)
 
 
 def _too_large(name: str, limit: int) -> PhotoSourceError:

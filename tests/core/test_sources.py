@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,6 +52,13 @@ def site(jpeg: bytes) -> Iterator[str]:
                 self.send_response(302)
                 self.send_header("Location", "/rocket.jpg")
                 self.end_headers()
+            elif self.path == "/drip.jpg":  # a byte at a time, each well inside the socket timeout
+                self.send_response(200)
+                self.end_headers()
+                for _ in range(40):
+                    self.wfile.write(b"\xff")
+                    self.wfile.flush()
+                    time.sleep(0.1)
             elif self.path == "/unsized.bin":  # no Content-Length: the limit is counted as read
                 self.send_response(200)
                 self.end_headers()
@@ -147,6 +155,8 @@ def test_a_url_is_fetched_within_its_limits(site, jpeg):
         fetch(f"{site}/rocket.jpg", PhotoSources(private_hosts=True, max_bytes=1000))
     with pytest.raises(PhotoSourceError, match="over the limit"):
         fetch(f"{site}/unsized.bin", PhotoSources(private_hosts=True, max_bytes=100_000))
+    with pytest.raises(PhotoSourceError, match="was not sent within 1 s"):
+        fetch(f"{site}/drip.jpg", PhotoSources(private_hosts=True, timeout=1.0))
 
 
 def test_urls_on_private_addresses_are_refused_unless_trusted(site):
