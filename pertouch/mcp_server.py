@@ -173,8 +173,7 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         whether it was found. A region the photo lacks is reported as not found, with the
         regions it does contain, never guessed."""
         photo = load_photo(source(image))
-        with shared.lock:
-            found = shared.segmenter.segment(photo.pixels, region)
+        found = shared.segmenter.segment(photo.pixels, region)
         picture = preview(photo.pixels, PREVIEW_SIZE)
         shown = (
             region_overlay(picture, {found.region or region: found.mask})
@@ -200,13 +199,12 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         named region."""
         photo = load_photo(source(image))
         masks, absent = {}, []
-        with shared.lock:
-            for name in regions or []:
-                found = shared.segmenter.segment(photo.pixels, name)
-                if found.found:
-                    masks[name] = found.mask
-                else:
-                    absent.append(name)
+        for name in regions or []:
+            found = shared.segmenter.segment(photo.pixels, name)
+            if found.found:
+                masks[name] = found.mask
+            else:
+                absent.append(name)
         raw = {**measure_raw(photo.pixels), **(measure_raw(photo.pixels, masks) if masks else {})}
         scale = shared.scale
         names = [a.value for a in ATTRIBUTES]
@@ -233,13 +231,12 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         state = AdjustmentState.from_dict(
             {"baseline": baseline, "edits": [e.model_dump() for e in edits]}
         )
-        with shared.lock:
-            masks = {}
-            for name in state.regions:
-                found = shared.segmenter.segment(photo.pixels, name)
-                if not found.found:
-                    raise PerTouchError(f"This photo has no {name!r}; {found.note}".strip())
-                masks[name] = found.mask
+        masks = {}
+        for name in state.regions:
+            found = shared.segmenter.segment(photo.pixels, name)
+            if not found.found:
+                raise PerTouchError(f"This photo has no {name!r}; {found.note}".strip())
+            masks[name] = found.mask
         pixels, summary = shared.render_state(photo.pixels, state, masks)
         out = RenderOutput(
             converged=bool(summary["converged"]),
@@ -260,8 +257,7 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         from pertouch.memory.scene import describe
 
         photo = load_photo(source(image))
-        with shared.lock:
-            scene = describe(photo.pixels, shared.segmenter.propose(photo.pixels))
+        scene = describe(photo.pixels, shared.segmenter.propose(photo.pixels))
         suggestion = shared.memory.recall(user, scene)
         return RecallOutput(edits=[e.to_dict() for e in suggestion.edits], reason=suggestion.reason)
 
