@@ -44,6 +44,8 @@ class PeopleAnalysis:
     faces: list[FaceBox] = field(default_factory=list)
     person_confidence: float = 0.0
     face_confidence: float = 0.0
+    #: Share of the view the selfie model called person before any detector vouched for it.
+    selfie_share: float = 0.0
 
     @property
     def has_person(self) -> bool:
@@ -163,7 +165,8 @@ class PeopleDetector:
         person, confidence = self._gate(selfie, faces, rgb)
         face, eyes, lips = self._face_parts(rgb, faces)
         face_confidence = max((f.score for f in faces), default=0.0)
-        return PeopleAnalysis(person, face, eyes, lips, faces, confidence, face_confidence)
+        share = float((selfie > 0.5).mean())
+        return PeopleAnalysis(person, face, eyes, lips, faces, confidence, face_confidence, share)
 
     def _detect_faces(self, rgb: NDArray[np.uint8]) -> list[FaceBox]:
         h, w = rgb.shape[:2]

@@ -1,0 +1,321 @@
+"""Landscape regions from superpixels: sky, water, vegetation, ground and architecture.
+
+Every superpixel (:mod:`superpixels`) gets at most one of these labels, decided in this order, each
+kind by the cues that a photographer would name:
+
+* **sky**: cells touching the top edge that are smooth (median local lightness deviation under
+  1.6, so stars and thin wires do not count), have no straight lines, and have a sky colour: blue
+  to violet, neutral grey or white (not beige: a studio backdrop is not sky), or, once joined to
+  that sky, the warm orange, pink and red of a sunset and the deep blue of dusk. The sky grows
+  from those cells to smooth neighbours across small colour steps only, so it follows a sunset's
+  gradient but stops at the edge of a sea, a roof or a tree. Sky seen through foliage joins when
+  its colour matches the sky already found. Holes in the sky (a kite, a bird) stay out of it.
+* **horizon**: the row where most columns stop being sky (the band holding the most columns'
+  end of the unbroken sky from the top, if it holds at least a quarter of them).
+* **water**: smooth, line-free cells below the horizon that reflect the sky (its colour, no
+  brighter than it) or are blue to cyan, in parts spanning a quarter of the frame's width; sky-like
+  cells that the sky grew into below the horizon are its reflection, and so water. Out-of-focus
+  water is smooth too, so it is found the same way.
+* **vegetation**: green to yellow-green cells, and yellow ones with a grass-like texture, never
+  with straight lines (a deck or a facade painted yellow is not a plant).
+* **architecture**: connected parts of what is left whose density of long straight lines is that
+  of boards, facades and roofs (at least 0.025 px of 25 px-or-longer lines per px) rather than of
+  rock, hills or bark, and which stand up from the ground (reach above the horizon).
+* **ground**: the remaining cells connected to the bottom edge and below the horizon (paths, roads,
+  sand, gravel, snow, decks and boardwalks), but only in a scene that shows a landscape context
+  (sky, water, vegetation or a horizon): the table under a cup is not ground.
+
+Each kind also gets a *possible* share: the cells that loosely fit its cues. A kind that is not
+found while nothing could be it is *confidently absent*; one not found while something could be
+it is only *not found*, so the reply can be honest about which.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pertouch.tools.segmentation.superpixels import Superpixels
+
+FloatArray = NDArray[np.float32]
+BoolArray = NDArray[np.bool_]
+KINDS = ("sky", "water", "vegetation", "architecture", "ground")
+#: Smallest share of the photo a kind needs to count as present.
+MIN_SHARE = {"sky": 0.03, "water": 0.02, "vegetation": 0.01, "architecture": 0.03, "ground": 0.02}
+#: Below this share of loosely fitting cells, a kind that was not found is confidently absent.
+ABSENT_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class LandscapeLabels:
+    """The landscape label of every superpixel, with how sure each kind is.
+
+    Attributes:
+        cells: the superpixels labelled.
+        label: ``(n,)`` index into ``("none", *KINDS)``.
+        confidence: per kind in [0, 1]; 0 when not found.
+        possible: per kind, the share of the photo whose cells loosely fit the kind's cues.
+        horizon: the horizon row in [0, 1], or None when none was seen.
+    """
+
+    cells: Superpixels
+    label: NDArray[np.int32]
+    confidence: dict[str, float]
+    possible: dict[str, float]
+    horizon: float | None
+
+    def cell_mask(self, kind: str) -> BoolArray:
+        """``(n,)`` True for the cells labelled ``kind``."""
+        return self.label == ("none", *KINDS).index(kind)
+
+    def mask(self, kind: str) -> FloatArray:
+        """``(h, w)`` float32 hard mask of ``kind`` on the working view."""
+        return self.cells.paint(self.cell_mask(kind))
+
+    def share(self, kind: str) -> float:
+        return float(self.cells.area[self.cell_mask(kind)].sum())
+
+
+def _hue_in(hue: FloatArray, start: float, end: float) -> BoolArray:
+    """Lab hue angle within [start, end] degrees (the window may wrap past 360)."""
+    if start <= end:
+        return (hue >= start) & (hue <= end)
+    return (hue >= start) | (hue <= end)
+
+
+def sky_colour(c: Superpixels) -> BoolArray:
+    """Colours a sky has without help: blue-violet, or neutral grey-white that is not beige."""
+    light, b = c.lab[:, 0], c.lab[:, 2]
+    blue = _hue_in(c.hue, 225.0, 315.0) & (c.chroma >= 4.0) & (light >= 12.0)
+    neutral = (c.chroma < 7.0) & (b < 0.5) & (light >= 45.0)
+    return blue | neutral
+
+
+def sky_companion(c: Superpixels) -> BoolArray:
+    """Colours a sky takes next to its blue or grey: sunset warm, dusk pink and red, dark cloud."""
+    light = c.lab[:, 0]
+    warm = _hue_in(c.hue, 315.0, 100.0) & (light >= 35.0)
+    dark_cloud = (c.chroma < 10.0) & (light >= 15.0)
+    night = _hue_in(c.hue, 225.0, 315.0) & (c.chroma >= 3.0) & (light >= 4.0)
+    return sky_colour(c) | warm | dark_cloud | night
+
+
+def smooth(c: Superpixels, limit: float = 1.6) -> BoolArray:
+    return (c.texture < limit) & (c.lines < 0.04)
+
+
+def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
+    """Sky cells: grown from smooth sky-coloured cells on the top edge (see the module doc)."""
+    seeds = (c.top <= 0.02) & sky_colour(c) & smooth(c, 1.2) & ~blocked
+    if not seeds.any():
+        return np.zeros(c.count, bool)
+    companion = sky_companion(c) & smooth(c) & ~blocked
+    own = sky_colour(c)
+    neighbours = c.neighbours()
+    sky = seeds.copy()
+    queue = deque(np.flatnonzero(seeds).tolist())
+    while queue:
+        i = queue.popleft()
+        for j in neighbours[i]:
+            if sky[j] or not companion[j]:
+                continue
+            step = float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum()))
+            if step < (9.0 if own[j] else 6.0):
+                sky[j] = True
+                queue.append(j)
+    if c.area[sky].sum() < MIN_SHARE["sky"]:
+        return np.zeros(c.count, bool)
+    return sky | _sky_gaps(c, sky, blocked)
+
+
+def _sky_gaps(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
+    """Sky seen through foliage or lattices: smooth cells matching the sky's own colours."""
+    lowest = float(np.percentile(c.bottom[sky], 95))
+    candidates = np.flatnonzero(~sky & ~blocked & smooth(c) & sky_colour(c) & (c.row <= lowest))
+    if len(candidates) == 0:
+        return np.zeros(c.count, bool)
+    reference = c.lab[sky]
+    distance = np.sqrt(((c.lab[candidates, None, :] - reference[None]) ** 2).sum(axis=2)).min(1)
+    gaps = np.zeros(c.count, bool)
+    gaps[candidates[distance < 4.0]] = True
+    return gaps
+
+
+def find_horizon(c: Superpixels, sky: BoolArray) -> float | None:
+    """The row where most columns stop being sky, or None (see the module doc).
+
+    Only columns whose top pixel is sky count, each at the end of its unbroken run of sky from the
+    top; a lattice or a wire at the top of a column does not make a horizon there.
+    """
+    if not sky.any():
+        return None
+    painted = c.paint(sky) > 0.5
+    height, width = painted.shape
+    open_columns = painted[0]
+    if open_columns.mean() < 0.25:
+        return None
+    runs = np.where(painted.all(axis=0), height, np.argmin(painted, axis=0)) / height
+    columns = runs[open_columns & (runs < 0.97)]
+    band = 0.04
+    starts = np.arange(0.0, 1.0, 0.01)
+    held = np.array([((columns >= s) & (columns < s + band)).sum() for s in starts])
+    best = int(np.argmax(held))
+    if held[best] < 0.25 * width:
+        return None
+    return float(starts[best] + band / 2)
+
+
+def find_water(
+    c: Superpixels, sky: BoolArray, horizon: float | None, blocked: BoolArray
+) -> BoolArray:
+    """Water cells below the horizon (see the module doc)."""
+    top = 0.25 if horizon is None else horizon - 0.04
+    below = (c.top >= top) & ~blocked
+    calm = (c.texture < 6.0) & (c.lines < 0.15)
+    blue = _hue_in(c.hue, 200.0, 300.0) & (c.chroma >= 10.0)
+    candidate = below & calm & blue & ~sky
+    if sky.any() and horizon is not None:
+        upper = sky & (c.row < horizon)
+        if upper.any():
+            reference = c.lab[upper]
+            light = c.lab[:, 0]
+            dim = float(np.percentile(reference[:, 0], 10)) - 20.0
+            bright = float(np.percentile(reference[:, 0], 90)) + 5.0
+            ab = c.lab[:, None, 1:] - reference[None, :, 1:]
+            close = np.sqrt((ab**2).sum(axis=2)).min(axis=1) < 8.0
+            candidate |= below & calm & close & (light >= dim) & (light <= bright) & ~sky
+        # The sky cannot continue below what stands on the horizon: there it is its reflection.
+        candidate |= sky & (c.row > max(horizon + 0.03, 0.45))
+    return _wide_parts(c, candidate, 0.25)
+
+
+def _wide_parts(c: Superpixels, cells: BoolArray, min_width: float) -> BoolArray:
+    """Connected parts of ``cells`` spanning at least ``min_width`` of the frame's width."""
+    keep = np.zeros(c.count, bool)
+    for part in _parts(c, cells):
+        width = float(c.right[part].max() - c.left[part].min())
+        if width >= min_width and c.area[part].sum() >= MIN_SHARE["water"] / 2:
+            keep[part] = True
+    return keep
+
+
+def _parts(c: Superpixels, cells: BoolArray) -> list[NDArray[np.int64]]:
+    """Connected components of the selected cells, as index arrays."""
+    neighbours = c.neighbours()
+    seen = ~cells.copy()
+    parts = []
+    for start in np.flatnonzero(cells):
+        if seen[start]:
+            continue
+        seen[start] = True
+        part, queue = [start], deque([start])
+        while queue:
+            i = queue.popleft()
+            for j in neighbours[i]:
+                if not seen[j]:
+                    seen[j] = True
+                    part.append(j)
+                    queue.append(j)
+        parts.append(np.array(part))
+    return parts
+
+
+def find_vegetation(c: Superpixels, blocked: BoolArray) -> BoolArray:
+    """Green to yellow-green cells, and yellow ones with a grass-like texture."""
+    light = c.lab[:, 0]
+    green = _hue_in(c.hue, 95.0, 175.0) & (c.chroma >= np.where(light < 25.0, 4.0, 7.0))
+    grassy = _hue_in(c.hue, 65.0, 95.0) & (c.chroma >= 12.0) & (c.texture >= 2.5)
+    return ((green & (c.lines < 0.2)) | (grassy & (c.lines < 0.25))) & ~blocked
+
+
+def find_architecture(c: Superpixels, horizon: float | None, blocked: BoolArray) -> BoolArray:
+    """Connected parts with the long straight lines of buildings, standing up from the ground.
+
+    A lined part lying wholly below the horizon is a deck, a road or a pier: ground, not building.
+    """
+    keep = np.zeros(c.count, bool)
+    for part in _parts(c, ~blocked):
+        area = float(c.area[part].sum())
+        if area < MIN_SHARE["architecture"]:
+            continue
+        if horizon is not None and float(np.percentile(c.top[part], 5)) >= horizon - 0.02:
+            continue
+        if float((c.structure[part] * c.area[part]).sum() / area) >= 0.025:
+            keep[part] = True
+    return keep
+
+
+def find_ground(
+    c: Superpixels, horizon: float | None, blocked: BoolArray, context: bool
+) -> BoolArray:
+    """Cells connected to the bottom edge, below the horizon, in a landscape context."""
+    if not context:
+        return np.zeros(c.count, bool)
+    floor = 0.3 if horizon is None else horizon
+    candidate = ~blocked & (c.top >= floor - 0.02) & (c.chroma < 40.0)
+    neighbours = c.neighbours()
+    ground = candidate & (c.bottom >= 0.98)
+    queue = deque(np.flatnonzero(ground).tolist())
+    while queue:
+        i = queue.popleft()
+        for j in neighbours[i]:
+            if ground[j] or not candidate[j]:
+                continue
+            step = float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum()))
+            if step < 18.0:
+                ground[j] = True
+                queue.append(j)
+    return ground
+
+
+def label_landscape(c: Superpixels, excluded: BoolArray | None = None) -> LandscapeLabels:
+    """Label every cell of ``c``; ``excluded`` cells (people) stay unlabelled."""
+    blocked = np.zeros(c.count, bool) if excluded is None else excluded.copy()
+    label = np.zeros(c.count, np.int32)
+    sky = find_sky(c, blocked)
+    horizon = find_horizon(c, sky)
+    water = find_water(c, sky, horizon, blocked)
+    sky &= ~water
+    taken = blocked | sky | water
+    vegetation = find_vegetation(c, taken)
+    taken |= vegetation
+    architecture = find_architecture(c, horizon, taken)
+    taken |= architecture
+    context = bool(sky.any() or water.any() or c.area[vegetation].sum() >= 0.05)
+    ground = find_ground(c, horizon, taken, context)
+    found = {"sky": sky, "water": water, "vegetation": vegetation,
+             "architecture": architecture, "ground": ground}
+    confidence, possible = {}, {}
+    for index, kind in enumerate(KINDS, start=1):
+        share = float(c.area[found[kind]].sum())
+        if share >= MIN_SHARE[kind]:
+            label[found[kind]] = index
+            confidence[kind] = _confidence(kind, share)
+        else:
+            confidence[kind] = 0.0
+    loose = _loose(c, horizon, blocked)
+    for kind in KINDS:
+        possible[kind] = float(c.area[loose[kind] & (label == 0)].sum())
+    return LandscapeLabels(c, label, confidence, possible, horizon)
+
+
+def _confidence(kind: str, share: float) -> float:
+    """More of a region, more certainty; water and ground are the least certain offline kinds."""
+    ceiling = {"sky": 0.95, "water": 0.75, "vegetation": 0.9, "architecture": 0.7, "ground": 0.75}
+    return float(ceiling[kind] * min(1.0, 0.5 + share / 0.1))
+
+
+def _loose(c: Superpixels, horizon: float | None, blocked: BoolArray) -> dict[str, BoolArray]:
+    """Cells that loosely fit each kind: what a not-found kind could still be hiding in."""
+    free = ~blocked
+    below = c.top >= (0.2 if horizon is None else horizon - 0.05)
+    return {
+        "sky": free & (c.row < 0.6) & (c.texture < 3.0) & sky_companion(c),
+        "water": free & below & (c.texture < 8.0) & (c.lines < 0.1),
+        "vegetation": free & _hue_in(c.hue, 60.0, 180.0) & (c.chroma >= 4.0),
+        "architecture": free & (c.lines >= 0.02),
+        "ground": free & (c.row >= 0.5),
+    }
