@@ -40,7 +40,7 @@ KINDS = {
 LABELS = ("none", *KINDS, "subject", "void")
 #: Tints (RGB) of the labels in pictures of outlines and of the segmenter's answers.
 COLOURS = {"sky": (70, 140, 255), "water": (0, 230, 230), "vegetation": (40, 220, 60),
-           "ground": (200, 130, 50), "building": (255, 140, 0), "person": (255, 60, 200),
+           "ground": (200, 130, 50), "building": (170, 0, 255), "person": (255, 60, 200),
            "subject": (255, 0, 0), "void": (128, 128, 128), "none": (0, 0, 0)}
 
 

@@ -44,7 +44,7 @@ FloatArray = NDArray[np.float32]
 BoolArray = NDArray[np.bool_]
 KINDS = ("sky", "water", "vegetation", "architecture", "ground")
 #: Smallest share of the photo a kind needs to count as present.
-MIN_SHARE = {"sky": 0.03, "water": 0.02, "vegetation": 0.01, "architecture": 0.03, "ground": 0.02}
+MIN_SHARE = {"sky": 0.03, "water": 0.02, "vegetation": 0.03, "architecture": 0.05, "ground": 0.02}
 #: Below this share of loosely fitting cells, a kind that was not found is confidently absent.
 ABSENT_SHARE = 0.01
 
@@ -147,8 +147,9 @@ def _sky_gaps(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
 def find_horizon(c: Superpixels, sky: BoolArray) -> float | None:
     """The row where most columns stop being sky, or None (see the module doc).
 
-    Only columns whose top pixel is sky count, each at the end of its unbroken run of sky from the
-    top; a lattice or a wire at the top of a column does not make a horizon there.
+    Only columns whose top pixel is sky count. Each is read first at the end of its unbroken run
+    of sky from the top (the sky meets what stands on the horizon: islands, a pier); when those
+    ends scatter (wires, stays or branches cross the sky), at the lowest sky pixel instead.
     """
     if not sky.any():
         return None
@@ -157,15 +158,23 @@ def find_horizon(c: Superpixels, sky: BoolArray) -> float | None:
     open_columns = painted[0]
     if open_columns.mean() < 0.25:
         return None
-    runs = np.where(painted.all(axis=0), height, np.argmin(painted, axis=0)) / height
-    columns = runs[open_columns & (runs < 0.97)]
-    band = 0.04
-    starts = np.arange(0.0, 1.0, 0.01)
-    held = np.array([((columns >= s) & (columns < s + band)).sum() for s in starts])
-    best = int(np.argmax(held))
-    if held[best] < 0.25 * width:
+    run_ends = np.where(painted.all(axis=0), height, np.argmin(painted, axis=0)) / height
+    lowest = (height - np.argmax(painted[::-1], axis=0)) / height
+    for ends in (run_ends, lowest):
+        row = _densest_band(ends[open_columns & (ends < 0.97)], 0.25 * width)
+        if row is not None:
+            return row
+    return None
+
+
+def _densest_band(rows: FloatArray, needed: float, band: float = 0.06) -> float | None:
+    """Centre of the ``band``-high row band holding the most of ``rows``, if it holds ``needed``."""
+    if len(rows) < needed:
         return None
-    return float(starts[best] + band / 2)
+    starts = np.arange(0.0, 1.0, 0.01)
+    held = np.array([((rows >= s) & (rows < s + band)).sum() for s in starts])
+    best = int(np.argmax(held))
+    return float(starts[best] + band / 2) if held[best] >= needed else None
 
 
 def find_water(
@@ -173,33 +182,48 @@ def find_water(
 ) -> BoolArray:
     """Water cells below the horizon (see the module doc)."""
     top = 0.25 if horizon is None else horizon - 0.04
-    below = (c.top >= top) & ~blocked
-    calm = (c.texture < 6.0) & (c.lines < 0.15)
-    blue = _hue_in(c.hue, 200.0, 300.0) & (c.chroma >= 10.0)
-    candidate = below & calm & blue & ~sky
+    below = (c.top >= top) & ~blocked & ~sky
+    calm = (c.texture < 4.0) & (c.lines < 0.3)
+    blue = below & calm & _hue_in(c.hue, 200.0, 300.0) & (c.chroma >= 10.0)
+    mirror = np.zeros(c.count, bool)
     if sky.any() and horizon is not None:
         upper = sky & (c.row < horizon)
         if upper.any():
             reference = c.lab[upper]
             light = c.lab[:, 0]
-            dim = float(np.percentile(reference[:, 0], 10)) - 20.0
+            dim = float(np.percentile(reference[:, 0], 25)) - 12.0
             bright = float(np.percentile(reference[:, 0], 90)) + 5.0
             ab = c.lab[:, None, 1:] - reference[None, :, 1:]
             close = np.sqrt((ab**2).sum(axis=2)).min(axis=1) < 8.0
-            candidate |= below & calm & close & (light >= dim) & (light <= bright) & ~sky
+            mirror = below & calm & close & (light >= dim) & (light <= bright)
         # The sky cannot continue below what stands on the horizon: there it is its reflection.
-        candidate |= sky & (c.row > max(horizon + 0.03, 0.45))
-    return _wide_parts(c, candidate, 0.25)
-
-
-def _wide_parts(c: Superpixels, cells: BoolArray, min_width: float) -> BoolArray:
-    """Connected parts of ``cells`` spanning at least ``min_width`` of the frame's width."""
+        mirror |= sky & (c.row > max(horizon + 0.03, 0.45))
     keep = np.zeros(c.count, bool)
-    for part in _parts(c, cells):
+    for part in _parts(c, blue | mirror):
+        area = float(c.area[part].sum())
         width = float(c.right[part].max() - c.left[part].min())
-        if width >= min_width and c.area[part].sum() >= MIN_SHARE["water"] / 2:
+        height = float(c.bottom[part].max() - c.top[part].min())
+        if width < 0.25 or height < 0.05 or area < MIN_SHARE["water"]:
+            continue
+        weights = c.area[part] / area
+        texture = float((c.texture[part] * weights).sum())
+        row = float((c.row[part] * weights).sum())
+        # A sea is flat wherever it lies; a mirror of the sky lies low in the frame (hazy hills
+        # far away share the sky's colour too, but stand higher).
+        flat_sea = blue[part].mean() >= 0.5 and texture < 2.5 and row >= 0.35
+        low_mirror = mirror[part].mean() >= 0.5 and texture < 3.0 and row >= 0.45
+        if flat_sea or low_mirror:
             keep[part] = True
     return keep
+
+
+def _touching(c: Superpixels, cells: BoolArray) -> BoolArray:
+    """Cells sharing a boundary with any of ``cells``."""
+    near = np.zeros(c.count, bool)
+    i, j = c.pairs[:, 0], c.pairs[:, 1]
+    near[j[cells[i]]] = True
+    near[i[cells[j]]] = True
+    return near
 
 
 def _parts(c: Superpixels, cells: BoolArray) -> list[NDArray[np.int64]]:
@@ -224,11 +248,22 @@ def _parts(c: Superpixels, cells: BoolArray) -> list[NDArray[np.int64]]:
 
 
 def find_vegetation(c: Superpixels, blocked: BoolArray) -> BoolArray:
-    """Green to yellow-green cells, and yellow ones with a grass-like texture."""
+    """Green to yellow-green cells, yellow ones with a grass-like texture, and autumn foliage."""
     light = c.lab[:, 0]
     green = _hue_in(c.hue, 95.0, 175.0) & (c.chroma >= np.where(light < 25.0, 4.0, 7.0))
     grassy = _hue_in(c.hue, 65.0, 95.0) & (c.chroma >= 12.0) & (c.texture >= 2.5)
-    return ((green & (c.lines < 0.2)) | (grassy & (c.lines < 0.25))) & ~blocked
+    plants = ((green & (c.lines < 0.2)) | (grassy & (c.lines < 0.25))) & ~blocked
+    # Autumn leaves are orange, but so are boats, decks and tables: a warm textured part counts
+    # only when it borders green plants along much of its edge and has no long straight lines.
+    autumn = _hue_in(c.hue, 35.0, 65.0) & (c.chroma >= 15.0) & (c.texture >= 2.0)
+    autumn &= ~blocked & ~plants
+    beside = _touching(c, plants)
+    for part in _parts(c, autumn):
+        area = float(c.area[part].sum())
+        structure = float((c.structure[part] * c.area[part]).sum() / max(area, 1e-9))
+        if beside[part].mean() >= 0.2 and structure < 0.015:
+            plants[part] = True
+    return plants
 
 
 def find_architecture(c: Superpixels, horizon: float | None, blocked: BoolArray) -> BoolArray:
@@ -243,7 +278,11 @@ def find_architecture(c: Superpixels, horizon: float | None, blocked: BoolArray)
             continue
         if horizon is not None and float(np.percentile(c.top[part], 5)) >= horizon - 0.02:
             continue
-        if float((c.structure[part] * c.area[part]).sum() / area) >= 0.025:
+        weights = c.area[part] / area
+        structure = float((c.structure[part] * weights).sum())
+        # Facades, boards and roofs are neutral or muted; a saturated lined part is a table-top,
+        # a boat or a painted object, not a building.
+        if structure >= 0.025 and float((c.chroma[part] * weights).sum()) < 25.0:
             keep[part] = True
     return keep
 
