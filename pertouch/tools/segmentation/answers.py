@@ -4,9 +4,10 @@
 landscape labeller reports, per kind, the share of the photo whose superpixels loosely fit the
 kind's cues (:attr:`landscape.LandscapeLabels.possible`); under
 :data:`landscape.ABSENT_SHARE` the absence is confident, otherwise the kind was only *not found*
-("I couldn't find the water; I found sky 40 %, vegetation 30 %"). People are confidently absent
-when mediapipe's person segmentation sees no person-shaped pixels at all; a face part is only not
-found when there is a person whose face was not seen (from behind, too small). Objects no offline
+("I couldn't find the water; I found sky 40 %, vegetation 30 %"). People are absent when
+mediapipe's face detector (full range) and pose model vouch for none; people smaller than about a
+twentieth of the frame's height can escape both, which the wording accepts as mediapipe's limit. A
+face part is only not found when there is a person whose face was not seen (turned away). Objects no offline
 model covers ("the boats", "the dog") get what could stand in for them: the subject, the colour
 range they most likely are, or a mask the person paints.
 """
@@ -21,8 +22,6 @@ from pertouch.tools.segmentation.lexicon import Resolution
 from pertouch.tools.segmentation.types import FloatMask, Outcome, Segmentation, Share
 
 Absence = Literal["absent", "not_found"]
-#: Share of the photo the person segmentation may cover and still count as "no people".
-NO_PEOPLE_SHARE = 0.002
 #: What a reply offers besides the named regions.
 ALSO = "tonal ranges (shadows, midtones, highlights), colour ranges and spatial parts"
 
@@ -32,13 +31,14 @@ def scene_absence(possible: float) -> Absence:
     return "absent" if possible < ABSENT_SHARE else "not_found"
 
 
-def people_absence(selfie_share: float, has_person: bool, name: str) -> Absence:
-    """People are absent when nothing person-shaped is seen; face parts of a person are not."""
+def people_absence(has_person: bool, has_face: bool, name: str) -> Absence:
+    """People are absent when mediapipe vouches for no face and no person (see the module doc).
+
+    A face part of a person whose face was not seen (turned away, too small) is only not found.
+    """
     if name == "person":
-        return "absent" if selfie_share < NO_PEOPLE_SHARE else "not_found"
-    if has_person:
-        return "not_found"  # a person is there; the face may be turned away or too small
-    return "absent" if selfie_share < NO_PEOPLE_SHARE else "not_found"
+        return "not_found" if has_face else "absent"
+    return "not_found" if has_person else "absent"
 
 
 def not_found(

@@ -6,7 +6,8 @@ kind by the cues that a photographer would name:
 * **sky**: cells touching the top edge that are smooth (median local lightness deviation under
   1.6, so stars and thin wires do not count), have no straight lines, and have a sky colour: blue
   to violet, neutral grey or white (not beige: a studio backdrop is not sky), or, once joined to
-  that sky, the warm orange, pink and red of a sunset and the deep blue of dusk. The sky grows
+  that sky, the warm orange, pink and red of a sunset and the deep blue of dusk; a grey or white
+  sky must also be smoother than a painted wall (median texture under 0.45). The sky grows
   from those cells to smooth neighbours across small colour steps only, so it follows a sunset's
   gradient but stops at the edge of a sea, a roof or a tree. Sky seen through foliage joins when
   its colour matches the sky already found. Holes in the sky (a kite, a bird) stay out of it.
@@ -21,9 +22,10 @@ kind by the cues that a photographer would name:
 * **architecture**: connected parts of what is left whose density of long straight lines is that
   of boards, facades and roofs (at least 0.025 px of 25 px-or-longer lines per px) rather than of
   rock, hills or bark, and which stand up from the ground (reach above the horizon).
-* **ground**: the remaining cells connected to the bottom edge and below the horizon (paths, roads,
-  sand, gravel, snow, decks and boardwalks), but only in a scene that shows a landscape context
-  (sky, water, vegetation or a horizon): the table under a cup is not ground.
+* **ground**: the remaining cells grown from the bottom edge, below the horizon, across colour
+  steps under 18 (paths, roads, sand, gravel, snow, decks and boardwalks; not saturated things
+  such as boats). Indoors (no sky, water or plants) only a neutral floor in the lower half counts:
+  the wooden table under a cup is not ground.
 
 Each kind also gets a *possible* share: the cells that loosely fit its cues. A kind that is not
 found while nothing could be it is *confidently absent*; one not found while something could be
@@ -104,7 +106,8 @@ def sky_companion(c: Superpixels) -> BoolArray:
 
 
 def smooth(c: Superpixels, limit: float = 1.6) -> BoolArray:
-    return (c.texture < limit) & (c.lines < 0.04)
+    """Cells without texture or more than a short edge (a horizon may graze a sky cell)."""
+    return (c.texture < limit) & (c.lines < 0.06)
 
 
 def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
@@ -123,9 +126,14 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
             if sky[j] or not companion[j]:
                 continue
             step = float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum()))
-            if step < (9.0 if own[j] else 6.0):
+            if step < (9.0 if own[j] else 8.0):
                 sky[j] = True
                 queue.append(j)
+    # A grey or white sky is smoother than anything painted or built that has its colour: on the
+    # dev photos its median texture is 0.1-0.25, a white board wall's 0.7.
+    for part in _parts(c, sky):
+        if (c.chroma[part] < 7.0).mean() >= 0.7 and float(np.median(c.texture[part])) > 0.45:
+            sky[part] = False
     if c.area[sky].sum() < MIN_SHARE["sky"]:
         return np.zeros(c.count, bool)
     return sky | _sky_gaps(c, sky, blocked)
@@ -247,12 +255,20 @@ def _parts(c: Superpixels, cells: BoolArray) -> list[NDArray[np.int64]]:
     return parts
 
 
-def find_vegetation(c: Superpixels, blocked: BoolArray) -> BoolArray:
-    """Green to yellow-green cells, yellow ones with a grass-like texture, and autumn foliage."""
+def find_vegetation(c: Superpixels, blocked: BoolArray, outdoors: bool) -> BoolArray:
+    """Green to yellow-green cells, yellow ones with a grass-like texture, and autumn foliage.
+
+    Yellow grass and orange leaves count only ``outdoors`` (a sky, or green plants, in the
+    photo): on a table-top the same colours are wood, bread or fabric.
+    """
     light = c.lab[:, 0]
     green = _hue_in(c.hue, 95.0, 175.0) & (c.chroma >= np.where(light < 25.0, 4.0, 7.0))
+    green &= (c.lines < 0.2) & ~blocked
+    outdoors = outdoors or float(c.area[green].sum()) >= MIN_SHARE["vegetation"]
+    if not outdoors:
+        return green
     grassy = _hue_in(c.hue, 65.0, 95.0) & (c.chroma >= 12.0) & (c.texture >= 2.5)
-    plants = ((green & (c.lines < 0.2)) | (grassy & (c.lines < 0.25))) & ~blocked
+    plants = green | (grassy & (c.lines < 0.25) & ~blocked)
     # Autumn leaves are orange, but so are boats, decks and tables: a warm textured part counts
     # only when it borders green plants along much of its edge and has no long straight lines.
     autumn = _hue_in(c.hue, 35.0, 65.0) & (c.chroma >= 15.0) & (c.texture >= 2.0)
@@ -288,13 +304,19 @@ def find_architecture(c: Superpixels, horizon: float | None, blocked: BoolArray)
 
 
 def find_ground(
-    c: Superpixels, horizon: float | None, blocked: BoolArray, context: bool
+    c: Superpixels, horizon: float | None, blocked: BoolArray, outdoors: bool
 ) -> BoolArray:
-    """Cells connected to the bottom edge, below the horizon, in a landscape context."""
-    if not context:
-        return np.zeros(c.count, bool)
+    """Cells grown from the bottom edge below the horizon (see the module doc).
+
+    Indoors (no sky, water or plants) only a plain, neutral floor in the lower half counts (no
+    long lines: boards of a wall are not a floor): the wooden table under a cup or a tray of
+    coloured cups is not ground.
+    """
     floor = 0.3 if horizon is None else horizon
     candidate = ~blocked & (c.top >= floor - 0.02) & (c.chroma < 40.0)
+    if not outdoors:
+        plain = (c.chroma < 12.0) & (c.structure < 0.01) & (c.texture < 3.0)
+        candidate = ~blocked & (c.top >= 0.43) & plain
     neighbours = c.neighbours()
     ground = candidate & (c.bottom >= 0.98)
     queue = deque(np.flatnonzero(ground).tolist())
@@ -319,12 +341,16 @@ def label_landscape(c: Superpixels, excluded: BoolArray | None = None) -> Landsc
     water = find_water(c, sky, horizon, blocked)
     sky &= ~water
     taken = blocked | sky | water
-    vegetation = find_vegetation(c, taken)
+    vegetation = find_vegetation(c, taken, outdoors=bool(sky.any()))
     taken |= vegetation
+    outdoors = bool(sky.any() or water.any() or c.area[vegetation].sum() >= 0.05)
+    # Indoors the plain floor is found before the walls, which would otherwise take it along.
+    ground = np.zeros(c.count, bool) if outdoors else find_ground(c, horizon, taken, False)
+    taken |= ground
     architecture = find_architecture(c, horizon, taken)
     taken |= architecture
-    context = bool(sky.any() or water.any() or c.area[vegetation].sum() >= 0.05)
-    ground = find_ground(c, horizon, taken, context)
+    if outdoors:
+        ground = find_ground(c, horizon, taken, True)
     found = {"sky": sky, "water": water, "vegetation": vegetation,
              "architecture": architecture, "ground": ground}
     confidence, possible = {}, {}
@@ -335,7 +361,7 @@ def label_landscape(c: Superpixels, excluded: BoolArray | None = None) -> Landsc
             confidence[kind] = _confidence(kind, share)
         else:
             confidence[kind] = 0.0
-    loose = _loose(c, horizon, blocked)
+    loose = _loose(c, horizon, blocked, outdoors)
     for kind in KINDS:
         possible[kind] = float(c.area[loose[kind] & (label == 0)].sum())
     return LandscapeLabels(c, label, confidence, possible, horizon)
@@ -347,13 +373,16 @@ def _confidence(kind: str, share: float) -> float:
     return float(ceiling[kind] * min(1.0, 0.5 + share / 0.1))
 
 
-def _loose(c: Superpixels, horizon: float | None, blocked: BoolArray) -> dict[str, BoolArray]:
+def _loose(
+    c: Superpixels, horizon: float | None, blocked: BoolArray, outdoors: bool
+) -> dict[str, BoolArray]:
     """Cells that loosely fit each kind: what a not-found kind could still be hiding in."""
     free = ~blocked
+    watery = _hue_in(c.hue, 180.0, 300.0) | (c.chroma < 8.0)
     below = c.top >= (0.2 if horizon is None else horizon - 0.05)
     return {
-        "sky": free & (c.row < 0.6) & (c.texture < 3.0) & sky_companion(c),
-        "water": free & below & (c.texture < 8.0) & (c.lines < 0.1),
+        "sky": free & (c.top <= 0.05) & (c.texture < 2.0) & sky_colour(c),
+        "water": free & below & outdoors & (c.texture < 12.0) & (c.lines < 0.15) & watery,
         "vegetation": free & _hue_in(c.hue, 60.0, 180.0) & (c.chroma >= 4.0),
         "architecture": free & (c.lines >= 0.02),
         "ground": free & (c.row >= 0.5),

@@ -154,7 +154,8 @@ class OfflineSegmenter:
             mask = mask * self._full_mask(analysis, resolution.within, inside)
             region = f"{name} in {resolution.within}"
             if float(mask.mean()) < MIN_RANGE_AREA / 5:
-                return self._not_found(analysis, resolution, "not_found")
+                narrowed = Resolution(phrase, region, resolution.matched_by, 1.0)
+                return self._not_found(analysis, narrowed, "not_found")
         note = (
             "" if resolution.matched_by == "lexicon" else f"Took {phrase.strip()!r} to mean {name}."
         )
@@ -330,7 +331,7 @@ class OfflineSegmenter:
             return answers.scene_absence(self._landscape(a).possible[name])
         if name in PEOPLE:
             p = self._people_of(a)
-            return answers.people_absence(p.selfie_share, p.has_person, name)
+            return answers.people_absence(p.has_person, p.has_face, name)
         return "absent"
 
     def _shares(self, a: _Analysis) -> tuple[tuple[str, float], ...]:

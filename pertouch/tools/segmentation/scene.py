@@ -140,7 +140,9 @@ def sky_objects(f: SceneFeatures, sky: NDArray[np.bool_]) -> tuple[FloatArray, F
     (the sky with its holes filled) whose Lab colour is more than 18 units from every one of the
     sky's own colours (eight k-means centres of its pixels), or a hole the sky surrounds; blobs
     are filled and kept between :data:`MIN_SKY_OBJECT` and :data:`MAX_SKY_OBJECT` of the photo.
-    The sun and bright stars are sky: blobs brighter than the sky's brightest tenth are left in.
+    The sun and bright stars are sky: pale blobs brighter than the sky's brightest tenth stay in
+    it. A blob must be surrounded by sky (95 % of a ring around it), so the tip of a tower or a
+    tree reaching into the sky is not an object in it.
     """
     h, w = sky.shape
     if not sky.any():
@@ -166,13 +168,14 @@ def sky_objects(f: SceneFeatures, sky: NDArray[np.bool_]) -> tuple[FloatArray, F
         if not MIN_SKY_OBJECT <= area <= MAX_SKY_OBJECT:
             continue
         blob = labels == i
-        if float(f.lab[..., 0][blob].mean()) > bright:
-            continue
+        colour = f.lab[blob].mean(axis=0)
+        if colour[0] > bright and np.hypot(colour[1], colour[2]) < 15.0:
+            continue  # the sun, a bright star: part of the sky
         x, y, bw, bh = (int(v) for v in stats[i, :4])
         pad = max(2, (bw + bh) // 8)
         window = (slice(max(0, y - pad), y + bh + pad), slice(max(0, x - pad), x + bw + pad))
         ring = ndimage.binary_dilation(blob[window], iterations=pad) & ~blob[window]
-        if sky[window][ring].mean() < 0.85:  # an object in the sky is surrounded by it
+        if sky[window][ring].mean() < 0.95:  # an object in the sky is surrounded by it
             continue
         objects |= blob
     objects = ndimage.binary_fill_holes(objects)

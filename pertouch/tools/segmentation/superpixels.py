@@ -58,6 +58,7 @@ class Superpixels:
     right: FloatArray  # (n,) rightmost column
     pairs: IntArray  # (m, 2) touching cells i < j
     contact: FloatArray  # (m,) shared boundary length in pixels
+    structure_map: FloatArray  # (h, w) 1 on long straight lines
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -169,6 +170,7 @@ def superpixels(rgb: FloatArray, lab: FloatArray, region_size: int = REGION_SIZE
         right=right + 0.5 / width,
         pairs=pairs,
         contact=contact,
+        structure_map=long,
     )
 
 
