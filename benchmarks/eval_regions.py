@@ -30,8 +30,8 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from benchmarks.corpus import CORPUS, load  # noqa: E402
-from benchmarks.region_outlines import COLOURS, KINDS, LABELS, outlines  # noqa: E402
+from benchmarks.corpus import CORPUS, load
+from benchmarks.region_outlines import COLOURS, KINDS, LABELS, outlines
 
 SCORED = {**KINDS, "subject": "the subject"}
 #: Share of the photo below which an outlined kind is too small to count as missed.
@@ -98,8 +98,9 @@ def overlay(pixels: np.ndarray, truth: np.ndarray, predicted: dict[str, np.ndarr
     picture = np.hstack([tint(truth), gap, tint(answer)])
     for k, kind in enumerate(k for k in SCORED if k in predicted):
         cv2.putText(picture, kind, (10, 30 + 28 * k), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (0, 0, 0), 4)
-        cv2.putText(picture, kind, (10, 30 + 28 * k), cv2.FONT_HERSHEY_SIMPLEX, 0.8,
-                    COLOURS[kind], 2)
+        cv2.putText(
+            picture, kind, (10, 30 + 28 * k), cv2.FONT_HERSHEY_SIMPLEX, 0.8, COLOURS[kind], 2
+        )
     return picture
 
 

@@ -39,9 +39,17 @@ KINDS = {
 }
 LABELS = ("none", *KINDS, "subject", "void")
 #: Tints (RGB) of the labels in pictures of outlines and of the segmenter's answers.
-COLOURS = {"sky": (70, 140, 255), "water": (0, 230, 230), "vegetation": (40, 220, 60),
-           "ground": (200, 130, 50), "building": (170, 0, 255), "person": (255, 60, 200),
-           "subject": (255, 0, 0), "void": (128, 128, 128), "none": (0, 0, 0)}
+COLOURS = {
+    "sky": (70, 140, 255),
+    "water": (0, 230, 230),
+    "vegetation": (40, 220, 60),
+    "ground": (200, 130, 50),
+    "building": (170, 0, 255),
+    "person": (255, 60, 200),
+    "subject": (255, 0, 0),
+    "void": (128, 128, 128),
+    "none": (0, 0, 0),
+}
 
 
 @dataclass(frozen=True)
@@ -73,8 +81,13 @@ class Outline:
         labels = np.zeros(shape, np.uint8)
         for kind, points in self.layers:
             polygon = np.array([(x * width, y * height) for x, y in points], np.float64)
-            cv2.fillPoly(labels, [np.round(polygon * 4).astype(np.int32)], (LABELS.index(kind),),
-                         lineType=cv2.LINE_8, shift=2)
+            cv2.fillPoly(
+                labels,
+                [np.round(polygon * 4).astype(np.int32)],
+                (LABELS.index(kind),),
+                lineType=cv2.LINE_8,
+                shift=2,
+            )
         return labels
 
 
@@ -84,8 +97,9 @@ def outlines() -> dict[str, Outline]:
     return {outline.photo: outline for outline in found}
 
 
-def grid_picture(pixels: NDArray[np.uint8], outline: Outline | None = None,
-                 width: int = 1000) -> NDArray[np.uint8]:
+def grid_picture(
+    pixels: NDArray[np.uint8], outline: Outline | None = None, width: int = 1000
+) -> NDArray[np.uint8]:
     """The photo with a 0.05 grid (labelled every 0.1) and the outline's polygons drawn over it."""
     height = round(pixels.shape[0] * width / pixels.shape[1])
     picture = cv2.resize(pixels, (width, height), interpolation=cv2.INTER_AREA).copy()
@@ -95,8 +109,9 @@ def grid_picture(pixels: NDArray[np.uint8], outline: Outline | None = None,
             inside = labels == index
             tint = np.array(COLOURS[kind], np.float32)
             picture[inside] = (0.6 * picture[inside] + 0.4 * tint).astype(np.uint8)
-            contours, _ = cv2.findContours(inside.astype(np.uint8), cv2.RETR_EXTERNAL,
-                                           cv2.CHAIN_APPROX_SIMPLE)
+            contours, _ = cv2.findContours(
+                inside.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+            )
             cv2.drawContours(picture, contours, -1, COLOURS[kind], 1)
     for step in range(1, 20):
         t = step / 20

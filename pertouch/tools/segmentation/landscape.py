@@ -117,7 +117,7 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
         return np.zeros(c.count, bool)
     companion = sky_companion(c) & smooth(c) & ~blocked
     own = sky_colour(c)
-    neighbours = c.neighbours()
+    neighbours = c.adjacency
     sky = seeds.copy()
     queue = deque(np.flatnonzero(seeds).tolist())
     while queue:
@@ -236,7 +236,7 @@ def _touching(c: Superpixels, cells: BoolArray) -> BoolArray:
 
 def _parts(c: Superpixels, cells: BoolArray) -> list[NDArray[np.int64]]:
     """Connected components of the selected cells, as index arrays."""
-    neighbours = c.neighbours()
+    neighbours = c.adjacency
     seen = ~cells.copy()
     parts = []
     for start in np.flatnonzero(cells):
@@ -317,7 +317,7 @@ def find_ground(
     if not outdoors:
         plain = (c.chroma < 12.0) & (c.structure < 0.01) & (c.texture < 3.0)
         candidate = ~blocked & (c.top >= 0.43) & plain
-    neighbours = c.neighbours()
+    neighbours = c.adjacency
     ground = candidate & (c.bottom >= 0.98)
     queue = deque(np.flatnonzero(ground).tolist())
     while queue:
@@ -351,8 +351,13 @@ def label_landscape(c: Superpixels, excluded: BoolArray | None = None) -> Landsc
     taken |= architecture
     if outdoors:
         ground = find_ground(c, horizon, taken, True)
-    found = {"sky": sky, "water": water, "vegetation": vegetation,
-             "architecture": architecture, "ground": ground}
+    found = {
+        "sky": sky,
+        "water": water,
+        "vegetation": vegetation,
+        "architecture": architecture,
+        "ground": ground,
+    }
     confidence, possible = {}, {}
     for index, kind in enumerate(KINDS, start=1):
         share = float(c.area[found[kind]].sum())

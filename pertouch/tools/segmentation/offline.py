@@ -36,7 +36,15 @@ from pertouch.tools.segmentation.types import FloatMask, ProposedRegion, RegionM
 FloatArray = NDArray[np.float32]
 #: Classes that name things in the photo and so appear in a region map, least specific first.
 PROPOSED = (
-    "ground", "water", "vegetation", "architecture", "sky", "subject", "person", "hair", "face"
+    "ground",
+    "water",
+    "vegetation",
+    "architecture",
+    "sky",
+    "subject",
+    "person",
+    "hair",
+    "face",
 )
 _SCENE_ORDER = landscape.KINDS
 #: Share of the photo a tonal or colour range needs before it counts as present.

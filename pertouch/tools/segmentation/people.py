@@ -190,6 +190,8 @@ class PeopleDetector:
         anchors: list[tuple[float, float, float, float]] = [f.box for f in faces]
         confidence = max((f.score for f in faces), default=0.0)
         pose_mask = None
+        if not faces and not (selfie > 0.5).any():
+            return np.zeros_like(selfie), 0.0  # nothing person-shaped: no need to ask for a pose
         if not faces:
             pose_box, pose_mask, visibility = self._pose(rgb)
             if pose_box is None:

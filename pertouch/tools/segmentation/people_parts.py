@@ -21,9 +21,7 @@ PEOPLE = frozenset(
 )
 
 
-def detect_people(
-    p: PeopleAnalysis, features: scene.SceneFeatures, name: str
-) -> scene.Detection:
+def detect_people(p: PeopleAnalysis, features: scene.SceneFeatures, name: str) -> scene.Detection:
     """The detection of the people region ``name`` (one of :data:`PEOPLE`)."""
     height, width = p.person.shape
     shape = (height, width)

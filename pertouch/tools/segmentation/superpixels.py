@@ -22,6 +22,7 @@ All values are plain arrays indexed by superpixel, so rules run vectorised over 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -73,6 +74,11 @@ class Superpixels:
         """The mean of an ``(h, w)`` map over each cell, ``(n,)`` float32."""
         return _per_cell(self.labels, self.count, values.astype(np.float32))
 
+    @cached_property
+    def adjacency(self) -> list[list[int]]:
+        """Adjacency lists, cell index to the cells it touches (computed once)."""
+        return self.neighbours()
+
     def neighbours(self) -> list[list[int]]:
         """Adjacency lists, cell index to the cells it touches."""
         adjacency: list[list[int]] = [[] for _ in range(self.count)]
@@ -93,13 +99,18 @@ def _per_cell(labels: IntArray, count: int, values: FloatArray) -> FloatArray:
 
 
 def _median_per_cell(labels: IntArray, count: int, values: FloatArray) -> FloatArray:
-    order = np.lexsort((values.ravel(), labels.ravel()))
-    sorted_labels = labels.ravel()[order]
-    sorted_values = values.ravel()[order]
-    starts = np.searchsorted(sorted_labels, np.arange(count))
-    ends = np.searchsorted(sorted_labels, np.arange(count), side="right")
-    middle = np.clip((starts + ends) // 2, 0, len(sorted_values) - 1)
-    return sorted_values[middle].astype(np.float32)
+    """Per-cell medians of non-negative values, from histograms on a square-root scale.
+
+    128 bins up to 16 give a resolution of about 0.04 near 0.5 and 0.25 near 16, plenty for
+    texture thresholds, at a fraction of the cost of sorting every pixel.
+    """
+    bins = np.minimum((np.sqrt(np.maximum(values, 0.0)) * 32.0).astype(np.int64), 127)
+    histogram = np.bincount(
+        labels.ravel().astype(np.int64) * 128 + bins.ravel(), minlength=count * 128
+    ).reshape(count, 128)
+    cumulative = np.cumsum(histogram, axis=1)
+    middle = np.argmax(cumulative >= (cumulative[:, -1:] + 1) // 2, axis=1)
+    return (((middle + 0.5) / 32.0) ** 2).astype(np.float32)
 
 
 def line_maps(rgb: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -128,7 +139,7 @@ def superpixels(rgb: FloatArray, lab: FloatArray, region_size: int = REGION_SIZE
     engine = cv2.ximgproc.createSuperpixelSLIC(
         cv2.GaussianBlur(lab8, (3, 3), 0), cv2.ximgproc.SLICO, region_size
     )
-    engine.iterate(6)
+    engine.iterate(4)
     engine.enforceLabelConnectivity(25)
     labels = np.asarray(engine.getLabels(), np.int32)
     count = int(labels.max()) + 1

@@ -55,16 +55,17 @@ def mask_weights(mask: MaskLike) -> FloatMask:
     if not isinstance(mask, np.ndarray) or mask.ndim not in (2, 3) or 0 in mask.shape[:2]:
         shape = getattr(mask, "shape", None)
         raise MaskError(f"A mask must be an (H, W) array or an image file, not {shape}.")
-    if mask.ndim == 3:
-        if mask.shape[2] == 4 and mask[..., 3].min() != mask[..., 3].max():
-            mask = mask[..., 3]
+    array: NDArray[np.generic] = mask
+    if array.ndim == 3:
+        if array.shape[2] == 4 and array[..., 3].min() != array[..., 3].max():
+            array = array[..., 3]
         else:
-            mask = mask[..., :3].astype(np.float32).mean(axis=2).astype(mask.dtype)
-    if mask.dtype not in (np.bool_, np.uint8, np.uint16) and not np.issubdtype(
-        mask.dtype, np.floating
+            array = array[..., :3].astype(np.float32).mean(axis=2).astype(array.dtype)
+    if array.dtype not in (np.bool_, np.uint8, np.uint16) and not np.issubdtype(
+        array.dtype, np.floating
     ):
-        raise MaskError(f"Mask values of type {mask.dtype} are not supported; use 0-255 or 0-1.")
-    return mask_to_float(mask)
+        raise MaskError(f"Mask values of type {array.dtype} are not supported; use 0-255 or 0-1.")
+    return mask_to_float(array)
 
 
 def fit_to(weights: FloatMask, shape: tuple[int, int]) -> FloatMask:

@@ -64,7 +64,9 @@ def _paste_kite(pixels: np.ndarray, apex: tuple[int, int], size: int) -> np.ndar
     return mask.astype(bool)
 
 
-@pytest.mark.parametrize(("name", "apex", "size"), [("rocket", (330, 50), 50), ("bridge", (800, 100), 70)])
+@pytest.mark.parametrize(
+    ("name", "apex", "size"), [("rocket", (330, 50), 50), ("bridge", (800, 100), 70)]
+)
 def test_a_small_object_in_the_sky_is_the_subject_not_sky(segmenter, name, apex, size):
     pixels = _photo(name).copy()
     kite = _paste_kite(pixels, apex, size)
@@ -97,7 +99,7 @@ def test_water_that_might_be_there_is_only_not_found(segmenter):
     sentence = answer.sentence()
     assert sentence.startswith("I couldn't find the water (I found ")
     assert "vegetation" in sentence and "%" in sentence
-    assert [p.region for p in answer.present][0] in ("vegetation", "ground")
+    assert answer.present[0].region in ("vegetation", "ground")
     assert abs(sum(p.share for p in answer.present) - 1.0) < 0.35
 
 
