@@ -62,10 +62,10 @@ def not_found(
         present=tuple(Share(name, share) for name, share in shares),
         stand_ins=tuple(stand_ins) if outcome == "unknown_object" else (),
     )
-    note = answer.sentence()
+    note = answer.sentence()[:-1]
     if outcome == "unknown_object":
-        note = note[:-1] + "; the SAM3 backend finds such objects when its checkpoint is installed."
-    note += f" It has: {', '.join(contents)} (and {ALSO})."
+        note += " (the SAM3 backend finds such objects when its checkpoint is installed)"
+    note += f"; it has: {', '.join(contents)} (and {ALSO})."
     return Segmentation(
         answer.phrase,
         answer.region,

@@ -21,7 +21,7 @@ kind by the cues that a photographer would name:
   with straight lines (a deck or a facade painted yellow is not a plant).
 * **architecture**: connected parts of what is left whose density of long straight lines is that
   of boards, facades and roofs (at least 0.025 px of 25 px-or-longer lines per px) rather than of
-  rock, hills or bark, and which stand up from the ground (reach above the horizon).
+  rock, hills or bark, and which stand up from the ground (at least 30 % above the horizon).
 * **ground**: the remaining cells grown from the bottom edge, below the horizon, across colour
   steps under 18 (paths, roads, sand, gravel, snow, decks and boardwalks; not saturated things
   such as boats). Indoors (no sky, water or plants) only a neutral floor in the lower half counts:
@@ -292,8 +292,8 @@ def find_architecture(c: Superpixels, horizon: float | None, blocked: BoolArray)
         area = float(c.area[part].sum())
         if area < MIN_SHARE["architecture"]:
             continue
-        if horizon is not None and float(np.percentile(c.top[part], 5)) >= horizon - 0.02:
-            continue
+        if horizon is not None and float(c.area[part][c.row[part] < horizon].sum()) < 0.3 * area:
+            continue  # mostly below the horizon: a deck, a road, a pier
         weights = c.area[part] / area
         structure = float((c.structure[part] * weights).sum())
         # Facades, boards and roofs are neutral or muted; a saturated lined part is a table-top,

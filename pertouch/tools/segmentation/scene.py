@@ -175,7 +175,7 @@ def sky_objects(f: SceneFeatures, sky: NDArray[np.bool_]) -> tuple[FloatArray, F
         pad = max(2, (bw + bh) // 8)
         window = (slice(max(0, y - pad), y + bh + pad), slice(max(0, x - pad), x + bw + pad))
         ring = ndimage.binary_dilation(blob[window], iterations=pad) & ~blob[window]
-        if sky[window][ring].mean() < 0.95:  # an object in the sky is surrounded by it
+        if (sky & ~odd)[window][ring].mean() < 0.95:  # an object in the sky is surrounded by it
             continue
         objects |= blob
     objects = ndimage.binary_fill_holes(objects)
