@@ -7,7 +7,8 @@ kind by the cues that a photographer would name:
   1.6, so stars and thin wires do not count), have no straight lines, and have a sky colour: blue
   to violet, neutral grey or white (not beige: a studio backdrop is not sky), or, once joined to
   that sky, the warm orange, pink and red of a sunset and the deep blue of dusk; a grey or white
-  sky must also be smoother than a painted wall (median texture under 0.45). The sky grows
+  sky must also be smoother than a painted wall (median texture under 0.45); white cloud brighter
+  than the sky around it may have more shading (texture under 3.5) and sharp edges. The sky grows
   from those cells to smooth neighbours across small colour steps only, so it follows a sunset's
   gradient but stops at the edge of a sea, a roof or a tree. Sky seen through foliage joins when
   its colour matches the sky already found. Holes in the sky (a kite, a bird) stay out of it.
@@ -115,7 +116,12 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
     seeds = (c.top <= 0.02) & sky_colour(c) & smooth(c, 1.2) & ~blocked
     if not seeds.any():
         return np.zeros(c.count, bool)
-    companion = sky_companion(c) & smooth(c) & ~blocked
+    light = c.lab[:, 0]
+    # Sunlit cumulus is soft, has more shading than clear sky, and is brighter than the sky it
+    # floats in (pale rock under a white overcast is not).
+    brighter = light >= float(np.median(light[seeds])) + 5.0
+    cloud = brighter & (light >= 60.0) & (c.chroma < 12.0) & (c.texture < 3.5) & (c.lines < 0.06)
+    companion = sky_companion(c) & (smooth(c) | cloud) & ~blocked
     own = sky_colour(c)
     neighbours = c.adjacency
     sky = seeds.copy()
@@ -126,7 +132,7 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
             if sky[j] or not companion[j]:
                 continue
             step = float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum()))
-            if step < (9.0 if own[j] else 8.0):
+            if step < (9.0 if own[j] else 8.0) or (cloud[j] and c.row[j] < 0.5):
                 sky[j] = True
                 queue.append(j)
     # A grey or white sky is smoother than anything painted or built that has its colour: on the
