@@ -136,18 +136,21 @@ def skin_likelihood(f: SceneFeatures, face: FloatArray, exclude: FloatArray) -> 
 def sky_objects(f: SceneFeatures, sky: NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
     """Objects seen against the sky, and the sky without them; both ``(h, w)`` float32.
 
-    ``sky`` is the sky found on superpixels. A pixel of an object is one inside the sky's outline
-    (the sky with its holes filled) whose Lab colour is more than 18 units from every one of the
-    sky's own colours (eight k-means centres of its pixels), or a hole the sky surrounds; blobs
-    are filled and kept between :data:`MIN_SKY_OBJECT` and :data:`MAX_SKY_OBJECT` of the photo.
-    The sun and bright stars are sky: pale blobs brighter than the sky's brightest tenth stay in
-    it. A blob must be surrounded by sky (95 % of a ring around it), so the tip of a tower or a
-    tree reaching into the sky is not an object in it.
+    ``sky`` is the sky found on superpixels. An object pixel lies inside the sky's outline (the
+    sky with its holes filled) and is more than 18 Lab units from every one of the sky's own
+    colours (eight k-means centres of its pixels). A blob of such pixels is an object when it
+    sits in a hole of the sky (non-sky cells the sky encloses: a kite, a balloon), or, inside sky
+    cells, when a ring around it is sky-coloured sky and it stands out in hue or lightness (a
+    bird; not the shaded side of a cloud). The tip of a tower or tree reaching into the sky is
+    not enclosed, so it is not an object, nor is a thin diagonal (a blob filling under a fifth of
+    its bounding box: a bridge stay, a wire). The sun and bright stars stay sky: pale blobs brighter
+    than the sky's brightest tenth. Sky-coloured pixels of a hole are given back to the sky.
     """
     h, w = sky.shape
     if not sky.any():
         return np.zeros((h, w), np.float32), sky.astype(np.float32)
     outline = ndimage.binary_fill_holes(sky)
+    holes = outline & ~sky
     samples = f.lab[sky][:: max(1, int(sky.sum()) // 4000)].astype(np.float32)
     k = min(8, len(samples))
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 15, 0.5)
@@ -156,28 +159,61 @@ def sky_objects(f: SceneFeatures, sky: NDArray[np.bool_]) -> tuple[FloatArray, F
         samples, k, None, criteria, 1, cv2.KMEANS_PP_CENTERS
     )
     inside = f.lab[outline]
-    distance = np.sqrt(((inside[:, None, :] - centres[None]) ** 2).sum(axis=2)).min(axis=1)
+    gaps = np.sqrt(((inside[:, None, :] - centres[None]) ** 2).sum(axis=2))
+    nearest = np.zeros((h, w, 3), np.float32)
+    nearest[outline] = centres[np.argmin(gaps, axis=1)]
     odd = np.zeros((h, w), bool)
-    odd[outline] = distance > 18.0
-    odd |= outline & ~sky
+    odd[outline] = gaps.min(axis=1) > 18.0
     bright = float(np.percentile(f.lab[..., 0][sky], 90))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(odd.astype(np.uint8), connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (odd | holes).astype(np.uint8), connectivity=8
+    )
     objects = np.zeros((h, w), bool)
     for i in range(1, count):
-        area = stats[i, cv2.CC_STAT_AREA] / (h * w)
+        blob = labels == i
+        core = blob & odd
+        area = core.sum() / (h * w)
         if not MIN_SKY_OBJECT <= area <= MAX_SKY_OBJECT:
             continue
-        blob = labels == i
-        colour = f.lab[blob].mean(axis=0)
+        bw, bh = int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])
+        if core.sum() < 0.2 * bw * bh:
+            continue  # a thin diagonal (a stay, a wire, a branch): not a thing in the sky
+        colour = f.lab[core].mean(axis=0)
         if colour[0] > bright and np.hypot(colour[1], colour[2]) < 15.0:
             continue  # the sun, a bright star: part of the sky
-        x, y, bw, bh = (int(v) for v in stats[i, :4])
-        pad = max(2, (bw + bh) // 8)
-        window = (slice(max(0, y - pad), y + bh + pad), slice(max(0, x - pad), x + bw + pad))
-        ring = ndimage.binary_dilation(blob[window], iterations=pad) & ~blob[window]
-        if (sky & ~odd)[window][ring].mean() < 0.95:  # an object in the sky is surrounded by it
+        if not (blob & holes).any() and not _stands_alone(f, sky & ~odd, core, nearest, stats[i]):
             continue
-        objects |= blob
-    objects = ndimage.binary_fill_holes(objects)
-    clean = sky & ~objects
+        objects |= ndimage.binary_fill_holes(core)
+    clean = (sky | (holes & ~odd)) & ~objects
     return objects.astype(np.float32), clean.astype(np.float32)
+
+
+def _stands_alone(
+    f: SceneFeatures,
+    clear_sky: NDArray[np.bool_],
+    core: NDArray[np.bool_],
+    nearest: FloatArray,
+    box: NDArray[np.int32],
+) -> bool:
+    """A blob inside sky cells: ringed by clear sky, and distinct in hue or lightness from it."""
+    x, y, bw, bh = (int(v) for v in box[:4])
+    pad = max(2, (bw + bh) // 8)
+    window = (slice(max(0, y - pad), y + bh + pad), slice(max(0, x - pad), x + bw + pad))
+    ring = ndimage.binary_dilation(core[window], iterations=pad) & ~core[window]
+    if clear_sky[window][ring].mean() < 0.95:
+        return False
+    difference = f.lab[core] - nearest[core]
+    chroma = float(np.hypot(f.lab[core][:, 1], f.lab[core][:, 2]).mean())
+    return chroma >= 12.0 or abs(float(difference[:, 0].mean())) >= 30.0
+
+
+def main_objects(objects: FloatArray) -> FloatArray:
+    """The largest object against the sky and any nearly as large (the subject)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (objects > 0.5).astype(np.uint8), connectivity=8
+    )
+    if count <= 1:
+        return np.zeros_like(objects)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = np.flatnonzero(areas >= 0.75 * areas.max()) + 1
+    return np.isin(labels, keep).astype(np.float32)

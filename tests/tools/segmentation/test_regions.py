@@ -65,7 +65,14 @@ def _paste_kite(pixels: np.ndarray, apex: tuple[int, int], size: int) -> np.ndar
 
 
 @pytest.mark.parametrize(
-    ("name", "apex", "size"), [("rocket", (330, 50), 50), ("bridge", (800, 100), 70)]
+    ("name", "apex", "size"),
+    [
+        ("rocket", (330, 50), 50),  # dusk blue
+        ("bridge", (800, 100), 70),  # clear blue, between bridge stays
+        ("storm", (500, 100), 50),  # overcast storm clouds
+        ("picos", (700, 60), 60),  # blue with white cumulus nearby
+        ("aitzgorri", (400, 30), 50),  # pale overcast
+    ],
 )
 def test_a_small_object_in_the_sky_is_the_subject_not_sky(segmenter, name, apex, size):
     pixels = _photo(name).copy()
