@@ -3,23 +3,11 @@
 Every superpixel (:mod:`superpixels`) gets at most one of these labels, decided in this order, each
 kind by the cues that a photographer would name:
 
-* **sky**: cells touching the top edge that are smooth (median local lightness deviation under
-  1.6, so stars and thin wires do not count), have no straight lines, and have a sky colour: blue
-  to violet, neutral grey or white (not beige: a studio backdrop is not sky), or, once joined to
-  that sky, the warm orange, pink and red of a sunset and the deep blue of dusk; a grey or white
-  sky must also be smoother than a painted wall (median texture under 0.45); white cloud brighter
-  than the sky around it may have more shading (texture under 3.5) and sharp edges. The sky grows
-  from those cells to smooth neighbours across small colour steps only, so it follows a sunset's
-  gradient but stops at the edge of a sea, a roof or a tree. Sky seen through foliage joins when
-  its colour matches the sky already found. Holes in the sky (a kite, a bird) stay out of it.
-* **horizon**: the row where most columns stop being sky (the band holding the most columns'
-  end of the unbroken sky from the top, if it holds at least a quarter of them).
-* **water**: smooth, line-free cells below the horizon that reflect the sky (its colour, no
-  brighter than it) or are blue to cyan, in parts spanning a quarter of the frame's width; sky-like
-  cells that the sky grew into below the horizon are its reflection, and so water. Out-of-focus
-  water is smooth too, so it is found the same way.
-* **vegetation**: green to yellow-green cells, and yellow ones with a grass-like texture, never
-  with straight lines (a deck or a facade painted yellow is not a plant).
+* **sky**, the **horizon** and **water**: see :mod:`sky` (smooth sky-coloured cells grown from
+  the top edge; the row where the sky ends; a flat sea or a low mirror of the sky below it).
+* **vegetation**: green to yellow-green cells (Lab hue 95-175) with few straight lines; outdoors
+  also yellow ones with a grass-like texture and orange autumn foliage that borders green plants
+  and has no long lines (a deck, a boat or a table-top is not a plant).
 * **architecture**: connected parts of what is left whose density of long straight lines is that
   of boards, facades and roofs (at least 0.025 px of 25 px-or-longer lines per px) rather than of
   rock, hills or bark, and which stand up from the ground (at least 30 % above the horizon).
@@ -41,13 +29,27 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.tools.segmentation.superpixels import Superpixels
+from pertouch.tools.segmentation.sky import (
+    MIN_SKY,
+    MIN_WATER,
+    find_horizon,
+    find_sky,
+    find_water,
+    sky_colour,
+)
+from pertouch.tools.segmentation.superpixels import Superpixels, hue_in, parts, touching
 
 FloatArray = NDArray[np.float32]
 BoolArray = NDArray[np.bool_]
 KINDS = ("sky", "water", "vegetation", "architecture", "ground")
 #: Smallest share of the photo a kind needs to count as present.
-MIN_SHARE = {"sky": 0.03, "water": 0.02, "vegetation": 0.03, "architecture": 0.05, "ground": 0.02}
+MIN_SHARE = {
+    "sky": MIN_SKY,
+    "water": MIN_WATER,
+    "vegetation": 0.03,
+    "architecture": 0.05,
+    "ground": 0.02,
+}
 #: Below this share of loosely fitting cells, a kind that was not found is confidently absent.
 ABSENT_SHARE = 0.01
 
@@ -82,185 +84,6 @@ class LandscapeLabels:
         return float(self.cells.area[self.cell_mask(kind)].sum())
 
 
-def _hue_in(hue: FloatArray, start: float, end: float) -> BoolArray:
-    """Lab hue angle within [start, end] degrees (the window may wrap past 360)."""
-    if start <= end:
-        return (hue >= start) & (hue <= end)
-    return (hue >= start) | (hue <= end)
-
-
-def sky_colour(c: Superpixels) -> BoolArray:
-    """Colours a sky has without help: blue-violet, or neutral grey-white that is not beige."""
-    light, b = c.lab[:, 0], c.lab[:, 2]
-    blue = _hue_in(c.hue, 225.0, 315.0) & (c.chroma >= 4.0) & (light >= 12.0)
-    neutral = (c.chroma < 7.0) & (b < 0.5) & (light >= 45.0)
-    return blue | neutral
-
-
-def sky_companion(c: Superpixels) -> BoolArray:
-    """Colours a sky takes next to its blue or grey: sunset warm, dusk pink and red, dark cloud."""
-    light = c.lab[:, 0]
-    warm = _hue_in(c.hue, 315.0, 100.0) & (light >= 35.0)
-    dark_cloud = (c.chroma < 10.0) & (light >= 15.0)
-    night = _hue_in(c.hue, 225.0, 315.0) & (c.chroma >= 3.0) & (light >= 4.0)
-    return sky_colour(c) | warm | dark_cloud | night
-
-
-def smooth(c: Superpixels, limit: float = 1.6) -> BoolArray:
-    """Cells without texture or more than a short edge (a horizon may graze a sky cell)."""
-    return (c.texture < limit) & (c.lines < 0.06)
-
-
-def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
-    """Sky cells: grown from smooth sky-coloured cells on the top edge (see the module doc)."""
-    seeds = (c.top <= 0.02) & sky_colour(c) & smooth(c, 1.2) & ~blocked
-    if not seeds.any():
-        return np.zeros(c.count, bool)
-    light = c.lab[:, 0]
-    # Sunlit cumulus is soft, has more shading than clear sky, and is brighter than the sky it
-    # floats in (pale rock under a white overcast is not).
-    brighter = light >= float(np.median(light[seeds])) + 5.0
-    cloud = brighter & (light >= 60.0) & (c.chroma < 12.0) & (c.texture < 3.5) & (c.lines < 0.06)
-    companion = sky_companion(c) & (smooth(c) | cloud) & ~blocked
-    own = sky_colour(c)
-    neighbours = c.adjacency
-    sky = seeds.copy()
-    queue = deque(np.flatnonzero(seeds).tolist())
-    while queue:
-        i = queue.popleft()
-        for j in neighbours[i]:
-            if sky[j] or not companion[j]:
-                continue
-            step = float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum()))
-            if step < (9.0 if own[j] else 8.0) or (cloud[j] and c.row[j] < 0.5):
-                sky[j] = True
-                queue.append(j)
-    # A grey or white sky is smoother than anything painted or built that has its colour: on the
-    # dev photos its median texture is 0.1-0.25, a white board wall's 0.7.
-    for part in _parts(c, sky):
-        if (c.chroma[part] < 7.0).mean() >= 0.7 and float(np.median(c.texture[part])) > 0.45:
-            sky[part] = False
-    if c.area[sky].sum() < MIN_SHARE["sky"]:
-        return np.zeros(c.count, bool)
-    return sky | _sky_gaps(c, sky, blocked)
-
-
-def _sky_gaps(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
-    """Sky seen through foliage or lattices: smooth cells matching the sky's own colours."""
-    lowest = float(np.percentile(c.bottom[sky], 95))
-    candidates = np.flatnonzero(~sky & ~blocked & smooth(c) & sky_colour(c) & (c.row <= lowest))
-    if len(candidates) == 0:
-        return np.zeros(c.count, bool)
-    reference = c.lab[sky]
-    distance = np.sqrt(((c.lab[candidates, None, :] - reference[None]) ** 2).sum(axis=2)).min(1)
-    gaps = np.zeros(c.count, bool)
-    gaps[candidates[distance < 4.0]] = True
-    return gaps
-
-
-def find_horizon(c: Superpixels, sky: BoolArray) -> float | None:
-    """The row where most columns stop being sky, or None (see the module doc).
-
-    Only columns whose top pixel is sky count. Each is read first at the end of its unbroken run
-    of sky from the top (the sky meets what stands on the horizon: islands, a pier); when those
-    ends scatter (wires, stays or branches cross the sky), at the lowest sky pixel instead.
-    """
-    if not sky.any():
-        return None
-    painted = c.paint(sky) > 0.5
-    height, width = painted.shape
-    open_columns = painted[0]
-    if open_columns.mean() < 0.25:
-        return None
-    run_ends = np.where(painted.all(axis=0), height, np.argmin(painted, axis=0)) / height
-    lowest = (height - np.argmax(painted[::-1], axis=0)) / height
-    for ends in (run_ends, lowest):
-        row = _densest_band(ends[open_columns & (ends < 0.97)], 0.25 * width)
-        if row is not None:
-            return row
-    return None
-
-
-def _densest_band(rows: FloatArray, needed: float, band: float = 0.06) -> float | None:
-    """Centre of the ``band``-high row band holding the most of ``rows``, if it holds ``needed``."""
-    if len(rows) < needed:
-        return None
-    starts = np.arange(0.0, 1.0, 0.01)
-    held = np.array([((rows >= s) & (rows < s + band)).sum() for s in starts])
-    best = int(np.argmax(held))
-    return float(starts[best] + band / 2) if held[best] >= needed else None
-
-
-def find_water(
-    c: Superpixels, sky: BoolArray, horizon: float | None, blocked: BoolArray
-) -> BoolArray:
-    """Water cells below the horizon (see the module doc)."""
-    top = 0.25 if horizon is None else horizon - 0.04
-    below = (c.top >= top) & ~blocked & ~sky
-    calm = (c.texture < 4.0) & (c.lines < 0.3)
-    blue = below & calm & _hue_in(c.hue, 200.0, 300.0) & (c.chroma >= 10.0)
-    mirror = np.zeros(c.count, bool)
-    if sky.any() and horizon is not None:
-        upper = sky & (c.row < horizon)
-        if upper.any():
-            reference = c.lab[upper]
-            light = c.lab[:, 0]
-            dim = float(np.percentile(reference[:, 0], 25)) - 12.0
-            bright = float(np.percentile(reference[:, 0], 90)) + 5.0
-            ab = c.lab[:, None, 1:] - reference[None, :, 1:]
-            close = np.sqrt((ab**2).sum(axis=2)).min(axis=1) < 8.0
-            mirror = below & calm & close & (light >= dim) & (light <= bright)
-        # The sky cannot continue below what stands on the horizon: there it is its reflection.
-        mirror |= sky & (c.row > max(horizon + 0.03, 0.45))
-    keep = np.zeros(c.count, bool)
-    for part in _parts(c, blue | mirror):
-        area = float(c.area[part].sum())
-        width = float(c.right[part].max() - c.left[part].min())
-        height = float(c.bottom[part].max() - c.top[part].min())
-        if width < 0.25 or height < 0.05 or area < MIN_SHARE["water"]:
-            continue
-        weights = c.area[part] / area
-        texture = float((c.texture[part] * weights).sum())
-        row = float((c.row[part] * weights).sum())
-        # A sea is flat wherever it lies; a mirror of the sky lies low in the frame (hazy hills
-        # far away share the sky's colour too, but stand higher).
-        flat_sea = blue[part].mean() >= 0.5 and texture < 2.5 and row >= 0.35
-        low_mirror = mirror[part].mean() >= 0.5 and texture < 3.0 and row >= 0.45
-        if flat_sea or low_mirror:
-            keep[part] = True
-    return keep
-
-
-def _touching(c: Superpixels, cells: BoolArray) -> BoolArray:
-    """Cells sharing a boundary with any of ``cells``."""
-    near = np.zeros(c.count, bool)
-    i, j = c.pairs[:, 0], c.pairs[:, 1]
-    near[j[cells[i]]] = True
-    near[i[cells[j]]] = True
-    return near
-
-
-def _parts(c: Superpixels, cells: BoolArray) -> list[NDArray[np.int64]]:
-    """Connected components of the selected cells, as index arrays."""
-    neighbours = c.adjacency
-    seen = ~cells.copy()
-    parts = []
-    for start in np.flatnonzero(cells):
-        if seen[start]:
-            continue
-        seen[start] = True
-        part, queue = [start], deque([start])
-        while queue:
-            i = queue.popleft()
-            for j in neighbours[i]:
-                if not seen[j]:
-                    seen[j] = True
-                    part.append(j)
-                    queue.append(j)
-        parts.append(np.array(part))
-    return parts
-
-
 def find_vegetation(c: Superpixels, blocked: BoolArray, outdoors: bool) -> BoolArray:
     """Green to yellow-green cells, yellow ones with a grass-like texture, and autumn foliage.
 
@@ -268,19 +91,19 @@ def find_vegetation(c: Superpixels, blocked: BoolArray, outdoors: bool) -> BoolA
     photo): on a table-top the same colours are wood, bread or fabric.
     """
     light = c.lab[:, 0]
-    green = _hue_in(c.hue, 95.0, 175.0) & (c.chroma >= np.where(light < 25.0, 4.0, 7.0))
+    green = hue_in(c.hue, 95.0, 175.0) & (c.chroma >= np.where(light < 25.0, 4.0, 7.0))
     green &= (c.lines < 0.2) & ~blocked
     outdoors = outdoors or float(c.area[green].sum()) >= MIN_SHARE["vegetation"]
     if not outdoors:
         return green
-    grassy = _hue_in(c.hue, 65.0, 95.0) & (c.chroma >= 12.0) & (c.texture >= 2.5)
+    grassy = hue_in(c.hue, 65.0, 95.0) & (c.chroma >= 12.0) & (c.texture >= 2.5)
     plants = green | (grassy & (c.lines < 0.25) & ~blocked)
     # Autumn leaves are orange, but so are boats, decks and tables: a warm textured part counts
     # only when it borders green plants along much of its edge and has no long straight lines.
-    autumn = _hue_in(c.hue, 35.0, 65.0) & (c.chroma >= 15.0) & (c.texture >= 2.0)
+    autumn = hue_in(c.hue, 35.0, 65.0) & (c.chroma >= 15.0) & (c.texture >= 2.0)
     autumn &= ~blocked & ~plants
-    beside = _touching(c, plants)
-    for part in _parts(c, autumn):
+    beside = touching(c, plants)
+    for part in parts(c, autumn):
         area = float(c.area[part].sum())
         structure = float((c.structure[part] * c.area[part]).sum() / max(area, 1e-9))
         if beside[part].mean() >= 0.2 and structure < 0.015:
@@ -294,7 +117,7 @@ def find_architecture(c: Superpixels, horizon: float | None, blocked: BoolArray)
     A lined part lying wholly below the horizon is a deck, a road or a pier: ground, not building.
     """
     keep = np.zeros(c.count, bool)
-    for part in _parts(c, ~blocked):
+    for part in parts(c, ~blocked):
         area = float(c.area[part].sum())
         if area < MIN_SHARE["architecture"]:
             continue
@@ -389,12 +212,12 @@ def _loose(
 ) -> dict[str, BoolArray]:
     """Cells that loosely fit each kind: what a not-found kind could still be hiding in."""
     free = ~blocked
-    watery = _hue_in(c.hue, 180.0, 300.0) | (c.chroma < 8.0)
+    watery = hue_in(c.hue, 180.0, 300.0) | (c.chroma < 8.0)
     below = c.top >= (0.2 if horizon is None else horizon - 0.05)
     return {
         "sky": free & (c.top <= 0.05) & (c.texture < 2.0) & sky_colour(c),
         "water": free & below & outdoors & (c.texture < 12.0) & (c.lines < 0.15) & watery,
-        "vegetation": free & _hue_in(c.hue, 60.0, 180.0) & (c.chroma >= 4.0),
+        "vegetation": free & hue_in(c.hue, 60.0, 180.0) & (c.chroma >= 4.0),
         "architecture": free & (c.lines >= 0.02),
         "ground": free & (c.row >= 0.5),
     }

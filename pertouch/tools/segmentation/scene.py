@@ -142,8 +142,8 @@ def sky_objects(f: SceneFeatures, sky: NDArray[np.bool_]) -> tuple[FloatArray, F
     sits in a hole of the sky (non-sky cells the sky encloses: a kite, a balloon), or, inside sky
     cells, when a ring around it is sky-coloured sky and it stands out in hue or lightness (a
     bird; not the shaded side of a cloud). The tip of a tower or tree reaching into the sky is
-    not enclosed, so it is not an object, nor is a thin diagonal (a blob filling under a fifth of
-    its bounding box: a bridge stay, a wire). The sun and bright stars stay sky: pale blobs brighter
+    not enclosed, so it is not an object, nor is a thin diagonal (a blob whose filled silhouette
+    covers under 30 % of its bounding box: a bridge stay, a wire). The sun and bright stars stay sky: pale blobs brighter
     than the sky's brightest tenth. Sky-coloured pixels of a hole are given back to the sky.
     """
     h, w = sky.shape
@@ -175,11 +175,14 @@ def sky_objects(f: SceneFeatures, sky: NDArray[np.bool_]) -> tuple[FloatArray, F
         area = core.sum() / (h * w)
         if not MIN_SKY_OBJECT <= area <= MAX_SKY_OBJECT:
             continue
+        x, y = int(stats[i, cv2.CC_STAT_LEFT]), int(stats[i, cv2.CC_STAT_TOP])
         bw, bh = int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])
-        if core.sum() < 0.2 * bw * bh:
+        silhouette = ndimage.binary_fill_holes(blob[y : y + bh, x : x + bw])
+        if silhouette.sum() < 0.3 * bw * bh:
             continue  # a thin diagonal (a stay, a wire, a branch): not a thing in the sky
-        colour = f.lab[core].mean(axis=0)
-        if colour[0] > bright and np.hypot(colour[1], colour[2]) < 15.0:
+        pixels = f.lab[core]
+        # Chroma per pixel, then averaged: a many-coloured kite's mean colour is grey.
+        if pixels[:, 0].mean() > bright and np.hypot(pixels[:, 1], pixels[:, 2]).mean() < 15.0:
             continue  # the sun, a bright star: part of the sky
         if not (blob & holes).any() and not _stands_alone(f, sky & ~odd, core, nearest, stats[i]):
             continue

@@ -21,6 +21,7 @@ All values are plain arrays indexed by superpixel, so rules run vectorised over 
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -30,6 +31,7 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float32]
 IntArray = NDArray[np.int32]
+BoolArray = NDArray[np.bool_]
 #: Side in pixels of a superpixel on the working view (512 px long side: about 500 cells).
 REGION_SIZE = 18
 #: Shortest straight segment counted as an edge (working-view pixels): shorter ones are texture...
@@ -90,6 +92,43 @@ class Superpixels:
     def colour_distance(self, i: IntArray, j: IntArray) -> FloatArray:
         """CIE76 distance between the mean colours of cells ``i`` and ``j``."""
         return np.sqrt(((self.lab[i] - self.lab[j]) ** 2).sum(axis=-1)).astype(np.float32)
+
+
+def hue_in(hue: FloatArray, start: float, end: float) -> BoolArray:
+    """Lab hue angle within [start, end] degrees (the window may wrap past 360)."""
+    if start <= end:
+        return (hue >= start) & (hue <= end)
+    return (hue >= start) | (hue <= end)
+
+
+def touching(c: Superpixels, cells: BoolArray) -> BoolArray:
+    """Cells sharing a boundary with any of ``cells``."""
+    near = np.zeros(c.count, bool)
+    i, j = c.pairs[:, 0], c.pairs[:, 1]
+    near[j[cells[i]]] = True
+    near[i[cells[j]]] = True
+    return near
+
+
+def parts(c: Superpixels, cells: BoolArray) -> list[NDArray[np.int64]]:
+    """Connected components of the selected cells, as index arrays."""
+    neighbours = c.adjacency
+    seen = ~cells.copy()
+    parts = []
+    for start in np.flatnonzero(cells):
+        if seen[start]:
+            continue
+        seen[start] = True
+        part, queue = [start], deque([start])
+        while queue:
+            i = queue.popleft()
+            for j in neighbours[i]:
+                if not seen[j]:
+                    seen[j] = True
+                    part.append(j)
+                    queue.append(j)
+        parts.append(np.array(part))
+    return parts
 
 
 def _per_cell(labels: IntArray, count: int, values: FloatArray) -> FloatArray:
