@@ -44,6 +44,7 @@ from pertouch.mcp_schemas import (
     ApproveOutput,
     EditInput,
     ImageInput,
+    MaskInput,
     MeasureOutput,
     RecallOutput,
     RenderOutput,
@@ -123,14 +124,16 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         thread_id: str | None = None,
         user: str | None = None,
         output_path: str | None = None,
+        masks: list[MaskInput] | None = None,
     ) -> Annotated[CallToolResult, RetouchOutput]:
         """Retouch a photo as the instruction says, region by region, at full resolution.
 
         Start with `image` and an instruction ("the sky is dull, make it bluer and lift the faces
         a little"); continue the same conversation with `thread_id` and no image ("a bit less",
-        "undo", "now the background"). `user` names whose remembered taste applies. Returns a
-        preview, the reply, the edits and the reasoning; `output_path` (inside the allowed
-        folders) receives the full-resolution result.
+        "undo", "now the background"). `user` names whose remembered taste applies. `masks`
+        shows regions by hand (a word and a mask image): the word then means that mask, in this
+        turn and later ones. Returns a preview, the reply, the edits and the reasoning;
+        `output_path` (inside the allowed folders) receives the full-resolution result.
         """
         if image is None and thread_id is None:
             raise PerTouchError("Give an image to start, or a thread_id to continue.")
@@ -138,8 +141,13 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
             shared.add_user(user)  # a new name starts an empty memory
         path = source(image) if image is not None else None
         photo = load_photo(path) if path is not None else _thread_photo(shared, thread_id or "")
+        shown = {m.word: source(m.image) for m in masks or []}
         result = shared.turn(
-            instruction, thread_id or _new_thread(), str(path) if path else None, user or ""
+            instruction,
+            thread_id or _new_thread(),
+            str(path) if path else None,
+            user or "",
+            masks=shown,
         )
         out = RetouchOutput(
             thread_id=result.thread_id,

@@ -68,8 +68,10 @@ class Studio:
         user: str,
         on_event: Callable[[dict[str, Any]], None] | None = None,
         use_memory: bool = True,
+        masks: Mapping[str, Any] | None = None,
     ) -> Result:
-        """One instruction on the tab's thread; ``photo_path`` on the thread's first turn."""
+        """One instruction on the tab's thread; ``photo_path`` on the thread's first turn;
+        ``masks`` (word to mask file or array) shows regions by hand."""
         with self.conversation(thread_id):
             return self.retoucher.turn(
                 instruction,
@@ -78,6 +80,7 @@ class Studio:
                 user=user or None,
                 on_event=on_event,
                 use_memory=use_memory,
+                masks=masks,
             )
 
     def masks(self, thread_id: str) -> dict[str, NDArray[np.generic]]:

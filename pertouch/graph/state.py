@@ -36,6 +36,10 @@ class InputState:
     user: str = ""
     """Who is asking: whose remembered taste applies, and who approval remembers for."""
 
+    user_masks: dict[str, str] = field(default_factory=dict)
+    """Masks the person shows this turn: word ("water", "the boats") to a uint8 mask of the
+    photo's size in the image store. They stand for that word in this turn and later ones."""
+
 
 @dataclass(kw_only=True)
 class State(InputState):
@@ -62,6 +66,9 @@ class State(InputState):
 
     regions: list[str] = field(default_factory=list)
     """Semantic regions the photo contains."""
+
+    given_masks: dict[str, str] = field(default_factory=dict)
+    """Every mask the person has shown for this photo, word to reference (see ``user_masks``)."""
 
     masks: dict[str, str] = field(default_factory=dict)
     """Region name to mask reference (uint8) for every region segmented in this thread."""

@@ -76,6 +76,11 @@ def perceive(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
                 return {**turn, "error": str(err)}
     elif not state.photo_ref:
         return {**turn, "error": "No photo yet; give a photo with the first instruction."}
+    if state.user_masks or "given_masks" in update:
+        given = {**update.get("given_masks", state.given_masks), **state.user_masks}
+        regions = update.get("regions", state.regions)
+        update["given_masks"] = given
+        update["regions"] = [*regions, *(w for w in given if w not in regions)]
     runtime.stream_writer(
         {
             "node": "perceive",
@@ -105,6 +110,7 @@ def _load(photo: str, deps: Deps) -> dict[str, Any]:
         "scene_description": None,
         "suggestion": None,
         "masks": {},
+        "given_masks": {},
         "adjustment": AdjustmentState(),
         "rendered": AdjustmentState(),
         "output_ref": "",
