@@ -110,8 +110,10 @@ def reference_raw_metrics(view: NDArray[np.floating], masks: NDArray[np.bool_]) 
     Channel order: colorfulness, contrast, temperature (−CCT), brightness. Empty regions are 0.
 
     Example:
-        >>> view = measurement_view(photo)
-        >>> reference_raw_metrics(view, np.ones((1, 512, 512), bool))  # the whole photo
+        >>> view = measurement_view(np.full((300, 400, 3), 128, np.uint8))
+        >>> raw = reference_raw_metrics(view, np.ones((1, 512, 512), bool))  # the whole photo
+        >>> raw.shape, float(raw[0, 1])   # one region, four metrics; a flat photo has no contrast
+        ((1, 4), 0.0)
     """
     rgb = np.asarray(view, dtype=np.float64)
     masks = np.asarray(masks, dtype=bool)

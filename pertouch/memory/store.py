@@ -43,11 +43,17 @@ class SceneMemory:
         half_life_days: a record's vote halves every this many days.
 
     Example:
-        >>> memory = SceneMemory(connect("~/.local/share/pertouch/memory"))
-        >>> memory.users.ensure("ana")
-        >>> memory.remember("ana", scene, [Edit("global", "temperature", 0.3)], "warmer please")
-        >>> memory.recall("ana", next_scene).reason
-        'You warmed the approved photo that looks like this one (similarity: dune.jpg 0.83; ...'
+        >>> import tempfile
+        >>> from skimage import data
+        >>> from pertouch.core.adjustments import Edit
+        >>> from pertouch.memory.connection import connect
+        >>> from pertouch.memory.scene import describe
+        >>> memory = SceneMemory(connect(tempfile.mkdtemp()))
+        >>> _ = memory.users.ensure("ana")
+        >>> scene = describe(data.coffee(), {})
+        >>> _ = memory.remember("ana", scene, [Edit("global", "temperature", 0.3)], "warmer please")
+        >>> memory.recall("ana", scene).edits[0].delta > 0
+        True
     """
 
     def __init__(

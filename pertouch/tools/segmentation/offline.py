@@ -114,9 +114,11 @@ class OfflineSegmenter:
         cache_size: how many photos' analyses to keep.
 
     Example:
-        >>> segmenter = OfflineSegmenter()
-        >>> answer = segmenter.segment(photo.pixels, "the sky")
-        >>> answer.found, answer.confidence, answer.mask.shape
+        >>> from skimage import data
+        >>> with OfflineSegmenter() as segmenter:
+        ...     answer = segmenter.segment(data.rocket(), "the sky")
+        >>> answer.found, answer.mask.shape
+        (True, (427, 640))
     """
 
     def __init__(

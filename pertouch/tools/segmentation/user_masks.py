@@ -90,11 +90,12 @@ class UserMasks(Mapping[str, FloatMask]):
         lexicon: how words become keys; the default is the plain synonym lexicon.
 
     Example:
+        >>> brush = np.zeros((400, 600), np.uint8); brush[300:] = 255   # or a file's path
         >>> masks = UserMasks()
-        >>> masks.put("water", "water.png")   # or an array, e.g. a brush layer
+        >>> masks.put("water", brush)
         'water'
-        >>> masks.find("the lake", photo.shape[:2]).mask.shape == photo.shape[:2]
-        True
+        >>> masks.find("the lake", (800, 1200)).mask.shape
+        (800, 1200)
     """
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
