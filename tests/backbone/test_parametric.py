@@ -12,6 +12,7 @@ import pytest
 from pertouch.backbone.base import Renderer
 from pertouch.backbone.parametric import REST, ParametricRenderer
 from pertouch.core.adjustments import AdjustmentState
+from pertouch.core.auto_look import auto_look
 from pertouch.core.errors import MaskError, StateError
 from pertouch.core.levels import default_scale
 from pertouch.core.metrics import measure_raw
@@ -113,12 +114,19 @@ def test_full_resolution_path_keeps_the_promise(renderer, coffee):
     assert_promise(levels_of(big, masks), levels_of(out, masks), state)
 
 
-def test_auto_baseline_moves_towards_the_reference_look(renderer, coffee):
-    state = AdjustmentState("auto")
-    before = levels_of(coffee, {})["global"]
-    after = levels_of(renderer.render(coffee, state, {}), {})["global"]
-    assert np.all(np.abs(after) < np.abs(before) + 1e-3)
-    assert np.abs(after).max() < 0.5 * np.abs(before).max()
+def test_auto_baseline_renders_the_photos_auto_look(renderer, astronaut):
+    """A hand-written {"baseline": "auto"} renders the photo's look; each region lands on its move."""
+    dark = (astronaut * 0.4).astype(np.uint8)  # about 1.3 stops under
+    masks = {"face": face_mask(dark)}
+    look = auto_look(dark, masks)
+    assert look.exposure == "under"
+    out = renderer.render(dark, AdjustmentState("auto"), masks)
+    before, after = levels_of(dark, masks), levels_of(out, masks)
+    for region in before:
+        wanted = np.clip(before[region] + look.delta(region), -1, 1)
+        moving = look.delta(region) != 0
+        assert np.all(np.abs(after[region] - wanted)[moving] <= EDIT_TOLERANCE), region
+        assert np.all(np.abs(after[region] - before[region])[~moving] < KEEP_TOLERANCE), region
 
 
 def test_nothing_asked_nothing_changed(renderer, astronaut):
