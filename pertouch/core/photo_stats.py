@@ -92,9 +92,8 @@ def clipped_share(image: NDArray[np.generic]) -> tuple[float, float]:
 
 
 def clipped_mask(image: NDArray[np.generic]) -> NDArray[np.bool_]:
-    """``(H, W)``: pixels with a channel at the top of the range or every channel at 0."""
-    brightest = image.max(axis=2)
-    return np.asarray((brightest >= _peak(image)) | (brightest <= 0))
+    """``(H, W)``: pixels with a channel at the top of the range (blown highlights)."""
+    return np.asarray(image.max(axis=2) >= _peak(image))
 
 
 def _peak(image: NDArray[np.generic]) -> float:
