@@ -169,7 +169,10 @@ class ParametricRenderer:
                 max_iterations=cfg.max_iterations,
             )
             start, jac, iterations = rough.strengths, rough.jacobian, rough.iterations
-        result = solve(proxy, targets, edited, start, jac, cfg.tolerance, cfg.max_iterations)
+        # The proxy measures the untouched photo a little differently from the faithful view;
+        # aim it at the same *moves*, so what is held stays exactly as it was (no strengths).
+        proxy_targets = targets if faithful is None else targets + (proxy.levels() - baseline)
+        result = solve(proxy, proxy_targets, edited, start, jac, cfg.tolerance, cfg.max_iterations)
         iterations += result.iterations
         levels, within = result.levels, result.within_bands
         for _ in range(cfg.corrections if faithful is not None else 0):

@@ -32,10 +32,15 @@ def lab_view(
     Returns:
         ``(h, w, 3)`` float32 L*, a*, b*, and each mask as ``(h, w)`` float32 weights in [0, 1].
     """
+    rgb, small = analysis_view(image, dict(masks or {}), size)
+    return lab_of_rgb(rgb), small
+
+
+def lab_of_rgb(rgb: NDArray[np.floating]) -> F32:
+    """CIELAB (D65) of ``(h, w, 3)`` sRGB floats in [0, 1]."""
     from skimage.color import rgb2lab
 
-    rgb, small = analysis_view(image, dict(masks or {}), size)
-    return np.asarray(rgb2lab(rgb), dtype=np.float32), small
+    return np.asarray(rgb2lab(rgb), dtype=np.float32)
 
 
 def delta_e00(lab1: F32, lab2: F32) -> F32:

@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
-from pertouch.core.colour import delta_e00, hue_distance, lab_view, mean_hue
+from pertouch.core.colour import chroma, delta_e00, hue_distance, lab_view, mean_hue
 from pertouch.core.photo_stats import clipped_mask, most_neutral
 from pertouch.core.priors import prior_kind
 
@@ -43,6 +43,8 @@ _TONES = frozenset({GLOBAL, "shadows", "midtones", "highlights"})
 _SKIN_HUES = (20.0, 80.0)
 _SKY_IMPLAUSIBLE = (100.0, 200.0)
 _BLACK, _DETAIL = 3.0, 6.0
+#: The most neutral tenth of the photo counts as neutral content up to this mean C*ab.
+_NEUTRAL_CHROMA = 15.0
 _MIN_CHROMA = 8.0
 
 
@@ -76,7 +78,8 @@ class GuardLimits:
         if any(r in _TONES and a == "brightness" for r, a in asked) or (
             look is not None and look.exposure != "ok"
         ):
-            limits = replace(limits, exposure=None)
+            # brighter colours have larger a* and b*: only neutral content still shows a cast
+            limits = replace(limits, exposure=None, mean_cast=False)
         if any(prior_kind(r) == "sky" and a in ("colorfulness", "brightness") for r, a in asked):
             limits = replace(limits, sky_hue=None)
         if any(r in SKIN_REGIONS | {"person"} and a == "colorfulness" for r, a in asked):
@@ -168,6 +171,8 @@ def check_guards(
     diff = delta_e00(before, after)
     changed = float((diff >= limits.visible_delta_e).mean())
     neutral, _share = most_neutral(before, [small[n] for n in regions if n not in SKIN_REGIONS])
+    if neutral.any() and float(chroma(before)[neutral].mean()) > _NEUTRAL_CHROMA:
+        neutral = np.zeros_like(neutral)  # nothing in the photo is near grey: no neutral figure
     fig = {
         "new_clipped": float((clipped_mask(result) & ~clipped_mask(original)).mean()),
         "mean_da": float(after[..., 1].mean() - before[..., 1].mean()),

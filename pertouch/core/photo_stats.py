@@ -21,6 +21,7 @@ from pertouch.core.metrics import cct_of_linear_rgb, srgb_to_linear, to_float_rg
 #: sits on the grey axis; under a cast, it is tinted the cast's way.
 NEUTRAL_LIGHTNESS = (25.0, 95.0)
 NEUTRAL_TENTH = 10.0
+NEAR_WHITE = 242.0 / 255.0
 LIGHTNESS_PERCENTS = (1.0, 5.0, 50.0, 95.0, 99.0)
 
 
@@ -40,6 +41,9 @@ class PhotoStats:
         neutral_a, neutral_b: median a*, b* of that tenth: a cast shows here first.
         neutral_agreement: share of that tenth on the side of its median b* (1: all of it).
         neutral_cct: correlated colour temperature (K) of that tenth's mean colour.
+        top_channel: the 99th percentile of each pixel's brightest channel, in [0, 1]: how much
+            room the photo has before a brightening clips a channel.
+        near_white: share of pixels with a channel within 5% of the top (242 of 255 or above).
     """
 
     lightness: tuple[float, ...]
@@ -55,6 +59,8 @@ class PhotoStats:
     neutral_b: float
     neutral_agreement: float
     neutral_cct: float
+    top_channel: float = 1.0
+    near_white: float = 0.0
 
     def percentile(self, percent: float) -> float:
         """L* at one of :data:`LIGHTNESS_PERCENTS`."""
@@ -79,6 +85,8 @@ class PhotoStats:
             "neutral_b": round(self.neutral_b, 2),
             "neutral_agreement": round(self.neutral_agreement, 3),
             "neutral_cct": round(self.neutral_cct, 1),
+            "top_channel": round(self.top_channel, 4),
+            "near_white": round(self.near_white, 4),
         }
 
 
@@ -114,12 +122,13 @@ def measure_photo(
     lightness = lab[..., 0]
     c = chroma(lab)
     neutral, share = most_neutral(lab, small.values())
+    rgb = _small_rgb(image, lightness.shape)
     if neutral.sum() >= 20:
         na, nb = (float(np.median(lab[..., k][neutral])) for k in (1, 2))
         side = np.sign(nb) if nb != 0 else 1.0
         agreement = float((np.sign(lab[..., 2][neutral]) == side).mean())
-        rgb = srgb_to_linear(_small_rgb(image, lightness.shape)[neutral]).mean(axis=0)
-        cct, grey = float(cct_of_linear_rgb(rgb)), float(c[neutral].mean())
+        linear = srgb_to_linear(rgb[neutral]).mean(axis=0)
+        cct, grey = float(cct_of_linear_rgb(linear)), float(c[neutral].mean())
     else:
         na, nb, agreement, cct, grey = 0.0, 0.0, 0.0, 6504.0, 0.0
     blown, blocked = clipped_share(image)
@@ -137,6 +146,8 @@ def measure_photo(
         neutral_b=nb,
         neutral_agreement=agreement,
         neutral_cct=cct,
+        top_channel=float(np.percentile(rgb.max(axis=2), 99.0)),
+        near_white=float((rgb.max(axis=2) >= NEAR_WHITE).mean()),
     )
 
 
