@@ -17,7 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pertouch.cli.common import add_service_options, progress_wanted, settings_from_args
+from pertouch.cli.common import (
+    add_overwrite_option,
+    add_service_options,
+    check_output,
+    progress_wanted,
+    settings_from_args,
+)
 from pertouch.core.errors import PerTouchError
 
 
@@ -37,6 +43,7 @@ def add_agent_parsers(subparsers: Any) -> None:
     retouch.add_argument("--thread", help="continue this thread (printed after each run)")
     retouch.add_argument("--user", help="whose taste to recall and, on approval, remember")
     retouch.add_argument("--quality", type=int, default=95, help="JPEG/WebP quality (default 95)")
+    add_overwrite_option(retouch)
     add_service_options(retouch)
     retouch.add_argument("--explain", action="store_true", help="print every round in detail")
     retouch.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -59,6 +66,7 @@ def run_retouch(args: argparse.Namespace) -> int:
 
     if args.photo is None and not args.thread:
         raise PerTouchError("Give a photo, or --thread to continue an earlier conversation.")
+    check_output(args, args.output, args.photo)
     settings = settings_from_args(args, use_memory=bool(args.user), rounds=args.rounds)
     show = progress_wanted(args)
 

@@ -235,6 +235,8 @@ def _json_line(text: str, number: int) -> object:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise RecordError(f"Line {number} of the memory file is not JSON ({err.msg}).") from None
+    except RecursionError:  # json.loads recurses once per level of nesting
+        raise RecordError(f"Line {number} of the memory file is nested far too deeply.") from None
 
 
 def iter_records(collection: Collection) -> Iterator[MemoryRecord]:
