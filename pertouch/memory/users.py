@@ -4,11 +4,17 @@ Each user owns one Chroma collection, named by an opaque id and labelled with th
 its metadata. Keeping users apart at the collection level means no query or write for one user
 can touch another's records, whatever filter a caller forgets; deleting a user deletes the
 collection, records and all, in one step; renaming changes only the label.
+
+The id is derived from the name at creation (a hash of the case-folded name and a slot number),
+not drawn at random: several processes creating "ana" at once on a Chroma server, which has no
+lock to share, all ask for the same collection and end with one user. A slot whose collection a
+later rename relabelled is skipped for the next free one, which every creator finds alike.
 """
 
 from __future__ import annotations
 
 import builtins
+import hashlib
 import json
 import time
 import uuid
@@ -18,6 +24,7 @@ from typing import Any
 
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.errors import ChromaError, NotFoundError
 
 from pertouch.core.errors import PerTouchError
 from pertouch.memory.connection import Connection
@@ -29,6 +36,8 @@ MAX_NAME_CHARS = 64
 COLLECTION_PREFIX = "pertouch-user-"
 EXPORT_FORMAT = "pertouch-memory/1"
 _PAGE = 1000
+#: Slots tried for one name; only renames away from a name use up more than the first.
+_SLOTS = 64
 
 
 class UserError(PerTouchError):
@@ -93,21 +102,16 @@ class UserRegistry:
         """A new user with an empty memory; names are unique regardless of case."""
         name = check_name(name)
         with self.connection.session(write=True) as client:
-            if self._lookup(client, name) is not None:
+            user = self._create_new(client, name)
+            if user is None:
                 raise UserError(f"There is already a user called {name!r}; pick another name.")
-            user = User(uuid.uuid4().hex, name, self.clock())
-            self._create_collection(client, user)
             return user
 
     def ensure(self, name: str) -> User:
         """The user called ``name``, created first if there is none (for the agent's first approval)."""
         name = check_name(name)
         with self.connection.session(write=True) as client:
-            user = self._lookup(client, name)
-            if user is None:
-                user = User(uuid.uuid4().hex, name, self.clock())
-                self._create_collection(client, user)
-            return user
+            return self._lookup(client, name) or self._claim(client, name)[0]
 
     def rename(self, old: str, new: str) -> User:
         """Give a user a new name; their memories stay theirs."""
@@ -122,11 +126,20 @@ class UserRegistry:
             return renamed
 
     def delete(self, name: str) -> int:
-        """Delete a user and every record of theirs; returns how many records went."""
+        """Delete a user and every record of theirs; returns how many records went.
+
+        Every collection labelled with the name goes, so twins that older versions created in a
+        race are removed too; one that a concurrent delete removed first is simply gone.
+        """
         with self.connection.session(write=True) as client:
-            user = self._find(client, name)
-            count = self._collection(client, user).count()
-            client.delete_collection(user.collection_name)
+            key = self._find(client, name).name.casefold()
+            count = 0
+            for twin in [u for u in self._users(client) if u.name.casefold() == key]:
+                try:
+                    count += self._collection(client, twin).count()
+                    client.delete_collection(twin.collection_name)
+                except NotFoundError:
+                    continue
             return count
 
     # -- export and import ------------------------------------------------------------------
@@ -164,12 +177,12 @@ class UserRegistry:
         records = [MemoryRecord.from_dict(_json_line(row, i)) for i, row in enumerate(rows[1:], 2)]
         new_name = check_name(name if name is not None else header.get("user"))
         with self.connection.session(write=True) as client:
-            if self._lookup(client, new_name) is not None:
+            user = self._create_new(client, new_name)
+            if user is None:
                 raise UserError(
                     f"There is already a user called {new_name!r}; import under another name."
                 )
-            user = User(uuid.uuid4().hex, new_name, self.clock())
-            collection = self._create_collection(client, user)
+            collection = self._collection(client, user)
             try:
                 add_records(collection, records)
             except BaseException:
@@ -217,13 +230,43 @@ class UserRegistry:
         # Chroma types functions over every kind of input (text and images); ours embeds text.
         return self.embedding_function
 
-    def _create_collection(self, client: ClientAPI, user: User) -> Collection:
-        return client.create_collection(
-            user.collection_name,
-            metadata=_metadata(user),
-            embedding_function=self._function,
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+    def _create_new(self, client: ClientAPI, name: str) -> User | None:
+        """A new user called ``name``, or None when the name is taken (now or by a racer)."""
+        if self._lookup(client, name) is not None:
+            return None
+        user, created = self._claim(client, name)
+        return user if created else None
+
+    def _claim(self, client: ClientAPI, name: str) -> tuple[User, bool]:
+        """The user called ``name`` in its first free slot, and whether this call created it.
+
+        ``get_or_create`` is atomic on the server and keeps the first creator's metadata, so the
+        claim token in it tells the creator from everyone who arrived at the same moment.
+        """
+        claim = uuid.uuid4().hex
+        for slot in range(_SLOTS):
+            user = User(_slot_id(name, slot), name, self.clock())
+            try:
+                collection = client.get_or_create_collection(
+                    user.collection_name,
+                    metadata={**_metadata(user), "claim": claim},
+                    embedding_function=self._function,
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+            except ChromaError as err:  # created between the server's own get and create
+                if "already exists" not in str(err):
+                    raise
+                collection = self._collection(client, user)
+            meta = collection.metadata or {}
+            if str(meta.get("user_name", "")).casefold() == name.casefold():
+                stored = User(user.id, str(meta["user_name"]), float(meta.get("created_at", 0.0)))
+                return stored, meta.get("claim") == claim
+        raise UserError(f"The name {name!r} has been renamed away too often; pick another name.")
+
+
+def _slot_id(name: str, slot: int) -> str:
+    """The collection id every process computes alike for ``name``'s ``slot``."""
+    return hashlib.sha256(f"{name.casefold()}#{slot}".encode()).hexdigest()[:32]
 
 
 def _metadata(user: User) -> dict[str, str | float]:

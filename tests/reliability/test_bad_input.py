@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -213,7 +212,7 @@ def test_a_lock_taken_during_a_turn_ends_it_with_a_sentence(tmp_path, rocket_png
     with Retoucher(home=tmp_path / "home", rounds=1) as agent:
         holder = _hold_lock(tmp_path / "home" / "threads.sqlite")
         try:
-            with pytest.raises(services.ThreadsBusyError, match="stayed busy for 0.5 s"):
+            with pytest.raises(services.ThreadsBusyError, match=r"stayed busy for 0\.5 s"):
                 agent.turn("brighter", rocket_png)
         finally:
             holder.kill()

@@ -1,0 +1,228 @@
+"""The page: photo and chat on the left, comparison, regions, edit table and reasoning on the right.
+
+:func:`build_app` lays out the components and wires them to :mod:`pertouch.ui.handlers`; each tab
+gets its own :class:`~pertouch.ui.session.Session` through a ``gr.State``. :func:`launch` serves it
+on 127.0.0.1 by default, with system fonts so the page loads nothing from the internet.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import gradio as gr
+
+from pertouch.core.errors import PerTouchError
+from pertouch.studio import APPROVE_WORDS, UNDO_WORDS, Studio
+from pertouch.ui import handlers
+from pertouch.ui.handlers import View
+from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
+
+#: System fonts only: the default theme would fetch its fonts from Google.
+THEME = gr.themes.Default(
+    font=["system-ui", "Segoe UI", "Helvetica", "Arial", "sans-serif"],
+    font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"],
+)
+CSS = "#reasoning textarea { font-family: var(--font-mono); font-size: 12px; }"
+
+from gradio.events import Dependency
+
+class LevelSlider(gr.Slider):
+    """A slider whose API answers a value that is not a number with one sentence.
+
+    Gradio's own check compares the raw value with the bounds, so a string or null sent to the
+    app's API ends in a TypeError and a page-less "the app raised an exception". Drawn exactly
+    like ``gr.Slider`` (``is_template`` makes the page use the slider's own component).
+    """
+
+    is_template = True
+
+    def preprocess(self, payload: Any) -> float:
+        if (
+            isinstance(payload, bool)
+            or not isinstance(payload, int | float)
+            or not math.isfinite(payload)
+        ):
+            raise gr.Error(f"A slider value must be a number from -1 to 1, got {payload!r}.")
+        return float(super().preprocess(payload))
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+
+def build_app(studio: Studio) -> gr.Blocks:
+    """The PerTouch page for ``studio``; every browser tab has its own session and thread."""
+    with gr.Blocks(title="PerTouch", analytics_enabled=False) as app:
+        session = gr.State(None, delete_callback=lambda s: _forget(studio, s))
+        gr.Markdown("## PerTouch — say how the photo should look")
+        with gr.Row():
+            with gr.Column(scale=2):
+                photo = gr.File(
+                    label="Photo", file_types=["image"], type="filepath", elem_id="photo"
+                )
+                with gr.Row():
+                    user = gr.Dropdown(
+                        label="User", choices=[], value=None, elem_id="user", scale=2
+                    )
+                    new_user = gr.Textbox(label="New user", elem_id="new-user", scale=2)
+                    add_user = gr.Button("Add user", elem_id="add-user", scale=1)
+                recall = gr.Checkbox(
+                    value=True,
+                    label="Start a new photo from this user's remembered taste",
+                    elem_id="recall",
+                )
+                chat = gr.Chatbot(label="Conversation", elem_id="chat", height=380)
+                text = gr.Textbox(
+                    show_label=False,
+                    placeholder="e.g. the sky is dull, make it bluer and lift the faces a little",
+                    elem_id="instruction",
+                )
+                with gr.Row():
+                    send = gr.Button("Send", variant="primary", elem_id="send")
+                    undo = gr.Button("Undo", elem_id="undo")
+                    approve = gr.Button("Approve", elem_id="approve")
+            with gr.Column(scale=3):
+                compare = gr.ImageSlider(
+                    label="Before / after", type="numpy", format="png", elem_id="compare"
+                )
+                with gr.Row():
+                    overlay = gr.Image(
+                        label="Regions used", type="numpy", format="png", elem_id="overlay"
+                    )
+                    with gr.Column():
+                        download = gr.DownloadButton(
+                            "Download full resolution", elem_id="download", interactive=False
+                        )
+                        reasoning = gr.Textbox(
+                            label="Reasoning", lines=14, interactive=False, elem_id="reasoning"
+                        )
+                rows, sliders = [], []
+                with gr.Accordion("Edits (levels, per region)", open=True):
+                    for row in range(MAX_SLIDER_ROWS):
+                        with gr.Row(visible=row == 0) as line:
+                            rows.append(line)
+                            for attribute in ATTRIBUTE_NAMES:
+                                sliders.append(
+                                    LevelSlider(
+                                        -1.0,
+                                        1.0,
+                                        value=0.0,
+                                        step=0.05,
+                                        label=f"{'global' if row == 0 else f'region {row}'} {attribute}",
+                                        elem_id=f"slider-{row}-{attribute}",
+                                    )
+                                )
+
+        view_outputs = [compare, overlay, reasoning, download, *rows, *sliders]
+
+        def show(view: View | None) -> list[Any]:
+            if view is None:
+                return [gr.skip()] * len(view_outputs)
+            updates: list[Any] = [
+                (view.before, view.after) if view.after is not None else None,
+                view.overlay,
+                view.reasoning,
+                gr.update(value=view.download, interactive=view.download is not None),
+            ]
+            updates += [gr.update(visible=i < len(view.regions)) for i in range(MAX_SLIDER_ROWS)]
+            for i in range(MAX_SLIDER_ROWS):
+                region = view.regions[i] if i < len(view.regions) else ""
+                values = view.sliders.get(region, [0.0] * len(ATTRIBUTE_NAMES))
+                updates += [
+                    gr.update(value=v, label=f"{region} {a}")
+                    for v, a in zip(values, ATTRIBUTE_NAMES, strict=True)
+                ]
+            return updates
+
+        def on_upload(state: Session | None, path: str | None) -> list[Any]:
+            state, view = _guard(handlers.upload, studio, state, path)
+            return [state, [], *show(view)]
+
+        def on_send(
+            state: Session | None,
+            words: str,
+            who: str | None,
+            use_memory: bool,
+            history: list[Any],
+        ) -> Iterator[list[Any]]:
+            try:
+                steps = handlers.send(studio, state, words, who or "", history, use_memory)
+                for session_now, chat_now, view in steps:
+                    yield [session_now, chat_now, "", *show(view)]
+            except PerTouchError as err:
+                raise gr.Error(str(err)) from None
+
+        def on_slide(state: Session | None, *values: float) -> list[Any]:
+            state, view = _guard(handlers.slide, studio, state, values)
+            return [state, *show(view)]
+
+        def on_add_user(name: str) -> list[Any]:
+            created = _guard(studio.add_user, name)
+            return [gr.update(choices=studio.users(), value=created), ""]
+
+        photo.upload(on_upload, [session, photo], [session, chat, *view_outputs], api_name="upload")
+        chat_outputs = [session, chat, text, *view_outputs]
+        for trigger in (send.click, text.submit):
+            trigger(on_send, [session, text, user, recall, chat], chat_outputs, api_name="send")
+
+        def on_undo(
+            state: Session | None, who: str | None, history: list[Any]
+        ) -> Iterator[list[Any]]:
+            yield from on_send(state, UNDO_WORDS, who, True, history)
+
+        def on_approve(
+            state: Session | None, who: str | None, history: list[Any]
+        ) -> Iterator[list[Any]]:
+            yield from on_send(state, APPROVE_WORDS, who, True, history)
+
+        undo.click(on_undo, [session, user, chat], chat_outputs, api_name="undo")
+        approve.click(on_approve, [session, user, chat], chat_outputs, api_name="approve")
+        for i, slider in enumerate(sliders):
+            slider.release(
+                on_slide,
+                [session, *sliders],
+                [session, *view_outputs],
+                api_name="slide" if i == 0 else None,
+                api_visibility="public" if i == 0 else "private",
+            )
+        add_user.click(on_add_user, [new_user], [user, new_user], api_name="add_user")
+        new_user.submit(on_add_user, [new_user], [user, new_user], api_visibility="private")
+        app.load(lambda: gr.update(choices=studio.users()), None, [user], api_visibility="private")
+    return app
+
+
+def launch(
+    studio: Studio, host: str = "127.0.0.1", port: int | None = None, block: bool = True
+) -> gr.Blocks:
+    """Serve the app; ``block=False`` returns at once (tests), leaving the server running."""
+    app = build_app(studio)
+    app.queue(default_concurrency_limit=4)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        theme=THEME,
+        css=CSS,
+        ssr_mode=False,
+        prevent_thread_lock=not block,
+        quiet=not block,
+    )
+    return app
+
+
+def _guard(handler: Callable[..., Any], *args: Any) -> Any:
+    """Run a handler, turning its one-sentence refusal into a message on the page."""
+    try:
+        return handler(*args)
+    except PerTouchError as err:
+        raise gr.Error(str(err)) from None
+
+
+def _forget(studio: Studio, session: Session | None) -> None:
+    """A closed tab's downloads are removed; its thread stays in the database."""
+    if session is not None:
+        shutil.rmtree(studio.workdir / session.id, ignore_errors=True)
