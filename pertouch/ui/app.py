@@ -7,7 +7,6 @@ on 127.0.0.1 by default, with system fonts so the page loads nothing from the in
 
 from __future__ import annotations
 
-import math
 import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -26,26 +25,6 @@ THEME = gr.themes.Default(
     font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"],
 )
 CSS = "#reasoning textarea { font-family: var(--font-mono); font-size: 12px; }"
-
-
-class LevelSlider(gr.Slider):
-    """A slider whose API answers a value that is not a number with one sentence.
-
-    Gradio's own check compares the raw value with the bounds, so a string or null sent to the
-    app's API ends in a TypeError and a page-less "the app raised an exception". Drawn exactly
-    like ``gr.Slider`` (``is_template`` makes the page use the slider's own component).
-    """
-
-    is_template = True
-
-    def preprocess(self, payload: Any) -> float:
-        if (
-            isinstance(payload, bool)
-            or not isinstance(payload, int | float)
-            or not math.isfinite(payload)
-        ):
-            raise gr.Error(f"A slider value must be a number from -1 to 1, got {payload!r}.")
-        return float(super().preprocess(payload))
 
 
 def build_app(studio: Studio) -> gr.Blocks:
@@ -101,7 +80,7 @@ def build_app(studio: Studio) -> gr.Blocks:
                             rows.append(line)
                             for attribute in ATTRIBUTE_NAMES:
                                 sliders.append(
-                                    LevelSlider(
+                                    gr.Slider(
                                         -1.0,
                                         1.0,
                                         value=0.0,
@@ -176,12 +155,16 @@ def build_app(studio: Studio) -> gr.Blocks:
         undo.click(on_undo, [session, user, chat], chat_outputs, api_name="undo")
         approve.click(on_approve, [session, user, chat], chat_outputs, api_name="approve")
         for i, slider in enumerate(sliders):
+            # preprocess=False: Gradio's own slider check compares the raw value with the bounds,
+            # so a string or null sent to the API ended in a TypeError and "the app raised an
+            # exception"; handlers.slide checks the values and answers with one sentence.
             slider.release(
                 on_slide,
                 [session, *sliders],
                 [session, *view_outputs],
                 api_name="slide" if i == 0 else None,
                 api_visibility="public" if i == 0 else "private",
+                preprocess=False,
             )
         add_user.click(on_add_user, [new_user], [user, new_user], api_name="add_user")
         new_user.submit(on_add_user, [new_user], [user, new_user], api_visibility="private")

@@ -1,7 +1,7 @@
 """Wrong-typed slider values sent to the app's API get one sentence (issue 16, item 4).
 
-Gradio compares a slider's raw value with its bounds before the handler runs, so a string or a
-null used to end in a TypeError and "the upstream Gradio app has raised an exception".
+Gradio compared a slider's raw value with its bounds before the handler ran, so a string or a
+null ended in a TypeError and "the upstream Gradio app has raised an exception".
 """
 
 from __future__ import annotations
@@ -52,18 +52,13 @@ def client(studio, tmp_path_factory) -> Iterator[Any]:
     app.close()
 
 
-@pytest.mark.parametrize("wrong", ["abc", "0.5", None, [0.1], {"value": 0.1}])
+@pytest.mark.parametrize("wrong", ["abc", "0.5", None, [0.1], {"value": 0.1}, True, 5.0, -1.5])
 def test_a_slider_value_that_is_not_a_number_gets_one_sentence(client, wrong):
     values: list[Any] = [0.0] * SLIDERS
     values[3] = wrong
     with pytest.raises(gradio_client.exceptions.AppError) as refused:
         client.predict(*values, api_name="/slide")
     assert str(refused.value) == f"A slider value must be a number from -1 to 1, got {wrong!r}."
-
-
-def test_a_slider_value_out_of_range_gets_one_sentence(client):
-    with pytest.raises(gradio_client.exceptions.AppError, match="greater than maximum value 1"):
-        client.predict(5.0, *[0.0] * (SLIDERS - 1), api_name="/slide")
 
 
 def test_good_values_still_render_after_refusals(client):
