@@ -14,6 +14,7 @@ later rename relabelled is skipped for the next free one, which every creator fi
 from __future__ import annotations
 
 import builtins
+import contextlib
 import hashlib
 import json
 import time
@@ -126,20 +127,15 @@ class UserRegistry:
             return renamed
 
     def delete(self, name: str) -> int:
-        """Delete a user and every record of theirs; returns how many records went.
-
-        Every collection labelled with the name goes, so twins that older versions created in a
-        race are removed too; one that a concurrent delete removed first is simply gone.
-        """
+        """Delete a user and every record of theirs (twins that older versions made in a race
+        too); returns how many records went."""
         with self.connection.session(write=True) as client:
             key = self._find(client, name).name.casefold()
             count = 0
             for twin in [u for u in self._users(client) if u.name.casefold() == key]:
-                try:
+                with contextlib.suppress(NotFoundError):  # a concurrent delete was first
                     count += self._collection(client, twin).count()
                     client.delete_collection(twin.collection_name)
-                except NotFoundError:
-                    continue
             return count
 
     # -- export and import ------------------------------------------------------------------
@@ -245,7 +241,8 @@ class UserRegistry:
         """
         claim = uuid.uuid4().hex
         for slot in range(_SLOTS):
-            user = User(_slot_id(name, slot), name, self.clock())
+            digest = hashlib.sha256(f"{name.casefold()}#{slot}".encode()).hexdigest()
+            user = User(digest[:32], name, self.clock())
             try:
                 collection = client.get_or_create_collection(
                     user.collection_name,
@@ -262,11 +259,6 @@ class UserRegistry:
                 stored = User(user.id, str(meta["user_name"]), float(meta.get("created_at", 0.0)))
                 return stored, meta.get("claim") == claim
         raise UserError(f"The name {name!r} has been renamed away too often; pick another name.")
-
-
-def _slot_id(name: str, slot: int) -> str:
-    """The collection id every process computes alike for ``name``'s ``slot``."""
-    return hashlib.sha256(f"{name.casefold()}#{slot}".encode()).hexdigest()[:32]
 
 
 def _metadata(user: User) -> dict[str, str | float]:
