@@ -373,15 +373,20 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
     )
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename.
 
     The temporary file is created private (0600); before the rename it gets the mode of the file it
     replaces, or for a new file the mode the umask gives (0644 under the usual 022), as a plain
-    ``open()`` would.
+    ``open()`` would. ``private=True`` keeps 0600 (caches of people's photos).
     """
     try:
-        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o666 & ~_umask()
+        if private:
+            mode = 0o600
+        elif path.is_file():
+            mode = stat.S_IMODE(path.stat().st_mode)
+        else:
+            mode = 0o666 & ~_umask()
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
         raise ImageWriteError(f"Cannot write {path.name!r}: {err.strerror or err}.") from None

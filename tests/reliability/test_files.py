@@ -199,3 +199,13 @@ def test_the_quality_bounds_themselves_are_accepted(rocket_png, capsys, quality)
     for name in ("out.jpg", "out.webp"):
         assert render(rocket_png, rocket_png.with_name(name), "--quality", quality) == 0
         assert load_photo(rocket_png.with_name(name)).pixels.shape == (427, 640, 3)
+
+
+def test_the_image_store_stays_private_whatever_the_umask(tmp_path, rocket, umask):
+    from pertouch.core.store import ImageStore
+
+    os.umask(0o002)
+    store = ImageStore(tmp_path / "store")
+    ref = store.put(rocket)
+    (entry,) = [p for p in (tmp_path / "store").rglob("*") if p.is_file()]
+    assert mode(entry) == 0o600 and np.array_equal(store.get(ref), rocket)
