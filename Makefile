@@ -2,8 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Reinstall whenever pyproject.toml or this Makefile changes.
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
+# The serve extra (LangGraph Server, tests/test_served.py) is installed by default; SERVE=0 leaves it
+# out of a fresh .venv, and protobuf stays at 4.x there (see pyproject.toml, scripts/install_serve.py).
+SERVE ?= 1
+# Reinstall whenever pyproject.toml, this Makefile or SERVE changes.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)-serve$(SERVE)
 
 .PHONY: install demo test lint bench clean system-packages
 
@@ -15,6 +18,7 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev,training,ui,mcp]'
+	if [ "$(SERVE)" = 1 ]; then $(BIN)/python scripts/install_serve.py --quiet; fi
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -1,152 +1,192 @@
-"""Time the PerTouch diffusion pipeline: the reference configuration against ours.
+"""Time the diffusion renderer's profiles side by side: ``fast`` and ``reference``.
 
-Reference: float32, DDIM, 50 steps (the paper's inference). Ours: bfloat16 (or --dtype), DPM-Solver++
-(2M) at 20 steps (or --scheduler/--steps), channels-last convolutions, PyTorch's SDPA attention
-(diffusers' default) and, with --compile, torch.compile on the UNet and the ControlNet. Both run the
-same random-weight model from the same starting noise; each configuration is warmed up once (3
-steps), then timed over one run. Printed: seconds per image, the speed ratio, peak GPU memory, and
-the mean absolute difference between the two outputs (a sanity check only: random weights say
-nothing about quality).
+Both run the same model with random weights (no downloads): on CUDA the real Stable Diffusion 2.1
+architecture (UNet 320/640/1280/1280, cross-attention 1024, the SD 2.1 VAE) with a random
+(1, 77, 1024) empty-prompt embedding; on the CPU, or with --tiny, a tiny configuration so the script
+cannot rot. Each profile is set up exactly as ``build_diffusion_renderer`` sets it up
+(:func:`configure`: device, dtype, sampler, channels-last, compilation) and then timed twice:
 
-On CUDA the model is the real SD 2.1 architecture (UNet 320/640/1280/1280, cross-attention 1024,
-SD 2.1 VAE) at 512 x 512 with a random (1, 77, 1024) empty-prompt embedding; on the CPU, or with
---tiny, a tiny configuration at 64 x 64 so the script cannot rot.
+- ``sample``: the pipeline alone (VAE encode, the sampler's steps, VAE decode) at the working size
+  the profile gives the photo (fast: aspect kept, long side 512; reference: the 512 x 512 stretch),
+  after one 3-step warm-up;
+- ``render``: the whole render of a synthetic photo of --photo pixels with two regions: levels
+  measured, map painted, the photo resized, sampled, and brought back to full size (fast: the
+  full-resolution lift; reference: the model's pixels, Lanczos).
 
-Run: python benchmarks/bench_diffusion.py [--device cuda|cpu] [--tiny] [--dtype bf16] [--steps 20]
+Printed per profile: seconds per image for both, peak GPU memory, and a JSON line with the lot.
+The reference runs first (float32), then the model is cast for the fast profile. Random weights say
+nothing about quality; finite outputs are checked as a sanity check only.
+
+Run: python benchmarks/bench_diffusion.py [--profile both|fast|reference] [--device cuda|cpu]
+     [--tiny] [--compile] [--photo 3000x4000] [--steps N] [--size N]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
-from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import torch
 from diffusers.utils import logging as diffusers_logging
 
 from pertouch.backbone.diffusion.architecture import SD21, TINY, build_random
-from pertouch.backbone.diffusion.pipeline import PerTouchPipeline, make_scheduler, parse_dtype
+from pertouch.backbone.diffusion.options import DiffusionOptions
+from pertouch.backbone.diffusion.pipeline import PerTouchPipeline, configure, make_generator
+from pertouch.backbone.diffusion.quantile import QuantileScale
+from pertouch.backbone.diffusion.renderer import DiffusionRenderer, working_shape
+from pertouch.core.adjustments import AdjustmentState
+
+#: Plausible raw ranges per attribute (reference metrics), for a quantile scale without data.
+RAW_RANGES = ((0.0, 120.0), (0.0, 400.0), (-12_000.0, -2_000.0), (10.0, 250.0))
 
 
-@dataclass
-class Timing:
-    name: str
-    seconds_per_image: float
-    peak_bytes: int
-    output: torch.Tensor
-
-
-def inputs(batch: int, size: int, device: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """A smooth random 'photo' in [-1, 1] and a parameter map with two regions."""
+def synthetic_photo(height: int, width: int) -> np.ndarray:
+    """A smooth random 'photo' with fine noise, uint8 ``(H, W, 3)``."""
     generator = torch.Generator().manual_seed(0)
-    coarse = torch.rand(batch, 3, 8, 8, generator=generator) * 2 - 1
-    image = torch.nn.functional.interpolate(coarse, size=(size, size), mode="bicubic").clamp(-1, 1)
-    image = image + 0.05 * torch.randn(image.shape, generator=generator)
-    control = torch.zeros(batch, 4, size, size)
-    control[:, :, :, : size // 2] = torch.tensor([0.2, -0.1, 0.3, 0.4]).view(1, 4, 1, 1)
-    return image.clamp(-1, 1).to(device), control.to(device)
+    coarse = torch.rand(1, 3, 8, 8, generator=generator)
+    smooth = torch.nn.functional.interpolate(coarse, size=(height, width), mode="bicubic")
+    noisy = smooth + 0.03 * torch.randn(smooth.shape, generator=generator)
+    return (noisy.clamp(0, 1)[0].permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)
 
 
-def timed(
-    name: str, pipeline: PerTouchPipeline, image: torch.Tensor, control: torch.Tensor, steps: int
-) -> Timing:
-    cuda = image.device.type == "cuda"
-    pipeline(image, control, num_inference_steps=3, generator=torch.Generator().manual_seed(0))
+def timed_sample(
+    pipeline: PerTouchPipeline, options: DiffusionOptions, shape: tuple[int, int]
+) -> tuple[float, int, bool]:
+    """Seconds, peak bytes and finiteness of one warm sampling run at working ``shape``."""
+    device = pipeline.device
+    image = torch.rand(1, 3, *shape, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    control = torch.zeros(1, 4, *shape)
+    control[:, :, :, : shape[1] // 2] = torch.tensor([0.2, -0.1, 0.3, 0.4]).view(1, 4, 1, 1)
+
+    def run(steps: int) -> torch.Tensor:
+        return pipeline(
+            image.to(device),
+            control.to(device),
+            num_inference_steps=steps,
+            generator=make_generator(options, device),
+            latent=options.latent,
+        )
+
+    run(3)  # warm-up (and, with --compile, the compilation)
+    seconds, peak, out = _measure(lambda: run(options.steps), device)
+    return seconds, peak, bool(torch.isfinite(out).all())
+
+
+def timed_render(renderer: DiffusionRenderer, photo: np.ndarray) -> tuple[float, int, bool]:
+    """Seconds, peak bytes and sanity of one render of ``photo`` with two edited regions."""
+    left = np.zeros(photo.shape[:2], np.uint8)
+    left[:, : photo.shape[1] // 2] = 255
+    top = np.zeros_like(left)
+    top[: photo.shape[0] // 3] = 255
+    state = AdjustmentState().with_edit("left", "brightness", 0.3)
+    state = state.with_edit("top", "temperature", -0.2)
+    masks = {"left": left, "top": top}
+    seconds, peak, out = _measure(
+        lambda: renderer.render(photo, state, masks), renderer.pipeline.device
+    )
+    return seconds, peak, out.shape == photo.shape and out.dtype == photo.dtype
+
+
+def _measure(work: Any, device: torch.device) -> tuple[float, int, Any]:
+    cuda = device.type == "cuda"
     if cuda:
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
     start = time.perf_counter()
-    out = pipeline(
-        image, control, num_inference_steps=steps, generator=torch.Generator().manual_seed(0)
-    )
+    out = work()
     if cuda:
         torch.cuda.synchronize()
-    seconds = (time.perf_counter() - start) / image.shape[0]
-    peak = torch.cuda.max_memory_allocated() if cuda else 0
-    print(f"{name:<44} {seconds:8.3f} s/image   peak {peak / 2**30:6.2f} GiB", flush=True)
-    return Timing(name, seconds, peak, out.float().cpu())
+    seconds = time.perf_counter() - start
+    return seconds, torch.cuda.max_memory_allocated() if cuda else 0, out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", choices=("both", "fast", "reference"), default="both")
     parser.add_argument(
         "--device", choices=("cuda", "cpu"), default="cuda" if torch.cuda.is_available() else "cpu"
     )
-    parser.add_argument("--tiny", action="store_true", help="tiny model at 64 px (the CPU default)")
-    parser.add_argument("--size", type=int, default=None, help="image side (default 512, tiny 64)")
-    parser.add_argument("--batch", type=int, default=1)
-    parser.add_argument("--reference-steps", type=int, default=50)
-    parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--scheduler", default="dpm++2m")
+    parser.add_argument("--tiny", action="store_true", help="tiny model (the CPU default)")
+    parser.add_argument("--photo", default="3000x4000", help="HEIGHTxWIDTH of the rendered photo")
+    parser.add_argument("--steps", type=int, default=None, help="override both profiles' steps")
     parser.add_argument(
-        "--dtype", default=None, help="ours: bf16, fp16 or fp32 (default bf16 on CUDA, fp32 on CPU)"
+        "--size", type=int, default=None, help="override both profiles' working size"
     )
     parser.add_argument(
-        "--compile-mode",
-        default="default",
-        help="torch.compile mode with --compile: default, reduce-overhead (CUDA graphs), max-autotune",
+        "--compile", action="store_true", help="fast profile: compile into CUDA graphs"
     )
-    parser.add_argument(
-        "--compile", action="store_true", help="torch.compile the UNet and ControlNet (ours)"
-    )
+    parser.add_argument("--no-render", action="store_true", help="time the sampler only")
     args = parser.parse_args()
-    args.dtype = args.dtype or ("bf16" if args.device == "cuda" else "fp32")
     diffusers_logging.set_verbosity_error()  # its dtype-cast notice would repeat for every model
-
     tiny = args.tiny or args.device == "cpu"
-    size = args.size or (64 if tiny else 512)
-    arch = TINY if tiny else SD21
+    height, width = (int(v) for v in args.photo.lower().split("x"))
     print(
         f"torch {torch.__version__}, device {args.device}"
         + (f" ({torch.cuda.get_device_name()})" if args.device == "cuda" else "")
-        + f", {'tiny' if tiny else 'SD 2.1'} architecture, {size}x{size}, batch {args.batch}"
-        + f", TF32 matmul {torch.backends.cuda.matmul.allow_tf32}, TF32 conv {torch.backends.cudnn.allow_tf32}",
+        + f", {'tiny' if tiny else 'SD 2.1'} architecture, photo {height}x{width}"
+        + f", TF32 matmul {torch.backends.cuda.matmul.allow_tf32}, conv {torch.backends.cudnn.allow_tf32}",
         flush=True,
     )
     start = time.perf_counter()
     with torch.device(args.device):  # random initialisation on the device: seconds, not minutes
-        pipeline = build_random(arch)
-    pipeline.to(device=args.device)
-    params = sum(
-        p.numel()
-        for m in (pipeline.unet, pipeline.controlnet, pipeline.vae)
-        for p in m.parameters()
-    )
+        pipeline = build_random(TINY if tiny else SD21)
+    models = (pipeline.unet, pipeline.controlnet, pipeline.vae)
+    params = sum(p.numel() for m in models for p in m.parameters())
     print(
-        f"built {params / 1e6:.2f} M parameters in {time.perf_counter() - start:.1f} s", flush=True
-    )
-    image, control = inputs(args.batch, size, args.device)
-
-    reference = timed(
-        f"reference: fp32, DDIM, {args.reference_steps} steps",
-        pipeline,
-        image,
-        control,
-        args.reference_steps,
+        f"built {params / 1e6:.1f} M parameters in {time.perf_counter() - start:.1f} s", flush=True
     )
 
-    dtype = parse_dtype(args.dtype)
-    pipeline.to(dtype=dtype)
-    pipeline.scheduler = make_scheduler(args.scheduler, pipeline.scheduler.config)
-    if args.device == "cuda":  # on the CPU, channels-last GroupNorm is slower, not faster
-        for model in (pipeline.unet, pipeline.controlnet, pipeline.vae):
-            model.to(memory_format=torch.channels_last)
-    if args.compile:
-        mode = args.compile_mode
-        pipeline.unet = torch.compile(pipeline.unet, fullgraph=False, mode=mode)  # type: ignore[assignment]
-        pipeline.controlnet = torch.compile(pipeline.controlnet, fullgraph=False, mode=mode)  # type: ignore[assignment]
-    name = f"ours: {args.dtype}, {args.scheduler}, {args.steps} steps" + (
-        f", compiled ({args.compile_mode})" if args.compile else ""
-    )
-    ours = timed(name, pipeline, image, control, args.steps)
-
-    difference = (ours.output - reference.output).abs().mean().item()
-    print(f"speed-up: {reference.seconds_per_image / ours.seconds_per_image:.2f}x", flush=True)
-    print(
-        f"outputs finite: {bool(torch.isfinite(ours.output).all())}; mean |ours - reference| = {difference:.4f} "
-        "(random weights: a sanity check, not a quality measure)",
-        flush=True,
-    )
+    quantiles = QuantileScale(np.stack([np.linspace(low, high, 1000) for low, high in RAW_RANGES]))
+    photo = synthetic_photo(height, width)
+    profiles = ("reference", "fast") if args.profile == "both" else (args.profile,)
+    rows = []
+    for name in profiles:
+        options = DiffusionOptions.for_profile(
+            name,
+            device=args.device,
+            steps=args.steps,
+            size=args.size,
+            compile=args.compile and name == "fast",
+        )
+        configure(pipeline, options)
+        renderer = DiffusionRenderer(pipeline, options=options, quantiles=quantiles)
+        if name == "reference":
+            shape = (options.size, options.size)
+        else:
+            shape = working_shape(height, width, options.size, pipeline.multiple)
+        sample_s, sample_peak, sample_ok = timed_sample(pipeline, options, shape)
+        chosen = ("scheduler", "steps", "seed", "output", "latent", "generator", "compile")
+        row: dict[str, Any] = {
+            "profile": name,
+            "options": {k: getattr(options, k) for k in chosen},
+            "dtype": str(pipeline.dtype),
+            "working_shape": shape,
+            "sample_s": round(sample_s, 3),
+            "sample_peak_gib": round(sample_peak / 2**30, 2),
+            "finite": sample_ok,
+        }
+        print(
+            f"{name:<10} {options.scheduler:>8} {options.steps:>3} steps {pipeline.dtype!s:>15}  "
+            f"sample {shape[0]}x{shape[1]}: {sample_s:7.3f} s/image  peak {sample_peak / 2**30:6.2f} GiB",
+            flush=True,
+        )
+        if not args.no_render:
+            render_s, render_peak, render_ok = timed_render(renderer, photo)
+            row.update(render_s=round(render_s, 3), render_peak_gib=round(render_peak / 2**30, 2))
+            row["finite"] = sample_ok and render_ok
+            print(
+                f"{'':<10} render {height}x{width} ({options.output}): {render_s:7.3f} s/image  "
+                f"peak {render_peak / 2**30:6.2f} GiB",
+                flush=True,
+            )
+        rows.append(row)
+    if len(rows) == 2:
+        ratio = rows[0]["sample_s"] / rows[1]["sample_s"]
+        print(f"fast samples {ratio:.2f}x as fast as the reference", flush=True)
+    print("RESULT " + json.dumps(rows), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The real photographs the project tunes and checks on, split into dev and test.
 
-Nothing here is downloaded: the photos come with scikit-image's wheel and with three Debian
-packages that the Makefile and ``.ci/run`` install (``mate-backgrounds``, ``lomiri-wallpapers-16.04``
-and ``plasma-workspace-wallpapers``; ``lomiri-wallpapers-20.04`` adds two). Drawings and abstract
+Nothing here is downloaded: the photos come with scikit-image's wheel (one with scikit-learn's) and
+with three Debian packages that the Makefile and ``.ci/run`` install (``mate-backgrounds``,
+``lomiri-wallpapers-16.04`` and ``plasma-workspace-wallpapers``; ``lomiri-wallpapers-20.04`` adds
+two). Drawings and abstract
 wallpapers in those packages are left out; every photo listed is a real photograph, labelled by
 looking at it with the kind of scene it is.
 
@@ -16,6 +17,7 @@ in notes, and is never tuned on.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -46,12 +48,14 @@ class CorpusPhoto:
     @property
     def path(self) -> Path | None:
         """The file on disk (None for scikit-image's photos, which load from the package)."""
-        if self.source.startswith("skimage:"):
+        if self.source.startswith(("skimage:", "sklearn:")):
             return None
         return Path(self.source)
 
     @property
     def available(self) -> bool:
+        if self.source.startswith("sklearn:"):
+            return importlib.util.find_spec("sklearn") is not None
         return self.path is None or self.path.is_file()
 
 
@@ -93,6 +97,8 @@ CORPUS: tuple[CorpusPhoto, ...] = (
     CorpusPhoto("picos", str(_LOMIRI / "picosdeeuropa_by_Aitzol_Berasategi.jpg"), "dev", "landscape", "mountain path, snow, clouds"),
     CorpusPhoto("dandelions", str(_LOMIRI / "seeding_by_Clements_Engelhardt.jpg"), "dev", "close-up", "dandelion clocks, backlit"),
     CorpusPhoto("sunset", str(_LOMIRI / "sunset_by_Aitzol_Berasategi.jpg"), "dev", "landscape", "sun over hills, warm sky"),
+    # -- dev: scikit-learn's sample photo (CC BY 2.0, danielbuechele), in the venv already --------
+    CorpusPhoto("china", "sklearn:china.jpg", "dev", "architecture", "pagoda, hazy lake, trees"),
     # -- test: plasma-workspace-wallpapers and lomiri-wallpapers-20.04 ----------------------------
     _plasma("BytheWater", "water", "wooden deck by a lake, blue"),
     _plasma("ColdRipple", "water", "pier into fog, nearly grey"),
@@ -123,7 +129,11 @@ def load(photo: CorpusPhoto, max_side: int = 1280) -> NDArray[np.uint8]:
     """The photo as ``(H, W, 3)`` uint8 RGB, downscaled (area) so its long side is ``max_side``."""
     from PIL import Image
 
-    if photo.path is None:
+    if photo.source.startswith("sklearn:"):
+        from sklearn.datasets import load_sample_image
+
+        image = Image.fromarray(load_sample_image(photo.source.split(":", 1)[1]))
+    elif photo.path is None:
         from skimage import data
 
         pixels = getattr(data, photo.source.split(":", 1)[1])()

@@ -12,7 +12,7 @@ result. It is built from :class:`pertouch.services.Settings` like every other su
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -153,10 +153,14 @@ class Retoucher:
         user: str | None = None,
         on_event: Callable[[dict[str, Any]], None] | None = None,
         use_memory: bool = True,
+        masks: Mapping[str, Any] | None = None,
     ) -> Result:
         """Run one instruction; ``photo`` starts a thread, ``thread_id`` continues one.
 
-        ``use_memory=False`` declines the user's remembered taste for a new photo.
+        ``use_memory=False`` declines the user's remembered taste for a new photo. ``masks`` shows
+        regions by hand: a word ("water", "the boats") to a mask file or array (grey or a painted
+        layer's alpha, any size of the photo's aspect ratio); the word then means that mask in
+        this turn and the thread's later turns.
         """
         from pertouch.graph.state import InputState
 
@@ -172,7 +176,10 @@ class Retoucher:
                 self._photos[thread_id] = loaded
             elif not self.graph.get_state(config).values.get("photo_ref"):
                 raise PerTouchError("No photo yet; give a photo with the first instruction.")
-            payload = InputState(instruction=instruction, photo=photo_ref, user=user or "")
+            given = self._mask_refs(masks or {}, photo_ref, config)
+            payload = InputState(
+                instruction=instruction, photo=photo_ref, user=user or "", user_masks=given
+            )
             context = self.services.context(use_memory=use_memory)
             for event in self.graph.stream(payload, config, context=context, stream_mode="custom"):
                 if on_event is not None:
@@ -193,6 +200,24 @@ class Retoucher:
             thread_id=thread_id,
             approved=values.get("status") == "approved",
         )
+
+    def _mask_refs(
+        self, masks: Mapping[str, Any], photo_ref: str, config: RunnableConfig
+    ) -> dict[str, str]:
+        """Each shown mask fitted to the photo and stored as uint8; word to reference."""
+        if not masks:
+            return {}
+        from pertouch.tools.segmentation.user_masks import UserMasks, fit_to, mask_weights
+
+        ref = photo_ref or self.graph.get_state(config).values["photo_ref"]
+        height, width = self.store.get(ref).shape[:2]
+        checker = UserMasks()
+        refs = {}
+        for word, mask in masks.items():
+            checker.put(word, mask)  # one sentence for an empty or unreadable mask, a bad word
+            weights = fit_to(mask_weights(mask), (height, width))
+            refs[word.strip()] = self.store.put(np.round(weights * 255).astype(np.uint8))
+        return refs
 
     def save(self, result: Result, path: str | Path, quality: int = 95) -> None:
         """Write ``result.image`` keeping the original's ICC profile, EXIF and greyness when known."""

@@ -13,6 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 AttributeName = Literal["colorfulness", "contrast", "temperature", "brightness"]
 
 
+class MaskInput(BaseModel):
+    """A region shown by hand: the word it stands for and a grey (or transparent-layer) image."""
+
+    model_config = ConfigDict(extra="forbid")
+    word: str = Field(min_length=1, max_length=64, description='e.g. "water", "the boats".')
+    image: ImageInput = Field(description="White (or opaque) where the region is.")
+
+
 class ImageInput(BaseModel):
     """A photo: give exactly one of ``path`` or ``base64``."""
 

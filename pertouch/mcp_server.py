@@ -48,6 +48,7 @@ from pertouch.mcp_schemas import (
     ApproveOutput,
     EditInput,
     ImageInput,
+    MaskInput,
     MeasureOutput,
     RecallOutput,
     RenderOutput,
@@ -166,15 +167,18 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         user: str | None = None,
         output_path: str | None = None,
         overwrite: bool = False,
+        masks: list[MaskInput] | None = None,
     ) -> Annotated[CallToolResult, RetouchOutput]:
         """Retouch a photo as the instruction says, region by region, at full resolution.
 
         Start with `image` and an instruction ("the sky is dull, make it bluer and lift the faces
         a little"); continue the same conversation with `thread_id` and no image ("a bit less",
         "undo", "now the background"). `user` names whose remembered taste applies; a
-        conversation keeps the user it was started with. Returns a preview, the reply, the edits
-        and the reasoning; `output_path` (inside the allowed folders, not the photo itself unless
-        `overwrite`) receives the full-resolution result.
+        conversation keeps the user it was started with. `masks` shows regions by hand (a word
+        and a mask image, read like a photo: inside the allowed folders or as base64): the word
+        then means that mask, in this turn and later ones. Returns a preview, the reply, the
+        edits and the reasoning; `output_path` (inside the allowed folders, not the photo itself
+        unless `overwrite`) receives the full-resolution result.
         """
         if image is None and thread_id is None:
             raise PerTouchError("Give an image to start, or a thread_id to continue.")
@@ -192,11 +196,18 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
                 path, photo, origin = files.enter_context(opened(image))
             else:
                 path, photo, origin = None, _thread_photo(shared, thread), ""
+            # Mask files pass the same checks as photos (inside the roots, or an upload through
+            # the inbox) and stay on disk until the turn has read them.
+            given = [(m.word, files.enter_context(opened(m.image))) for m in masks or []]
+            shown = {word: mask_path for word, (mask_path, _, _) in given}
             earlier = record.source if record and record.source else None
-            where = target(output_path, [path if origin else None, earlier], overwrite)
+            sources = [path if origin else None, earlier, *(o or None for _, (_, _, o) in given)]
+            where = target(output_path, sources, overwrite)
             if image is not None:
                 ledger.record(thread, origin, owner)
-            result = shared.turn(instruction, thread, str(path) if path else None, owner)
+            result = shared.turn(
+                instruction, thread, str(path) if path else None, owner, masks=shown
+            )
             written = write(where, photo, result.image)
         out = RetouchOutput(
             thread_id=result.thread_id,
@@ -230,8 +241,7 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         whether it was found. A region the photo lacks is reported as not found, with the
         regions it does contain, never guessed."""
         photo = read(image)
-        with shared.lock:
-            found = shared.segmenter.segment(photo.pixels, region)
+        found = shared.segmenter.segment(photo.pixels, region)
         picture = preview(photo.pixels, PREVIEW_SIZE)
         shown = (
             region_overlay(picture, {found.region or region: found.mask})
@@ -257,13 +267,12 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         named region."""
         photo = read(image)
         masks, absent = {}, []
-        with shared.lock:
-            for name in regions or []:
-                found = shared.segmenter.segment(photo.pixels, name)
-                if found.found:
-                    masks[name] = found.mask
-                else:
-                    absent.append(name)
+        for name in regions or []:
+            found = shared.segmenter.segment(photo.pixels, name)
+            if found.found:
+                masks[name] = found.mask
+            else:
+                absent.append(name)
         raw = {**measure_raw(photo.pixels), **(measure_raw(photo.pixels, masks) if masks else {})}
         scale = shared.scale
         names = [a.value for a in ATTRIBUTES]
@@ -293,13 +302,12 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         state = AdjustmentState.from_dict(
             {"baseline": baseline, "edits": [e.model_dump() for e in edits]}
         )
-        with shared.lock:
-            masks = {}
-            for name in state.regions:
-                found = shared.segmenter.segment(photo.pixels, name)
-                if not found.found:
-                    raise PerTouchError(f"This photo has no {name!r}; {found.note}".strip())
-                masks[name] = found.mask
+        masks = {}
+        for name in state.regions:
+            found = shared.segmenter.segment(photo.pixels, name)
+            if not found.found:
+                raise PerTouchError(f"This photo has no {name!r}; {found.note}".strip())
+            masks[name] = found.mask
         pixels, summary = shared.render_state(photo.pixels, state, masks)
         out = RenderOutput(
             converged=bool(summary["converged"]),
@@ -320,8 +328,7 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         from pertouch.memory.scene import describe
 
         photo = read(image)
-        with shared.lock:
-            scene = describe(photo.pixels, shared.segmenter.propose(photo.pixels))
+        scene = describe(photo.pixels, shared.segmenter.propose(photo.pixels))
         suggestion = shared.memory.recall(user, scene)
         return RecallOutput(edits=[e.to_dict() for e in suggestion.edits], reason=suggestion.reason)
 

@@ -9,6 +9,9 @@ they run the same agent: the same chat model and its fallback, the same segmente
 MiniLM lexicon), the same renderer (parametric or diffusion), memory, image store and threads.
 Building is separate from reading the configuration (:mod:`pertouch.settings`), so tests hand in
 settings, or ready-made objects, without touching the environment.
+
+It is longer than 300 lines because the threads database's opening and busy-waiting belong with
+the services that own it, beside the builders of every other shared part.
 """
 
 from __future__ import annotations
@@ -151,27 +154,34 @@ def build_model(settings: Settings) -> BaseChatModel:
 
 
 def build_segmenter(settings: Settings) -> Segmenter:
-    """The offline segmenter with the MiniLM lexicon, or SAM3 backed by it."""
+    """The offline segmenter with the MiniLM lexicon, or SAM3 backed by it, safe for threads.
+
+    Turns run on several threads at once (the app's workers, a server's runs), and a segmenter
+    serves one at a time, so this is a pool: up to ``settings.workers`` offline segmenters that
+    share one lexicon, or the one SAM3 model behind a lock (it is too large to copy).
+    """
     from pertouch.providers.embeddings import MiniLMEmbedder
     from pertouch.tools.segmentation import Lexicon, OfflineSegmenter
+    from pertouch.tools.segmentation.pool import SegmenterPool
 
     lexicon = Lexicon(MiniLMEmbedder())
-    offline = OfflineSegmenter(lexicon=lexicon)
     if settings.segmenter == "offline":
-        return offline
+        return SegmenterPool(lambda: OfflineSegmenter(lexicon=lexicon), settings.workers)
     from pertouch.tools.segmentation.sam3 import Sam3Segmenter, load_sam3
 
     device = settings.device or "cpu"
-    return Sam3Segmenter(
+    sam3 = Sam3Segmenter(
         load_sam3(settings.sam3_checkpoint.expanduser(), device=device),
         device=device,
-        offline=offline,
+        offline=OfflineSegmenter(lexicon=lexicon),
         lexicon=lexicon,
     )
+    return SegmenterPool(lambda: sam3, 1)
 
 
 def build_renderer(settings: Settings, scale: LevelScale | None = None) -> Renderer:
-    """The parametric renderer, or the diffusion backbone from local model folders."""
+    """The parametric renderer (safe for threads), or the diffusion backbone from local model
+    folders (behind a lock)."""
     if settings.renderer == "parametric":
         from pertouch.backbone.parametric import ParametricRenderer
 
@@ -189,10 +199,27 @@ def build_renderer(settings: Settings, scale: LevelScale | None = None) -> Rende
             f"The diffusion renderer needs the 'diffusion' extra ({missing[0]} is missing): "
             "pip install 'pertouch[diffusion]'."
         )
+    from pertouch.backbone.base import OneAtATime
     from pertouch.backbone.diffusion import build_diffusion_renderer
+    from pertouch.backbone.diffusion.options import DiffusionOptions
 
-    return build_diffusion_renderer(
-        settings.base_model, settings.checkpoint, device=settings.device, scale=scale
+    options = DiffusionOptions.for_profile(
+        settings.diffusion_profile,
+        scheduler=settings.diffusion_scheduler,
+        steps=settings.diffusion_steps,
+        seed=settings.diffusion_seed,
+        dtype=settings.diffusion_dtype,
+        output=settings.diffusion_output,
+    )
+    # one diffusion pipeline on one device: concurrent turns take turns at rendering
+    return OneAtATime(
+        build_diffusion_renderer(
+            settings.base_model,
+            settings.checkpoint,
+            scale=scale,
+            options=options,
+            device=settings.device,
+        )
     )
 
 

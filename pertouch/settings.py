@@ -64,6 +64,24 @@ class Settings:
     checkpoint: Path | None = None
     """PERTOUCH_CHECKPOINT: the PerTouch checkpoint folder, for the diffusion renderer."""
 
+    diffusion_profile: str = "fast"
+    """PERTOUCH_DIFFUSION_PROFILE: "fast" or "reference" (exactly what the published weights saw)."""
+
+    diffusion_scheduler: str | None = None
+    """PERTOUCH_DIFFUSION_SCHEDULER: ddim, dpm++2m, unipc or euler (default: the profile's)."""
+
+    diffusion_steps: int | None = None
+    """PERTOUCH_DIFFUSION_STEPS: sampler steps (default: the profile's)."""
+
+    diffusion_seed: int | None = None
+    """PERTOUCH_DIFFUSION_SEED: the noise seed (default: the profile's)."""
+
+    diffusion_dtype: str | None = None
+    """PERTOUCH_DIFFUSION_DTYPE: auto, float32, float16 or bfloat16 (default: the profile's)."""
+
+    diffusion_output: str | None = None
+    """PERTOUCH_DIFFUSION_OUTPUT: "lift" (edit carried to full resolution) or "model" pixels."""
+
     scale: Path | None = None
     """PERTOUCH_SCALE: a level scale from ``pertouch fit-scale`` (default: the bundled one)."""
 
@@ -77,6 +95,21 @@ class Settings:
     send_images: bool = True
     """Show previews of the photo to vision models."""
 
+    workers: int = 2
+    """PERTOUCH_WORKERS: turns the app runs at once (1 to 32); each has its own segmenter."""
+
+    served_models: tuple[str, ...] = ()
+    """PERTOUCH_SERVED_MODELS: comma-separated models a served run may choose besides "offline"
+    and ``model``; "*" allows any. A remote client spends the server's API key, so it is a list."""
+
+    served_memories: tuple[str, ...] = ()
+    """PERTOUCH_SERVED_MEMORIES: comma-separated memory locations a served run may choose besides
+    ``memory`` and "none" (a client naming any folder would write the server's disk)."""
+
+    fetch_private: bool = False
+    """PERTOUCH_FETCH_PRIVATE: let a served run give a photo URL on a loopback or private
+    address (a trusted network only; by default such URLs are refused)."""
+
     def __post_init__(self) -> None:
         if self.segmenter not in get_args(SegmenterName):
             raise SettingsError(f'Unknown segmenter {self.segmenter!r}; use "offline" or "sam3".')
@@ -84,6 +117,12 @@ class Settings:
             raise SettingsError(
                 f'Unknown renderer {self.renderer!r}; use "parametric" or "diffusion".'
             )
+        if self.diffusion_profile not in ("fast", "reference"):
+            raise SettingsError(
+                f'Unknown diffusion profile {self.diffusion_profile!r}; use "fast" or "reference".'
+            )
+        if not 1 <= self.workers <= 32:
+            raise SettingsError(f"workers must be between 1 and 32, got {self.workers}.")
         if not 1 <= self.rounds <= 10:
             raise SettingsError(f"rounds must be between 1 and 10, got {self.rounds}.")
         if not 0 < self.model_timeout <= 3600:
@@ -118,6 +157,9 @@ class Settings:
         for name in ("home", "sam3_checkpoint", "base_model", "checkpoint", "scale"):
             if isinstance(values.get(name), str):
                 values[name] = Path(values[name])
+        for name in ("served_models", "served_memories"):
+            if isinstance(values.get(name), str):
+                values[name] = _names(name, values[name])
         return cls(**values)
 
 
@@ -143,6 +185,19 @@ def _count(variable: str, text: str) -> int:
         raise SettingsError(f"{variable} must be a whole number, not {text!r}.") from None
 
 
+def _switch(variable: str, text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{variable} must be 1 or 0 (true or false), not {text!r}.")
+
+
+def _names(variable: str, text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+
+
 _VARIABLES: tuple[tuple[str, str, Callable[[str, str], Any]], ...] = (
     ("home", "PERTOUCH_HOME", _path),
     ("model", "PERTOUCH_MODEL", _text),
@@ -155,8 +210,18 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str, str], Any]], ...] = (
     ("renderer", "PERTOUCH_RENDERER", _text),
     ("base_model", "PERTOUCH_BASE_MODEL", _path),
     ("checkpoint", "PERTOUCH_CHECKPOINT", _path),
+    ("diffusion_profile", "PERTOUCH_DIFFUSION_PROFILE", _text),
+    ("diffusion_scheduler", "PERTOUCH_DIFFUSION_SCHEDULER", _text),
+    ("diffusion_steps", "PERTOUCH_DIFFUSION_STEPS", _count),
+    ("diffusion_seed", "PERTOUCH_DIFFUSION_SEED", _count),
+    ("diffusion_dtype", "PERTOUCH_DIFFUSION_DTYPE", _text),
+    ("diffusion_output", "PERTOUCH_DIFFUSION_OUTPUT", _text),
     ("scale", "PERTOUCH_SCALE", _path),
     ("rounds", "PERTOUCH_ROUNDS", _count),
+    ("workers", "PERTOUCH_WORKERS", _count),
+    ("served_models", "PERTOUCH_SERVED_MODELS", _names),
+    ("served_memories", "PERTOUCH_SERVED_MEMORIES", _names),
+    ("fetch_private", "PERTOUCH_FETCH_PRIVATE", _switch),
 )
 
 

@@ -2,9 +2,11 @@
 
 A :class:`Studio` is built once by an entry point from :class:`~pertouch.services.Settings` and
 handed to the surface (the Gradio app, the MCP server). It holds no per-client data: each call
-names its thread, so clients never see each other's work. Calls that touch the agent, the
-segmenter or the renderer take one lock, because the segmenter and the thread database are not
-made for concurrent use; clients queue behind each other rather than race.
+names its thread, so clients never see each other's work. Clients' calls run at the same time
+(up to the app's ``workers``): the pieces they share are safe for threads (a pool of segmenters,
+the thread database behind its saver's lock, a locked image cache, the diffusion renderer behind
+a lock). Only calls on the same thread take turns, so a slider move and a chat message of one
+tab cannot interleave their reads and writes of that thread.
 """
 
 from __future__ import annotations
@@ -46,10 +48,16 @@ class Studio:
         self.renderer = services.renderer
         self.scale = services.scale
         self.workdir = Path(workdir)
-        self.lock = threading.Lock()
+        self._threads: dict[str, threading.Lock] = {}
+        self._threads_lock = threading.Lock()
 
     def close(self) -> None:
         self.services.close()
+
+    def conversation(self, thread_id: str) -> threading.Lock:
+        """The lock that calls on ``thread_id`` take, so they run one after another."""
+        with self._threads_lock:
+            return self._threads.setdefault(thread_id, threading.Lock())
 
     # -- the agent ---------------------------------------------------------------------------
     def turn(
@@ -60,9 +68,11 @@ class Studio:
         user: str,
         on_event: Callable[[dict[str, Any]], None] | None = None,
         use_memory: bool = True,
+        masks: Mapping[str, Any] | None = None,
     ) -> Result:
-        """One instruction on the tab's thread; ``photo_path`` on the thread's first turn."""
-        with self.lock:
+        """One instruction on the tab's thread; ``photo_path`` on the thread's first turn;
+        ``masks`` (word to mask file or array) shows regions by hand."""
+        with self.conversation(thread_id):
             return self.retoucher.turn(
                 instruction,
                 photo_path,
@@ -70,6 +80,7 @@ class Studio:
                 user=user or None,
                 on_event=on_event,
                 use_memory=use_memory,
+                masks=masks,
             )
 
     def masks(self, thread_id: str) -> dict[str, NDArray[np.generic]]:
@@ -84,7 +95,7 @@ class Studio:
         The thread's history gains the previous result, so "undo" in the chat undoes a slider
         move, and the next instruction ("a bit less") acts on what the sliders now show.
         """
-        with self.lock:
+        with self.conversation(thread_id):
             masks = self.masks(thread_id)
             missing = [r for r in state.regions if r not in masks]
             if missing:
@@ -121,8 +132,7 @@ class Studio:
         from pertouch.core.attributes import ATTRIBUTES
         from pertouch.core.metrics import measure_raw
 
-        with self.lock:
-            output = self.renderer.render(pixels, state, masks)
+        output = self.renderer.render(pixels, state, masks)
         whole = {GLOBAL: np.full(pixels.shape[:2], 255, np.uint8), **masks}
         before = {n: self.scale.to_level(v) for n, v in measure_raw(pixels, whole).items()}
         after = {n: self.scale.to_level(v) for n, v in measure_raw(output, whole).items()}
@@ -173,8 +183,7 @@ class Studio:
         """How many approved retouches ``user`` has in memory (0 without memory or user)."""
         if self.memory is None or user not in self.users():
             return 0
-        with self.lock:
-            return int(self.memory.count(user))
+        return int(self.memory.count(user))
 
 
 def state_from_sliders(

@@ -256,3 +256,31 @@ def test_malformed_arguments_are_refused_with_a_sentence(server, tool, arguments
     assert result.is_error
     text = result.content[0].text
     assert text and "Traceback" not in text
+
+
+def test_retouch_uses_a_mask_sent_as_base64(server, folders):
+    import base64
+    import io
+
+    mask = np.zeros((427, 640), np.uint8)
+    mask[-100:, :] = 255
+    buffer = io.BytesIO()
+    Image.fromarray(mask).save(buffer, format="PNG")
+    result = server.call(
+        lambda c: c.call_tool(
+            "retouch",
+            {
+                "instruction": "make the water warmer",
+                "image": {"path": str(folders["root"] / "rocket.jpg")},
+                "masks": [
+                    {
+                        "word": "water",
+                        "image": {"base64": base64.b64encode(buffer.getvalue()).decode()},
+                    }
+                ],
+            },
+        )
+    )
+    assert not result.is_error, result.content
+    edits = result.structured_content["state"]["edits"]
+    assert {(e["region"], e["attribute"]) for e in edits} == {("water", "temperature")}

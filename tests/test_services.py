@@ -46,6 +46,20 @@ def test_settings_read_the_documented_variables():
     assert Settings.from_env({}) == Settings()
 
 
+def test_serving_settings_are_read_from_their_variables():
+    env = {
+        "PERTOUCH_WORKERS": "4",
+        "PERTOUCH_SERVED_MODELS": " openai:gpt-4o, openai:gpt-4o-mini ,,openai:gpt-4o",
+        "PERTOUCH_SERVED_MEMORIES": "http://chroma:8000",
+        "PERTOUCH_FETCH_PRIVATE": "yes",
+    }
+    settings = Settings.from_env(env)
+    assert settings.workers == 4 and settings.fetch_private
+    assert settings.served_models == ("openai:gpt-4o", "openai:gpt-4o-mini")
+    assert settings.served_memories == ("http://chroma:8000",)
+    assert Settings().workers == 2 and not Settings().fetch_private
+
+
 @pytest.mark.parametrize(
     ("env", "words"),
     [
@@ -55,6 +69,8 @@ def test_settings_read_the_documented_variables():
         ({"PERTOUCH_SEGMENTER": "magic"}, "Unknown segmenter 'magic'"),
         ({"PERTOUCH_ROUNDS": "many"}, "PERTOUCH_ROUNDS must be a whole number"),
         ({"PERTOUCH_ROUNDS": "0"}, "rounds must be between 1 and 10"),
+        ({"PERTOUCH_WORKERS": "0"}, "workers must be between 1 and 32"),
+        ({"PERTOUCH_FETCH_PRIVATE": "maybe"}, "PERTOUCH_FETCH_PRIVATE must be 1 or 0"),
     ],
 )
 def test_a_bad_variable_gets_one_sentence(env, words):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,3 +30,26 @@ class Renderer(Protocol):
             masks: region name to ``(H, W)`` soft mask in [0, 1] (float) or 0..255 (uint8).
         """
         ...
+
+
+class OneAtATime:
+    """A renderer that is not safe for threads (one GPU pipeline), used by one thread at a time.
+
+    Other attributes are the wrapped renderer's, so callers that know it still reach it.
+    """
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.renderer = renderer
+        self._lock = threading.Lock()
+
+    def render(
+        self,
+        image: NDArray[np.uint8] | NDArray[np.uint16],
+        state: AdjustmentState,
+        masks: Mapping[str, NDArray[np.generic]],
+    ) -> NDArray[np.uint8] | NDArray[np.uint16]:
+        with self._lock:
+            return self.renderer.render(image, state, masks)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.renderer, name)

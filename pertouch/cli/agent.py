@@ -43,6 +43,14 @@ def add_agent_parsers(subparsers: Any) -> None:
     retouch.add_argument("--thread", help="continue this thread (printed after each run)")
     retouch.add_argument("--user", help="whose taste to recall and, on approval, remember")
     retouch.add_argument("--quality", type=int, default=95, help="JPEG/WebP quality (default 95)")
+    retouch.add_argument(
+        "--mask",
+        action="append",
+        default=[],
+        metavar="WORD=FILE",
+        help="show a region by hand: the word then means this mask (grey or a painted layer's "
+        'alpha), e.g. --mask water=lake.png, --mask "the boats=boats.png"',
+    )
     add_overwrite_option(retouch)
     add_service_options(retouch)
     retouch.add_argument("--explain", action="store_true", help="print every round in detail")
@@ -83,6 +91,7 @@ def run_retouch(args: argparse.Namespace) -> int:
             user=args.user,
             use_memory=not args.no_memory,
             on_event=on_event,
+            masks=_mask_specs(args.mask),
         )
         agent.save(result, args.output, quality=args.quality)
     if args.json:
@@ -106,6 +115,16 @@ def run_retouch(args: argparse.Namespace) -> int:
     print(result.response)
     print(f"wrote {args.output} (thread {result.thread_id})")
     return 0
+
+
+def _mask_specs(specs: list[str]) -> dict[str, str]:
+    masks: dict[str, str] = {}
+    for spec in specs:
+        word, sep, path = spec.partition("=")
+        if not sep or not word.strip() or not path.strip():
+            raise PerTouchError(f"--mask {spec!r} should look like WORD=FILE, e.g. water=lake.png.")
+        masks[word.strip()] = path.strip()
+    return masks
 
 
 def run_plan(args: argparse.Namespace) -> int:

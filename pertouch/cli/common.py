@@ -100,6 +100,43 @@ def add_renderer_options(parser: Any) -> None:
     parser.add_argument("--base-model", type=Path, help="Stable Diffusion 2.1, diffusers layout")
     parser.add_argument("--checkpoint", type=Path, help="PerTouch checkpoint folder")
     parser.add_argument("--device", help="torch device for SAM3 and diffusion (default: auto)")
+    parser.add_argument(
+        "--profile",
+        choices=("fast", "reference"),
+        help="diffusion profile: fast (default: DPM++ 20 steps, bf16 on GPUs, full-resolution "
+        "lift) or reference (as the published weights were trained: DDIM 50, fp32, seed 42)",
+    )
+    parser.add_argument(
+        "--scheduler", choices=("ddim", "dpm++2m", "unipc", "euler"), help="diffusion sampler"
+    )
+    parser.add_argument("--steps", type=int, help="diffusion sampler steps (profile's default)")
+    parser.add_argument("--seed", type=int, help="diffusion noise seed (profile's default)")
+    parser.add_argument(
+        "--dtype",
+        choices=("auto", "float32", "float16", "bfloat16"),
+        help="diffusion precision (profile's default)",
+    )
+    parser.add_argument(
+        "--diffusion-output",
+        choices=("lift", "model"),
+        help="lift: the edit carried onto the full-resolution photo; model: the model's pixels",
+    )
+
+
+def renderer_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings that :func:`add_renderer_options` flags set (None where not given)."""
+    return {
+        "renderer": getattr(args, "renderer", None),
+        "base_model": getattr(args, "base_model", None),
+        "checkpoint": getattr(args, "checkpoint", None),
+        "device": getattr(args, "device", None),
+        "diffusion_profile": getattr(args, "profile", None),
+        "diffusion_scheduler": getattr(args, "scheduler", None),
+        "diffusion_steps": getattr(args, "steps", None),
+        "diffusion_seed": getattr(args, "seed", None),
+        "diffusion_dtype": getattr(args, "dtype", None),
+        "diffusion_output": getattr(args, "diffusion_output", None),
+    }
 
 
 def settings_from_args(args: argparse.Namespace, use_memory: bool, **overrides: Any) -> Settings:
@@ -112,11 +149,8 @@ def settings_from_args(args: argparse.Namespace, use_memory: bool, **overrides: 
     return Settings.from_env(
         model=getattr(args, "model", None),
         segmenter=getattr(args, "segmenter", None),
-        renderer=getattr(args, "renderer", None),
-        base_model=getattr(args, "base_model", None),
-        checkpoint=getattr(args, "checkpoint", None),
-        device=getattr(args, "device", None),
         memory=memory,
+        **renderer_settings(args),
         **overrides,
     )
 

@@ -4,6 +4,8 @@
     pertouch memory create ana
     pertouch memory rename ana "Ana P."
     pertouch memory records ana                 # what is remembered, oldest first
+    pertouch memory recall ana photo.jpg        # what ana's memory would suggest, and why
+    pertouch memory recall ana photo.jpg --json
     pertouch memory export ana -o ana.jsonl
     pertouch memory import ana.jsonl --name ana-copy
     pertouch memory delete ana --yes            # the user and all their records
@@ -56,7 +58,11 @@ def add_memory_parser(subparsers: Any) -> None:
     imported = actions.add_parser("import", help="create a user from an export")
     imported.add_argument("file", type=Path)
     imported.add_argument("--name", help="the new user's name (default: the exported name)")
-    for action in (create, rename, delete, records, export, imported):
+    recall = actions.add_parser("recall", help="show what a user's memory suggests for a photo")
+    recall.add_argument("name")
+    recall.add_argument("photo", type=Path)
+    recall.add_argument("--json", action="store_true", help="print the suggestion as JSON")
+    for action in (create, rename, delete, records, export, imported, recall):
         action.set_defaults(func=run_memory)
 
 
@@ -67,8 +73,11 @@ def open_memory(store: str | None) -> Any:
     return open_store(store or default_memory_location())
 
 
-def run_memory(args: argparse.Namespace, memory: Any = None) -> int:
-    """Handle ``pertouch memory ACTION``; returns the exit status."""
+def run_memory(args: argparse.Namespace, memory: Any = None, segmenter: Any = None) -> int:
+    """Handle ``pertouch memory ACTION``; returns the exit status.
+
+    ``segmenter`` (for ``recall``) defaults to the one the settings name, as the agent uses it.
+    """
     memory = memory or open_memory(args.store)
     users = memory.users
     action = args.memory_command
@@ -105,6 +114,8 @@ def run_memory(args: argparse.Namespace, memory: Any = None) -> int:
             )
     elif action == "export":
         _export(users, args.name, args.output)
+    elif action == "recall":
+        _recall(memory, args.name, args.photo, args.json, segmenter)
     elif action == "import":
         try:
             lines = args.file.read_text(encoding="utf-8").splitlines()
@@ -130,3 +141,39 @@ def _export(users: Any, name: str, output: Path | None) -> None:
         temporary.unlink(missing_ok=True)
         raise PerTouchError(f"Cannot write {output} ({err.strerror}).") from None
     print(f"exported {len(lines) - 1} records of {name} to {output}", file=sys.stderr)
+
+
+def _recall(memory: Any, name: str, photo: Path, as_json: bool, segmenter: Any) -> None:
+    """Describe ``photo`` as perceive does and print what ``name``'s memory suggests, and why."""
+    from pertouch.core.imageio import load_photo
+    from pertouch.memory.scene import describe
+
+    memory.users.get(name)  # an unknown user fails before the photo is analysed
+    pixels = load_photo(photo).pixels
+    if segmenter is None:  # the same segmenter the agent describes scenes with
+        from pertouch.services import Settings, build_segmenter
+
+        segmenter = build_segmenter(Settings.from_env())
+    scene = describe(pixels, segmenter.propose(pixels))
+    suggestion = memory.recall(name, scene)
+    if as_json:
+        print(json.dumps({"scene": scene.to_dict(), "suggestion": suggestion.to_dict()}, indent=1))
+        return
+    print(f"photo:   {photo.name}: {scene.text()}")
+    print(f"suggest: {suggestion.reason or f'{name} has no approved photos to compare yet.'}")
+    if suggestion.edits:
+        print(
+            "edits:   "
+            + ", ".join(f"{e.region} {e.attribute.value} {e.delta:+.2f}" for e in suggestion.edits)
+        )
+    print(f"nearest approved photos (similarity, {suggestion.min_similarity:.2f} needed):")
+    for match in suggestion.matches:
+        record = match.record
+        edits = ", ".join(f"{e.region} {e.attribute.value} {e.delta:+.2f}" for e in record.edits)
+        used = (
+            "used" if match.weight > 0 else "people differ" if not match.comparable else "too far"
+        )
+        print(
+            f"  {match.similarity:5.2f}  {used:<13} {record.photo or record.id[:8]:<24} "
+            f"{record.scene.framing:<10} {record.instruction!r}: {edits or 'as shot'}"
+        )

@@ -19,6 +19,7 @@ from pertouch.cli.common import (
     levels_table,
     load_masks,
     load_state,
+    renderer_settings,
     save_like,
 )
 from pertouch.core.attributes import ATTRIBUTES
@@ -105,13 +106,7 @@ def cmd_measure(args: argparse.Namespace) -> int:
 def _render_diffusion(args: argparse.Namespace) -> int:
     from pertouch.services import Settings, build_renderer
 
-    settings = Settings.from_env(
-        renderer="diffusion",
-        base_model=args.base_model,
-        checkpoint=args.checkpoint,
-        device=args.device,
-        scale=args.scale,
-    )
+    settings = Settings.from_env(**{**renderer_settings(args), "renderer": "diffusion"})
     renderer = build_renderer(settings, _load_scale(args))
     photo = load_photo(args.photo, max_pixels=args.max_pixels)
     state = load_state(args.state)

@@ -1,7 +1,7 @@
 """``pertouch ui`` and ``pertouch mcp``: the browser app and the MCP server.
 
     pertouch ui                          # http://127.0.0.1:7860, offline
-    pertouch ui --port 8080 --memory http://127.0.0.1:8000
+    pertouch ui --port 8080 --memory http://127.0.0.1:8000 --workers 4
     pertouch mcp --root ~/Pictures        # stdio, for editors and agents
     pertouch mcp --root ~/Pictures --http --port 8765
 
@@ -30,6 +30,11 @@ def add_serve_parsers(subparsers: Any) -> None:
     )
     ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    ui.add_argument(
+        "--workers",
+        type=int,
+        help="turns run at once, one per tab (default PERTOUCH_WORKERS, else 2)",
+    )
     add_service_options(ui, memory_default=True)
     ui.set_defaults(func=run_ui)
 
@@ -57,7 +62,8 @@ def _studio(args: argparse.Namespace) -> Any:
 
     if not 1 <= args.port <= 65535:
         raise PerTouchError(f"--port must be between 1 and 65535, got {args.port}.")
-    return open_studio(settings_from_args(args, use_memory=True))
+    workers = getattr(args, "workers", None)
+    return open_studio(settings_from_args(args, use_memory=True, workers=workers))
 
 
 def run_ui(args: argparse.Namespace) -> int:

@@ -49,9 +49,8 @@ def add_training_parsers(subparsers: Any) -> None:
 
 
 def run_prepare(args: argparse.Namespace) -> int:
-    from pertouch.core.levels import LevelScale
     from pertouch.training.config import PrepareConfig, load_config
-    from pertouch.training.prepare import prepare
+    from pertouch.training.prepare import prepare, read_scale
 
     config = load_config(
         PrepareConfig, args.config, [f"data={args.data}", f"output={args.output}", *args.overrides]
@@ -61,7 +60,7 @@ def run_prepare(args: argparse.Namespace) -> int:
 
         default = Settings.from_env().sam3_checkpoint.expanduser()
         config = dataclasses.replace(config, sam3_checkpoint=str(default))
-    scale = LevelScale.load(args.scale) if args.scale else None
+    scale = read_scale(args.scale, config.metrics) if args.scale else None
     manifest = prepare(config, scale=scale)
     count = len(manifest["names"]) * len(manifest["experts"])
     print(f"prepared {count} maps ({len(manifest['experts'])} experts) in {config.output}")

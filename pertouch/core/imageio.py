@@ -86,8 +86,17 @@ def load_photo(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
             ``max_pixels``.
     """
     path = Path(path)
-    data = _read_bytes(path)
-    name = path.name
+    return decode_photo(_read_bytes(path), path.name, max_pixels)
+
+
+def decode_photo(data: bytes, name: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
+    """Decode a photo file's bytes (``name`` is what messages call it), as :func:`load_photo` does.
+
+    Raises:
+        ImageReadError: empty, not a supported image, truncated, zero-size or over ``max_pixels``.
+    """
+    if not data:
+        raise ImageReadError(f"{name} is empty (0 bytes).")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -248,9 +257,34 @@ def save_photo(
         raise ImageWriteError(
             f"Cannot write {path.name!r}: the folder {str(path.parent)!r} does not exist."
         )
+    data = encode_photo(
+        pixels, fmt, alpha=alpha, icc_profile=icc_profile, exif=exif, quality=quality, grey=grey
+    )
+    write_atomic(path, data)
+    return path
+
+
+def encode_photo(
+    pixels: Pixels,
+    fmt: str = "PNG",
+    *,
+    alpha: Pixels | None = None,
+    icc_profile: bytes | None = None,
+    exif: bytes | None = None,
+    quality: int = 95,
+    grey: bool = False,
+) -> bytes:
+    """A whole photo file in memory (``fmt``: "JPEG", "PNG", "TIFF" or "WEBP"), as
+    :func:`save_photo` writes it: for sending over a network as well as for writing to disk.
+
+    ``grey=True`` writes one channel, the luma (see :func:`save_photo`).
+    """
+    check_quality(quality)
+    if fmt not in WRITE_FORMATS.values():
+        raise ValueError(f"encode_photo writes JPEG, PNG, TIFF or WEBP, not {fmt!r}")
     if pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype not in (np.uint8, np.uint16):
         raise ValueError(
-            f"save_photo expects (H, W, 3) uint8 or uint16 pixels, got {pixels.shape} {pixels.dtype}"
+            f"encode_photo expects (H, W, 3) uint8 or uint16 pixels, got {pixels.shape} {pixels.dtype}"
         )
     if fmt == "JPEG":
         alpha = None
@@ -261,11 +295,8 @@ def save_photo(
     one_channel = grey and not (pixels.dtype == np.uint16 and alpha is not None)
     channels = _luma(pixels) if one_channel else pixels
     if pixels.dtype == np.uint16:
-        data = _encode_16_bit(fmt, channels, alpha, icc_profile, exif)
-    else:
-        data = _encode_8_bit(fmt, channels, alpha, icc_profile, exif, quality)
-    write_atomic(path, data)
-    return path
+        return _encode_16_bit(fmt, channels, alpha, icc_profile, exif)
+    return _encode_8_bit(fmt, channels, alpha, icc_profile, exif, quality)
 
 
 def check_quality(quality: object) -> int:

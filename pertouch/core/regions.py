@@ -3,8 +3,9 @@
 DESIGN.md's region vocabulary, shared by the two parts that read people's words: the segmentation
 lexicon (:mod:`pertouch.tools.segmentation.lexicon`) resolves a phrase to a class with it, and the
 offline chat model reads instructions with it, so the model never names a region the segmenter
-cannot find. Some classes (mountains, architecture, animals, vehicles, objects) have no offline
-model; they exist so that "the hills" resolves to *mountains* and is answered as absent.
+cannot find. Some classes (mountains, animals, vehicles, objects) have no offline model; they exist
+so that "the hills" resolves to *mountains* and "the boats" to *vehicles*, and are answered as
+objects the offline segmenter cannot find, with what could stand in for them.
 """
 
 from __future__ import annotations
@@ -105,8 +106,27 @@ REGION_CLASSES: tuple[RegionClass, ...] = (
         "lawn",
         "meadow",
         "jungle",
+        "moss",
+        "hedge",
+        "hedges",
+        "bush",
+        "shrub",
     ),
-    _c("water", "scene", "sea", "ocean", "lake", "river", "waves", "pond", "stream", "waterfall"),
+    _c(
+        "water",
+        "scene",
+        "sea",
+        "ocean",
+        "lake",
+        "river",
+        "waves",
+        "pond",
+        "stream",
+        "waterfall",
+        "reflection",
+        "reflections",
+        "bay",
+    ),
     _c(
         "ground",
         "scene",
@@ -124,21 +144,35 @@ REGION_CLASSES: tuple[RegionClass, ...] = (
         "rocks",
         "gravel",
         "snow",
+        "deck",
+        "boardwalk",
+        "pier",
+        "jetty",
+        "track",
+        "trail",
     ),
     _c("mountains", "object", "mountain", "hills", "hill", "peaks", "cliffs", "mountain range"),
     _c(
         "architecture",
-        "object",
+        "scene",
         "building",
         "buildings",
         "houses",
         "house",
         "walls",
+        "wall",
+        "facade",
+        "facades",
         "city",
         "skyline",
         "towers",
+        "tower",
         "bridge",
         "church",
+        "temple",
+        "pagoda",
+        "roof",
+        "roofs",
     ),
     _c(
         "animals",
@@ -164,6 +198,11 @@ REGION_CLASSES: tuple[RegionClass, ...] = (
         "bike",
         "bicycle",
         "boat",
+        "boats",
+        "ship",
+        "ships",
+        "trucks",
+        "truck",
         "train",
         "plane",
         "rocket",

@@ -1,12 +1,13 @@
 """The agent's topology on one screen, and ``build_graph`` to assemble it.
 
-    perceive -> classify -> plan <-> tools -> render -> critique -> (plan | respond)
+    perceive -> classify -> plan <-> tools -> render -> critique -> (plan | respond) [-> deliver]
 
 ``plan`` loops with ``tools`` until the model asks to render (or stops calling tools); ``critique``
 sends corrections back to ``plan`` until the measured result matches the words or the round limit
 (``Context.max_rounds``) is reached. Importing this module builds nothing: entry points build their
 dependencies with :func:`pertouch.services.open_services` and call ``build_graph`` (the graph that
-``langgraph.json`` serves is :data:`pertouch.deployment.graph`).
+``langgraph.json`` serves is built by :func:`pertouch.deployment.graph`, with ``served=True``:
+only that graph has ``deliver``, which turns the result into data for a remote client).
 """
 
 from __future__ import annotations
@@ -24,17 +25,19 @@ from langgraph.types import Checkpointer
 
 from pertouch.backbone.base import Renderer
 from pertouch.core.levels import LevelScale, default_scale
+from pertouch.core.sources import REMOTE, PhotoSources
 from pertouch.core.store import ImageStore
 from pertouch.graph import routing
-from pertouch.graph.context import Context
+from pertouch.graph.context import Context, ServedContext
 from pertouch.graph.nodes.classify import classify
 from pertouch.graph.nodes.critique import critique
+from pertouch.graph.nodes.deliver import deliver
 from pertouch.graph.nodes.deps import Deps
 from pertouch.graph.nodes.perceive import perceive
 from pertouch.graph.nodes.plan import plan, tools
 from pertouch.graph.nodes.render import render
 from pertouch.graph.nodes.respond import respond
-from pertouch.graph.state import InputState, State
+from pertouch.graph.state import InputState, ServedOutput, State
 from pertouch.tools.segmentation.types import Segmenter
 
 
@@ -47,7 +50,9 @@ def build_graph(
     store: ImageStore | None = None,
     scale: LevelScale | None = None,
     fallback: BaseChatModel | None = None,
-) -> CompiledStateGraph[State, Context, InputState, State]:
+    photos: PhotoSources | None = None,
+    served: bool = False,
+) -> CompiledStateGraph[State, Context, InputState, Any]:
     """Assemble the agent; every dependency can be injected, and None means the offline default.
 
     Args:
@@ -59,6 +64,11 @@ def build_graph(
         store: where images and masks live, by reference (a temporary folder by default).
         scale: the level scale for measuring (the bundled one by default).
         fallback: stands in when ``model`` fails twice (the offline model by default).
+        photos: which forms of photo a turn may give (default: all for a local graph; data and
+            public URLs for a served one).
+        served: the graph for remote clients: a last ``deliver`` node writes the
+            :class:`~pertouch.graph.state.ServedOutput` (the image as data), which is all a run
+            returns, and the run's context is a :class:`~pertouch.graph.context.ServedContext`.
     """
     from pertouch.providers.offline import OfflineChatModel
 
@@ -76,9 +86,19 @@ def build_graph(
         store = ImageStore(Path(tempfile.gettempdir()) / f"pertouch-store-{os.getuid()}")
     if fallback is None:
         fallback = model if isinstance(model, OfflineChatModel) else OfflineChatModel()
-    deps = Deps(model, fallback, segmenter, renderer, store, scale or default_scale(), memory)
+    if photos is None:
+        photos = REMOTE if served else PhotoSources()
+    deps = Deps(
+        model, fallback, segmenter, renderer, store, scale or default_scale(), memory, photos
+    )
 
-    builder = StateGraph(State, context_schema=Context, input_schema=InputState)
+    builder: StateGraph[Any, Any, Any, Any]
+    if served:
+        builder = StateGraph(
+            State, context_schema=ServedContext, input_schema=InputState, output_schema=ServedOutput
+        )
+    else:
+        builder = StateGraph(State, context_schema=Context, input_schema=InputState)
     builder.add_node("perceive", partial(perceive, deps=deps))
     builder.add_node("classify", partial(classify, deps=deps))
     builder.add_node("plan", partial(plan, deps=deps))
@@ -94,5 +114,10 @@ def build_graph(
     builder.add_conditional_edges("tools", routing.after_tools)
     builder.add_conditional_edges("render", routing.after_render)
     builder.add_conditional_edges("critique", routing.after_critique)
-    builder.add_edge("respond", END)
+    if served:
+        builder.add_node("deliver", partial(deliver, deps=deps))
+        builder.add_edge("respond", "deliver")
+        builder.add_edge("deliver", END)
+    else:
+        builder.add_edge("respond", END)
     return builder.compile(checkpointer=checkpointer, name="PerTouch")

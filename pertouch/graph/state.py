@@ -30,10 +30,15 @@ class InputState:
     """The user's words for this turn: "the sky is dull, make it bluer"."""
 
     photo: str = ""
-    """A photo path or an image-store reference; needed on the thread's first turn only."""
+    """The photo, on the thread's first turn only: a path or an image-store reference (local
+    callers), a ``data:image/...;base64,`` URL or bare base64, or an http(s) URL."""
 
     user: str = ""
     """Who is asking: whose remembered taste applies, and who approval remembers for."""
+
+    user_masks: dict[str, str] = field(default_factory=dict)
+    """Masks the person shows this turn: word ("water", "the boats") to a uint8 mask of the
+    photo's size in the image store. They stand for that word in this turn and later ones."""
 
 
 @dataclass(kw_only=True)
@@ -44,7 +49,8 @@ class State(InputState):
     """The planner's conversation: instructions, tool calls, tool answers, critiques, replies."""
 
     source: str = ""
-    """The ``photo`` value that ``photo_ref`` was loaded from."""
+    """The ``photo`` value that ``photo_ref`` was loaded from (a digest of it when it is long,
+    as a photo sent as data is), so giving the same photo again does not restart the thread."""
 
     photo_ref: str = ""
     """The original photo in the image store."""
@@ -60,6 +66,9 @@ class State(InputState):
 
     regions: list[str] = field(default_factory=list)
     """Semantic regions the photo contains."""
+
+    given_masks: dict[str, str] = field(default_factory=dict)
+    """Every mask the person has shown for this photo, word to reference (see ``user_masks``)."""
 
     masks: dict[str, str] = field(default_factory=dict)
     """Region name to mask reference (uint8) for every region segmented in this thread."""
@@ -120,6 +129,53 @@ class State(InputState):
     def kind(self) -> str:
         """The classified kind of this turn's instruction ("" before classify)."""
         return self.classification.kind if self.classification else ""
+
+
+@dataclass(kw_only=True)
+class ServedOutput:
+    """What the served graph returns to a client after a turn: plain JSON, no store references.
+
+    ``deliver`` writes every field at the end of each turn, so a client reads this turn's outcome
+    from the run's output (or the thread's state) and never the 25 internal fields.
+    """
+
+    response: str = ""
+    """The agent's reply."""
+
+    error: str = ""
+    """One sentence when the turn could not be carried out ("" otherwise)."""
+
+    status: Literal["active", "approved"] = "active"
+    """"approved" once the user said the result is good."""
+
+    understood_as: str = ""
+    """How the instruction was read: weak_optimize, weak_style, strong, refine, undo, approve..."""
+
+    baseline: str = "as_shot"
+    """The adjustment state's baseline now in force: "as_shot" or "auto"."""
+
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    """The edits now in force: ``{"region", "attribute", "delta"}`` each, delta in levels (the
+    total for that region and attribute, -1 to 1 is the usual range)."""
+
+    levels: list[dict[str, Any]] = field(default_factory=list)
+    """The shown result measured, per planned edit: region, attribute, and the level before,
+    the target the words asked for, the level measured (empty when this turn rendered nothing)."""
+
+    regions: list[str] = field(default_factory=list)
+    """The regions the photo was found to contain."""
+
+    regions_used: list[str] = field(default_factory=list)
+    """The regions the result's edits act on (besides the whole photo)."""
+
+    notes: list[str] = field(default_factory=list)
+    """Absent regions, clamped values, model fallbacks."""
+
+    image: dict[str, Any] | None = None
+    """The current result (the photo as given while nothing is rendered): ``width`` and
+    ``height`` at full resolution, ``preview`` (base64 JPEG, long side at most 1280) with its
+    ``preview_mime_type``, and with ``image="full"`` in the run's context ``data``: the whole
+    result as a base64 PNG (16-bit photos stay 16-bit), ``mime_type`` and ``filename``."""
 
 
 def state_serializer() -> Any:

@@ -1,29 +1,27 @@
 """Scene-aware memory: each person's approved retouches, recalled for their next similar photo.
 
-Modules: ``scene`` (what a photo shows, in comparable words), ``store`` (:class:`SceneMemory`),
-``recall`` (suggestion arithmetic), ``users`` (create, list, rename, delete, export, import),
-``connection`` (embedded folder or Chroma server), ``embedding`` (the bundled MiniLM registered
-with Chroma), ``approval`` (approve or reject a finished retouch), ``cli`` (``pertouch memory``).
-Nothing is imported here, so ``import pertouch`` does not load Chroma.
+Modules: ``measure`` (named statistics of a photo and its regions), ``framing`` (those in words),
+``space`` (the fitted map from measurements to the vector Chroma stores), ``scene``
+(:class:`SceneDescription` and ``describe``), ``store`` (:class:`SceneMemory`), ``recall``
+(suggestion arithmetic), ``explain`` (the sentences), ``users`` (create, list, rename, delete,
+export, import, upgrade), ``connection`` (embedded folder or Chroma server), ``embedding`` (the
+functions Chroma records per collection), ``approval`` (approve or reject a finished retouch),
+``cli`` (``pertouch memory``). Nothing is imported here, so ``import pertouch`` does not load Chroma.
 
-The agent needs two calls. The entry point builds one memory and hands it to ``build_graph``::
+The entry point builds one memory and hands it to ``build_graph``::
 
-    from pertouch.memory.connection import connect
-    from pertouch.memory.store import SceneMemory
-    memory = SceneMemory(connect(location), embedder)   # location: a folder or http://host:port
+    memory = SceneMemory(connect(location))          # location: a folder or http://host:port
 
 In **perceive**, after the segmenter's ``propose``::
 
-    scene = describe(photo, region_map, words=vlm_description)       # pertouch.memory.scene
-    suggestion = memory.recall(user, scene)        # Suggestion: .edits, .reason, .empty
+    scene = describe(pixels, segmenter.propose(pixels), words=vlm_description)
+    suggestion = memory.recall(user, scene)          # Suggestion: .edits, .reason, .matches
     # keep scene.to_dict() and suggestion.to_dict() in the state; tell the user suggestion.reason
-    # and start from suggestion.merged_with(instruction_edits) (strong words override memory for
-    # what they name; a weak instruction keeps memory's start), or from the instruction alone if
-    # the user declines.
+    # whenever it is not empty: it explains a suggestion, and also says when the user has
+    # approved photos but none looks like this one. Start from suggestion.merged_with(...).
 
 When the user **approves** (and only then)::
 
-    settle(memory, PendingRetouch(user, scene, state, instruction, key=f"{thread_id}/{photo_ref}"),
-           "approved")                               # pertouch.memory.approval; "rejected" and
-                                                     # "abandoned" write nothing
+    settle(memory, PendingRetouch(user, scene, state, instruction, key=..., photo=file_name),
+           "approved")                               # "rejected" and "abandoned" write nothing
 """

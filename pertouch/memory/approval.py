@@ -29,6 +29,7 @@ class PendingRetouch:
         state: the adjustment state as rendered.
         instruction: the person's words.
         key: identifies this retouch (thread id and photo), so it is remembered at most once.
+        photo: the photo's file name, so later suggestions can say which photo they follow.
     """
 
     user: str
@@ -36,6 +37,7 @@ class PendingRetouch:
     state: AdjustmentState
     instruction: str
     key: str
+    photo: str = ""
 
 
 def settle(memory: SceneMemory, pending: PendingRetouch, verdict: Verdict) -> str | None:
@@ -46,5 +48,10 @@ def settle(memory: SceneMemory, pending: PendingRetouch, verdict: Verdict) -> st
         return None
     memory.users.ensure(pending.user)
     return memory.remember(
-        pending.user, pending.scene, pending.state, pending.instruction, key=pending.key
+        pending.user,
+        pending.scene,
+        pending.state,
+        pending.instruction,
+        key=pending.key,
+        photo=pending.photo,
     )

@@ -1,4 +1,9 @@
-"""The bundled MiniLM as a Chroma embedding function, registered so collections remember it.
+"""The embedding functions Chroma records in the memory's collections.
+
+:class:`SceneVectorFunction` marks today's collections, whose vectors are scene measurements
+that the memory computes itself. :class:`MiniLMEmbeddingFunction` is kept for collections written
+before scenes were measured (their vectors are MiniLM embeddings of a scene sentence): Chroma must
+be able to rebuild it to open them, read their records, and upgrade them.
 
 Chroma stores each collection's embedding function by name and config and, on reopening, rebuilds
 it from the registry of known functions. Registering ours means a collection opened later, by any
@@ -14,10 +19,13 @@ from typing import Any
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
+from pertouch.core.errors import PerTouchError
 from pertouch.providers.embeddings import MiniLMEmbedder
 
-#: The name Chroma stores in each collection's configuration.
+#: The name Chroma stores in each older collection's configuration.
 EMBEDDING_FUNCTION_NAME = "pertouch-minilm-l6-v2"
+#: The name Chroma stores in each collection of measured scene vectors.
+SCENE_FUNCTION_NAME = "pertouch-scene-vector"
 
 
 @lru_cache(maxsize=4)
@@ -66,3 +74,46 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
         return MiniLMEmbeddingFunction(model_dir=config.get("model_dir"))
+
+
+class SceneVectorError(PerTouchError):
+    """Text was handed to a collection whose vectors are measured from photos."""
+
+
+@register_embedding_function
+class SceneVectorFunction(EmbeddingFunction[Documents]):
+    """Marks a collection whose vectors are scene measurements (:mod:`pertouch.memory.space`).
+
+    The memory always hands Chroma its own vectors, so this function is never asked to embed;
+    registering it records in each collection which scene space its vectors belong to, and means
+    Chroma never substitutes its default text embedder (which would download a model) if some
+    caller forgets to pass vectors: that caller gets one clear sentence instead.
+
+    Args:
+        version: the scene space's version the collection's vectors come from.
+    """
+
+    def __init__(self, version: int = 0):
+        self.version = version
+
+    def __call__(self, input: Documents) -> Embeddings:
+        raise SceneVectorError(
+            "Scene memories are compared by measurements of photos, not by text; pass vectors."
+        )
+
+    @staticmethod
+    def name() -> str:
+        return SCENE_FUNCTION_NAME
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"version": self.version}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> SceneVectorFunction:
+        return SceneVectorFunction(int(config.get("version", 0)))

@@ -1,7 +1,9 @@
 """From similar past retouches to a suggested starting state, with the sentence that explains it.
 
 Each similar record votes for its edits with a weight: how similar its scene is (above a floor,
-below which it does not count at all) times how recent it is (halving every ``half_life``). For
+below which it does not count at all) times how recent it is (halving every ``half_life``). A
+photo of people and a photo without people never vote for each other, however similar their
+light and colour: a portrait never inherits a landscape's look. For
 every region class the new photo has, and for the photo as a whole, the suggestion is the
 weighted mean of the past deltas, a record that did not touch that attribute voting zero. The mean
 is shrunk towards zero by a prior weight, so one old, half-similar retouch moves a new photo only a
@@ -16,35 +18,35 @@ from dataclasses import dataclass
 import numpy as np
 
 from pertouch.core.adjustments import GLOBAL, AdjustmentState, Baseline, Edit
-from pertouch.core.attributes import ATTRIBUTES, Attribute
+from pertouch.core.attributes import ATTRIBUTES
+from pertouch.memory.explain import explain, explain_nothing
 from pertouch.memory.records import MemoryRecord, edits_of
 from pertouch.memory.scene import SceneDescription
+from pertouch.memory.space import default_space
 
-#: Cosine similarity of scene texts below which a past scene is not "similar" (calibrated on
-#: MiniLM with :meth:`SceneDescription.text`: same kind of scene 0.87-0.94, other kinds <= 0.72).
-MIN_SIMILARITY = 0.78
+#: Cosine similarity of scene vectors below which a past scene does not count (fitted on real
+#: photos by ``benchmarks/eval_scenes.py --fit``; see :mod:`pertouch.memory.space`).
+MIN_SIMILARITY = default_space().min_similarity
 HALF_LIFE_DAYS = 180.0
 #: Weight of the imaginary "no change" vote that shrinks thin evidence towards zero.
 PRIOR_WEIGHT = 0.5
 #: Suggested deltas smaller than this (in levels) are not worth applying or mentioning.
 MIN_DELTA = 0.05
 
-_VERBS = {
-    Attribute.TEMPERATURE: ("warmed", "cooled", "warmer", "cooler"),
-    Attribute.BRIGHTNESS: ("brightened", "darkened", "brighter", "darker"),
-    Attribute.CONTRAST: ("added contrast to", "softened", "punchier", "softer"),
-    Attribute.COLORFULNESS: ("saturated", "muted", "more colourful", "more muted"),
-}
-_GENERIC_KINDS = {"scene", "outdoor", "indoor"}
-
 
 @dataclass(frozen=True)
 class Match:
-    """A past record found similar, with its similarity and its weight in the suggestion."""
+    """A past record found near, with its similarity and its weight in the suggestion.
+
+    Attributes:
+        comparable: False when one photo shows people and the other does not; it then has no
+            weight, however similar.
+    """
 
     record: MemoryRecord
     similarity: float
     weight: float
+    comparable: bool = True
 
 
 @dataclass(frozen=True)
@@ -53,18 +55,28 @@ class Suggestion:
 
     Attributes:
         edits: suggested edits, one per region class and attribute, in levels.
-        reason: one sentence for the user, e.g. "You warmed the last 3 beach photos, so this one
-            starts warmer (global temperature +0.24)."; empty when there are no edits.
-        matches: the similar records that were weighed (weight 0 for those too dissimilar).
+        reason: for the user: which approved photos it follows, how similar they are, what they
+            have in common, and what it changes; when the user has records but none is similar
+            enough, it says so ("Nothing you approved looks like this photo yet: ..."); empty
+            only when the user has no records to compare.
+        matches: the nearest records that were weighed (weight 0 for those not similar enough).
+        min_similarity: the cut-off the matches were held to.
     """
 
     edits: tuple[Edit, ...] = ()
     reason: str = ""
     matches: tuple[Match, ...] = ()
+    min_similarity: float = MIN_SIMILARITY
 
     @property
     def empty(self) -> bool:
+        """No edits to start from (the reason may still say why)."""
         return not self.edits
+
+    @property
+    def used(self) -> tuple[Match, ...]:
+        """The matches that weighed in, most similar first."""
+        return tuple(m for m in self.matches if m.weight > 0)
 
     def to_state(self, baseline: Baseline = "as_shot") -> AdjustmentState:
         return AdjustmentState(baseline, self.edits)
@@ -95,11 +107,16 @@ class Suggestion:
         return {
             "edits": [e.to_dict() for e in self.edits],
             "reason": self.reason,
+            "min_similarity": round(self.min_similarity, 3),
             "matches": [
                 {
                     "id": m.record.id,
+                    "photo": m.record.photo,
+                    "framing": m.record.scene.framing,
+                    "instruction": m.record.instruction,
                     "similarity": round(m.similarity, 3),
                     "weight": round(m.weight, 3),
+                    "comparable": m.comparable,
                 }
                 for m in self.matches
             ],
@@ -120,14 +137,24 @@ def weight(
     return float((0.25 + 0.75 * min(1.0, closeness)) * recency)
 
 
+def comparable(new: SceneDescription, past: SceneDescription) -> bool:
+    """Whether a past scene may vote for a new one: both show people, or neither does."""
+    return new.has_people == past.has_people
+
+
 def suggest(
     scene: SceneDescription,
     matches: Iterable[Match],
     prior_weight: float = PRIOR_WEIGHT,
     min_delta: float = MIN_DELTA,
+    min_similarity: float = MIN_SIMILARITY,
 ) -> Suggestion:
-    """Turn weighted matches into suggested edits for the regions ``scene`` has, and say why."""
-    matches = tuple(matches)
+    """Turn weighted matches into suggested edits for the regions ``scene`` has, and say why.
+
+    With no matches at all (nothing remembered to compare) the suggestion is empty and silent;
+    with matches of which none counts, or whose edits cancel out, the reason says so.
+    """
+    matches = tuple(sorted(matches, key=lambda m: -m.similarity))
     regions = (GLOBAL, *scene.classes)
     edits = []
     for region in regions:
@@ -145,8 +172,16 @@ def suggest(
             if abs(value) >= min_delta:
                 edits.append(Edit(region, attribute, round(value, 3)))
     if not edits:
-        return Suggestion(matches=matches)
-    return Suggestion(tuple(edits), _reason(scene, edits, matches), matches)
+        reason = explain_nothing(scene, matches, min_similarity) if matches else ""
+        return Suggestion((), reason, matches, min_similarity)
+    lead = max(edits, key=lambda e: abs(e.delta))
+    lead_votes = [
+        (m, float(_delta(m.record, lead.region)[lead.attribute.channel]))
+        for m in matches
+        if m.weight > 0 and _applies(m.record, lead.region)
+    ]
+    reason = explain(scene, edits, lead, lead_votes)
+    return Suggestion(tuple(edits), reason, matches, min_similarity)
 
 
 def _applies(record: MemoryRecord, region: str) -> bool:
@@ -155,29 +190,3 @@ def _applies(record: MemoryRecord, region: str) -> bool:
 
 def _delta(record: MemoryRecord, region: str) -> np.ndarray:
     return AdjustmentState("as_shot", record.edits).deltas().get(region, np.zeros(len(ATTRIBUTES)))
-
-
-def _reason(scene: SceneDescription, edits: list[Edit], matches: tuple[Match, ...]) -> str:
-    lead = max(edits, key=lambda e: abs(e.delta))
-    voters = [m for m in matches if m.weight > 0 and _applies(m.record, lead.region)]
-    same = [
-        m for m in voters if _delta(m.record, lead.region)[lead.attribute.channel] * lead.delta > 0
-    ]
-    noun = f"{scene.kind} photos" if scene.kind not in _GENERIC_KINDS else "similar photos"
-    if len(same) == 1:
-        photos = (
-            "a photo like this before"
-            if scene.kind in _GENERIC_KINDS
-            else f"a {scene.kind} photo before"
-        )
-    elif len(same) == len(voters):
-        photos = f"the last {len(same)} {noun}"
-    else:
-        photos = f"{len(same)} of your {len(voters)} most similar {noun}"
-    up, down, more, less = _VERBS[lead.attribute]
-    verb = up if lead.delta > 0 else down
-    target = photos if lead.region == GLOBAL else f"the {lead.region} in {photos}"
-    how = more if lead.delta > 0 else less
-    detail = ", ".join(f"{e.region} {e.attribute.value} {e.delta:+.2f}" for e in edits)
-    subject = "this one starts" if lead.region == GLOBAL else f"this one's {lead.region} starts"
-    return f"You {verb} {target}, so {subject} {how} ({detail})."

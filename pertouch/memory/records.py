@@ -1,7 +1,8 @@
 """One remembered retouch: the scene, the accepted edits, the words of the instruction, the time.
 
-A record is stored in Chroma as the scene's text (the document that is embedded) plus flat
-metadata; the same record is one JSON line in an export. Both forms round-trip exactly.
+A record is stored in Chroma as the scene's vector (from its measurements), its sentence (the
+document, for people reading the store) and flat metadata; the same record is one JSON line in an
+export. Both forms round-trip exactly.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pertouch.core.errors import PerTouchError, StateError
 from pertouch.memory.scene import SceneDescription, SceneError
 
 MAX_INSTRUCTION_CHARS = 2000
+MAX_PHOTO_CHARS = 200
 
 
 class RecordError(PerTouchError):
@@ -34,6 +36,7 @@ class MemoryRecord:
         instruction: what the person asked for, in their words.
         created_at: when it was approved, seconds since the epoch.
         baseline: the adjustment state's baseline ("as_shot" or "auto").
+        photo: a short name for the photo (its file name), so a suggestion can say which one.
     """
 
     id: str
@@ -42,6 +45,7 @@ class MemoryRecord:
     instruction: str
     created_at: float
     baseline: str = "as_shot"
+    photo: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
@@ -55,21 +59,27 @@ class MemoryRecord:
             raise RecordError(f"Record {self.id} has no valid time.")
         if self.baseline not in BASELINES:
             raise RecordError(f"Record {self.id} has an unknown baseline {self.baseline!r}.")
+        if len(self.photo) > MAX_PHOTO_CHARS:
+            raise RecordError(
+                f"A photo name of record {self.id} is over {MAX_PHOTO_CHARS} characters."
+            )
         object.__setattr__(self, "edits", tuple(self.edits))
         object.__setattr__(self, "created_at", float(self.created_at))
 
     # -- Chroma -----------------------------------------------------------------------------
     def document(self) -> str:
-        """The text Chroma embeds: the scene, not the instruction (recall matches scenes)."""
+        """The scene's sentence, stored beside its vector for people reading the store."""
         return self.scene.text()
 
-    def metadata(self) -> dict[str, str | float]:
+    def metadata(self) -> dict[str, str | float | bool]:
         """Flat metadata for Chroma (which stores only scalars): JSON for the nested parts."""
         return {
             "created_at": self.created_at,
             "instruction": self.instruction,
             "baseline": self.baseline,
             "kind": self.scene.kind,
+            "measured": self.scene.measured,
+            "photo": self.photo,
             "tags": " ".join(self.scene.tags),
             "scene": json.dumps(self.scene.to_dict(), sort_keys=True),
             "edits": json.dumps([e.to_dict() for e in self.edits]),
@@ -85,6 +95,7 @@ class MemoryRecord:
                 instruction=str(metadata.get("instruction", "")),
                 created_at=float(metadata["created_at"]),
                 baseline=str(metadata.get("baseline", "as_shot")),
+                photo=str(metadata.get("photo", "")),
             )
         except (KeyError, TypeError, json.JSONDecodeError, SceneError, StateError) as err:
             raise RecordError(f"Memory record {record_id} is damaged ({err}).") from None
@@ -98,6 +109,7 @@ class MemoryRecord:
             "baseline": self.baseline,
             "scene": self.scene.to_dict(),
             "edits": [e.to_dict() for e in self.edits],
+            "photo": self.photo,
         }
 
     @classmethod
@@ -112,6 +124,7 @@ class MemoryRecord:
                 instruction=str(data.get("instruction", "")),
                 created_at=float(data["created_at"]),
                 baseline=str(data.get("baseline", "as_shot")),
+                photo=str(data.get("photo", "")),
             )
         except KeyError as err:
             raise RecordError(f"A memory line lacks its {err.args[0]!r} field.") from None

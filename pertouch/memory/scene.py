@@ -1,18 +1,21 @@
-"""What a photo shows, in words the memory can compare: regions, light, colour, setting, people.
+"""What a photo shows, measured: its regions, framing, light, colour, and the numbers behind them.
 
-Recall works by embedding a short description of the scene and finding this person's past scenes
-nearest to it, so the description leads with what tells scenes apart ("beach photo", "bright white
-ground") and leaves out numbers the embedder cannot weigh. :func:`describe` builds it from the
-pixels and the segmenter's regions with simple, documented thresholds; a hosted VLM's own words
-can be added through ``words`` and then weigh in the embedding too.
+:func:`describe` measures a photo and the regions a segmenter proposed in it
+(:mod:`pertouch.memory.measure`), and names what it measured in words people read
+(:mod:`pertouch.memory.framing`). The memory compares scenes by the measurements, through the
+fitted :mod:`pertouch.memory.space`; the words go into each record's sentence and into the reason a
+suggestion gives. Earlier versions described scenes only in words (a one-word kind and colour
+words, compared as embedded text); such descriptions still load, without measurements, so their
+records stay readable, exportable and importable, but are never compared.
 
-It is longer than 300 lines because the scene's measured summary and its words are built and
-compared in one place.
+It is longer than 300 lines because the description, its old-format reader and the comparison
+rules (the people rule) must change together.
 """
 
 from __future__ import annotations
 
 import colorsys
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -22,13 +25,16 @@ from numpy.typing import NDArray
 
 from pertouch.core.errors import PerTouchError
 from pertouch.core.metrics import analysis_view, cct_of_linear_rgb, srgb_to_linear
+from pertouch.memory import framing as words_for
+from pertouch.memory.measure import measure
 
-#: Regions that only occur out of doors (the offline segmenter's landscape classes).
-OUTDOOR_CLASSES = frozenset({"sky", "water", "vegetation", "mountains"})
 #: Share of the photo below which a region is too small to characterise the scene.
 MIN_AREA = 0.02
 MAX_WORDS_CHARS = 500
-_FIELDS = ("kind", "setting", "time_of_day", "lighting", "contrast", "colour_cast", "people")
+FORMAT = 2
+_WORD_FIELDS = ("framing", "setting", "time_of_day", "key", "cast", "palette")
+_LEGACY_FIELDS = ("kind", "lighting", "contrast", "colour_cast", "people", "extra_tags")
+_LEGACY_KEY = {"dark": "low-key", "dim": "low-key", "bright": "high-key"}
 
 
 class SceneError(PerTouchError):
@@ -61,7 +67,7 @@ class RegionSummary:
                 f"The area of region {name!r} must be a fraction between 0 and 1, got {self.area!r}."
             )
         object.__setattr__(self, "name", name)
-        object.__setattr__(self, "area", float(self.area))
+        object.__setattr__(self, "area", round(float(self.area), 4))  # as JSON keeps it
 
 
 @dataclass(frozen=True)
@@ -69,35 +75,58 @@ class SceneDescription:
     """What perception found in one photo, as plain data that round-trips through JSON.
 
     Attributes:
-        regions: the region classes present, largest first.
-        kind: a one-word guess at the kind of scene ("beach", "snow", "portrait", ...).
-        setting: "outdoor", "indoor" or "unknown".
-        time_of_day: "day", "golden hour", "night" or "unknown".
-        lighting: "dark", "dim", "even", "bright" or "backlit".
-        contrast: "flat", "normal" or "high".
-        colour_cast: "warm", "cool", "green", "magenta" or "neutral".
-        people: "none", "people" or "portrait".
+        regions: the region classes the segmenter found, largest first, with colour words.
+        framing: "portrait", "group", "landscape", "cityscape" or "close-up" (an older record
+            keeps its one-word kind here).
+        setting: "outdoors", "indoors or close", or "" when unknown.
+        time_of_day: "day", "golden hour", "dusk", "night", or "" when the light says nothing.
+        key: "low-key", "mid-key" or "high-key".
+        cast: the light's colour: "warm", "cool", "green", "magenta" or "neutral".
+        palette: "muted", "moderately colourful" or "vivid".
+        hues: up to two hue names that hold most of the colour.
+        measurements: every measurement of :data:`measure.FEATURES`; empty for older records.
         words: free text from a hosted vision model, if one looked at the photo.
     """
 
     regions: tuple[RegionSummary, ...] = ()
-    kind: str = "scene"
-    setting: str = "unknown"
-    time_of_day: str = "unknown"
-    lighting: str = "even"
-    contrast: str = "normal"
-    colour_cast: str = "neutral"
-    people: str = "none"
+    framing: str = "close-up"
+    setting: str = ""
+    time_of_day: str = ""
+    key: str = "mid-key"
+    cast: str = "neutral"
+    palette: str = ""
+    hues: tuple[str, ...] = ()
+    measurements: Mapping[str, float] = field(default_factory=dict)
     words: str = ""
-    extra_tags: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        regions = tuple(sorted(self.regions, key=lambda r: -r.area))
-        object.__setattr__(self, "regions", regions)
+        object.__setattr__(self, "regions", tuple(sorted(self.regions, key=lambda r: -r.area)))
+        object.__setattr__(self, "hues", tuple(self.hues))
+        if not isinstance(self.framing, str) or not self.framing.strip():
+            raise SceneError("A scene needs a framing such as 'landscape' or 'portrait'.")
         if len(self.words) > MAX_WORDS_CHARS:
             raise SceneError(
                 f"The scene's words are {len(self.words)} characters; keep them under {MAX_WORDS_CHARS}."
             )
+        values = dict(self.measurements)
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in values.values()):
+            raise SceneError("Every scene measurement must be a finite number.")
+        rounded = {k: round(float(v), 5) for k, v in values.items()}  # as JSON keeps them
+        object.__setattr__(self, "measurements", rounded)
+
+    @property
+    def kind(self) -> str:
+        """The framing, under the name older code and records use."""
+        return self.framing
+
+    @property
+    def measured(self) -> bool:
+        """Whether the scene carries measurements (older records do not, and are not compared)."""
+        return bool(self.measurements)
+
+    @property
+    def has_people(self) -> bool:
+        return self.framing in words_for.PEOPLE_FRAMINGS
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -107,45 +136,47 @@ class SceneDescription:
     @property
     def tags(self) -> tuple[str, ...]:
         """Short ``key:value`` tags, for filtering and for people reading an export."""
-        tags = [f"{name}:{getattr(self, name)}" for name in _FIELDS]
-        tags += [f"region:{r.name}" for r in self.regions]
-        return (*tags, *self.extra_tags)
+        tags = [f"{name}:{getattr(self, name)}" for name in _WORD_FIELDS if getattr(self, name)]
+        return (*tags, *(f"hue:{h}" for h in self.hues), *(f"region:{n}" for n in self.classes))
 
     def text(self) -> str:
-        """The sentence that is embedded: the kind of scene, twice, then its coloured regions.
-
-        Measured on MiniLM, a full sentence listing light, cast, contrast and people makes every
-        outdoor scene look alike (beach vs snow 0.69, beach vs a rocket on a launch pad 0.82),
-        because those shared words outweigh the few that differ. Naming the kind twice and the
-        regions by colour separates them (same kind 0.87-0.94, different kinds at most 0.72);
-        light, cast and the rest stay in :attr:`tags`.
-        """
-        regions = ", ".join(" ".join(w for w in (r.colour, r.name) if w) for r in self.regions)
-        text = f"{self.kind} scene: {self.kind} with {regions or 'no named regions'}"
-        if self.time_of_day == "golden hour":
-            text += " at golden hour"
-        return f"{text}. {self.words}" if self.words else text
+        """One sentence for people: "Landscape, outdoors at golden hour, mid-key; sky 40 %, ..."."""
+        when = words_for.LIGHT_PHRASES.get(self.time_of_day, self.time_of_day)
+        light = ", ".join(w for w in (self.setting, when, self.key) if w)
+        regions = ", ".join(f"{r.name} {r.area:.0%}" for r in self.regions if r.area >= 0.05)
+        colour = " ".join(
+            w for w in (self.cast if self.cast != "neutral" else "", self.palette) if w
+        )
+        if self.hues:
+            colour += f" ({' and '.join(self.hues)})"
+        parts = [self.framing.capitalize() + (f", {light}" if light else ""), regions, colour]
+        text = "; ".join(p for p in parts if p.strip()) + "."
+        return f"{text} {self.words}" if self.words else text
 
     def with_words(self, words: str) -> SceneDescription:
         """The same scene with a vision model's description added."""
         return replace(self, words=words.strip())
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {name: getattr(self, name) for name in _FIELDS}
+        out: dict[str, Any] = {"format": FORMAT}
+        out.update({name: getattr(self, name) for name in _WORD_FIELDS})
+        out["hues"] = list(self.hues)
         out["regions"] = [
             {"name": r.name, "area": round(r.area, 4), "colour": r.colour, "tone": r.tone}
             for r in self.regions
         ]
+        out["measurements"] = {k: round(v, 5) for k, v in self.measurements.items()}
         out["words"] = self.words
-        out["extra_tags"] = list(self.extra_tags)
         return out
 
     @classmethod
     def from_dict(cls, data: Any) -> SceneDescription:
-        """Validate plain data (parsed JSON, an import line) into a scene description."""
+        """Validate plain data (parsed JSON, an import line) into a scene; older formats load too."""
         if not isinstance(data, Mapping):
             raise SceneError("A scene description must be a JSON object.")
-        known = {*_FIELDS, "regions", "words", "extra_tags"}
+        legacy = "format" not in data
+        known = {*_WORD_FIELDS, "format", "hues", "regions", "measurements", "words"}
+        known |= {"time_of_day", *_LEGACY_FIELDS} if legacy else set()
         unknown = set(data) - known
         if unknown:
             raise SceneError(f"Unknown scene field {sorted(unknown)[0]!r}.")
@@ -156,13 +187,38 @@ class SceneDescription:
             parsed = tuple(RegionSummary(**dict(r)) for r in regions)
         except TypeError:
             raise SceneError("Each scene region has only name, area, colour and tone.") from None
-        values = {name: str(data[name]) for name in _FIELDS if name in data}
+        values = {name: str(data[name]) for name in _WORD_FIELDS if name in data}
+        if legacy:
+            values = _from_legacy(data)
+        measurements = data.get("measurements", {})
+        if not isinstance(measurements, Mapping):
+            raise SceneError("The scene's 'measurements' must be an object of numbers.")
+        hues = data.get("hues", [])
         return cls(
             regions=parsed,
+            hues=tuple(str(h) for h in hues) if isinstance(hues, list) else (),
+            measurements=dict(measurements),
             words=str(data.get("words", "")),
-            extra_tags=tuple(str(t) for t in data.get("extra_tags", [])),
             **values,
         )
+
+
+def _from_legacy(data: Mapping[str, Any]) -> dict[str, str]:
+    """The word fields of a format-1 scene (kind, lighting, colour_cast, people, ...)."""
+    kind = str(data.get("kind", "scene")) or "scene"
+    if data.get("people") == "portrait":
+        kind = "portrait"
+    return {
+        "framing": kind,
+        "setting": {"outdoor": "outdoors", "indoor": "indoors or close"}.get(
+            str(data.get("setting", "")), ""
+        ),
+        "time_of_day": ""
+        if data.get("time_of_day") == "unknown"
+        else str(data.get("time_of_day", "")),
+        "key": _LEGACY_KEY.get(str(data.get("lighting", "")), "mid-key"),
+        "cast": str(data.get("colour_cast", "neutral")),
+    }
 
 
 def describe(
@@ -170,56 +226,40 @@ def describe(
     regions: LabelledRegions | Mapping[str, NDArray[np.generic]],
     words: str = "",
 ) -> SceneDescription:
-    """Describe a photo from its pixels and the regions a segmenter found in it.
+    """Measure and describe a photo from its pixels and the regions a segmenter found in it.
 
     Args:
         image: ``(H, W, 3)`` RGB photo, any dtype ``core.metrics`` accepts.
         regions: a segmenter's ``RegionMap`` (anything with ``names()`` and ``mask(label)``), or a
             mapping of region class to ``(H, W)`` mask of the photo's size.
         words: a hosted vision model's description, if any.
-
-    Returns:
-        The scene's regions (each with a colour word and a tone), kind, setting, time of day,
-        lighting, contrast, colour cast and people.
     """
     if isinstance(regions, Mapping):
         masks = dict(regions)
     else:
         masks = {name: regions.mask(name) for name in regions.names()}
-    whole = {"global": np.ones(image.shape[:2], dtype=np.float32)}
-    rgb, small = analysis_view(image, {**whole, **masks})
+    m = measure(image, masks)
+    rgb, small = analysis_view(image, masks)
     pixels = rgb.reshape(-1, 3)
     summaries = []
     for name, weights in small.items():
-        if name == "global":
-            continue
         w = weights.reshape(-1)
         area = float(w.mean())
         if area < MIN_AREA:
             continue
         mean = (pixels * w[:, None]).sum(axis=0) / w.sum()
         summaries.append(RegionSummary(name, min(area, 1.0), colour_name(mean), _tone(mean)))
-    luma = pixels @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    brightness = float(np.sqrt((pixels**2) @ np.array([0.241, 0.691, 0.068])).mean())
-    present = {r.name: r for r in summaries}
-    setting = "outdoor" if OUTDOOR_CLASSES & present.keys() else "indoor"
-    lighting = _lighting(brightness, small, pixels)
-    cast = colour_cast(pixels)
-    time_of_day = _time_of_day(setting, brightness, present.get("sky"))
-    people = _people(present)
-    kind = _kind(present, setting, time_of_day, people)
-    std = float(luma.std())
-    contrast = "high" if std > 0.28 else "flat" if std < 0.12 else "normal"
     return SceneDescription(
-        tuple(summaries),
-        kind,
-        setting,
-        time_of_day,
-        lighting,
-        contrast,
-        cast,
-        people,
-        words.strip(),
+        regions=tuple(summaries),
+        framing=words_for.framing(m),
+        setting=words_for.setting(m),
+        time_of_day=words_for.time_of_day(m),
+        key=words_for.key(m),
+        cast=colour_cast(pixels),
+        palette=words_for.palette(m),
+        hues=words_for.dominant_hues(m),
+        measurements=m,
+        words=words.strip(),
     )
 
 
@@ -263,62 +303,3 @@ def colour_cast(pixels: NDArray[np.floating]) -> str:
 def _tone(rgb: NDArray[np.floating]) -> str:
     value = float(np.sqrt(np.dot(np.square(rgb), [0.241, 0.691, 0.068])))
     return "bright" if value > 0.72 else "dark" if value < 0.25 else ""
-
-
-def _lighting(
-    brightness: float, small: Mapping[str, NDArray[np.float32]], pixels: NDArray[np.float32]
-) -> str:
-    if "sky" in small and small["sky"].mean() > MIN_AREA:
-        sky = small["sky"].reshape(-1)
-        hsp = np.sqrt((pixels**2) @ np.array([0.241, 0.691, 0.068]))
-        rest = 1.0 - sky
-        if (
-            rest.sum() > 0
-            and (hsp * sky).sum() / sky.sum() - (hsp * rest).sum() / rest.sum() > 0.35
-        ):
-            return "backlit"
-    if brightness < 0.22:
-        return "dark"
-    if brightness < 0.38:
-        return "dim"
-    return "bright" if brightness > 0.66 else "even"
-
-
-def _time_of_day(setting: str, brightness: float, sky: RegionSummary | None) -> str:
-    if setting != "outdoor":
-        return "unknown"
-    if brightness < 0.18 or (sky is not None and sky.colour in ("black", "dark blue", "dark grey")):
-        return "night"
-    if sky is not None and any(c in sky.colour for c in ("orange", "red", "pink", "yellow")):
-        return "golden hour"
-    return "day"
-
-
-def _people(present: Mapping[str, RegionSummary]) -> str:
-    face = present["face"].area if "face" in present else 0.0
-    person = present["person"].area if "person" in present else 0.0
-    if face >= 0.03 or person >= 0.3:
-        return "portrait"
-    return "people" if face or person else "none"
-
-
-def _kind(present: Mapping[str, RegionSummary], setting: str, time_of_day: str, people: str) -> str:
-    if people == "portrait":
-        return "portrait"
-    if time_of_day == "night":
-        return "night"
-    snowy = [
-        r for r in present.values() if r.colour == "white" and r.name != "sky" and r.area >= 0.15
-    ]
-    if snowy:
-        return "snow"
-    ground = present.get("ground")
-    if (
-        "water" in present
-        and ground is not None
-        and ground.colour in ("beige", "pale orange", "pale yellow")
-    ):
-        return "beach"
-    if setting == "outdoor":
-        return "landscape" if {"vegetation", "water", "mountains"} & present.keys() else "outdoor"
-    return "indoor"

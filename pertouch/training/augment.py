@@ -78,6 +78,8 @@ def perturb_map(
 
     Example:
         >>> out = perturb_map(np.zeros((4, 64, 64), np.float32), np.random.default_rng(0))
+        >>> out.shape, out.dtype.name
+        ((4, 64, 64), 'float32')
     """
     if parameter_map.ndim != 3:
         raise ValueError(f"expected a (C, H, W) map, got shape {parameter_map.shape}")

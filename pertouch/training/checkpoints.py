@@ -4,7 +4,8 @@
 ``pertouch/`` (``controlnet/`` and ``unet_conv_out.safetensors``, as ``load_pipeline`` reads them),
 ``config.json`` and ``trainer_state.json``. Only the trained parts are written: the frozen UNet
 and VAE come from the base model again on resume. ``OUTPUT/final/`` is the finished model with the
-level scale its maps were expressed in.
+level scale its maps were expressed in (``scale.json``, or ``quantile_scale.json`` for data prepared
+with the reference's metrics, which the diffusion renderer's reference profile loads).
 """
 
 from __future__ import annotations
@@ -91,8 +92,9 @@ def find_checkpoint(output: Path, resume: str) -> Path | None:
 def save_final(trainee: Any, dataset: Any, config: TrainConfig, output: Path) -> Path:
     """``OUTPUT/final``: the PerTouch checkpoint, the level scale and the training config."""
     from pertouch.backbone.diffusion.loading import save_checkpoint
+    from pertouch.training.layout import SCALE_FILES
 
     final = save_checkpoint(output / "final", trainee.controlnet, trainee.unet)
-    dataset.scale.save(final / "scale.json")
+    dataset.scale.save(final / SCALE_FILES[dataset.metrics])
     save_config(config, final / "config.json")
     return final

@@ -40,6 +40,10 @@ class PrepareConfig:
     map_size: int = 512
     #: Pixels sampled per map to fit the level scale (quantile statistics).
     scale_samples: int = 1000
+    #: ``project`` (the metrics and level scale the parametric renderer shares) or ``reference``
+    #: (the reference's metric set and quantile normalisation: what the published weights saw,
+    #: and what the diffusion renderer's reference profile conditions on).
+    metrics: str = "project"
     #: Worker processes; 0 means one per CPU, 1 runs in this process.
     workers: int = 1
     seed: int = 0

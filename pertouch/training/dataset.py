@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
+from pertouch.backbone.diffusion.quantile import QuantileScale
 from pertouch.core.imageio import load_photo
 from pertouch.core.levels import LevelScale
 from pertouch.core.metrics import to_float_rgb
@@ -26,7 +27,14 @@ from pertouch.training.augment import (
     perturb_map,
     replace_region,
 )
-from pertouch.training.layout import INPUT_DIR, map_file, read_manifest, read_map, region_file
+from pertouch.training.layout import (
+    INPUT_DIR,
+    SCALE_FILES,
+    map_file,
+    read_manifest,
+    read_map,
+    region_file,
+)
 
 F32 = NDArray[np.float32]
 
@@ -67,7 +75,13 @@ class PairDataset(torch.utils.data.Dataset[dict[str, torch.Tensor]]):
         self.augmentation = augmentation or Augmentation()
         self.seed = seed
         self.epoch = 0
-        self.scale = LevelScale.load(self.root / "scale.json")
+        #: ``project`` or ``reference``: the metric set the maps were measured with.
+        self.metrics: str = self.manifest.get("metrics", "project")
+        self.scale: LevelScale | QuantileScale
+        if self.metrics == "reference":
+            self.scale = QuantileScale.load(self.root / SCALE_FILES["reference"])
+        else:
+            self.scale = LevelScale.load(self.root / SCALE_FILES["project"])
 
     def __len__(self) -> int:
         return len(self.items)

@@ -8,7 +8,8 @@ Raw pairs (the reference's layout)::
 Prepared data::
 
     OUT/manifest.json               experts, names, map size, where the photos are
-    OUT/scale.json                  the level scale the maps are expressed in
+    OUT/scale.json                  the level scale the maps are expressed in (metrics=project)
+    OUT/quantile_scale.json         the quantile scale instead (metrics=reference)
     OUT/regions/EXPERT/NAME.npz     label map and raw metrics per region (stage 1, resumable)
     OUT/maps/EXPERT/NAME.npz        the parameter map, float16 (4, H, W), compressed
 """
@@ -28,6 +29,8 @@ from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import write_atomic
 
 INPUT_DIR = "input"
+#: The scale file of each metric set, in prepared folders and in finished checkpoints.
+SCALE_FILES = {"project": "scale.json", "reference": "quantile_scale.json"}
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"}
 
 

@@ -2,7 +2,10 @@
 
 :func:`build_app` lays out the components and wires them to :mod:`pertouch.ui.handlers`; each tab
 gets its own :class:`~pertouch.ui.session.Session` through a ``gr.State``. :func:`launch` serves it
-on 127.0.0.1 by default, with system fonts so the page loads nothing from the internet.
+on 127.0.0.1 by default, with system fonts so the page loads nothing from the internet. Everything
+that runs the agent or the renderer (send, undo, approve, the sliders) shares one Gradio
+concurrency group of ``workers`` (``PERTOUCH_WORKERS``): that many tabs' turns run at once, the
+rest queue.
 """
 
 from __future__ import annotations
@@ -27,8 +30,14 @@ THEME = gr.themes.Default(
 CSS = "#reasoning textarea { font-family: var(--font-mono); font-size: 12px; }"
 
 
+#: The concurrency group of every event that runs the agent or the renderer.
+AGENT_WORK = "agent"
+
+
 def build_app(studio: Studio) -> gr.Blocks:
     """The PerTouch page for ``studio``; every browser tab has its own session and thread."""
+    workers = studio.services.settings.workers
+    busy: dict[str, Any] = {"concurrency_id": AGENT_WORK, "concurrency_limit": workers}
     with gr.Blocks(title="PerTouch", analytics_enabled=False) as app:
         session = gr.State(None, delete_callback=lambda s: _forget(studio, s))
         gr.Markdown("## PerTouch — say how the photo should look")
@@ -140,7 +149,9 @@ def build_app(studio: Studio) -> gr.Blocks:
         photo.upload(on_upload, [session, photo], [session, chat, *view_outputs], api_name="upload")
         chat_outputs = [session, chat, text, *view_outputs]
         for trigger in (send.click, text.submit):
-            trigger(on_send, [session, text, user, recall, chat], chat_outputs, api_name="send")
+            trigger(
+                on_send, [session, text, user, recall, chat], chat_outputs, api_name="send", **busy
+            )
 
         def on_undo(
             state: Session | None, who: str | None, history: list[Any]
@@ -152,8 +163,8 @@ def build_app(studio: Studio) -> gr.Blocks:
         ) -> Iterator[list[Any]]:
             yield from on_send(state, APPROVE_WORDS, who, True, history)
 
-        undo.click(on_undo, [session, user, chat], chat_outputs, api_name="undo")
-        approve.click(on_approve, [session, user, chat], chat_outputs, api_name="approve")
+        undo.click(on_undo, [session, user, chat], chat_outputs, api_name="undo", **busy)
+        approve.click(on_approve, [session, user, chat], chat_outputs, api_name="approve", **busy)
         for i, slider in enumerate(sliders):
             # preprocess=False: Gradio's own slider check compares the raw value with the bounds,
             # so a string or null sent to the API ended in a TypeError and "the app raised an
@@ -165,6 +176,7 @@ def build_app(studio: Studio) -> gr.Blocks:
                 api_name="slide" if i == 0 else None,
                 api_visibility="public" if i == 0 else "private",
                 preprocess=False,
+                **busy,
             )
         add_user.click(on_add_user, [new_user], [user, new_user], api_name="add_user")
         new_user.submit(on_add_user, [new_user], [user, new_user], api_visibility="private")
@@ -177,7 +189,7 @@ def launch(
 ) -> gr.Blocks:
     """Serve the app; ``block=False`` returns at once (tests), leaving the server running."""
     app = build_app(studio)
-    app.queue(default_concurrency_limit=4)
+    app.queue(default_concurrency_limit=studio.services.settings.workers)
     app.launch(
         server_name=host,
         server_port=port,

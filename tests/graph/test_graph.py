@@ -20,13 +20,21 @@ def test_graph_shape_matches_the_snapshot(make_graph):
     assert drawing == SNAPSHOT.read_text()
 
 
-def test_module_graph_is_exported_for_langgraph_json():
+def test_module_graph_is_exported_for_langgraph_json(tmp_path, monkeypatch):
+    import asyncio
     import json
 
-    from pertouch.deployment import graph
+    from pertouch import deployment
 
+    monkeypatch.setenv("PERTOUCH_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PERTOUCH_MEMORY", str(tmp_path / "memory"))
+    deployment.served_agents.cache_clear()
     spec = json.loads((Path(__file__).parents[2] / "langgraph.json").read_text())
-    assert spec["graphs"]["pertouch"].endswith("pertouch/deployment.py:graph")
+    assert spec["graphs"]["pertouch"] == "pertouch.deployment:graph"
+    try:
+        graph = asyncio.run(deployment.graph({"configurable": {}}))
+    finally:
+        deployment.served_agents.cache_clear()
     assert set(graph.get_graph().nodes) >= {
         "perceive",
         "classify",
@@ -35,6 +43,7 @@ def test_module_graph_is_exported_for_langgraph_json():
         "render",
         "critique",
         "respond",
+        "deliver",
     }
 
 

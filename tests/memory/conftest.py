@@ -15,7 +15,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the bundled model must load without a network
 
-from pertouch.memory.scene import RegionSummary, SceneDescription
+from pertouch.memory.scene import SceneDescription, describe
 
 DAY = 86_400.0
 
@@ -125,59 +125,26 @@ def memory(location, embedder, clock):
     connection.close()
 
 
-def scene(kind: str, *regions: tuple[str, float, str], **fields: str) -> SceneDescription:
-    """A scene description as perceive would produce it."""
-    return SceneDescription(tuple(RegionSummary(n, a, c) for n, a, c in regions), kind, **fields)
+def _describe(name: str, *variants: str) -> SceneDescription:
+    """A scikit-image photo (optionally varied) described as perceive does it."""
+    from skimage import data
+
+    from benchmarks.scene_variants import variant
+    from pertouch.tools.segmentation import OfflineSegmenter
+
+    pixels = getattr(data, name)()
+    pixels = pixels[0] if isinstance(pixels, tuple) else pixels
+    for change in variants:
+        pixels = variant(pixels, change)
+    with OfflineSegmenter(cache_size=1) as segmenter:
+        return describe(pixels, segmenter.propose(pixels))
 
 
-BEACH = scene(
-    "beach",
-    ("sky", 0.4, "pale blue"),
-    ("water", 0.25, "blue"),
-    ("ground", 0.3, "beige"),
-    setting="outdoor",
-    time_of_day="day",
-    lighting="bright",
-)
-BEACH_NEW = scene(
-    "beach",
-    ("water", 0.45, "cyan"),
-    ("sky", 0.2, "blue"),
-    ("ground", 0.2, "pale orange"),
-    ("person", 0.05, "grey"),
-    setting="outdoor",
-    time_of_day="golden hour",
-    colour_cast="warm",
-    people="people",
-)
-SNOW = scene(
-    "snow",
-    ("ground", 0.6, "white"),
-    ("sky", 0.3, "pale blue"),
-    ("vegetation", 0.08, "dark green"),
-    setting="outdoor",
-    colour_cast="cool",
-)
-SNOW_NEW = scene(
-    "snow",
-    ("ground", 0.7, "white"),
-    ("mountains", 0.2, "grey"),
-    ("sky", 0.1, "blue"),
-    setting="outdoor",
-    lighting="backlit",
-)
-COFFEE = scene(
-    "indoor",
-    ("subject", 0.5, "orange"),
-    ("ground", 0.3, "dark red"),
-    setting="indoor",
-    lighting="dim",
-    colour_cast="warm",
-)
-PORTRAIT = scene(
-    "portrait",
-    ("person", 0.5, "grey"),
-    ("face", 0.1, "orange"),
-    setting="indoor",
-    people="portrait",
-)
+# Real photos, measured once per test session. A crop, mirror image or white-balance nudge of a
+# photo stands for "the next photo like it"; the others are far from it (cosine below the cut-off).
+LAUNCH = _describe("rocket")  # a launch pad at dusk: sky and towers
+LAUNCH_NEXT = _describe("rocket", "crop", "mirror")
+CUP = _describe("coffee")  # a cup on a wooden table, close
+CUP_NEXT = _describe("coffee", "crop", "warmer")
+CAT = _describe("chelsea")
+ASTRONAUT = _describe("astronaut")  # a portrait: a face the segmenter finds

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from PIL import Image
+
 from pertouch.cli import main
 from pertouch.services import default_memory_location as default_location
 
@@ -34,3 +36,39 @@ def test_a_missing_import_file_is_one_sentence(tmp_path, capsys):
 def test_default_location_reads_only_what_it_is_given():
     assert default_location({"PERTOUCH_MEMORY": "http://127.0.0.1:8000"}) == "http://127.0.0.1:8000"
     assert default_location({"XDG_DATA_HOME": "/data"}) == "/data/pertouch/memory"
+
+
+def test_recall_prints_the_suggestion_and_why(tmp_path, capsys):
+    from skimage import data
+
+    from benchmarks.scene_variants import variant
+
+    store = ["memory", "--store", str(tmp_path / "store")]
+    photo, next_photo = tmp_path / "pad.png", tmp_path / "pad-2.png"
+    Image.fromarray(data.rocket()).save(photo)
+    Image.fromarray(variant(data.rocket(), "mirror")).save(next_photo)
+    assert main([*store, "create", "ana"]) == 0
+    assert main([*store, "recall", "ana", str(photo)]) == 0
+    assert "has no approved photos to compare yet" in capsys.readouterr().out
+
+    from pertouch.cli.memory import open_memory
+    from pertouch.core.adjustments import Edit
+    from pertouch.memory.scene import describe
+    from pertouch.tools.segmentation import OfflineSegmenter
+
+    with OfflineSegmenter(cache_size=1) as segmenter:
+        scene = describe(data.rocket(), segmenter.propose(data.rocket()))
+    memory = open_memory(str(tmp_path / "store"))
+    memory.remember("ana", scene, [Edit("global", "temperature", 0.4)], "warmer", photo="pad.png")
+    memory.connection.close()
+    capsys.readouterr()
+    assert main([*store, "recall", "ana", str(next_photo), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    [match] = shown["suggestion"]["matches"]
+    assert match["photo"] == "pad.png" and match["similarity"] > 0.9 and match["weight"] > 0
+    assert "pad.png" in shown["suggestion"]["reason"] and shown["suggestion"]["edits"]
+    assert main([*store, "recall", "ana", str(next_photo)]) == 0
+    text = capsys.readouterr().out
+    assert "used" in text and "starts warmer" in text and "'warmer'" in text
+    assert main([*store, "recall", "nobody", str(photo)]) == 2
+    assert "no user called 'nobody'" in capsys.readouterr().err

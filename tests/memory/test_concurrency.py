@@ -12,7 +12,7 @@ import pytest
 
 from pertouch.memory.connection import connect
 from pertouch.memory.store import SceneMemory
-from tests.memory.writer import HashingEmbedder
+from tests.memory.writer import SCENE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,11 +29,12 @@ def _writer(location: str, tag: str, count: int) -> subprocess.Popen[str]:
 
 def _reachable(location: str) -> tuple[int, set[str]]:
     """(record count, ids a vector query can reach) seen by a fresh process's view of the store."""
-    memory = SceneMemory(connect(location), HashingEmbedder())  # type: ignore[arg-type]
+    memory = SceneMemory(connect(location))
     with memory.connection.session() as client:
         collection = memory.users.collection_for(client, "ana")
         count = collection.count()
-        found = collection.query(query_texts=["beach"], n_results=count, include=[])
+        vector = memory.space.vector(SCENE.measurements)
+        found = collection.query(query_embeddings=[vector], n_results=count, include=[])
     memory.connection.close()
     return count, set(found["ids"][0])
 
@@ -92,17 +93,18 @@ def test_a_busy_store_gives_up_with_one_sentence(location):
 
 def test_a_long_lived_process_sees_what_another_wrote(location):
     from pertouch.core.adjustments import Edit
-    from tests.memory.conftest import BEACH
+    from tests.memory.conftest import LAUNCH
 
-    memory = SceneMemory(connect(location), HashingEmbedder())  # type: ignore[arg-type]
+    memory = SceneMemory(connect(location))
     memory.users.ensure("ana")
-    mine = memory.remember("ana", BEACH, [Edit("global", "temperature", 0.1)], "warmer")
-    memory.recall("ana", BEACH)  # this process now holds the index in memory
+    mine = memory.remember("ana", LAUNCH, [Edit("global", "temperature", 0.1)], "warmer")
+    memory.recall("ana", LAUNCH)  # this process now holds the index in memory
     other = _writer(location, "other", 5)
     out, err = other.communicate(timeout=60)
     assert other.returncode == 0, err[-2000:]
     with memory.connection.session() as client:
         collection = memory.users.collection_for(client, "ana")
-        found = collection.query(query_texts=["beach"], n_results=6, include=[])
+        vector = memory.space.vector(LAUNCH.measurements)
+        found = collection.query(query_embeddings=[vector], n_results=6, include=[])
     assert set(found["ids"][0]) == {mine, *out.split()}
     memory.connection.close()

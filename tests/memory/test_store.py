@@ -7,21 +7,22 @@ import pytest
 from pertouch.core.adjustments import AdjustmentState, Edit
 from pertouch.core.attributes import Attribute
 from pertouch.memory.approval import PendingRetouch, settle
+from pertouch.memory.explain import NOTHING_SIMILAR
 from pertouch.memory.records import RecordError
 from pertouch.memory.users import UserError
-from tests.memory.conftest import BEACH, BEACH_NEW, COFFEE, PORTRAIT, SNOW, SNOW_NEW
+from tests.memory.conftest import ASTRONAUT, CAT, CUP, CUP_NEXT, LAUNCH, LAUNCH_NEXT
 
 WARM = [Edit("global", "temperature", 0.3)]
-COOL = [Edit("global", "temperature", -0.3), Edit("sky", "brightness", 0.2)]
+COOL = [Edit("global", "temperature", -0.3), Edit("subject", "brightness", 0.2)]
 
 
 def _script_history(memory, clock, user="ana"):
-    """A person who always warms beaches and cools snow, over a few weeks."""
+    """A person who always warms launch pads and cools cups of coffee, over a few weeks."""
     memory.users.ensure(user)
     for _ in range(3):
-        memory.remember(user, BEACH, WARM, "make it warmer")
+        memory.remember(user, LAUNCH, WARM, "make it warmer", photo="pad.jpg")
         clock.advance(2)
-        memory.remember(user, SNOW, COOL, "cooler, brighter sky")
+        memory.remember(user, CUP, COOL, "cooler, brighter cup")
         clock.advance(5)
 
 
@@ -31,30 +32,31 @@ def _delta(suggestion, region, attribute):
 
 def test_recall_follows_the_scripted_taste(memory, clock):
     _script_history(memory, clock)
-    beach = memory.recall("ana", BEACH_NEW)
-    snow = memory.recall("ana", SNOW_NEW)
-    assert _delta(beach, "global", Attribute.TEMPERATURE) > 0.1
-    assert _delta(snow, "global", Attribute.TEMPERATURE) < -0.1
-    assert _delta(snow, "sky", Attribute.BRIGHTNESS) > 0.05  # the new snow photo has a sky too
-    assert not any(e.attribute == Attribute.BRIGHTNESS for e in beach.edits)  # snow's habit only
-    assert beach.reason.startswith("You warmed the last 3 beach photos")
-    assert snow.reason.startswith("You cooled the last 3 snow photos")
-    for unrelated in (COFFEE, PORTRAIT):
+    pad = memory.recall("ana", LAUNCH_NEXT)
+    cup = memory.recall("ana", CUP_NEXT)
+    assert _delta(pad, "global", Attribute.TEMPERATURE) > 0.1
+    assert _delta(cup, "global", Attribute.TEMPERATURE) < -0.1
+    assert _delta(cup, "subject", Attribute.BRIGHTNESS) > 0.05
+    assert not any(e.attribute == Attribute.BRIGHTNESS for e in pad.edits)  # the cups' habit only
+    assert pad.reason.startswith("You warmed 3 approved photos that look like this one")
+    assert "pad.jpg 0.9" in pad.reason
+    assert cup.reason.startswith("You cooled 3 approved photos that look like this one")
+    for unrelated in (CAT, ASTRONAUT):
         suggestion = memory.recall("ana", unrelated)
-        assert suggestion.empty and suggestion.reason == ""
+        assert suggestion.empty and suggestion.reason.startswith(NOTHING_SIMILAR)
 
 
 def test_recency_weighs_the_latest_habit_more(memory, clock):
     memory.users.create("ana")
-    memory.remember("ana", BEACH, [Edit("global", "temperature", -0.4)], "cooler")
+    memory.remember("ana", LAUNCH, [Edit("global", "temperature", -0.4)], "cooler")
     clock.advance(720)  # four half-lives later the person has changed their mind
-    memory.remember("ana", BEACH, [Edit("global", "temperature", 0.4)], "warmer")
-    assert _delta(memory.recall("ana", BEACH_NEW), "global", Attribute.TEMPERATURE) > 0.1
+    memory.remember("ana", LAUNCH, [Edit("global", "temperature", 0.4)], "warmer")
+    assert _delta(memory.recall("ana", LAUNCH_NEXT), "global", Attribute.TEMPERATURE) > 0.1
 
 
 def test_approval_writes_exactly_one_record_and_rejection_none(memory):
     pending = PendingRetouch(
-        "ana", BEACH, AdjustmentState("as_shot", tuple(WARM)), "warmer", key="thread-1/photo"
+        "ana", LAUNCH, AdjustmentState("as_shot", tuple(WARM)), "warmer", key="thread-1/photo"
     )
     assert settle(memory, pending, "rejected") is None
     assert settle(memory, pending, "abandoned") is None
@@ -64,28 +66,28 @@ def test_approval_writes_exactly_one_record_and_rejection_none(memory):
     assert first == again
     [record] = memory.records("ana")
     assert record.id == first and record.edits == tuple(WARM) and record.instruction == "warmer"
-    assert record.scene == BEACH
+    assert record.scene == LAUNCH
 
 
 def test_users_cannot_see_or_change_each_others_records(memory, clock):
     _script_history(memory, clock, "ana")
     memory.users.create("bob")
-    assert memory.recall("bob", BEACH_NEW).empty
+    assert memory.recall("bob", LAUNCH_NEXT).empty
     ana_ids = [r.id for r in memory.records("ana")]
     assert not memory.forget("bob", ana_ids[0])  # bob cannot delete ana's record by its id
-    memory.remember("bob", BEACH, [Edit("global", "temperature", -0.5)], "colder")
+    memory.remember("bob", LAUNCH, [Edit("global", "temperature", -0.5)], "colder")
     assert memory.count("ana") == 6 and memory.count("bob") == 1
     assert memory.users.delete("bob") == 1
     assert [r.id for r in memory.records("ana")] == ana_ids
     with pytest.raises(UserError, match="no user called 'bob'"):
-        memory.recall("bob", BEACH)
+        memory.recall("bob", LAUNCH)
 
 
 def test_user_lifecycle(memory):
     ana = memory.users.create("Ana")
     with pytest.raises(UserError, match="already a user"):
         memory.users.create("ana")
-    memory.remember("Ana", BEACH, WARM, "warmer")
+    memory.remember("Ana", LAUNCH, WARM, "warmer")
     renamed = memory.users.rename("ana", "Ana P.")
     assert renamed.id == ana.id and [u.name for u in memory.users.list()] == ["Ana P."]
     assert memory.count("Ana P.") == 1  # memories follow the rename
@@ -103,8 +105,8 @@ def test_export_import_round_trip(memory, clock):
     assert [r.to_dict() for r in memory.records("ana-copy")] == [
         r.to_dict() for r in memory.records("ana")
     ]
-    copy = memory.recall("ana-copy", BEACH_NEW)
-    assert copy.edits == memory.recall("ana", BEACH_NEW).edits
+    copy = memory.recall("ana-copy", LAUNCH_NEXT)
+    assert copy.edits == memory.recall("ana", LAUNCH_NEXT).edits
     with pytest.raises(UserError, match="already a user"):
         memory.users.import_lines(lines)  # "ana" exists
     with pytest.raises(RecordError, match="not a PerTouch memory export"):
@@ -117,8 +119,8 @@ def test_export_import_round_trip(memory, clock):
 
 def test_recall_rejects_bad_k_and_unknown_users(memory):
     memory.users.create("ana")
-    assert memory.recall("ana", BEACH).empty  # no history yet
+    assert memory.recall("ana", LAUNCH).empty  # no history yet
     with pytest.raises(RecordError, match="1 to 50"):
-        memory.recall("ana", BEACH, k=0)
+        memory.recall("ana", LAUNCH, k=0)
     with pytest.raises(UserError, match="users: 'ana'"):
-        memory.remember("nobody", BEACH, WARM, "warmer")
+        memory.remember("nobody", LAUNCH, WARM, "warmer")

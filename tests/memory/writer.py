@@ -1,39 +1,39 @@
 """A writer process for the concurrency tests: remembers N retouches, printing each id once stored.
 
-Run as ``python -m tests.memory.writer LOCATION USER TAG N``. It embeds with a hashing stand-in for
-MiniLM so that several writers start in milliseconds; what is under test is the store, not the model.
+Run as ``python -m tests.memory.writer LOCATION USER TAG N``. Its scene is a real photo measured
+without the segmenter, so several writers start in a second; what is under test is the store.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sys
+import zlib
+from dataclasses import replace
 
-import numpy as np
+from skimage import data
 
 from pertouch.core.adjustments import Edit
 from pertouch.memory.connection import connect
+from pertouch.memory.scene import describe
 from pertouch.memory.store import SceneMemory
-from tests.memory.conftest import BEACH
+
+SCENE = describe(data.coffee(), {})
 
 
-class HashingEmbedder:
-    """Deterministic 384-d unit vectors from a text's hash (same text, same vector)."""
-
-    def embed_texts(self, texts):
-        out = []
-        for text in texts:
-            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
-            v = np.random.default_rng(seed).normal(size=384)
-            out.append(v / np.linalg.norm(v))
-        return np.asarray(out, dtype=np.float32)
+def scene_for(tag: str, i: int):  # type: ignore[no-untyped-def]
+    """SCENE, nudged per record: an index of identical vectors is a degenerate graph that a
+    nearest-neighbour query cannot walk whole, which would hide records that are there."""
+    values = dict(SCENE.measurements)
+    key = sorted(values)[0]
+    values[key] += 0.01 * (i + 1) + (zlib.crc32(tag.encode()) % 100) / 100
+    return replace(SCENE, measurements=values).with_words(f"{tag} photo {i}")
 
 
 def main(location: str, user: str, tag: str, count: int) -> None:
-    memory = SceneMemory(connect(location), HashingEmbedder())  # type: ignore[arg-type]
+    memory = SceneMemory(connect(location))
     memory.users.ensure(user)
     for i in range(count):
-        scene = BEACH.with_words(f"{tag} photo {i}")
+        scene = scene_for(tag, i)
         record_id = memory.remember(user, scene, [Edit("global", "temperature", 0.1)], f"{tag} {i}")
         print(record_id, flush=True)
 

@@ -15,11 +15,10 @@ import time
 from pertouch.core.errors import PerTouchError
 from pertouch.memory.connection import connect
 from pertouch.memory.store import SceneMemory
-from tests.memory.writer import HashingEmbedder
 
 
 def main(url: str, action: str, start: float, names: list[str]) -> None:
-    memory = SceneMemory(connect(url), HashingEmbedder())  # type: ignore[arg-type]
+    memory = SceneMemory(connect(url))
     memory.users.list()  # connected before the start, so the race is on the action itself
     for position, name in enumerate(names):
         time.sleep(max(0.0, start + 0.5 * position - time.time()))

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.memory.conftest import BEACH, chroma_server  # noqa: F401  (the fixture)
+from tests.memory.conftest import chroma_server  # noqa: F401  (the fixture)
+from tests.memory.writer import scene_for
 from tests.reliability.conftest import REPO, command_env
 
 RACERS = 6
@@ -72,10 +73,9 @@ def server_users(url: str) -> Counter[str]:
 def memory(chroma_server):  # noqa: F811
     from pertouch.memory.connection import connect
     from pertouch.memory.store import SceneMemory
-    from tests.memory.writer import HashingEmbedder
 
     connection = connect(chroma_server)
-    yield SceneMemory(connection, HashingEmbedder())  # type: ignore[arg-type]
+    yield SceneMemory(connection)
     connection.close()
 
 
@@ -103,21 +103,23 @@ def test_processes_creating_one_name_at_once_one_wins_the_rest_are_told(chroma_s
 
 def test_delete_removes_the_user_records_and_older_twins(memory, chroma_server):  # noqa: F811
     from pertouch.core.adjustments import Edit
-    from pertouch.memory.users import COLLECTION_PREFIX
+    from pertouch.memory.embedding import SceneVectorFunction
+    from pertouch.memory.users import collection_name
 
     memory.users.ensure("fern")
     for i in range(3):
         memory.remember(
             "fern",
-            BEACH.with_words(f"photo {i}"),
+            scene_for("fern", i),
             [Edit("global", "temperature", 0.1)],
             f"warmer {i}",
         )
+    version = memory.space.version
     with memory.users.connection.session(write=True) as client:  # a twin as older versions made
         client.create_collection(
-            COLLECTION_PREFIX + "0" * 32,
-            metadata={"user_name": "fern", "created_at": 1.0},
-            embedding_function=memory.users.embedding_function,
+            collection_name("0" * 32, version),  # a random id, as creation drew before
+            metadata={"user_name": "fern", "created_at": 1.0, "complete": True},
+            embedding_function=SceneVectorFunction(version),  # type: ignore[arg-type]
         )
     assert server_users(chroma_server)["fern"] == 2
     assert memory.users.delete("fern") == 3

@@ -14,6 +14,7 @@ def test_ui_and_mcp_are_registered_with_safe_defaults(monkeypatch):
     chosen = build_parser().parse_args(["ui", "--renderer", "diffusion", "--no-memory"])
     assert settings_from_args(chosen, use_memory=True).renderer == "diffusion"
     assert settings_from_args(chosen, use_memory=True).memory is None
+    assert build_parser().parse_args(["ui", "--workers", "4"]).workers == 4
     args = build_parser().parse_args(["mcp", "--root", "/tmp", "--root", "/srv"])
     assert args.http is False and [str(r) for r in args.root] == ["/tmp", "/srv"]
 
@@ -21,5 +22,7 @@ def test_ui_and_mcp_are_registered_with_safe_defaults(monkeypatch):
 def test_a_bad_port_is_refused_with_one_sentence(capsys):
     assert main(["ui", "--port", "70000", "--no-memory"]) == 2
     assert main(["mcp", "--http", "--port", "0", "--no-memory"]) == 2
+    assert main(["ui", "--workers", "0", "--no-memory"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 2 and "--port must be between 1 and 65535" in err
+    assert err.count("\n") == 3 and "--port must be between 1 and 65535" in err
+    assert "workers must be between 1 and 32, got 0." in err

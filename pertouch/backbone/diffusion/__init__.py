@@ -3,71 +3,70 @@
 Importing this package is light; torch and diffusers load when a renderer is built. Modules:
 ``conditioning`` (parameter map + latent -> first features), ``controlnet``, ``head`` (the UNet's
 trained output convolution), ``pipeline`` (sampling), ``lift`` (full-resolution transfer),
-``loading`` (local weights), ``architecture`` (configs for tests and benchmarks), ``renderer``.
+``loading`` (local weights), ``architecture`` (configs for tests and benchmarks), ``renderer``;
+``options`` (the ``fast`` and ``reference`` profiles and their flags), ``reference`` and
+``quantile`` (the reference's conditioning and normalisation).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pertouch.backbone.diffusion.options import (
+    DiffusionOptions,
+    add_diffusion_arguments,
+    options_from_args,
+)
+
 if TYPE_CHECKING:
-    from pertouch.backbone.diffusion.renderer import DiffusionConfig, DiffusionRenderer
+    from pertouch.backbone.diffusion.quantile import QuantileScale
+    from pertouch.backbone.diffusion.renderer import DiffusionRenderer
     from pertouch.core.levels import LevelScale
+
+__all__ = [
+    "DiffusionOptions",
+    "add_diffusion_arguments",
+    "build_diffusion_renderer",
+    "options_from_args",
+]
 
 
 def build_diffusion_renderer(
     base_model: str | Path,
     checkpoint: str | Path,
-    *,
-    device: str | None = None,
-    dtype: str | None = None,
-    scheduler: str = "dpm++2m",
     scale: LevelScale | None = None,
-    config: DiffusionConfig | None = None,
-    compile_graphs: bool = False,
+    options: DiffusionOptions | None = None,
+    quantiles: QuantileScale | None = None,
+    device: str | None = None,
 ) -> DiffusionRenderer:
     """Load the PerTouch model from local directories and wrap it as a renderer.
 
     Args:
         base_model: Stable Diffusion 2.1 in diffusers layout.
-        checkpoint: the PerTouch checkpoint (``controlnet/`` and ``unet_conv_out.pth``).
-        device: ``"cuda"``, ``"cpu"``...; default: CUDA when available, else the CPU.
-        dtype: ``"float32"``, ``"float16"`` or ``"bfloat16"``; default: bfloat16 on a GPU that
-            supports it (no fp16 overflow, same speed), float16 on other GPUs, float32 on the CPU.
-        scheduler: sampler name, see ``pipeline.SCHEDULERS``.
-        compile_graphs: on CUDA, ``torch.compile`` the UNet and ControlNet with CUDA graphs. At batch 1
-            the uncompiled model is bound by kernel launches: on an H100, 20 bf16 steps took
-            0.81 s compiled off and 0.20 s on (the reference, 50 fp32 DDIM steps, 2.3 to 3.3 s).
-            The first render pays about a minute of compilation, so it suits a server, not a
-            one-off command.
+        checkpoint: the PerTouch checkpoint (``controlnet/`` and ``unet_conv_out.pth``); for the
+            ``reference`` profile also ``quantile_scale.json`` (see :mod:`.quantile`).
+        scale: the ``fast`` profile's level scale (default: the bundled one).
+        options: profile, sampler, steps, seed, dtype, device, output (default: ``fast``).
+        quantiles: the ``reference`` profile's normalisation; default: read from ``checkpoint``.
+        device: where to run, over ``options.device`` (a deployment setting that segmentation
+            shares, so surfaces pass it apart from the profile); ``None`` keeps the options'.
 
     Raises:
         WeightsError: a file is missing or the weights do not fit.
-        DiffusionOptionError: an unknown dtype, scheduler or device.
+        ScaleError: the reference profile's ``quantile_scale.json`` is missing or malformed.
+        DiffusionOptionError: a device torch cannot use.
     """
-    import torch
-
-    from pertouch.backbone.diffusion.errors import DiffusionOptionError
     from pertouch.backbone.diffusion.loading import load_pipeline
-    from pertouch.backbone.diffusion.pipeline import parse_dtype
+    from pertouch.backbone.diffusion.pipeline import configure
+    from pertouch.backbone.diffusion.quantile import QuantileScale
     from pertouch.backbone.diffusion.renderer import DiffusionRenderer
 
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise DiffusionOptionError("The device 'cuda' was asked for, but torch sees no CUDA GPU.")
-    if dtype is None:
-        if not device.startswith("cuda"):
-            dtype = "float32"
-        else:
-            dtype = "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
-    torch_dtype = parse_dtype(dtype)
-    pipeline = load_pipeline(base_model, checkpoint, scheduler=scheduler)
-    pipeline.to(device=device, dtype=torch_dtype)
-    if device.startswith("cuda"):
-        for model in (pipeline.unet, pipeline.controlnet):
-            model.to(memory_format=torch.channels_last)
-        if compile_graphs:
-            pipeline.unet = torch.compile(pipeline.unet, mode="reduce-overhead")
-            pipeline.controlnet = torch.compile(pipeline.controlnet, mode="reduce-overhead")
-    return DiffusionRenderer(pipeline, scale=scale, config=config)
+    options = options or DiffusionOptions()
+    if device:
+        options = dataclasses.replace(options, device=device)
+    if options.profile == "reference" and quantiles is None:
+        quantiles = QuantileScale.from_checkpoint(checkpoint)
+    pipeline = configure(load_pipeline(base_model, checkpoint, options.scheduler), options)
+    return DiffusionRenderer(pipeline, scale=scale, options=options, quantiles=quantiles)

@@ -28,8 +28,10 @@ class PerTouchControlNet(ControlNetModel):
     diffusers reads and writes the same ``config.json``); only the SD 2.1-style options are allowed.
 
     Example:
-        >>> controlnet = PerTouchControlNet.from_unet(unet, conditioning_channels=4)
-        >>> down, mid = controlnet(latents, t, prompt_embeds, parameter_map, image_latent)
+        >>> from pertouch.backbone.diffusion.architecture import TINY, build_random
+        >>> controlnet = build_random(TINY, 0).controlnet   # or from_unet(unet, ...)
+        >>> controlnet.config.conditioning_channels, isinstance(controlnet, PerTouchControlNet)
+        (4, True)
     """
 
     # Reusing the parent's signature keeps diffusers' config handling (it reads __init__'s

@@ -19,7 +19,7 @@ from safetensors.torch import load_file, save_file
 
 from pertouch.backbone.diffusion.errors import WeightsError
 
-HEAD_FILES = ("unet_conv_out.safetensors", "unet_conv_out.pth")
+HEAD_FILES = ("unet_conv_out.safetensors", "unet_conv_out.pth", "unet_conv_out.bin")
 HEAD_KEYS = ("conv_out.weight", "conv_out.bias")
 
 
@@ -39,7 +39,7 @@ def save_head(unet: UNet2DConditionModel, directory: str | Path) -> Path:
 
 
 def read_head(path: str | Path) -> dict[str, torch.Tensor]:
-    """Read a head state dict from ``.safetensors`` or a torch ``.pth`` (tensors only, no pickled code).
+    """Read a head state dict from ``.safetensors`` or a torch ``.pth``/``.bin`` (tensors only, no pickled code).
 
     Raises:
         WeightsError: the file cannot be read or lacks ``conv_out.weight`` / ``conv_out.bias``.

@@ -116,7 +116,11 @@ def lift_edit(image: F32, low_in: F32, low_out: F32, radius: int = 8, eps: float
         low_out: ``(h, w, 3)`` the model's result.
 
     Example:
-        >>> lifted = lift_edit(photo, small, np.clip(small * 1.1, 0, 1))  # photo brightened by 10%
+        >>> photo = np.full((300, 400, 3), 0.5, np.float32)
+        >>> small = np.full((48, 64, 3), 0.5, np.float32)
+        >>> lifted = lift_edit(photo, small, np.clip(small * 1.1, 0, 1))  # brightened by 10%
+        >>> lifted.shape, round(float(lifted.mean()), 2)
+        ((300, 400, 3), 0.55)
     """
     if image.ndim != 3 or image.shape[2] != 3 or image.size == 0:
         raise ValueError(f"the photo must be a non-empty (H, W, 3) image, got {image.shape}")

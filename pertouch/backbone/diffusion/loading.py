@@ -7,6 +7,10 @@ Two directories, both from configuration:
 - the *PerTouch checkpoint*: ``controlnet/`` (a diffusers ControlNet directory) and the UNet head,
   ``unet_conv_out.pth`` as published or ``unet_conv_out.safetensors`` as we save it.
 
+Weights may be safetensors or torch ``.bin`` / ``.pth`` files; the latter are read with
+``torch.load(weights_only=True)`` (diffusers and transformers do the same), so a file that would
+run code when unpickled is refused rather than executed.
+
 Every file is checked before anything is read, so a missing one is reported in one sentence that
 names the file, where it was expected, and where the published weights come from.
 """
@@ -30,13 +34,14 @@ BASE_SOURCE = (
     "stabilityai/stable-diffusion-2-1 repository"
 )
 CHECKPOINT_SOURCE = "the PerTouch checkpoint published with https://github.com/Auroral703/PerTouch"
-MODEL_WEIGHTS = "diffusion_pytorch_model.safetensors"
-BASE_FILES: dict[str, tuple[str, ...]] = {
-    "vae": ("config.json", MODEL_WEIGHTS),
-    "unet": ("config.json", MODEL_WEIGHTS),
-    "text_encoder": ("config.json", "model.safetensors"),
-    "tokenizer": ("tokenizer_config.json",),
-    "scheduler": ("scheduler_config.json",),
+MODEL_WEIGHTS = ("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.bin")
+#: Per folder, the files it needs; each entry lists alternatives, the preferred first.
+BASE_FILES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "vae": (("config.json",), MODEL_WEIGHTS),
+    "unet": (("config.json",), MODEL_WEIGHTS),
+    "text_encoder": (("config.json",), ("model.safetensors", "pytorch_model.bin")),
+    "tokenizer": (("tokenizer_config.json",),),
+    "scheduler": (("scheduler_config.json",),),
 }
 
 
@@ -60,8 +65,8 @@ def load_base_model(directory: str | Path) -> BaseModel:
     """
     root = _existing_dir(directory, "base model", BASE_SOURCE)
     for part, files in BASE_FILES.items():
-        for name in files:
-            _require(root / part / name, BASE_SOURCE)
+        for names in files:
+            _require(root / part, names, BASE_SOURCE)
     vae = _from_pretrained(AutoencoderKL, root / "vae", BASE_SOURCE)
     unet = _from_pretrained(UNet2DConditionModel, root / "unet", BASE_SOURCE)
     scheduler_config = DDIMScheduler.load_config(root / "scheduler")
@@ -93,19 +98,19 @@ def encode_empty_prompt(root: Path) -> torch.Tensor:
 def load_controlnet(directory: str | Path) -> PerTouchControlNet:
     """Load ``controlnet/`` of a PerTouch checkpoint directory."""
     root = _existing_dir(directory, "PerTouch checkpoint", CHECKPOINT_SOURCE)
-    for name in ("config.json", MODEL_WEIGHTS):
-        _require(root / "controlnet" / name, CHECKPOINT_SOURCE)
+    for names in (("config.json",), MODEL_WEIGHTS):
+        _require(root / "controlnet", names, CHECKPOINT_SOURCE)
     return _from_pretrained(PerTouchControlNet, root / "controlnet", CHECKPOINT_SOURCE)
 
 
 def head_path(directory: str | Path) -> Path:
-    """The head's weights in a checkpoint directory (``.safetensors`` preferred over ``.pth``)."""
+    """The head's weights in a checkpoint directory (``.safetensors``, else ``.pth``, else ``.bin``)."""
     root = Path(directory)
     for name in HEAD_FILES:
         if (root / name).is_file():
             return root / name
     raise WeightsError(
-        f"The UNet head {HEAD_FILES[1]} (or {HEAD_FILES[0]}) is missing from {root}; "
+        f"The UNet head {HEAD_FILES[1]} (or {HEAD_FILES[0]}, {HEAD_FILES[2]}) is missing from {root}; "
         f"it comes with {CHECKPOINT_SOURCE}."
     )
 
@@ -151,10 +156,12 @@ def _existing_dir(directory: str | Path, what: str, source: str) -> Path:
     return root
 
 
-def _require(path: Path, source: str) -> None:
-    if not path.is_file():
+def _require(folder: Path, names: tuple[str, ...], source: str) -> None:
+    """Raise unless one of ``names`` (alternatives, the preferred first) is a file in ``folder``."""
+    if not any((folder / name).is_file() for name in names):
+        others = f" (or {', '.join(names[1:])})" if len(names) > 1 else ""
         raise WeightsError(
-            f"Expected {path.name} in {path.parent}, but it is missing; it comes with {source}."
+            f"Expected {names[0]} in {folder}{others}, but it is missing; it comes with {source}."
         )
 
 

@@ -1,17 +1,18 @@
-"""The diffusion renderer: the PerTouch model at its working size, the edit lifted to full size.
+"""The diffusion renderer: the PerTouch model at its working size, the result at full size.
 
-1. Measure every region's levels (the same analysis view the parametric renderer uses), turn the
-   adjustment state into target levels and paint them into a parameter map.
-2. Resize the photo to the working size (long side 512 by default, sides multiples of 64, aspect
-   kept) and sample the retouched version from the map.
-3. Fit a local colour transform from the working-size pair and apply it to the full-resolution
-   photo (:mod:`.lift`): the output keeps the input's resolution and every one of its details.
+1. Measure every region's levels, turn the adjustment state into target levels and paint them
+   into a parameter map: with the project's metrics, level scale and soft-mask compositing
+   (``fast``), or exactly as the reference builds training maps (``reference``, :mod:`.reference`).
+2. Resize the photo to the working size (``fast``: long side 512, sides multiples of 64, aspect
+   kept; ``reference``: a 512 x 512 bicubic stretch) and sample the retouched version.
+3. Return it at the photo's size: ``lift`` fits a local colour transform from the working-size pair
+   and applies it to the full-resolution photo (:mod:`.lift`), keeping every detail; ``model``
+   resizes the model's own pixels back with Lanczos, as the reference does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -20,7 +21,14 @@ from numpy.typing import NDArray
 
 from pertouch.backbone.diffusion.errors import DiffusionOptionError
 from pertouch.backbone.diffusion.lift import lift_edit
-from pertouch.backbone.diffusion.pipeline import PerTouchPipeline
+from pertouch.backbone.diffusion.options import DiffusionOptions
+from pertouch.backbone.diffusion.pipeline import PerTouchPipeline, make_generator
+from pertouch.backbone.diffusion.quantile import QuantileScale
+from pertouch.backbone.diffusion.reference import (
+    reference_parameter_map,
+    resize_back,
+    stretch_bicubic,
+)
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.errors import MaskError
 from pertouch.core.levels import LevelScale, default_scale
@@ -28,31 +36,6 @@ from pertouch.core.metrics import mask_to_float, measure_raw, resize_area, to_fl
 from pertouch.core.parameter_map import build_parameter_map
 
 F32 = NDArray[np.float32]
-
-
-@dataclass(frozen=True)
-class DiffusionConfig:
-    """Sampling and lifting options.
-
-    ``steps=20`` with DPM-Solver++(2M) replaces the reference's 50 DDIM steps (2.5x fewer UNet
-    and ControlNet evaluations); ``benchmarks/bench_diffusion.py`` measures the speed. The lift's
-    radius is in working-size pixels: edits may change over about 8 px of a 512 px view.
-    """
-
-    size: int = 512
-    steps: int = 20
-    seed: int = 0
-    conditioning_scale: float = 1.0
-    lift_radius: int = 8
-    lift_eps: float = 1e-3
-
-    def __post_init__(self) -> None:
-        if self.size < 64:
-            raise DiffusionOptionError(f"The working size must be at least 64 px, got {self.size}.")
-        if not 1 <= self.steps <= 1000:
-            raise DiffusionOptionError(
-                f"The number of steps must be between 1 and 1000, got {self.steps}."
-            )
 
 
 def working_shape(height: int, width: int, size: int, multiple: int) -> tuple[int, int]:
@@ -68,19 +51,33 @@ class DiffusionRenderer:
 
     Args:
         pipeline: a loaded (or test-built) pipeline, already on its device and dtype.
-        scale: the level scale that turns measurements into levels (default: the bundled one).
-        config: sampling and lifting options.
+        scale: the level scale of the ``fast`` profile (default: the bundled one).
+        options: profile, sampling and output options (default: the ``fast`` profile).
+        quantiles: the reference's quantile normalisation; the ``reference`` profile needs it.
+
+    Raises:
+        DiffusionOptionError: the ``reference`` profile without ``quantiles``, or a working size
+            the model cannot take.
     """
 
     def __init__(
         self,
         pipeline: PerTouchPipeline,
         scale: LevelScale | None = None,
-        config: DiffusionConfig | None = None,
+        options: DiffusionOptions | None = None,
+        quantiles: QuantileScale | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.scale = scale or default_scale()
-        self.config = config or DiffusionConfig()
+        self.options = options or DiffusionOptions()
+        self.quantiles = quantiles
+        if self.options.profile == "reference":
+            self._reference_quantiles()
+            if self.options.size % pipeline.multiple:
+                raise DiffusionOptionError(
+                    f"The reference profile's square side must be a multiple of {pipeline.multiple} "
+                    f"for this model, got {self.options.size}."
+                )
 
     def render(
         self,
@@ -95,21 +92,40 @@ class DiffusionRenderer:
             )
         if image.shape[0] == 0 or image.shape[1] == 0:
             raise ValueError("the renderer got an image with no pixels")
-        multiple = self.pipeline.factor * 2 ** (
-            len(self.pipeline.unet.config.block_out_channels) - 1
-        )
-        shape = working_shape(image.shape[0], image.shape[1], self.config.size, multiple)
-        parameter_map = self.parameter_map(image, state, masks, shape)
+        options = self.options
+        if options.profile == "reference":
+            quantiles, size = self._reference_quantiles(), options.size
+            parameter_map = reference_parameter_map(image, state, masks, quantiles, size)
+            low_in = stretch_bicubic(image, size)
+        else:
+            height, width = image.shape[:2]
+            shape = working_shape(height, width, options.size, self.pipeline.multiple)
+            parameter_map = self.parameter_map(image, state, masks, shape)
+            low_in = self.working_image(image, shape)
+        low_out = self.sample(low_in, parameter_map)
+        if options.output == "model":
+            return resize_back(low_out, (image.shape[0], image.shape[1]), image.dtype)  # type: ignore[return-value]
+        full = to_float_rgb(image)
+        out = lift_edit(full, low_in, low_out, options.lift_radius, options.lift_eps)
+        peak = np.float32(65535.0 if image.dtype == np.uint16 else 255.0)
+        return (out * peak + np.float32(0.5)).astype(image.dtype)  # type: ignore[return-value]
+
+    def _reference_quantiles(self) -> QuantileScale:
+        if self.quantiles is None:
+            raise DiffusionOptionError(
+                "The reference profile needs the quantile scale its weights were trained with; "
+                "load it with QuantileScale.from_checkpoint(checkpoint)."
+            )
+        return self.quantiles
+
+    @staticmethod
+    def working_image(image: NDArray[np.generic], shape: tuple[int, int]) -> F32:
+        """The photo at the fast profile's working ``shape``: area when shrinking, else bilinear."""
         full = to_float_rgb(image)
         shrinking = shape[0] * shape[1] < image.shape[0] * image.shape[1]
         interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
-        low_in = np.asarray(
-            cv2.resize(full, (shape[1], shape[0]), interpolation=interpolation), dtype=np.float32
-        )
-        low_out = self.sample(low_in, parameter_map)
-        out = lift_edit(full, low_in, low_out, self.config.lift_radius, self.config.lift_eps)
-        peak = np.float32(65535.0 if image.dtype == np.uint16 else 255.0)
-        return (out * peak + np.float32(0.5)).astype(image.dtype)  # type: ignore[return-value]
+        resized = cv2.resize(full, (shape[1], shape[0]), interpolation=interpolation)
+        return np.asarray(resized, dtype=np.float32)
 
     def parameter_map(
         self,
@@ -139,16 +155,21 @@ class DiffusionRenderer:
         return build_parameter_map(targets, small, shape)
 
     def sample(self, low_in: F32, parameter_map: F32) -> F32:
-        """Run the pipeline on a working-size ``(h, w, 3)`` photo in [0, 1]; same shape out."""
+        """Run the pipeline on a working-size ``(h, w, 3)`` photo in [0, 1]; same shape out.
+
+        The output is mapped to [0, 1] as diffusers' ``denormalize`` does (``x / 2 + 0.5``,
+        clamped), so 8-bit quantisation rounds exactly as the reference's does.
+        """
+        options = self.options
         image = torch.from_numpy(np.ascontiguousarray(low_in.transpose(2, 0, 1)))[None] * 2.0 - 1.0
         control = torch.from_numpy(np.ascontiguousarray(parameter_map.transpose(2, 0, 1)))[None]
-        generator = torch.Generator().manual_seed(self.config.seed)
         out = self.pipeline(
             image,
             control,
-            num_inference_steps=self.config.steps,
-            generator=generator,
-            conditioning_scale=self.config.conditioning_scale,
+            num_inference_steps=options.steps,
+            generator=make_generator(options, self.pipeline.device),
+            conditioning_scale=options.conditioning_scale,
+            latent=options.latent,
         )
-        result = ((out[0].cpu().numpy().transpose(1, 2, 0) + 1.0) * 0.5).clip(0.0, 1.0)
+        result = (out[0] * 0.5 + 0.5).clamp(0.0, 1.0).permute(1, 2, 0).cpu().numpy()
         return np.ascontiguousarray(result, dtype=np.float32)

@@ -2,10 +2,13 @@
 
 ``build_graph`` builds one :class:`Deps` and binds it to every node, so a node's signature says
 exactly what it uses (``state``, ``runtime``, ``deps``) and nothing is reached through globals.
+One :class:`Deps` serves every run of its graph, so runs on several threads at once (the app's
+workers, a server) share it: the image cache takes a lock.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from pertouch.backbone.base import Renderer
 from pertouch.core.imageio import Pixels
 from pertouch.core.levels import LevelScale
+from pertouch.core.sources import PhotoSources
 from pertouch.core.store import ImageStore
 from pertouch.tools.segmentation.types import Segmenter
 
@@ -34,7 +38,10 @@ class Deps:
     scale: LevelScale
     memory: Any = None
     """A :class:`~pertouch.memory.store.SceneMemory`, or None to run without memory."""
+    photos: PhotoSources = field(default_factory=PhotoSources)
+    """Which forms of photo a turn may give (a server refuses paths on its disk)."""
     _images: OrderedDict[str, Pixels] = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def shows_images(self) -> bool:
@@ -45,9 +52,11 @@ class Deps:
 
     def image(self, ref: str) -> Pixels:
         """The photo (``(H, W, 3)`` uint8 or uint16) behind a store reference, cached in-process."""
-        if ref in self._images:
-            self._images.move_to_end(ref)
-            return self._images[ref]
+        with self._lock:
+            cached = self._images.get(ref)
+            if cached is not None:
+                self._images.move_to_end(ref)
+                return cached
         pixels = self.store.get(ref)
         self.keep(ref, pixels)
         return pixels
@@ -59,7 +68,8 @@ class Deps:
         return ref
 
     def keep(self, ref: str, pixels: Pixels) -> None:
-        self._images[ref] = pixels
-        self._images.move_to_end(ref)
-        while len(self._images) > _CACHED_IMAGES:
-            self._images.popitem(last=False)
+        with self._lock:
+            self._images[ref] = pixels
+            self._images.move_to_end(ref)
+            while len(self._images) > _CACHED_IMAGES:
+                self._images.popitem(last=False)

@@ -15,7 +15,7 @@ from langgraph.runtime import Runtime
 
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.errors import PerTouchError
-from pertouch.core.imageio import load_photo
+from pertouch.core.sources import read_photo, source_key, source_kind
 from pertouch.graph.context import Context
 from pertouch.graph.nodes.deps import Deps
 from pertouch.graph.nodes.taste import recall_start
@@ -61,7 +61,7 @@ def perceive(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
         "messages": [HumanMessage(content=text)],
         "instructions": [*state.instructions, text],
     }
-    if state.photo and state.photo != state.source:
+    if state.photo and source_key(state.photo) != state.source:
         try:
             update.update(_load(state.photo, deps))
         except PerTouchError as err:
@@ -76,6 +76,11 @@ def perceive(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
                 return {**turn, "error": str(err)}
     elif not state.photo_ref:
         return {**turn, "error": "No photo yet; give a photo with the first instruction."}
+    if state.user_masks or "given_masks" in update:
+        given = {**update.get("given_masks", state.given_masks), **state.user_masks}
+        regions = update.get("regions", state.regions)
+        update["given_masks"] = given
+        update["regions"] = [*regions, *(w for w in given if w not in regions)]
     runtime.stream_writer(
         {
             "node": "perceive",
@@ -88,20 +93,24 @@ def perceive(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
 
 def _load(photo: str, deps: Deps) -> dict[str, Any]:
     """A new photo: store it, list its regions, tag the scene, and forget the old photo's work."""
-    pixels = deps.store.get(photo) if photo.startswith("sha256:") else load_photo(photo).pixels
+    if source_kind(photo) == "ref" and deps.photos.paths:  # local callers store photos first
+        pixels = deps.store.get(photo)
+    else:
+        pixels = read_photo(photo, deps.photos).pixels
     ref = deps.put(pixels)
     lister = getattr(deps.segmenter, "contents", None)
     regions = list(lister(pixels) if callable(lister) else deps.segmenter.propose(pixels).names())
     names = set(regions)
     scene = "portrait" if names & _PEOPLE else "landscape" if names & _LANDSCAPE else "other"
     return {
-        "source": photo,
+        "source": source_key(photo),
         "photo_ref": ref,
         "regions": regions,
         "scene": scene,
         "scene_description": None,
         "suggestion": None,
         "masks": {},
+        "given_masks": {},
         "adjustment": AdjustmentState(),
         "rendered": AdjustmentState(),
         "output_ref": "",

@@ -33,6 +33,7 @@ from pertouch.tools.agent_tools import (
     Workspace,
     make_tools,
 )
+from pertouch.tools.segmentation.types import Segmenter
 
 _TOOL_SCHEMAS: dict[str, type[BaseModel]] = {
     "segment": SegmentArgs,
@@ -86,7 +87,7 @@ def tools(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any]
     ws = Workspace(
         image=deps.image(state.photo_ref),
         store=deps.store,
-        segmenter=deps.segmenter,
+        segmenter=_with_given_masks(state, deps),
         scale=deps.scale,
         masks=dict(state.masks),
         adjustment=state.adjustment,
@@ -110,6 +111,18 @@ def tools(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any]
         update["planned"] = ws.adjustment
     runtime.stream_writer({"node": "tools", "results": [m.content for m in answers]})
     return update
+
+
+def _with_given_masks(state: State, deps: Deps) -> Segmenter:
+    """The segmenter, answering first from the masks the person has shown for this photo."""
+    if not state.given_masks:
+        return deps.segmenter
+    from pertouch.tools.segmentation.user_masks import UserMasks, WithUserMasks
+
+    masks = UserMasks(getattr(deps.segmenter, "lexicon", None))
+    for word, ref in state.given_masks.items():
+        masks.put(word, deps.store.get(ref))
+    return WithUserMasks(deps.segmenter, masks)
 
 
 def _turn_messages(messages: Sequence[BaseMessage]) -> list[BaseMessage]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,8 +39,8 @@ def recall_start(user: str, photo_ref: str, deps: Deps) -> dict[str, Any]:
     scene = describe_photo(photo_ref, deps)
     suggestion = deps.memory.recall(user, scene)
     update: dict[str, Any] = {"scene_description": scene, "suggestion": suggestion}
-    if suggestion.empty:
-        return update
+    if suggestion.empty:  # "Nothing you approved looks like this photo yet: ..." is said too
+        return {**update, "notes": [suggestion.reason]} if suggestion.reason else update
     pixels = deps.image(photo_ref)
     masks: dict[str, str] = {}
     kept = []
@@ -85,7 +86,9 @@ def store_approval(state: State, deps: Deps) -> None:
 
     if not state.user:
         return
-    scene = state.scene_description or describe_photo(state.photo_ref, deps)
+    scene = state.scene_description
+    if scene is None or not scene.measurements:  # named late, or a thread from an older version
+        scene = describe_photo(state.photo_ref, deps)
     words = state.instructions[:-1] or [state.instruction]  # not the "looks good" itself
     digest = hashlib.sha256(state.adjustment.to_json().encode()).hexdigest()[:16]
     pending = PendingRetouch(
@@ -94,5 +97,8 @@ def store_approval(state: State, deps: Deps) -> None:
         state=state.adjustment,
         instruction=" / ".join(words),
         key=f"{state.photo_ref}/{digest}",
+        photo=Path(state.source).name
+        if state.source and not state.source.startswith("sha256:")
+        else "",
     )
     settle(deps.memory, pending, "approved")

@@ -2,7 +2,9 @@
 
 "The faces", "her skin", "the greenery", "less red in the shadows": a phrase is normalised (case,
 punctuation, articles, possessives), looked up in a synonym lexicon, and, failing that, matched to
-the nearest class by a sentence embedding of the class's synonyms. The catalogue of classes and
+the nearest class by a sentence embedding of the class's synonyms. A colour or tonal range said
+*in* a region ("the orange in the sky", "the shadows of the trees", "the reds in the shadows") is
+that range narrowed to the region: :attr:`Resolution.within` names the region. The catalogue of classes and
 synonyms is plain data in :mod:`pertouch.core.regions`, shared with the offline chat model; a
 few classes have no offline model and exist so that "the hills" resolves to *mountains* and is
 answered as absent, instead of drifting to the nearest class that happens to have a model.
@@ -10,6 +12,7 @@ answered as absent, instead of drifting to the nearest class that happens to hav
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,7 +20,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.core.regions import REGION_CLASSES, normalise
+from pertouch.core.regions import CLASSES_BY_NAME, REGION_CLASSES, normalise
 from pertouch.tools.segmentation.types import MatchedBy, RegionError
 
 MAX_PHRASE_CHARS = 200
@@ -58,10 +61,33 @@ class Resolution:
     region: str
     matched_by: MatchedBy
     score: float
+    #: The region a colour or tonal range is narrowed to ("sky" in "the orange in the sky").
+    within: str = ""
 
     @property
     def known(self) -> bool:
         return bool(self.region)
+
+
+_NARROWING = re.compile(r" (?:in|of|on|inside|within|across) ")
+#: Kinds of region a range can be narrowed to: the ones that are places in the photo.
+_CONTAINERS = {"scene", "people", "subject", "spatial"}
+
+
+def narrowed_range(phrase: str) -> tuple[str, str] | None:
+    """``(range, region)`` for "the orange in the sky"-like phrases, else None."""
+    parts = _NARROWING.split(normalise(phrase), maxsplit=1)
+    if len(parts) != 2:
+        return None
+    first, second = lookup(parts[0]), lookup(parts[1])
+    if not first or not second:
+        return None
+    inner, outer = CLASSES_BY_NAME[first].kind, CLASSES_BY_NAME[second].kind
+    if inner in ("tone", "colour") and (
+        outer in _CONTAINERS or (inner == "colour" and outer == "tone")
+    ):
+        return first, second
+    return None
 
 
 class TextEmbedder(Protocol):
@@ -137,6 +163,9 @@ class Lexicon:
     def resolve(self, phrase: str) -> Resolution:
         """Understand ``phrase`` as a region class (``region == ""`` when it is not understood)."""
         phrase = check_phrase(phrase)
+        narrowed = narrowed_range(phrase)
+        if narrowed:
+            return Resolution(phrase, narrowed[0], "lexicon", 1.0, within=narrowed[1])
         name = lookup(phrase)
         if name:
             return Resolution(phrase, name, "lexicon", 1.0)

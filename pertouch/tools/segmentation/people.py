@@ -5,6 +5,9 @@ only where a detector vouches for a person: a connected part of it must hold a d
 for people seen from behind or too small for the face model, a pose detection. Face mesh gives the
 face oval, lips and eyes as polygons; a face the mesh misses keeps an ellipse in its detection box.
 mediapipe is imported here, on first use, so ``import pertouch`` stays light.
+
+It is longer than 300 lines because the three mediapipe graphs and the rules that make them agree
+share one lifetime and one lock.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ class PeopleAnalysis:
     faces: list[FaceBox] = field(default_factory=list)
     person_confidence: float = 0.0
     face_confidence: float = 0.0
+    #: Share of the view the selfie model called person before any detector vouched for it.
+    selfie_share: float = 0.0
 
     @property
     def has_person(self) -> bool:
@@ -163,7 +168,8 @@ class PeopleDetector:
         person, confidence = self._gate(selfie, faces, rgb)
         face, eyes, lips = self._face_parts(rgb, faces)
         face_confidence = max((f.score for f in faces), default=0.0)
-        return PeopleAnalysis(person, face, eyes, lips, faces, confidence, face_confidence)
+        share = float((selfie > 0.5).mean())
+        return PeopleAnalysis(person, face, eyes, lips, faces, confidence, face_confidence, share)
 
     def _detect_faces(self, rgb: NDArray[np.uint8]) -> list[FaceBox]:
         h, w = rgb.shape[:2]
@@ -187,6 +193,8 @@ class PeopleDetector:
         anchors: list[tuple[float, float, float, float]] = [f.box for f in faces]
         confidence = max((f.score for f in faces), default=0.0)
         pose_mask = None
+        if not faces and not (selfie > 0.5).any():
+            return np.zeros_like(selfie), 0.0  # nothing person-shaped: no need to ask for a pose
         if not faces:
             pose_box, pose_mask, visibility = self._pose(rgb)
             if pose_box is None:

@@ -1,11 +1,10 @@
-"""Landscape regions and saliency from colour, brightness, texture and position.
+"""Pixel features of the working view, the main subject, objects against the sky, and skin.
 
-Each detector scores pixels by what the region looks like (sky: blue, white-grey, sunset-warm or
-dusk-blue, and smooth; vegetation: green; water: blue-grey below the horizon; ground: like the
-bottom edge of the frame), then keeps only connected parts that sit where such a region lives (sky
-reaching the top of the frame, ground rising from the bottom and stopping below the top third).
-A detector that finds too little says so with ``confidence == 0`` rather than return scraps.
-All functions work on the small working view; :mod:`refine` brings masks to full resolution.
+Landscape regions are labelled on superpixels (:mod:`landscape`); what needs single pixels lives
+here. The subject is, in this order: the people; an object against the sky (a kite, a bird, a
+balloon: pixels inside the sky whose colour none of the sky's colours explain, in blobs the sky
+surrounds); or else what differs most from the colours around the frame's border. All functions
+work on the small working view; :mod:`refine` brings masks to full resolution.
 """
 
 from __future__ import annotations
@@ -17,13 +16,13 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from pertouch.tools.segmentation.ranges import hue_distance, smoothstep
+from pertouch.tools.segmentation.ranges import smoothstep
 
 FloatArray = NDArray[np.float32]
-#: Smallest share of the photo a landscape region may have before it counts as absent.
-MIN_AREA = 0.02
-#: Sky needs more: small bright smooth patches at the top are as often walls, posters or windows.
-MIN_SKY_AREA = 0.04
+#: Share of the photo an object against the sky needs (smaller blobs are stars and specks)...
+MIN_SKY_OBJECT = 0.0004
+#: ...and the most it may have (larger non-sky parts are landscape, not an object in the sky).
+MAX_SKY_OBJECT = 0.15
 
 
 @dataclass(frozen=True)
@@ -67,148 +66,6 @@ def _components(binary: NDArray[np.bool_]) -> tuple[int, NDArray[np.int32], NDAr
         binary.astype(np.uint8), connectivity=8
     )
     return count, np.asarray(labels, dtype=np.int32), np.asarray(stats, dtype=np.int32)
-
-
-def _finish(score: FloatArray, keep: NDArray[np.bool_], quality: float) -> Detection:
-    """Soft mask = score inside the kept area (slightly dilated so edges stay soft)."""
-    area = float(keep.mean())
-    if area < MIN_AREA:
-        h, w = keep.shape
-        return Detection.absent((h, w))
-    grown = cv2.dilate(keep.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    mask = np.where(grown, np.maximum(score, keep.astype(np.float32)), 0.0).astype(np.float32)
-    mask = np.asarray(cv2.GaussianBlur(mask, (0, 0), 1.0), dtype=np.float32)
-    confidence = float(np.clip(quality * min(1.0, area / 0.05), 0.0, 1.0))
-    return Detection(mask, confidence)
-
-
-def sky_score(f: SceneFeatures) -> FloatArray:
-    """How much each pixel looks like sky by colour and smoothness alone."""
-    chroma = smoothstep(0.12, 0.25, f.saturation)
-    blue = (
-        (1.0 - smoothstep(25.0, 45.0, hue_distance(f.hue, 215.0)))
-        * chroma
-        * smoothstep(0.10, 0.2, f.value)
-    )
-    grey = (1.0 - smoothstep(0.12, 0.25, f.saturation)) * smoothstep(0.55, 0.7, f.value)
-    sunset_hue = np.maximum(
-        1.0 - smoothstep(40.0, 60.0, hue_distance(f.hue, 20.0)),
-        1.0 - smoothstep(30.0, 50.0, hue_distance(f.hue, 320.0)),
-    )
-    # A warm sky is lit by the sun, so it is among the brightest things in the frame; without that
-    # test, sunlit wood and skin pass for a sunset.
-    light = f.lab[..., 0]
-    brightest = smoothstep(-12.0, -4.0, light - float(np.percentile(light, 95)))
-    sunset = sunset_hue * chroma * smoothstep(0.8, 0.9, f.value) * brightest
-    smooth = 1.0 - smoothstep(1.5, 4.0, f.texture)
-    return (np.maximum(np.maximum(blue, grey), sunset) * smooth).astype(np.float32)
-
-
-def detect_sky(f: SceneFeatures, exclude: FloatArray | None = None) -> Detection:
-    """Sky: smooth sky-coloured parts reaching the top of the frame, plus matching gaps below.
-
-    Gaps (sky between branches or through a lattice) join when their colour is within the main
-    sky's own spread and they lie no lower than it reaches.
-    """
-    score = sky_score(f)
-    if exclude is not None:
-        score = score * (1.0 - exclude)
-    h, w = score.shape
-    count, labels, stats = _components(score > 0.5)
-    top_band = max(1, int(0.05 * h))
-    keep_ids = [
-        i
-        for i in range(1, count)
-        if stats[i, cv2.CC_STAT_TOP] < top_band and stats[i, cv2.CC_STAT_AREA] >= 0.01 * h * w
-    ]
-    if not keep_ids:
-        return Detection.absent((h, w))
-    main = np.isin(labels, keep_ids)
-    if main.mean() < MIN_SKY_AREA:
-        return Detection.absent((h, w))
-    lab = f.lab[main]
-    mean, spread = lab.mean(axis=0), lab.std(axis=0) + np.array([4.0, 2.0, 2.0], np.float32)
-    distance = np.sqrt((((f.lab - mean) / spread) ** 2).sum(axis=2))
-    lowest = np.percentile(np.nonzero(main)[0], 98) / h
-    gaps = (distance < 2.5) & (score > 0.3) & (f.row <= lowest)
-    keep = main | gaps
-    quality = float(score[keep].mean())
-    return _finish(score, keep, quality)
-
-
-def detect_vegetation(f: SceneFeatures, exclude: FloatArray | None = None) -> Detection:
-    """Vegetation: green to yellow-green pixels, in parts of at least 0.5 % of the photo."""
-    green = 1.0 - smoothstep(35.0, 60.0, hue_distance(f.hue, 105.0))
-    score = green * smoothstep(0.12, 0.25, f.saturation) * smoothstep(0.06, 0.12, f.value)
-    if exclude is not None:
-        score = score * (1.0 - exclude)
-    h, w = score.shape
-    count, labels, stats = _components(score > 0.5)
-    ids = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 0.005 * h * w]
-    if not ids:
-        return Detection.absent((h, w))
-    keep = np.isin(labels, ids)
-    return _finish(score.astype(np.float32), keep, float(score[keep].mean()))
-
-
-def detect_water(f: SceneFeatures, exclude: FloatArray | None = None) -> Detection:
-    """Water: a wide, fairly smooth blue-to-grey area that starts below the top third.
-
-    Water is the least certain offline class (it takes the colour of what it reflects), so its
-    confidence is capped at 0.6.
-    """
-    blue = 1.0 - smoothstep(40.0, 60.0, hue_distance(f.hue, 200.0))
-    score = blue * smoothstep(0.08, 0.18, f.saturation) * smoothstep(0.1, 0.2, f.value)
-    score = score * (1.0 - smoothstep(3.0, 8.0, f.texture))
-    if exclude is not None:
-        score = score * (1.0 - exclude)
-    h, w = score.shape
-    count, labels, stats = _components(score > 0.5)
-    ids = [
-        i
-        for i in range(1, count)
-        if stats[i, cv2.CC_STAT_TOP] > h / 3
-        and stats[i, cv2.CC_STAT_WIDTH] > 0.4 * w
-        and stats[i, cv2.CC_STAT_AREA] >= MIN_AREA * h * w
-    ]
-    if not ids:
-        return Detection.absent((h, w))
-    keep = np.isin(labels, ids)
-    return _finish(score.astype(np.float32), keep, 0.6 * float(score[keep].mean()))
-
-
-def detect_ground(f: SceneFeatures, exclude: FloatArray | None = None) -> Detection:
-    """Ground: what looks like the frame's bottom edge, rising from it and ending below a third.
-
-    A surface that fills the frame up to its top (a table-top close-up, a wall) is not ground.
-    """
-    h, w = f.row.shape
-    free = np.ones((h, w), bool) if exclude is None else exclude < 0.5
-    band = free.copy()
-    band[: int(0.9 * h)] = False
-    if band.sum() < 0.02 * h * w:
-        return Detection.absent((h, w))
-    sample = f.lab[band]
-    median = np.median(sample, axis=0)
-    spread = np.median(np.abs(sample - median), axis=0) * 1.4826 + np.array(
-        [5.0, 3.0, 3.0], np.float32
-    )
-    distance = np.sqrt((((f.lab - median) / spread) ** 2).sum(axis=2))
-    score = ((1.0 - smoothstep(2.0, 3.5, distance)) * free).astype(np.float32)
-    count, labels, stats = _components(score > 0.5)
-    ids = [
-        i
-        for i in range(1, count)
-        if stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] >= h - 1
-        and stats[i, cv2.CC_STAT_AREA] >= 0.03 * h * w
-    ]
-    if not ids:
-        return Detection.absent((h, w))
-    keep = np.isin(labels, ids)
-    top = np.percentile(np.nonzero(keep)[0], 5) / h
-    if top < 0.33:
-        return Detection.absent((h, w))
-    return _finish(score, keep, 0.7 * float(score[keep].mean()))
 
 
 def detect_salient(f: SceneFeatures, exclude: FloatArray | None = None) -> Detection:
@@ -274,3 +131,92 @@ def skin_likelihood(f: SceneFeatures, face: FloatArray, exclude: FloatArray) -> 
         light_ok = smoothstep(20.0, 30.0, f.lab[..., 0])
     distance = np.sqrt((((f.lab[..., 1:] - mean) / spread) ** 2).sum(axis=2))
     return ((1.0 - smoothstep(2.0, 3.5, distance)) * light_ok).astype(np.float32)
+
+
+def sky_objects(f: SceneFeatures, sky: NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
+    """Objects seen against the sky, and the sky without them; both ``(h, w)`` float32.
+
+    ``sky`` is the sky found on superpixels. An object pixel lies inside the sky's outline (the
+    sky with its holes filled) and is more than 18 Lab units from every one of the sky's own
+    colours (eight k-means centres of its pixels). A blob of such pixels is an object when it
+    sits in a hole of the sky (non-sky cells the sky encloses: a kite, a balloon), or, inside sky
+    cells, when a ring around it is sky-coloured sky and it stands out in hue or lightness (a
+    bird; not the shaded side of a cloud). The tip of a tower or tree reaching into the sky is
+    not enclosed, so it is not an object, nor is a thin diagonal (a blob whose filled silhouette
+    covers under 30 % of its bounding box: a bridge stay, a wire). The sun and bright stars stay sky: pale blobs brighter
+    than the sky's brightest tenth. Sky-coloured pixels of a hole are given back to the sky.
+    """
+    h, w = sky.shape
+    if not sky.any():
+        return np.zeros((h, w), np.float32), sky.astype(np.float32)
+    outline = ndimage.binary_fill_holes(sky)
+    holes = outline & ~sky
+    samples = f.lab[sky][:: max(1, int(sky.sum()) // 4000)].astype(np.float32)
+    k = min(8, len(samples))
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 15, 0.5)
+    cv2.setRNGSeed(0)
+    _, _, centres = cv2.kmeans(  # type: ignore[call-overload]
+        samples, k, None, criteria, 1, cv2.KMEANS_PP_CENTERS
+    )
+    inside = f.lab[outline]
+    gaps = np.sqrt(((inside[:, None, :] - centres[None]) ** 2).sum(axis=2))
+    nearest = np.zeros((h, w, 3), np.float32)
+    nearest[outline] = centres[np.argmin(gaps, axis=1)]
+    odd = np.zeros((h, w), bool)
+    odd[outline] = gaps.min(axis=1) > 18.0
+    bright = float(np.percentile(f.lab[..., 0][sky], 90))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (odd | holes).astype(np.uint8), connectivity=8
+    )
+    objects = np.zeros((h, w), bool)
+    for i in range(1, count):
+        blob = labels == i
+        core = blob & odd
+        area = core.sum() / (h * w)
+        if not MIN_SKY_OBJECT <= area <= MAX_SKY_OBJECT:
+            continue
+        x, y = int(stats[i, cv2.CC_STAT_LEFT]), int(stats[i, cv2.CC_STAT_TOP])
+        bw, bh = int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])
+        silhouette = ndimage.binary_fill_holes(blob[y : y + bh, x : x + bw])
+        if silhouette.sum() < 0.3 * bw * bh:
+            continue  # a thin diagonal (a stay, a wire, a branch): not a thing in the sky
+        pixels = f.lab[core]
+        # Chroma per pixel, then averaged: a many-coloured kite's mean colour is grey.
+        if pixels[:, 0].mean() > bright and np.hypot(pixels[:, 1], pixels[:, 2]).mean() < 15.0:
+            continue  # the sun, a bright star: part of the sky
+        if not (blob & holes).any() and not _stands_alone(f, sky & ~odd, core, nearest, stats[i]):
+            continue
+        objects |= ndimage.binary_fill_holes(core)
+    clean = (sky | (holes & ~odd)) & ~objects
+    return objects.astype(np.float32), clean.astype(np.float32)
+
+
+def _stands_alone(
+    f: SceneFeatures,
+    clear_sky: NDArray[np.bool_],
+    core: NDArray[np.bool_],
+    nearest: FloatArray,
+    box: NDArray[np.int32],
+) -> bool:
+    """A blob inside sky cells: ringed by clear sky, and distinct in hue or lightness from it."""
+    x, y, bw, bh = (int(v) for v in box[:4])
+    pad = max(2, (bw + bh) // 8)
+    window = (slice(max(0, y - pad), y + bh + pad), slice(max(0, x - pad), x + bw + pad))
+    ring = ndimage.binary_dilation(core[window], iterations=pad) & ~core[window]
+    if clear_sky[window][ring].mean() < 0.95:
+        return False
+    difference = f.lab[core] - nearest[core]
+    chroma = float(np.hypot(f.lab[core][:, 1], f.lab[core][:, 2]).mean())
+    return chroma >= 12.0 or abs(float(difference[:, 0].mean())) >= 30.0
+
+
+def main_objects(objects: FloatArray) -> FloatArray:
+    """The largest object against the sky and any nearly as large (the subject)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (objects > 0.5).astype(np.uint8), connectivity=8
+    )
+    if count <= 1:
+        return np.zeros_like(objects)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = np.flatnonzero(areas >= 0.75 * areas.max()) + 1
+    return np.isin(labels, keep).astype(np.float32)

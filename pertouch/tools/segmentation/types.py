@@ -1,8 +1,16 @@
 """What every segmenter answers: a soft mask with a confidence, or an honest "not here".
 
 A mask throughout PerTouch is a float32 ``(H, W)`` array in [0, 1] at the photo's full resolution.
-The answer to a phrase carries the region class it was understood as and how (lexicon or the
-embedding fallback), so the agent can tell the user "I took 'the heavens' to mean the sky".
+The answer to a phrase carries the region class it was understood as and how (lexicon, the
+embedding fallback, or a mask the person gave), so the agent can tell the user "I took 'the
+heavens' to mean the sky".
+
+An answer that is not a mask says which of four things happened (:data:`Outcome`), because the
+reply must word them differently: the region is confidently *absent* ("there is no water in this
+photo"), or it was *not found* though it may be there ("I couldn't find the water; I found sky
+40 %, vegetation 30 %"), or it names an object this backend has no notion of ("the boats": say so
+and offer what can stand in), or the phrase is not a region at all. :meth:`Segmentation.sentence`
+gives that wording; :attr:`Segmentation.present` lists what the photo does contain, with shares.
 """
 
 from __future__ import annotations
@@ -16,7 +24,11 @@ from numpy.typing import NDArray
 from pertouch.core.errors import PerTouchError
 
 FloatMask = NDArray[np.float32]
-MatchedBy = Literal["lexicon", "embedding", "open-vocabulary", "none"]
+MatchedBy = Literal["lexicon", "embedding", "open-vocabulary", "user mask", "none"]
+#: found: the mask is the region. absent: confidently not in the photo. not_found: may be there but
+#: this backend could not find it. unknown_object: a thing this backend has no model of (needs
+#: SAM3, a colour range or a painted mask). unknown_phrase: not a region PerTouch knows.
+Outcome = Literal["found", "absent", "not_found", "unknown_object", "unknown_phrase"]
 
 
 class RegionError(PerTouchError):
@@ -25,6 +37,18 @@ class RegionError(PerTouchError):
 
 class SegmenterSetupError(PerTouchError):
     """A segmentation backend cannot start: its package or its weights are missing."""
+
+
+@dataclass(frozen=True)
+class Share:
+    """A region the photo contains and the fraction of the photo it covers."""
+
+    region: str
+    share: float
+
+    def words(self) -> str:
+        """ "sky 40%" """
+        return f"{self.region} {self.share:.0%}"
 
 
 @dataclass(frozen=True)
@@ -41,6 +65,10 @@ class Segmentation:
         matched_by: how the phrase was mapped to the region class.
         note: one sentence for the user or the agent, e.g. why nothing was found.
         alternatives: regions this photo does contain, offered when ``found`` is False.
+        outcome: which of found / absent / not found / unknown object / unknown phrase it is.
+        present: the named regions the photo contains, largest first, with their shares.
+        stand_ins: for an unknown object, regions that could stand in for it ("subject",
+            "oranges", ...); a painted mask always can.
     """
 
     phrase: str
@@ -51,6 +79,37 @@ class Segmentation:
     matched_by: MatchedBy
     note: str = ""
     alternatives: tuple[str, ...] = ()
+    outcome: Outcome = "found"
+    present: tuple[Share, ...] = ()
+    stand_ins: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Backends that predate ``outcome`` say only found=False: that is "not found", never a
+        # confident absence.
+        if not self.found and self.outcome == "found":
+            object.__setattr__(self, "outcome", "not_found")
+        if self.found and self.outcome != "found":
+            raise ValueError(f"a found region cannot have outcome {self.outcome!r}")
+
+    def sentence(self) -> str:
+        """How the reply should say what happened, in one honest sentence."""
+        asked = self.phrase.strip()
+        found = ", ".join(s.words() for s in self.present) or "no region I can name"
+        if self.outcome == "found":
+            how = " (your mask)" if self.matched_by == "user mask" else ""
+            return f"Found {self.region} for {asked!r}{how}: {self.area:.0%} of the photo."
+        if self.outcome == "absent":
+            return f"There is no {self.region} in this photo (I found {found})."
+        if self.outcome == "not_found":
+            return f"I couldn't find the {self.region} (I found {found})."
+        if self.outcome == "unknown_object":
+            offers = ", ".join(repr(s) for s in self.stand_ins)
+            options = f"use {offers} instead, or " if offers else ""
+            return (
+                f"I can't pick out {asked!r} offline; I can {options}use a mask you paint or "
+                "give as a file."
+            )
+        return f"I don't know a region called {asked!r} (I found {found})."
 
     @property
     def area(self) -> float:
@@ -68,6 +127,10 @@ class Segmentation:
             "matched_by": self.matched_by,
             "note": self.note,
             "alternatives": list(self.alternatives),
+            "outcome": self.outcome,
+            "present": [{"region": p.region, "share": round(p.share, 3)} for p in self.present],
+            "stand_ins": list(self.stand_ins),
+            "sentence": self.sentence(),
         }
 
 

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from pertouch.backbone.base import Renderer
 from pertouch.backbone.diffusion import build_diffusion_renderer
 from pertouch.backbone.diffusion.errors import DiffusionOptionError
-from pertouch.backbone.diffusion.renderer import DiffusionConfig, DiffusionRenderer, working_shape
+from pertouch.backbone.diffusion.options import DiffusionOptions
+from pertouch.backbone.diffusion.renderer import DiffusionRenderer, working_shape
 from pertouch.cli import main
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.errors import MaskError, StateError
@@ -18,12 +20,12 @@ from pertouch.core.imageio import load_photo
 
 from .conftest import tiny_pipeline
 
-FAST = DiffusionConfig(size=96, steps=3)
+FAST = DiffusionOptions(size=96, steps=3, device="cpu")
 
 
 @pytest.fixture
 def renderer() -> DiffusionRenderer:
-    return DiffusionRenderer(tiny_pipeline(), config=FAST)
+    return DiffusionRenderer(tiny_pipeline(), options=FAST)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +73,7 @@ def test_bad_masks_and_states_raise(renderer: DiffusionRenderer, photo: np.ndarr
     with pytest.raises(ValueError, match="uint8 or uint16"):
         renderer.render(photo.astype(np.float32), state, {})
     with pytest.raises(DiffusionOptionError, match="steps"):
-        DiffusionConfig(steps=0)
+        DiffusionOptions(steps=0)
 
 
 def test_working_shape_keeps_aspect_in_multiples() -> None:
@@ -81,11 +83,11 @@ def test_working_shape_keeps_aspect_in_multiples() -> None:
 
 
 def test_factory_loads_from_directories(weights: tuple[Path, Path], photo: np.ndarray) -> None:
-    renderer = build_diffusion_renderer(*weights, device="cpu", config=FAST)
-    assert renderer.pipeline.dtype.is_floating_point and str(renderer.pipeline.device) == "cpu"
+    renderer = build_diffusion_renderer(*weights, options=FAST)
+    assert renderer.pipeline.dtype == torch.float32 and str(renderer.pipeline.device) == "cpu"
     assert renderer.render(photo, AdjustmentState(), {}).shape == photo.shape
     with pytest.raises(DiffusionOptionError, match="dtype"):
-        build_diffusion_renderer(*weights, device="cpu", dtype="float64")
+        DiffusionOptions(dtype="float64")
 
 
 def test_cli_renders_with_the_diffusion_renderer(

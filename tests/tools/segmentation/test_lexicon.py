@@ -87,3 +87,20 @@ def test_embedding_fallback_refuses_nonsense(embedder):
 def test_bad_phrases_raise_one_sentence(phrase):
     with pytest.raises(RegionError):
         Lexicon().resolve(phrase)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "region", "within"),
+    [
+        ("the orange in the sky", "oranges", "sky"),
+        ("the blues in the water", "blues", "water"),
+        ("the shadows in the trees", "shadows", "vegetation"),
+        ("less red in the shadows", "reds", "shadows"),
+        ("highlights on her face", "highlights", "face"),
+        ("the face of the woman", "face", ""),
+        ("the orange sky", "sky", ""),
+    ],
+)
+def test_ranges_said_in_a_region_are_narrowed_to_it(phrase, region, within):
+    resolution = Lexicon().resolve(phrase)
+    assert (resolution.region, resolution.within) == (region, within)

@@ -1,0 +1,102 @@
+"""Scene similarity on real photos: nearest-neighbour kind precision and pair rates, dev and test.
+
+    python benchmarks/eval_scenes.py                 # score the shipped scene space
+    python benchmarks/eval_scenes.py --fit           # fit it on dev, write it, then score
+    python benchmarks/eval_scenes.py --cache /tmp/scenes.json   # reuse measurements between runs
+
+Every corpus photo (``benchmarks/corpus.py``) and each of its variants
+(``benchmarks/scene_variants.py``: mirror, two crops, exposure and white-balance nudges) goes
+through the offline segmenter's ``propose`` and :func:`pertouch.memory.scene.describe`, as
+perceive does. Targets (issue 19): nearest-neighbour kind precision >= 0.9; same-kind pairs of
+different photos at or above the cut-off >= 80 %; different-kind pairs below it >= 95 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from benchmarks.corpus import load, photos
+from benchmarks.scene_fit import Item, Scores, fit, score
+from benchmarks.scene_variants import VARIANTS, variant
+from pertouch.memory.measure import FEATURES
+from pertouch.memory.space import DEFAULT_SPACE_FILE, SceneSpace
+
+#: The coarser grouping the memory's framing words use (reported beside the corpus kinds).
+FRAMING_OF_KIND = {
+    "portrait": "people", "landscape": "open", "water": "open", "night": "open",
+    "architecture": "built", "close-up": "close", "still-life": "close", "animal": "close",
+}  # fmt: skip
+SPACE_VERSION = 2
+
+
+def measure_corpus(split: str, cache: dict[str, dict[str, object]]) -> list[Item]:
+    """Measure every photo of ``split`` and its variants (from ``cache`` when there)."""
+    from pertouch.memory.scene import describe
+    from pertouch.tools.segmentation import OfflineSegmenter
+
+    items = []
+    with OfflineSegmenter(cache_size=1) as segmenter:
+        for photo in photos(split):  # type: ignore[arg-type]
+            base = None
+            for name in VARIANTS:
+                key = f"{photo.name}/{name}"
+                if key not in cache:
+                    base = load(photo, 640) if base is None else base
+                    pixels = variant(base, name)
+                    scene = describe(pixels, segmenter.propose(pixels))
+                    cache[key] = {"m": scene.measurements, "people": scene.has_people}
+                entry = cache[key]
+                values = tuple(float(entry["m"][f]) for f in FEATURES)  # type: ignore[index]
+                items.append(Item(photo.name, photo.kind, name, bool(entry["people"]), values))
+    return items
+
+
+def regroup(items: list[Item]) -> list[Item]:
+    return [Item(i.photo, FRAMING_OF_KIND[i.kind], i.variant, i.people, i.values) for i in items]
+
+
+def line(label: str, s: Scores) -> str:
+    return (
+        f"{label:<22} nn-precision {s.nn_precision:.3f} (n={s.nn_queries:>3})   "
+        f"same-kind above {s.same_above:6.1%} (n={s.same_pairs:>5})   "
+        f"different below {s.different_below:6.1%} (n={s.different_pairs:>5})   "
+        f"variants above {s.variants_above:6.1%}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fit", action="store_true", help="fit the space on dev and write it")
+    parser.add_argument("--space", type=Path, default=DEFAULT_SPACE_FILE)
+    parser.add_argument("--cache", type=Path, help="JSON file of measurements to reuse")
+    args = parser.parse_args()
+    cache = json.loads(args.cache.read_text()) if args.cache and args.cache.is_file() else {}
+    start = time.perf_counter()
+    dev, test = measure_corpus("dev", cache), measure_corpus("test", cache)
+    if args.cache:
+        args.cache.write_text(json.dumps(cache))
+    print(
+        f"measured {len(dev)} dev and {len(test)} test items in {time.perf_counter() - start:.0f} s"
+    )
+    if args.fit:
+        space = fit(dev, SPACE_VERSION)
+        args.space.parent.mkdir(parents=True, exist_ok=True)
+        args.space.write_text(json.dumps(space.to_dict(), indent=1) + "\n")
+        print(f"wrote {args.space}", file=sys.stderr)
+    space = SceneSpace.load(args.space)
+    print(f"cut-off (min similarity) {space.min_similarity:.3f}, fitted on dev")
+    for split, items in (("dev", dev), ("test", test)):
+        print(line(f"{split} corpus kinds", score(space, items)))
+    for split, items in (("dev", dev), ("test", test)):
+        print(line(f"{split} framing groups", score(space, regroup(items))))
+
+
+if __name__ == "__main__":
+    main()

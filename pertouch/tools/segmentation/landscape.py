@@ -1,0 +1,223 @@
+"""Landscape regions from superpixels: sky, water, vegetation, ground and architecture.
+
+Every superpixel (:mod:`superpixels`) gets at most one of these labels, decided in this order, each
+kind by the cues that a photographer would name:
+
+* **sky**, the **horizon** and **water**: see :mod:`sky` (smooth sky-coloured cells grown from
+  the top edge; the row where the sky ends; a flat sea or a low mirror of the sky below it).
+* **vegetation**: green to yellow-green cells (Lab hue 95-175) with few straight lines; outdoors
+  also yellow ones with a grass-like texture and orange autumn foliage that borders green plants
+  and has no long lines (a deck, a boat or a table-top is not a plant).
+* **architecture**: connected parts of what is left whose density of long straight lines is that
+  of boards, facades and roofs (at least 0.025 px of 25 px-or-longer lines per px) rather than of
+  rock, hills or bark, and which stand up from the ground (at least 30 % above the horizon).
+* **ground**: the remaining cells grown from the bottom edge, below the horizon, across colour
+  steps under 18 (paths, roads, sand, gravel, snow, decks and boardwalks; not saturated things
+  such as boats). Indoors (no sky, water or plants) only a neutral floor in the lower half counts:
+  the wooden table under a cup is not ground.
+
+Each kind also gets a *possible* share: the cells that loosely fit its cues. A kind that is not
+found while nothing could be it is *confidently absent*; one not found while something could be
+it is only *not found*, so the reply can be honest about which.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pertouch.tools.segmentation.sky import (
+    MIN_SKY,
+    MIN_WATER,
+    find_horizon,
+    find_sky,
+    find_water,
+    sky_colour,
+)
+from pertouch.tools.segmentation.superpixels import Superpixels, hue_in, parts, touching
+
+FloatArray = NDArray[np.float32]
+BoolArray = NDArray[np.bool_]
+KINDS = ("sky", "water", "vegetation", "architecture", "ground")
+#: Smallest share of the photo a kind needs to count as present.
+MIN_SHARE = {
+    "sky": MIN_SKY,
+    "water": MIN_WATER,
+    "vegetation": 0.03,
+    "architecture": 0.05,
+    "ground": 0.02,
+}
+#: Below this share of loosely fitting cells, a kind that was not found is confidently absent.
+ABSENT_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class LandscapeLabels:
+    """The landscape label of every superpixel, with how sure each kind is.
+
+    Attributes:
+        cells: the superpixels labelled.
+        label: ``(n,)`` index into ``("none", *KINDS)``.
+        confidence: per kind in [0, 1]; 0 when not found.
+        possible: per kind, the share of the photo whose cells loosely fit the kind's cues.
+        horizon: the horizon row in [0, 1], or None when none was seen.
+    """
+
+    cells: Superpixels
+    label: NDArray[np.int32]
+    confidence: dict[str, float]
+    possible: dict[str, float]
+    horizon: float | None
+
+    def cell_mask(self, kind: str) -> BoolArray:
+        """``(n,)`` True for the cells labelled ``kind``."""
+        return self.label == ("none", *KINDS).index(kind)
+
+    def mask(self, kind: str) -> FloatArray:
+        """``(h, w)`` float32 hard mask of ``kind`` on the working view."""
+        return self.cells.paint(self.cell_mask(kind))
+
+    def share(self, kind: str) -> float:
+        return float(self.cells.area[self.cell_mask(kind)].sum())
+
+
+def find_vegetation(c: Superpixels, blocked: BoolArray, outdoors: bool) -> BoolArray:
+    """Green to yellow-green cells, yellow ones with a grass-like texture, and autumn foliage.
+
+    Yellow grass and orange leaves count only ``outdoors`` (a sky, or green plants, in the
+    photo): on a table-top the same colours are wood, bread or fabric.
+    """
+    light = c.lab[:, 0]
+    green = hue_in(c.hue, 95.0, 175.0) & (c.chroma >= np.where(light < 25.0, 4.0, 7.0))
+    green &= (c.lines < 0.2) & ~blocked
+    outdoors = outdoors or float(c.area[green].sum()) >= MIN_SHARE["vegetation"]
+    if not outdoors:
+        return green
+    grassy = hue_in(c.hue, 65.0, 95.0) & (c.chroma >= 12.0) & (c.texture >= 2.5)
+    plants = green | (grassy & (c.lines < 0.25) & ~blocked)
+    # Autumn leaves are orange, but so are boats, decks and tables: a warm textured part counts
+    # only when it borders green plants along much of its edge and has no long straight lines.
+    autumn = hue_in(c.hue, 35.0, 65.0) & (c.chroma >= 15.0) & (c.texture >= 2.0)
+    autumn &= ~blocked & ~plants
+    beside = touching(c, plants)
+    for part in parts(c, autumn):
+        area = float(c.area[part].sum())
+        structure = float((c.structure[part] * c.area[part]).sum() / max(area, 1e-9))
+        if beside[part].mean() >= 0.2 and structure < 0.015:
+            plants[part] = True
+    return plants
+
+
+def find_architecture(c: Superpixels, horizon: float | None, blocked: BoolArray) -> BoolArray:
+    """Connected parts with the long straight lines of buildings, standing up from the ground.
+
+    A lined part lying wholly below the horizon is a deck, a road or a pier: ground, not building.
+    """
+    keep = np.zeros(c.count, bool)
+    for part in parts(c, ~blocked):
+        area = float(c.area[part].sum())
+        if area < MIN_SHARE["architecture"]:
+            continue
+        if horizon is not None and float(c.area[part][c.row[part] < horizon].sum()) < 0.3 * area:
+            continue  # mostly below the horizon: a deck, a road, a pier
+        weights = c.area[part] / area
+        structure = float((c.structure[part] * weights).sum())
+        # Facades, boards and roofs are neutral or muted; a saturated lined part is a table-top,
+        # a boat or a painted object, not a building.
+        if structure >= 0.025 and float((c.chroma[part] * weights).sum()) < 25.0:
+            keep[part] = True
+    return keep
+
+
+def find_ground(
+    c: Superpixels, horizon: float | None, blocked: BoolArray, outdoors: bool
+) -> BoolArray:
+    """Cells grown from the bottom edge below the horizon (see the module doc).
+
+    Indoors (no sky, water or plants) only a plain, neutral floor in the lower half counts (no
+    long lines: boards of a wall are not a floor): the wooden table under a cup or a tray of
+    coloured cups is not ground.
+    """
+    floor = 0.3 if horizon is None else horizon
+    candidate = ~blocked & (c.top >= floor - 0.02) & (c.chroma < 40.0)
+    if not outdoors:
+        plain = (c.chroma < 12.0) & (c.structure < 0.01) & (c.texture < 3.0)
+        candidate = ~blocked & (c.top >= 0.43) & plain
+    neighbours = c.adjacency
+    ground = candidate & (c.bottom >= 0.98)
+    queue = deque(np.flatnonzero(ground).tolist())
+    while queue:
+        i = queue.popleft()
+        for j in neighbours[i]:
+            if ground[j] or not candidate[j]:
+                continue
+            step = float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum()))
+            if step < 18.0:
+                ground[j] = True
+                queue.append(j)
+    return ground
+
+
+def label_landscape(c: Superpixels, excluded: BoolArray | None = None) -> LandscapeLabels:
+    """Label every cell of ``c``; ``excluded`` cells (people) stay unlabelled."""
+    blocked = np.zeros(c.count, bool) if excluded is None else excluded.copy()
+    label = np.zeros(c.count, np.int32)
+    sky = find_sky(c, blocked)
+    horizon = find_horizon(c, sky)
+    water = find_water(c, sky, horizon, blocked)
+    sky &= ~water
+    taken = blocked | sky | water
+    vegetation = find_vegetation(c, taken, outdoors=bool(sky.any()))
+    taken |= vegetation
+    outdoors = bool(sky.any() or water.any() or c.area[vegetation].sum() >= 0.05)
+    # Indoors the plain floor is found before the walls, which would otherwise take it along.
+    ground = np.zeros(c.count, bool) if outdoors else find_ground(c, horizon, taken, False)
+    taken |= ground
+    architecture = find_architecture(c, horizon, taken)
+    taken |= architecture
+    if outdoors:
+        ground = find_ground(c, horizon, taken, True)
+    found = {
+        "sky": sky,
+        "water": water,
+        "vegetation": vegetation,
+        "architecture": architecture,
+        "ground": ground,
+    }
+    confidence, possible = {}, {}
+    for index, kind in enumerate(KINDS, start=1):
+        share = float(c.area[found[kind]].sum())
+        if share >= MIN_SHARE[kind]:
+            label[found[kind]] = index
+            confidence[kind] = _confidence(kind, share)
+        else:
+            confidence[kind] = 0.0
+    loose = _loose(c, horizon, blocked, outdoors)
+    for kind in KINDS:
+        possible[kind] = float(c.area[loose[kind] & (label == 0)].sum())
+    return LandscapeLabels(c, label, confidence, possible, horizon)
+
+
+def _confidence(kind: str, share: float) -> float:
+    """More of a region, more certainty; water and ground are the least certain offline kinds."""
+    ceiling = {"sky": 0.95, "water": 0.75, "vegetation": 0.9, "architecture": 0.7, "ground": 0.75}
+    return float(ceiling[kind] * min(1.0, 0.5 + share / 0.1))
+
+
+def _loose(
+    c: Superpixels, horizon: float | None, blocked: BoolArray, outdoors: bool
+) -> dict[str, BoolArray]:
+    """Cells that loosely fit each kind: what a not-found kind could still be hiding in."""
+    free = ~blocked
+    watery = hue_in(c.hue, 180.0, 300.0) | (c.chroma < 8.0)
+    below = c.top >= (0.2 if horizon is None else horizon - 0.05)
+    return {
+        "sky": free & (c.top <= 0.05) & (c.texture < 2.0) & sky_colour(c),
+        "water": free & below & outdoors & (c.texture < 12.0) & (c.lines < 0.15) & watery,
+        "vegetation": free & hue_in(c.hue, 60.0, 180.0) & (c.chroma >= 4.0),
+        "architecture": free & (c.lines >= 0.02),
+        "ground": free & (c.row >= 0.5),
+    }

@@ -1,0 +1,176 @@
+"""The sky, the horizon and the water that mirrors the sky, on superpixels.
+
+* **sky**: cells touching the top edge that are smooth (median local lightness deviation under
+  1.6, so stars and thin wires do not count), have no straight lines, and have a sky colour: blue
+  to violet, neutral grey or white (not beige: a studio backdrop is not sky), or, once joined to
+  that sky, the warm orange, pink and red of a sunset and the deep blue of dusk; a grey or white
+  sky must also be smoother than a painted wall (median texture under 0.45); white cloud brighter
+  than the sky around it may have more shading (texture under 3.5) and sharp edges. The sky grows
+  from those cells to smooth neighbours across small colour steps only, so it follows a sunset's
+  gradient but stops at the edge of a sea, a roof or a tree. Sky seen through foliage joins when
+  its colour matches the sky already found. Objects the sky encloses are found in :mod:`scene`.
+* **horizon**: the row where most columns stop being sky (the band holding the most columns'
+  end of the unbroken sky from the top, if it holds at least a quarter of them).
+* **water**: smooth, line-free cells below the horizon that are a flat blue or cyan sea, or that
+  mirror the sky (its colours, no brighter than it) low in the frame, in parts spanning a quarter
+  of the frame's width; sky-like cells that the sky grew into below what stands on the horizon
+  are its reflection, and so water. Out-of-focus water is smooth too, so it is found the same way.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pertouch.tools.segmentation.superpixels import Superpixels, hue_in, parts
+
+FloatArray = NDArray[np.float32]
+BoolArray = NDArray[np.bool_]
+#: Smallest share of the photo the sky needs to count as present...
+MIN_SKY = 0.03
+#: ...and water.
+MIN_WATER = 0.02
+
+
+def sky_colour(c: Superpixels) -> BoolArray:
+    """Colours a sky has without help: blue-violet, or neutral grey-white that is not beige."""
+    light, b = c.lab[:, 0], c.lab[:, 2]
+    blue = hue_in(c.hue, 225.0, 315.0) & (c.chroma >= 4.0) & (light >= 12.0)
+    neutral = (c.chroma < 7.0) & (b < 0.5) & (light >= 45.0)
+    return blue | neutral
+
+
+def sky_companion(c: Superpixels) -> BoolArray:
+    """Colours a sky takes next to its blue or grey: sunset warm, dusk pink and red, dark cloud."""
+    light = c.lab[:, 0]
+    warm = hue_in(c.hue, 315.0, 100.0) & (light >= 35.0)
+    dark_cloud = (c.chroma < 10.0) & (light >= 15.0)
+    night = hue_in(c.hue, 225.0, 315.0) & (c.chroma >= 3.0) & (light >= 4.0)
+    return sky_colour(c) | warm | dark_cloud | night
+
+
+def smooth(c: Superpixels, limit: float = 1.6) -> BoolArray:
+    """Cells without texture or more than a short edge (a horizon may graze a sky cell)."""
+    return (c.texture < limit) & (c.lines < 0.06)
+
+
+def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
+    """Sky cells: grown from smooth sky-coloured cells on the top edge (see the module doc)."""
+    seeds = (c.top <= 0.02) & sky_colour(c) & smooth(c, 1.2) & ~blocked
+    if not seeds.any():
+        return np.zeros(c.count, bool)
+    light = c.lab[:, 0]
+    # Sunlit cumulus is soft, has more shading than clear sky, and is brighter than the sky it
+    # floats in (pale rock under a white overcast is not).
+    brighter = light >= float(np.median(light[seeds])) + 5.0
+    cloud = brighter & (light >= 60.0) & (c.chroma < 12.0) & (c.texture < 3.5) & (c.lines < 0.06)
+    companion = sky_companion(c) & (smooth(c) | cloud) & ~blocked
+    own = sky_colour(c)
+    neighbours = c.adjacency
+    sky = seeds.copy()
+    queue = deque(np.flatnonzero(seeds).tolist())
+    while queue:
+        i = queue.popleft()
+        for j in neighbours[i]:
+            if sky[j] or not companion[j]:
+                continue
+            step = float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum()))
+            if step < (9.0 if own[j] else 8.0) or (cloud[j] and c.row[j] < 0.5):
+                sky[j] = True
+                queue.append(j)
+    # A grey or white sky is smoother than anything painted or built that has its colour: on the
+    # dev photos its median texture is 0.1-0.25, a white board wall's 0.7.
+    for part in parts(c, sky):
+        if (c.chroma[part] < 7.0).mean() >= 0.7 and float(np.median(c.texture[part])) > 0.45:
+            sky[part] = False
+    if c.area[sky].sum() < MIN_SKY:
+        return np.zeros(c.count, bool)
+    return sky | _sky_gaps(c, sky, blocked)
+
+
+def _sky_gaps(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
+    """Sky seen through foliage or lattices: smooth cells matching the sky's own colours."""
+    lowest = float(np.percentile(c.bottom[sky], 95))
+    candidates = np.flatnonzero(~sky & ~blocked & smooth(c) & sky_colour(c) & (c.row <= lowest))
+    if len(candidates) == 0:
+        return np.zeros(c.count, bool)
+    reference = c.lab[sky]
+    distance = np.sqrt(((c.lab[candidates, None, :] - reference[None]) ** 2).sum(axis=2)).min(1)
+    gaps = np.zeros(c.count, bool)
+    gaps[candidates[distance < 4.0]] = True
+    return gaps
+
+
+def find_horizon(c: Superpixels, sky: BoolArray) -> float | None:
+    """The row where most columns stop being sky, or None (see the module doc).
+
+    Only columns whose top pixel is sky count. Each is read first at the end of its unbroken run
+    of sky from the top (the sky meets what stands on the horizon: islands, a pier); when those
+    ends scatter (wires, stays or branches cross the sky), at the lowest sky pixel instead.
+    """
+    if not sky.any():
+        return None
+    painted = c.paint(sky) > 0.5
+    height, width = painted.shape
+    open_columns = painted[0]
+    if open_columns.mean() < 0.25:
+        return None
+    run_ends = np.where(painted.all(axis=0), height, np.argmin(painted, axis=0)) / height
+    lowest = (height - np.argmax(painted[::-1], axis=0)) / height
+    for ends in (run_ends, lowest):
+        row = _densest_band(ends[open_columns & (ends < 0.97)], 0.25 * width)
+        if row is not None:
+            return row
+    return None
+
+
+def _densest_band(rows: FloatArray, needed: float, band: float = 0.06) -> float | None:
+    """Centre of the ``band``-high row band holding the most of ``rows``, if it holds ``needed``."""
+    if len(rows) < needed:
+        return None
+    starts = np.arange(0.0, 1.0, 0.01)
+    held = np.array([((rows >= s) & (rows < s + band)).sum() for s in starts])
+    best = int(np.argmax(held))
+    return float(starts[best] + band / 2) if held[best] >= needed else None
+
+
+def find_water(
+    c: Superpixels, sky: BoolArray, horizon: float | None, blocked: BoolArray
+) -> BoolArray:
+    """Water cells below the horizon (see the module doc)."""
+    top = 0.25 if horizon is None else horizon - 0.04
+    below = (c.top >= top) & ~blocked & ~sky
+    calm = (c.texture < 4.0) & (c.lines < 0.3)
+    blue = below & calm & hue_in(c.hue, 200.0, 300.0) & (c.chroma >= 10.0)
+    mirror = np.zeros(c.count, bool)
+    if sky.any() and horizon is not None:
+        upper = sky & (c.row < horizon)
+        if upper.any():
+            reference = c.lab[upper]
+            light = c.lab[:, 0]
+            dim = float(np.percentile(reference[:, 0], 25)) - 12.0
+            bright = float(np.percentile(reference[:, 0], 90)) + 5.0
+            ab = c.lab[:, None, 1:] - reference[None, :, 1:]
+            close = np.sqrt((ab**2).sum(axis=2)).min(axis=1) < 8.0
+            mirror = below & calm & close & (light >= dim) & (light <= bright)
+        # The sky cannot continue below what stands on the horizon: there it is its reflection.
+        mirror |= sky & (c.row > max(horizon + 0.03, 0.45))
+    keep = np.zeros(c.count, bool)
+    for part in parts(c, blue | mirror):
+        area = float(c.area[part].sum())
+        width = float(c.right[part].max() - c.left[part].min())
+        height = float(c.bottom[part].max() - c.top[part].min())
+        if width < 0.25 or height < 0.05 or area < MIN_WATER:
+            continue
+        weights = c.area[part] / area
+        texture = float((c.texture[part] * weights).sum())
+        row = float((c.row[part] * weights).sum())
+        # A sea is flat wherever it lies; a mirror of the sky lies low in the frame (hazy hills
+        # far away share the sky's colour too, but stand higher).
+        flat_sea = blue[part].mean() >= 0.5 and texture < 2.5 and row >= 0.35
+        low_mirror = mirror[part].mean() >= 0.5 and texture < 3.0 and row >= 0.45
+        if flat_sea or low_mirror:
+            keep[part] = True
+    return keep
