@@ -29,6 +29,7 @@ from pertouch.backbone.operators import Fields, apply_operators_planar
 from pertouch.backbone.solver import build_problems, solve, within_bands
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
+from pertouch.core.auto_look import resolve_auto
 from pertouch.core.errors import MaskError
 from pertouch.core.levels import LevelScale, default_scale
 from pertouch.core.metrics import ANALYSIS_SIZE, analysis_view, mask_to_float, to_float_rgb
@@ -137,6 +138,7 @@ class ParametricRenderer:
         """
         cfg = self.config
         _check_image(image)
+        state = resolve_auto(state, image, masks, self.scale)
         height, width = image.shape[:2]
         regions, region_masks = _solve_regions((height, width), masks)
         rgb, small = analysis_view(image, region_masks, cfg.analysis_size)
@@ -170,7 +172,10 @@ class ParametricRenderer:
                 max_iterations=cfg.max_iterations,
             )
             start, jac, iterations = rough.strengths, rough.jacobian, rough.iterations
-        result = solve(proxy, targets, edited, start, jac, cfg.tolerance, cfg.max_iterations)
+        # The proxy measures the untouched photo a little differently from the faithful view;
+        # aim it at the same *moves*, so what is held stays exactly as it was (no strengths).
+        proxy_targets = targets if faithful is None else targets + (proxy.levels() - baseline)
+        result = solve(proxy, proxy_targets, edited, start, jac, cfg.tolerance, cfg.max_iterations)
         iterations += result.iterations
         levels, within = result.levels, result.within_bands
         for _ in range(cfg.corrections if faithful is not None else 0):
@@ -294,24 +299,24 @@ def _solve_regions(
 def _targets(state: AdjustmentState, regions: list[str], baseline: F64) -> F64:
     """Target levels per solver region, unclipped where the photo already lies beyond ±1.
 
-    Unedited attributes keep their as-shot level exactly. An edit moves from the as-shot level and
-    stops at ±1, except that a region already beyond ±1 is never pulled back against the direction
-    the edit asked for ("warmer" on a region warmer than +1 leaves it where it is).
+    Attributes that neither an edit nor the auto look moves keep their as-shot level exactly. A
+    move starts from the as-shot level and stops at ±1, except that a region already beyond ±1 is
+    never pulled back against the direction asked for ("warmer" on a region warmer than +1 leaves
+    it where it is).
     """
-    clipped = {name: np.clip(baseline[i], -1, 1) for i, name in enumerate(regions)}
-    public = state.targets(clipped, regions)
+    state.check_masks(regions)
     deltas = state.deltas()
     shared = deltas.get(GLOBAL, np.zeros(NUM_ATTRIBUTES))
     out = np.empty_like(baseline)
     for i, name in enumerate(regions):
-        if state.baseline == "auto":
-            out[i] = public[name]
-            continue
         own = deltas.get(name, np.zeros(NUM_ATTRIBUTES)) if name != GLOBAL else 0.0
+        auto = state.auto_delta(name)
         moved = np.clip(
-            baseline[i] + shared + own, np.minimum(-1, baseline[i]), np.maximum(1, baseline[i])
+            baseline[i] + auto + shared + own,
+            np.minimum(-1, baseline[i]),
+            np.maximum(1, baseline[i]),
         )
-        out[i] = np.where(state.edited(name), moved, baseline[i])
+        out[i] = np.where(state.edited(name) | (auto != 0.0), moved, baseline[i])
     return out
 
 

@@ -1,8 +1,9 @@
 """The adjustment state: a baseline plus region edits, in levels.
 
 An edit says "move this attribute of this region by this many levels". The baseline says where
-regions start: ``as_shot`` (the photo's own measured levels) or ``auto`` (level 0, the reference
-look, which is what one-click optimisation renders). A region's target is
+regions start: ``as_shot`` (the photo's own measured levels) or ``auto``: the photo's auto look
+(:mod:`pertouch.core.auto_look`), per region a bounded move from its measured levels towards its
+kind's prior, carried as plain data in :attr:`AdjustmentState.auto`. A region's target is
 ``baseline + global delta + its own delta``, clipped to [-1, 1], so a global change moves every
 region with it and regional differences survive.
 """
@@ -12,16 +13,16 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from pertouch.core.attributes import NUM_ATTRIBUTES, Attribute, parse_attribute
+from pertouch.core.auto_moves import GLOBAL, AutoLook
 from pertouch.core.errors import StateError
 
-GLOBAL = "global"
 Baseline = Literal["as_shot", "auto"]
 BASELINES: tuple[str, ...] = ("as_shot", "auto")
 #: Largest delta an edit may carry: the whole level range, from one extreme to the other.
@@ -66,10 +67,19 @@ class Edit:
 
 @dataclass(frozen=True)
 class AdjustmentState:
-    """A baseline and an ordered list of edits; plain data that round-trips through JSON."""
+    """A baseline and an ordered list of edits; plain data that round-trips through JSON.
+
+    Attributes:
+        baseline: "as_shot" or "auto".
+        edits: the edits, in order.
+        auto: the photo's auto look, used when the baseline is "auto". Without one, "auto" starts
+            from the as-shot levels until a renderer computes the look
+            (:func:`pertouch.core.auto_look.resolve_auto`).
+    """
 
     baseline: Baseline = "as_shot"
     edits: tuple[Edit, ...] = field(default_factory=tuple)
+    auto: AutoLook | None = None
 
     def __post_init__(self) -> None:
         if self.baseline not in BASELINES:
@@ -79,12 +89,25 @@ class AdjustmentState:
     # -- building ---------------------------------------------------------------------------
     def with_edit(self, region: str, attribute: str | Attribute, delta: float) -> AdjustmentState:
         """A new state with one more edit."""
-        return AdjustmentState(
-            self.baseline, (*self.edits, Edit(region, parse_attribute(attribute), delta))
-        )
+        edit = Edit(region, parse_attribute(attribute), delta)
+        return replace(self, edits=(*self.edits, edit))
+
+    def with_edits(self, edits: Iterable[Edit]) -> AdjustmentState:
+        """A new state with these edits instead of the current ones (baseline and look kept)."""
+        return replace(self, edits=tuple(edits))
 
     def with_baseline(self, baseline: Baseline) -> AdjustmentState:
-        return AdjustmentState(baseline, self.edits)
+        return replace(self, baseline=baseline)
+
+    def with_auto(self, look: AutoLook | None) -> AdjustmentState:
+        """A new state whose "auto" baseline is ``look`` (the baseline itself becomes "auto")."""
+        return replace(self, baseline="auto" if look is not None else self.baseline, auto=look)
+
+    def auto_delta(self, region: str) -> NDArray[np.float64]:
+        """The auto look's move ``(4,)`` for ``region``; zeros for "as_shot" or without a look."""
+        if self.baseline != "auto" or self.auto is None:
+            return np.zeros(NUM_ATTRIBUTES)
+        return self.auto.delta(region)
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -109,6 +132,16 @@ class AdjustmentState:
                 flags[edit.attribute.channel] = True
         return flags
 
+    def check_masks(self, names: Iterable[str]) -> None:
+        """Raise :class:`StateError` if an edit names a region that is not among ``names``."""
+        names = list(names)
+        missing = [r for r in self.regions if r not in names]
+        if missing:
+            known = ", ".join(n for n in names if n != GLOBAL) or "none"
+            raise StateError(
+                f"No mask was given for region {missing[0]!r}; regions with masks: {known}."
+            )
+
     def targets(
         self,
         baseline_levels: Mapping[str, NDArray[np.floating]],
@@ -117,28 +150,20 @@ class AdjustmentState:
         """Target levels (4,) for each region, clipped to [-1, 1].
 
         Args:
-            baseline_levels: the measured as-shot levels of every region (ignored for ``auto``).
+            baseline_levels: the measured as-shot levels of every region; with the "auto"
+                baseline the auto look's move for each region is added to them.
             regions: regions to compute; defaults to the keys of ``baseline_levels``.
 
         Raises:
             StateError: if an edited region has no baseline (no mask was given for it).
         """
         names = list(baseline_levels if regions is None else regions)
-        missing = [r for r in self.regions if r not in names]
-        if missing:
-            known = ", ".join(n for n in names if n != GLOBAL) or "none"
-            raise StateError(
-                f"No mask was given for region {missing[0]!r}; regions with masks: {known}."
-            )
+        self.check_masks(names)
         deltas = self.deltas()
         shared = deltas.get(GLOBAL, np.zeros(NUM_ATTRIBUTES))
         out = {}
         for name in names:
-            base = (
-                np.zeros(NUM_ATTRIBUTES)
-                if self.baseline == "auto"
-                else np.asarray(baseline_levels[name], float)
-            )
+            base = np.asarray(baseline_levels[name], float) + self.auto_delta(name)
             own = (
                 deltas.get(name, np.zeros(NUM_ATTRIBUTES))
                 if name != GLOBAL
@@ -149,7 +174,13 @@ class AdjustmentState:
 
     # -- JSON -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return {"baseline": self.baseline, "edits": [e.to_dict() for e in self.edits]}
+        data: dict[str, Any] = {
+            "baseline": self.baseline,
+            "edits": [e.to_dict() for e in self.edits],
+        }
+        if self.auto is not None:
+            data["auto"] = self.auto.to_dict()
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
@@ -161,10 +192,10 @@ class AdjustmentState:
             raise StateError(
                 "An adjustment state must be a JSON object with 'baseline' and 'edits'."
             )
-        unknown = set(data) - {"baseline", "edits"}
+        unknown = set(data) - {"baseline", "edits", "auto"}
         if unknown:
             raise StateError(
-                f"Unknown field {sorted(unknown)[0]!r} in the adjustment state; use 'baseline' and 'edits'."
+                f"Unknown field {sorted(unknown)[0]!r} in the adjustment state; use 'baseline', 'edits' and 'auto'."
             )
         edits = data.get("edits", [])
         if not isinstance(edits, list):
@@ -176,7 +207,12 @@ class AdjustmentState:
                     f"Edit {i + 1} must be an object with exactly 'region', 'attribute' and 'delta'."
                 )
             parsed.append(Edit(item["region"], item["attribute"], item["delta"]))
-        return cls(baseline=data.get("baseline", "as_shot"), edits=tuple(parsed))
+        look = data.get("auto")
+        return cls(
+            baseline=data.get("baseline", "as_shot"),
+            edits=tuple(parsed),
+            auto=AutoLook.from_dict(look) if look is not None else None,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> AdjustmentState:

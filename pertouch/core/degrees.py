@@ -7,9 +7,10 @@ what a sensor can record. The magnitudes below are chosen against two facts:
 * The parametric renderer promises to land within 0.05 level of a target. The smallest change we
   name, "a touch" (0.10), is twice that, so even the subtlest request is a change the measurement
   can confirm and not noise around an unchanged photo.
-* On the bundled scale one photographic stop moves a mid-grey's brightness level by 0.58 to 0.79
-  and a deep shadow's or a bright tone's by about 0.3 (measured by ``tests/providers`` from the
-  scale itself), so :data:`ONE_STOP` is 0.5, the middle of that span. The default, 0.25 (what "make
+* On the bundled scale one photographic stop moves a grey's brightness level by 0.55 to 0.64
+  between levels -0.6 and +0.3, and a bright tone's by about 0.4 (computed from the scale's knots:
+  a stop multiplies encoded values by 2^(1/2.2)), so :data:`ONE_STOP` is 0.5, a little under that
+  span. The default, 0.25 (what "make
   it brighter" means with no degree word), is then about half a stop: what a person asking for a
   visible but not dramatic change expects. "A lot" (0.40) stays under a stop, so one request cannot
   push a typical region past the 90th percentile of real photos; "dramatically" (0.60) can.

@@ -47,11 +47,27 @@ def respond_text(state: State) -> str:
         last = state.rounds[-1]
         edits = ", ".join(_edit(e) for e in last.edits) or "the reference look"
         how = f"{len(state.rounds)} round{'s' if len(state.rounds) > 1 else ''}"
-        lines.append(f"Done in {how} ({kind.replace('_', ' ')}): {edits}.")
+        guards = last.guards
+        if guards is not None and not guards.visible and kind == "weak_optimize":
+            lines.append(
+                "The auto look found little to improve: each region already measures at or "
+                "beyond what well-made photos of its kind do, so the photo is kept nearly as "
+                "shot (say what you would like, e.g. 'warmer' or 'more contrast')."
+            )
+        elif guards is not None and not guards.visible:
+            lines.append(
+                f"Nothing visible changed after {how} ({kind.replace('_', ' ')}): {edits}; "
+                "the photo may already be where the words point, or the region is at the end "
+                "of its range."
+            )
+        else:
+            lines.append(f"Done in {how} ({kind.replace('_', ' ')}): {edits}.")
         moved = [_moved(m) for m in last.measured][:6]
         if moved:
             lines.append("Measured: " + "; ".join(moved) + ".")
         lines.extend(dict.fromkeys(s for s in map(_at_limit, last.measured) if s))
+        if guards is not None:
+            lines.extend(c.sentence for c in guards.checks if not c.passed and c.name != "visible")
         if unsupported:
             lines.append(f"Not done: {', '.join(unsupported)} ({_CANNOT} only).")
     lines.extend(notes)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pertouch.core.adjustments import AdjustmentState, Edit
+from pertouch.core.guards import GuardReport
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +84,8 @@ class Round:
     measured: tuple[Measurement, ...]
     output_ref: str
     verdict: Judgement | None = None
+    guards: GuardReport | None = None
+    """The do-no-harm guards on this round's result against the original photo."""
 
     @property
     def edits(self) -> tuple[Edit, ...]:
@@ -107,6 +110,8 @@ class Round:
         }
         if self.verdict is not None:
             out["verdict"] = self.verdict.to_dict()
+        if self.guards is not None:
+            out["guards"] = self.guards.to_dict()
         return out
 
 

@@ -201,6 +201,10 @@ def state_serializer() -> Any:
         records.Judgement,
         records.Round,
     ]
+    from pertouch.core.guards import GuardReport
+
+    types += [GuardReport, *_nested_dataclasses(GuardReport)]
+    types += _nested_dataclasses(AdjustmentState)
     types += _nested_dataclasses(SceneDescription) + _nested_dataclasses(Suggestion)
     allowed = sorted({(t.__module__, t.__qualname__) for t in types})
     return JsonPlusSerializer(allowed_msgpack_modules=allowed)

@@ -1,113 +1,222 @@
-"""Named looks ("film", "cinematic", "moody" ...) decomposed into region edits in levels.
+"""Named looks ("film", "faded", "moody" ...) as a table: region edits in levels, and why.
 
-Each preset is what a colourist would do with the four attributes PerTouch controls, using only
-regions every photo has (the whole photo and its tonal ranges), so a look never depends on a
-segmenter finding something. The reasoning, per look:
+Each look is what a photographer means by the word, written with the four attributes PerTouch
+controls and only regions every photo has (the whole photo and its tonal ranges, "shadows" and
+"highlights"), so a look never depends on a segmenter finding something. Lifted blacks are a
+brighter "shadows" range; a fade is less contrast; warmth is the temperature attribute.
 
-* film: negative film's soft toe and shoulder read as lower contrast with lifted shadows; colour
-  negative stock is a little warm and less saturated than digital.
-* cinematic: the "teal and orange" grade: cool shadows, warm highlights (skin sits there), a
-  firmer contrast and slightly restrained colour, a little darker overall.
-* moody: darker, desaturated, cooler, with contrast kept so it does not turn muddy.
-* airy: bright, soft contrast, lifted shadows, gentle colour; a hint of warmth keeps white from
-  going clinical.
-* vintage / retro: faded (low contrast, lifted shadows), warm and desaturated, like aged prints.
-* cyberpunk: neon: saturated, punchy contrast, cold overall with darker surroundings.
-* dramatic: high contrast, a little darker, a little more colour.
-* dreamy: soft and bright.  matte: flattened contrast with lifted blacks.  pastel: bright, soft,
-  pale colour.  golden hour: warm, a little brighter and more colourful.  hdr: compressed tones
-  (shadows up, highlights down) with more contrast and colour.  autumn: warm and rich.  summer:
-  bright, warm, colourful.  winter: cold, a little brighter, paler.
-
-Magnitudes use the scale of :mod:`pertouch.core.degrees` (a touch 0.1, default 0.25,
-a lot 0.4); a degree word in front of a look ("a touch cinematic", "very moody") scales the whole
-preset.
+Magnitudes use the scale of :mod:`pertouch.core.degrees` (a touch 0.1, a little 0.15, default
+0.25, a lot 0.4); a degree word in front of a look ("a touch cinematic", "very moody") scales the
+whole look. ``tests/providers/test_styles.py`` renders every look on real photos and checks that it
+moves the attributes the way its steps say.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pertouch.core.adjustments import GLOBAL
 
 Step = tuple[str, str, float]  # (region, attribute, delta in levels)
+SHADOWS, HIGHLIGHTS = "shadows", "highlights"
 
-PRESETS: dict[str, tuple[Step, ...]] = {
-    "film": (
+
+@dataclass(frozen=True)
+class Look:
+    """A named look: its edits and the one-line reason a photographer would give for them."""
+
+    name: str
+    steps: tuple[Step, ...]
+    reason: str
+
+
+def _look(name: str, reason: str, *steps: Step) -> Look:
+    return Look(name, steps, reason)
+
+
+_TABLE: tuple[Look, ...] = (
+    _look(
+        "film",
+        "negative film's soft toe and shoulder: lower contrast and lifted shadows, a little warm "
+        "and less saturated than digital",
         (GLOBAL, "contrast", -0.15),
         (GLOBAL, "colorfulness", -0.15),
         (GLOBAL, "temperature", 0.1),
-        ("shadows", "brightness", 0.15),
+        (SHADOWS, "brightness", 0.15),
     ),
-    "cinematic": (
+    _look(
+        "vintage",
+        "an aged print: faded (less contrast, lifted blacks, less colour) and warm",
+        (GLOBAL, "contrast", -0.2),
+        (GLOBAL, "colorfulness", -0.3),
+        (GLOBAL, "temperature", 0.2),
+        (SHADOWS, "brightness", 0.2),
+    ),
+    _look(
+        "faded",
+        "sun-bleached: less saturation, lifted (grey) blacks and less contrast",
+        (GLOBAL, "colorfulness", -0.3),
+        (GLOBAL, "contrast", -0.25),
+        (SHADOWS, "brightness", 0.25),
+    ),
+    _look(
+        "matte",
+        "a matte print: blacks lifted to grey and contrast flattened, colour left alone",
+        (GLOBAL, "contrast", -0.25),
+        (SHADOWS, "brightness", 0.25),
+    ),
+    _look(
+        "cinematic",
+        "the teal-and-orange grade: cool shadows, warm highlights where skin sits, firmer "
+        "contrast, restrained colour, a little darker",
         (GLOBAL, "contrast", 0.2),
         (GLOBAL, "colorfulness", -0.1),
         (GLOBAL, "brightness", -0.1),
-        ("shadows", "temperature", -0.3),
-        ("highlights", "temperature", 0.2),
+        (SHADOWS, "temperature", -0.3),
+        (HIGHLIGHTS, "temperature", 0.2),
     ),
-    "moody": (
+    _look(
+        "moody",
+        "darker, cooler and desaturated, with contrast kept so it does not turn muddy",
         (GLOBAL, "brightness", -0.25),
         (GLOBAL, "colorfulness", -0.2),
         (GLOBAL, "temperature", -0.1),
         (GLOBAL, "contrast", 0.15),
     ),
-    "airy": (
+    _look(
+        "airy",
+        "bright and airy: lighter, soft contrast, open shadows, gentle colour, a hint of warmth "
+        "so white does not go clinical",
         (GLOBAL, "brightness", 0.3),
         (GLOBAL, "contrast", -0.2),
         (GLOBAL, "colorfulness", -0.1),
         (GLOBAL, "temperature", 0.05),
-        ("shadows", "brightness", 0.15),
+        (SHADOWS, "brightness", 0.15),
     ),
-    "vintage": (
-        (GLOBAL, "contrast", -0.2),
-        (GLOBAL, "colorfulness", -0.25),
-        (GLOBAL, "temperature", 0.25),
-        ("shadows", "brightness", 0.15),
+    _look(
+        "high-key",
+        "mostly light tones: brighter overall, shadows opened up, low contrast",
+        (GLOBAL, "brightness", 0.4),
+        (GLOBAL, "contrast", -0.15),
+        (SHADOWS, "brightness", 0.2),
     ),
-    "cyberpunk": (
+    _look(
+        "low-key",
+        "mostly dark tones with deep blacks and firmer contrast; the highlights darken least, "
+        "so what is lit stands out",
+        (GLOBAL, "brightness", -0.35),
+        (GLOBAL, "contrast", 0.2),
+        (SHADOWS, "brightness", -0.1),
+        (HIGHLIGHTS, "brightness", 0.15),
+    ),
+    _look(
+        "warm",
+        "white balance towards amber, as late sun or tungsten light",
+        (GLOBAL, "temperature", 0.3),
+    ),
+    _look(
+        "cool",
+        "white balance towards blue, as shade, overcast or dusk light",
+        (GLOBAL, "temperature", -0.3),
+    ),
+    _look(
+        "muted",
+        "colour held back, tones as they are",
+        (GLOBAL, "colorfulness", -0.35),
+    ),
+    _look(
+        "vivid",
+        "rich colour with a little extra punch",
+        (GLOBAL, "colorfulness", 0.35),
+        (GLOBAL, "contrast", 0.1),
+    ),
+    _look(
+        "dramatic",
+        "strong contrast, a little darker, a little more colour",
+        (GLOBAL, "contrast", 0.35),
+        (GLOBAL, "brightness", -0.1),
+        (GLOBAL, "colorfulness", 0.1),
+    ),
+    _look(
+        "soft",
+        "gentle tonal transitions: less contrast and slightly opened shadows, nothing harsh",
+        (GLOBAL, "contrast", -0.3),
+        (SHADOWS, "brightness", 0.1),
+    ),
+    _look(
+        "cyberpunk",
+        "neon: saturated, punchy contrast, cold overall with darker surroundings",
         (GLOBAL, "colorfulness", 0.35),
         (GLOBAL, "contrast", 0.25),
         (GLOBAL, "temperature", -0.3),
         (GLOBAL, "brightness", -0.1),
     ),
-    "dramatic": (
-        (GLOBAL, "contrast", 0.35),
-        (GLOBAL, "brightness", -0.1),
-        (GLOBAL, "colorfulness", 0.1),
-    ),
-    "dreamy": (
+    _look(
+        "dreamy",
+        "soft and bright, colour eased",
         (GLOBAL, "contrast", -0.3),
         (GLOBAL, "brightness", 0.2),
         (GLOBAL, "colorfulness", -0.1),
     ),
-    "matte": ((GLOBAL, "contrast", -0.25), ("shadows", "brightness", 0.2)),
-    "pastel": (
+    _look(
+        "pastel",
+        "bright, soft, pale colour",
         (GLOBAL, "colorfulness", -0.2),
         (GLOBAL, "brightness", 0.2),
         (GLOBAL, "contrast", -0.2),
     ),
-    "golden hour": (
+    _look(
+        "golden hour",
+        "late-afternoon sun: warm, a little brighter and more colourful",
         (GLOBAL, "temperature", 0.3),
         (GLOBAL, "brightness", 0.1),
         (GLOBAL, "colorfulness", 0.1),
     ),
-    "hdr": (
+    _look(
+        "hdr",
+        "compressed tones (shadows up, highlights down) with more contrast and colour",
         (GLOBAL, "contrast", 0.25),
         (GLOBAL, "colorfulness", 0.15),
-        ("shadows", "brightness", 0.2),
-        ("highlights", "brightness", -0.2),
+        (SHADOWS, "brightness", 0.2),
+        (HIGHLIGHTS, "brightness", -0.2),
     ),
-    "autumn": ((GLOBAL, "temperature", 0.25), (GLOBAL, "colorfulness", 0.2)),
-    "summer": (
+    _look(
+        "autumn",
+        "warm and rich",
+        (GLOBAL, "temperature", 0.25),
+        (GLOBAL, "colorfulness", 0.2),
+    ),
+    _look(
+        "summer",
+        "bright, warm, colourful",
         (GLOBAL, "brightness", 0.15),
         (GLOBAL, "temperature", 0.15),
         (GLOBAL, "colorfulness", 0.15),
     ),
-    "winter": (
+    _look(
+        "winter",
+        "cold, a little brighter, paler",
         (GLOBAL, "temperature", -0.25),
         (GLOBAL, "brightness", 0.1),
         (GLOBAL, "colorfulness", -0.1),
     ),
-}
+)
+
+#: Every named look by name.
+LOOKS: dict[str, Look] = {look.name: look for look in _TABLE}
+#: The edits of every look by name (what the grammar reads).
+PRESETS: dict[str, tuple[Step, ...]] = {look.name: look.steps for look in _TABLE}
+
+
+def look_reason(name: str) -> str:
+    """The one-line reason of a named look, for the reply ("faded: sun-bleached: ...")."""
+    return LOOKS[name].reason
+
+
+def look_steps(name: str, factor: float = 1.0) -> tuple[Step, ...]:
+    """The edits of a named look, each delta scaled by ``factor`` (a degree word's)."""
+    return tuple((r, a, round(d * factor, 4)) for r, a, d in LOOKS[name].steps)
+
 
 #: Words people use for each look (matched as whole words, longest first).
 STYLE_WORDS: dict[str, str] = {
@@ -144,6 +253,21 @@ STYLE_WORDS: dict[str, str] = {
     "dreamy": "dreamy",
     "ethereal": "dreamy",
     "matte": "matte",
+    "matte look": "matte",
+    "matte finish": "matte",
+    "faded": "faded",
+    "faded look": "faded",
+    "sun bleached": "faded",
+    "high key": "high-key",
+    "highkey": "high-key",
+    "low key": "low-key",
+    "lowkey": "low-key",
+    "warm look": "warm",
+    "cool look": "cool",
+    "cold look": "cool",
+    "muted look": "muted",
+    "vivid look": "vivid",
+    "soft look": "soft",
     "pastel": "pastel",
     "golden hour": "golden hour",
     "sunset look": "golden hour",

@@ -186,8 +186,8 @@ def replace_edit(
     attr = parse_attribute(attribute)
     kept = tuple(e for e in state.edits if (e.region, e.attribute) != (region, attr))
     if delta == 0:
-        return AdjustmentState(state.baseline, kept)
-    return AdjustmentState(state.baseline, (*kept, Edit(region, attr, delta)))
+        return state.with_edits(kept)
+    return state.with_edits((*kept, Edit(region, attr, delta)))
 
 
 def _mask(ws: Workspace, region: str) -> NDArray[np.generic]:

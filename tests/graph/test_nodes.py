@@ -126,14 +126,18 @@ def test_perceive_answers_an_empty_instruction_with_one_sentence(nodes, photo_fi
     ("instruction", "kind"),
     [("brighten the face a little", "strong"), ("enhance this photo", "weak_optimize")],
 )
-def test_classify_sets_the_kind_with_reasons(nodes, instruction, kind):
-    update = nodes.classify(State(instruction=instruction), runtime())
+def test_classify_sets_the_kind_with_reasons(nodes, photo_ref, instruction, kind):
+    state = State(instruction=instruction, photo_ref=photo_ref, regions=["person", "face"])
+    update = nodes.classify(state, runtime())
 
     found = update["classification"]
     assert found.kind == kind
     assert found.reasons and all(isinstance(r, str) and r for r in found.reasons)
-    if kind == "weak_optimize":  # one-click optimisation renders the auto look
+    if kind == "weak_optimize":  # the photo's own auto look, per region kind, kept in the state
+        look = update["planned"].auto
         assert update["adjustment"].baseline == "auto" == update["planned"].baseline
+        assert look is not None and {"person", "face"} <= {r.region for r in look.regions}
+        assert set(update["masks"]) >= {"person", "face"}
 
 
 def test_classify_carries_out_approval_itself(nodes):
@@ -311,5 +315,50 @@ def test_brightening_a_face_already_near_the_top_says_so_in_the_reply(nodes, pho
     state = replace(state, **nodes.critique(state, runtime()))
 
     (row,) = state.rounds[-1].measured
-    assert row.before > 0.9 and row.target == 1.0  # the astronaut's face is bright already
+    assert row.before > 0.6 and row.target == 1.0  # the astronaut's face is bright already
     assert "I raised it to the limit." in nodes.respond(state, runtime())["response"]
+
+
+# -- judging the photo: guards and the best round -----------------------------------------------
+def _report(harmless: bool, visible: bool):
+    from pertouch.core.guards import GuardCheck, GuardReport
+
+    checks = (
+        GuardCheck(
+            "clipping", harmless, 0.0 if harmless else 0.05, 0.01, "" if harmless else "5% clipped."
+        ),
+        GuardCheck(
+            "visible", visible, 0.2 if visible else 0.0, 0.01, "" if visible else "Nothing visible."
+        ),
+    )
+    return GuardReport(checks, 1.0, 0.2 if visible else 0.0, {})
+
+
+def test_respond_keeps_an_earlier_round_when_a_later_one_harmed_the_photo(nodes):
+    row = measured_row(0.1, 0.4, 0.39, 0.3)
+    good = replace(rendered_round(row), output_ref="sha256:" + "1" * 64, guards=_report(True, True))
+    bad = replace(
+        rendered_round(row), round=2, output_ref="sha256:" + "2" * 64, guards=_report(False, True)
+    )
+    state = State(classification=STRONG, rounds=[good, bad], output_ref=bad.output_ref)
+
+    update = nodes.respond(state, runtime())
+
+    assert update["output_ref"] == good.output_ref
+    assert "Kept round 1" in update["response"]
+
+
+def test_respond_says_when_nothing_visible_changed(nodes):
+    round_ = replace(rendered_round(measured_row(0.1, 0.4, 0.1, 0.3)), guards=_report(True, False))
+    update = nodes.respond(State(classification=STRONG, rounds=[round_]), runtime())
+    assert update["response"].startswith("Nothing visible changed after 1 round")
+    assert "Done" not in update["response"]
+
+
+def test_critique_attaches_the_guards_to_the_round(nodes, photo_ref, face_ref):
+    state = State(
+        photo_ref=photo_ref, masks={"face": face_ref}, adjustment=DARKER_FACE, planned=DARKER_FACE
+    )
+    state = replace(state, **nodes.render(state, runtime()))
+    judged = nodes.critique(state, runtime())["rounds"][-1]
+    assert judged.guards is not None and judged.guards.visible and judged.guards.harmless

@@ -30,6 +30,7 @@ from pertouch.backbone.diffusion.reference import (
     stretch_bicubic,
 )
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
+from pertouch.core.auto_look import resolve_auto
 from pertouch.core.errors import MaskError
 from pertouch.core.levels import LevelScale, default_scale
 from pertouch.core.metrics import mask_to_float, measure_raw, resize_area, to_float_rgb
@@ -147,6 +148,7 @@ class DiffusionRenderer:
                     f"The mask for region {name!r} has shape {mask.shape} but the photo is "
                     f"{image.shape[1]}x{image.shape[0]}; give a single-channel mask of the photo's size."
                 )
+        state = resolve_auto(state, image, regions, self.scale)
         everything = np.full(image.shape[:2], 255, dtype=np.uint8)
         raw = measure_raw(image, {GLOBAL: everything, **regions})
         levels = {name: self.scale.to_level(values) for name, values in raw.items()}

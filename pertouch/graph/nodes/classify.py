@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
@@ -44,10 +45,39 @@ def classify(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
     elif found.kind == "undo":
         update.update(_undo(state, found.reset))
     elif found.kind == "weak_optimize":
-        auto = state.adjustment.with_baseline("auto")
-        update.update({"adjustment": auto, "planned": auto})
+        update.update(_auto_look(state, deps, update["notes"]))
     runtime.stream_writer({"node": "classify", **found.model_dump()})
     return update
+
+
+#: Region kinds the auto look has a prior for; the photo's regions of these kinds are segmented.
+_AUTO_KINDS = ("sky", "people", "vegetation", "water", "ground", "buildings")
+
+
+def _auto_look(state: State, deps: Deps, notes: list[str]) -> dict[str, Any]:
+    """The photo's scene-aware auto look, measured per region kind, as the turn's starting state.
+
+    The look is computed here, with the segmenter's regions, and kept in the state, so the
+    critique measures against the same moves the renderer makes.
+    """
+    from pertouch.core.auto_look import auto_look
+    from pertouch.core.priors import prior_kind
+
+    pixels = deps.image(state.photo_ref)
+    masks = dict(state.masks)
+    arrays: dict[str, Any] = {}
+    for name in state.regions:
+        if prior_kind(name) not in _AUTO_KINDS or name in ("skin", "face skin", "body skin"):
+            continue
+        if name not in masks:
+            found = deps.segmenter.segment(pixels, name)
+            if not found.found:
+                continue
+            masks[name] = deps.store.put(np.round(found.mask * 255).astype(np.uint8))
+        arrays[name] = deps.store.get(masks[name])
+    look = auto_look(pixels, arrays, deps.scale)
+    auto = state.adjustment.with_auto(look)
+    return {"adjustment": auto, "planned": auto, "masks": masks, "notes": [*notes, *look.notes]}
 
 
 def _undo(state: State, reset: bool) -> dict[str, Any]:

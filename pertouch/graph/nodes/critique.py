@@ -15,6 +15,7 @@ from langgraph.runtime import Runtime
 
 from pertouch.core.adjustments import Edit
 from pertouch.core.attributes import parse_attribute
+from pertouch.core.guards import GuardLimits, check_guards
 from pertouch.graph import prompts
 from pertouch.graph.calling import ask, check_calls
 from pertouch.graph.context import Context
@@ -33,6 +34,15 @@ def critique(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
     """Compare measured levels with the targets; accept, or send corrections back to plan."""
     ctx = runtime.context or Context()
     record = state.rounds[-1]
+    if record.guards is None and state.photo_ref:  # judge the photo: what changed unasked
+        masks = {name: deps.store.get(ref) for name, ref in state.masks.items()}
+        report = check_guards(
+            deps.image(state.photo_ref),
+            deps.image(record.output_ref),
+            masks,
+            GuardLimits.for_state(state.planned),
+        )
+        record = replace(record, guards=report)
     rows = [m.to_dict() for m in record.measured]
     table = (
         "\n".join(
@@ -45,6 +55,9 @@ def critique(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
     text = prompts.CRITIQUE_REQUEST.format(
         round=record.round, table=table, measurements=tagged(MEASUREMENTS_TAG, rows)
     )
+    harm = record.guards.failures if record.guards else ()
+    if harm:
+        text += "\nDo-no-harm guards failed: " + " ".join(harm)
     content: list[Any] = [{"type": "text", "text": text}]
     if ctx.send_images and deps.shows_images:
         content += [

@@ -61,8 +61,10 @@ def measure_edits(
     auto baseline every attribute of the whole photo is checked too.
     """
     pairs = [(e.region, e.attribute.value) for e in planned.edits]
-    if planned.baseline == "auto":
-        pairs += [(GLOBAL, a.value) for a in ATTRIBUTES]
+    if planned.baseline == "auto":  # each region the look moved, on its own mask
+        looked = [r.region for r in planned.auto.regions] if planned.auto else []
+        named = [r for r in looked if r in masks] or [GLOBAL]
+        pairs += [(r, a.value) for r in named for a in ATTRIBUTES]
     pairs = list(dict.fromkeys(p for p in pairs if p[0] == GLOBAL or p[0] in masks))
     if not pairs:
         return ()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
+from pertouch.core.guards import best_round
 from pertouch.graph.context import Context
 from pertouch.graph.explain import respond_text
 from pertouch.graph.nodes.deps import Deps
@@ -15,9 +17,27 @@ from pertouch.graph.state import State
 
 
 def respond(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any]:
-    """Answer the user and, when this turn changed the result, record it for undo."""
+    """Answer the user and, when this turn changed the result, record it for undo.
+
+    Of the turn's rounds the best one is kept (harmless before harmful, then least harm, visible
+    before invisible, then closest to the targets), never a worse later one.
+    """
+    update: dict[str, Any] = {}
+    if len(state.rounds) > 1 and all(r.guards is not None for r in state.rounds):
+        reports = [r.guards for r in state.rounds if r.guards is not None]
+        best = best_round(reports, [r.miss for r in state.rounds])
+        if best != len(state.rounds) - 1:
+            kept = state.rounds[best]
+            note = f"Kept round {kept.round}: the later rounds were no better for the photo."
+            update = {
+                "output_ref": kept.output_ref,
+                "adjustment": kept.adjustment,
+                "rendered": kept.adjustment,
+                "notes": [*state.notes, note],
+            }
+            state = replace(state, rounds=state.rounds[: best + 1], **update)
     text = respond_text(state)
-    update: dict[str, Any] = {"response": text, "messages": [AIMessage(content=text)]}
+    update.update({"response": text, "messages": [AIMessage(content=text)]})
     start = state.start
     if (
         not state.error
