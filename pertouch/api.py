@@ -23,7 +23,13 @@ from numpy.typing import NDArray
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import Photo, load_photo, save_photo
-from pertouch.services import Services, Settings, open_services
+from pertouch.services import (
+    Services,
+    Settings,
+    open_services,
+    threads_waited_for,
+    wait_for_threads,
+)
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
@@ -161,21 +167,24 @@ class Retoucher:
         thread_id = thread_id or uuid.uuid4().hex
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}, "recursion_limit": 60}
         photo_ref = ""  # no photo: the thread keeps the one it started with
-        if photo is not None:
-            loaded = load_photo(photo)
-            photo_ref = self.store.put(loaded.pixels)
-            self._photos[thread_id] = loaded
-        elif not self.graph.get_state(config).values.get("photo_ref"):
-            raise PerTouchError("No photo yet; give a photo with the first instruction.")
-        given = self._mask_refs(masks or {}, photo_ref, config)
-        payload = InputState(
-            instruction=instruction, photo=photo_ref, user=user or "", user_masks=given
-        )
-        context = self.services.context(use_memory=use_memory)
-        for event in self.graph.stream(payload, config, context=context, stream_mode="custom"):
-            if on_event is not None:
-                on_event(event)
-        values = self.graph.get_state(config).values
+        loaded = load_photo(photo) if photo is not None else None
+        threads = self.home.expanduser() / "threads.sqlite"
+        wait_for_threads(self.services.checkpointer, threads)
+        with threads_waited_for(threads):
+            if loaded is not None:
+                photo_ref = self.store.put(loaded.pixels)
+                self._photos[thread_id] = loaded
+            elif not self.graph.get_state(config).values.get("photo_ref"):
+                raise PerTouchError("No photo yet; give a photo with the first instruction.")
+            given = self._mask_refs(masks or {}, photo_ref, config)
+            payload = InputState(
+                instruction=instruction, photo=photo_ref, user=user or "", user_masks=given
+            )
+            context = self.services.context(use_memory=use_memory)
+            for event in self.graph.stream(payload, config, context=context, stream_mode="custom"):
+                if on_event is not None:
+                    on_event(event)
+            values = self.graph.get_state(config).values
         if values.get("error"):
             raise PerTouchError(values["error"])
         ref = values.get("output_ref") or values["photo_ref"]
@@ -198,8 +207,6 @@ class Retoucher:
         """Each shown mask fitted to the photo and stored as uint8; word to reference."""
         if not masks:
             return {}
-        import numpy as np
-
         from pertouch.tools.segmentation.user_masks import UserMasks, fit_to, mask_weights
 
         ref = photo_ref or self.graph.get_state(config).values["photo_ref"]
@@ -213,7 +220,7 @@ class Retoucher:
         return refs
 
     def save(self, result: Result, path: str | Path, quality: int = 95) -> None:
-        """Write ``result.image`` keeping the original's ICC profile and EXIF when known."""
+        """Write ``result.image`` keeping the original's ICC profile, EXIF and greyness when known."""
         original = self._photos.get(result.thread_id)
         save_photo(
             path,
@@ -222,6 +229,7 @@ class Retoucher:
             icc_profile=original.icc_profile if original else None,
             exif=original.exif if original else None,
             quality=quality,
+            grey=original.grey if original else False,
         )
 
     def close(self) -> None:

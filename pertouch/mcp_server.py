@@ -7,9 +7,12 @@ The tools sit on the same service layer as the app (:class:`~pertouch.studio.Stu
 model, segmenter, renderer and memory come from :class:`~pertouch.services.Settings`.
 
 Photos come in by path (inside one of ``roots``; anything else is refused) or as base64 file
-bytes. Results are a preview image (long side at most 1024 px) plus structured data; the full
-resolution result is written to ``output_path`` when one is given (also inside ``roots``).
-Failures are raised, so the client receives an error result carrying one sentence.
+bytes (through the upload inbox, :mod:`pertouch.mcp_trust`). Results are a preview image (long
+side at most 1024 px) plus structured data; the full resolution result is written to
+``output_path`` when one is given (also inside ``roots``, never over the photo it came from unless
+``overwrite``). Only threads this server started can be continued or approved, and only for the
+user who started them. Failures are raised, so the client receives an error result carrying one
+sentence.
 
 It is longer than 300 lines because each MCP tool's signature and docstring are its schema, and the
 seven tools read best side by side.
@@ -19,10 +22,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
-import hashlib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Literal, ParamSpec, TypeVar
 
@@ -39,6 +42,7 @@ from pertouch.core.attributes import ATTRIBUTES
 from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import Photo, load_photo, save_photo
 from pertouch.core.metrics import measure_raw
+from pertouch.core.outputs import refuse_overwriting_inputs
 from pertouch.core.previews import preview
 from pertouch.mcp_schemas import (
     ApproveOutput,
@@ -51,6 +55,7 @@ from pertouch.mcp_schemas import (
     RetouchOutput,
     SegmentOutput,
 )
+from pertouch.mcp_trust import Inbox, ThreadLedger, ThreadRecord, check_owner
 from pertouch.studio import APPROVE_WORDS, Studio
 from pertouch.tools.segmentation.overlay import region_overlay
 
@@ -73,12 +78,15 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
 
     Args:
         roots: folders the tools may read photos from and write results to.
-        studio: the shared services (agent, segmenter, renderer, memory); base64 uploads go to
-            ``mcp-inbox`` in its home folder.
+        studio: the shared services (agent, segmenter, renderer, memory); base64 uploads pass
+            through ``mcp-inbox`` in its home folder, the threads MCP started are listed in
+            ``mcp-threads.sqlite`` there.
     """
     allowed = [Path(r).expanduser().resolve() for r in roots]
     shared = studio
-    inbox = studio.services.settings.home.expanduser() / "mcp-inbox"
+    home = studio.services.settings.home.expanduser()
+    inbox = Inbox(home / "mcp-inbox")
+    ledger = ThreadLedger(home / "mcp-threads.sqlite")
     server = MCPServer("pertouch", instructions=INSTRUCTIONS)
 
     def inside(path: str, purpose: str) -> Path:
@@ -90,9 +98,13 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
             )
         return resolved
 
-    def source(image: ImageInput) -> Path:
+    @contextlib.contextmanager
+    def opened(image: ImageInput) -> Iterator[tuple[Path, Photo, str]]:
+        """The photo's file, the photo, and where it came from ("" for an upload)."""
         if image.path is not None:
-            return inside(image.path, "photo")
+            path = inside(image.path, "photo")
+            yield path, load_photo(path), str(path)
+            return
         text = image.base64 or ""
         if len(text) > MAX_BASE64_CHARS:
             raise PerTouchError("The base64 photo is too large; send at most about 60 MB.")
@@ -100,19 +112,49 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
             data = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
             raise PerTouchError("The base64 photo is not valid base64.") from None
-        inbox.mkdir(parents=True, exist_ok=True)
-        path = inbox / f"{hashlib.sha256(data).hexdigest()[:32]}.img"
-        path.write_bytes(data)
-        return path
+        with inbox.receive(data) as (path, photo):
+            yield path, photo, ""
 
-    def write(output_path: str | None, photo: Photo, pixels: NDArray[np.generic]) -> str | None:
+    def read(image: ImageInput) -> Photo:
+        with opened(image) as (_, photo, _):
+            return photo
+
+    def thread_record(thread_id: str) -> ThreadRecord:
+        """The thread, if this server started it and its photo is still inside the roots."""
+        record = ledger.get(thread_id)
+        if record is None and shared.photo_ref(thread_id):
+            raise PerTouchError(
+                f"The conversation {thread_id!r} was not started through this MCP server, so it "
+                "cannot be continued or approved here; start one with an image."
+            )
+        if record is None:
+            raise PerTouchError(f"There is no conversation {thread_id!r}; start one with an image.")
+        if record.source:
+            inside(record.source, "conversation's photo")
+        return record
+
+    def target(
+        output_path: str | None, sources: list[Path | str | None], overwrite: bool
+    ) -> Path | None:
+        """Where to write, checked before any work: inside the roots, not over a source."""
         if output_path is None:
             return None
-        target = inside(output_path, "output")
+        resolved = inside(output_path, "output")
+        refuse_overwriting_inputs(resolved, sources, overwrite, how="overwrite=true")
+        return resolved
+
+    def write(where: Path | None, photo: Photo, pixels: NDArray[np.generic]) -> str | None:
+        if where is None:
+            return None
         save_photo(
-            target, pixels, alpha=photo.alpha, icc_profile=photo.icc_profile, exif=photo.exif
+            where,
+            pixels,
+            alpha=photo.alpha,
+            icc_profile=photo.icc_profile,
+            exif=photo.exif,
+            grey=photo.grey,
         )
-        return str(target)
+        return str(where)
 
     @server.tool()
     @_refusing
@@ -124,31 +166,49 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         thread_id: str | None = None,
         user: str | None = None,
         output_path: str | None = None,
+        overwrite: bool = False,
         masks: list[MaskInput] | None = None,
     ) -> Annotated[CallToolResult, RetouchOutput]:
         """Retouch a photo as the instruction says, region by region, at full resolution.
 
         Start with `image` and an instruction ("the sky is dull, make it bluer and lift the faces
         a little"); continue the same conversation with `thread_id` and no image ("a bit less",
-        "undo", "now the background"). `user` names whose remembered taste applies. `masks`
-        shows regions by hand (a word and a mask image): the word then means that mask, in this
-        turn and later ones. Returns a preview, the reply, the edits and the reasoning;
-        `output_path` (inside the allowed folders) receives the full-resolution result.
+        "undo", "now the background"). `user` names whose remembered taste applies; a
+        conversation keeps the user it was started with. `masks` shows regions by hand (a word
+        and a mask image, read like a photo: inside the allowed folders or as base64): the word
+        then means that mask, in this turn and later ones. Returns a preview, the reply, the
+        edits and the reasoning; `output_path` (inside the allowed folders, not the photo itself
+        unless `overwrite`) receives the full-resolution result.
         """
         if image is None and thread_id is None:
             raise PerTouchError("Give an image to start, or a thread_id to continue.")
-        if user and shared.memory is not None:
-            shared.add_user(user)  # a new name starts an empty memory
-        path = source(image) if image is not None else None
-        photo = load_photo(path) if path is not None else _thread_photo(shared, thread_id or "")
-        shown = {m.word: source(m.image) for m in masks or []}
-        result = shared.turn(
-            instruction,
-            thread_id or _new_thread(),
-            str(path) if path else None,
-            user or "",
-            masks=shown,
-        )
+        record = None
+        if thread_id is not None and (
+            image is None or ledger.get(thread_id) or shared.photo_ref(thread_id)
+        ):
+            record = thread_record(thread_id)
+        owner = check_owner(record, user, "be continued") if record else (user or "")
+        if owner and shared.memory is not None:
+            shared.add_user(owner)  # a new name starts an empty memory
+        thread = thread_id or _new_thread()
+        with contextlib.ExitStack() as files:
+            if image is not None:
+                path, photo, origin = files.enter_context(opened(image))
+            else:
+                path, photo, origin = None, _thread_photo(shared, thread), ""
+            # Mask files pass the same checks as photos (inside the roots, or an upload through
+            # the inbox) and stay on disk until the turn has read them.
+            given = [(m.word, files.enter_context(opened(m.image))) for m in masks or []]
+            shown = {word: mask_path for word, (mask_path, _, _) in given}
+            earlier = record.source if record and record.source else None
+            sources = [path if origin else None, earlier, *(o or None for _, (_, _, o) in given)]
+            where = target(output_path, sources, overwrite)
+            if image is not None:
+                ledger.record(thread, origin, owner)
+            result = shared.turn(
+                instruction, thread, str(path) if path else None, owner, masks=shown
+            )
+            written = write(where, photo, result.image)
         out = RetouchOutput(
             thread_id=result.thread_id,
             response=result.response,
@@ -160,7 +220,7 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
             approved=result.approved,
             width=int(result.image.shape[1]),
             height=int(result.image.shape[0]),
-            output_path=write(output_path, photo, result.image),
+            output_path=written,
         )
         return _with_image(preview(result.image, PREVIEW_SIZE), out)
 
@@ -180,7 +240,7 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         """Find one region of a photo by name; returns the photo with the region tinted, and
         whether it was found. A region the photo lacks is reported as not found, with the
         regions it does contain, never guessed."""
-        photo = load_photo(source(image))
+        photo = read(image)
         found = shared.segmenter.segment(photo.pixels, region)
         picture = preview(photo.pixels, PREVIEW_SIZE)
         shown = (
@@ -205,7 +265,7 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         """Measure a photo's levels (-1 to 1, 0 = the reference look) of colorfulness,
         contrast, temperature and brightness, for the whole photo ("global") and for each
         named region."""
-        photo = load_photo(source(image))
+        photo = read(image)
         masks, absent = {}, []
         for name in regions or []:
             found = shared.segmenter.segment(photo.pixels, name)
@@ -231,11 +291,14 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         edits: list[EditInput],
         baseline: Literal["as_shot", "auto"] = "as_shot",
         output_path: str | None = None,
+        overwrite: bool = False,
     ) -> Annotated[CallToolResult, RenderOutput]:
         """Render exact edits on a photo: each edit moves one attribute of one region by a delta
         in levels ("global" moves the whole photo). Baseline "auto" starts from the reference
-        look instead of the photo as shot. Returns a preview and the levels reached."""
-        photo = load_photo(source(image))
+        look instead of the photo as shot. Returns a preview and the levels reached;
+        `output_path` (not the photo itself unless `overwrite`) receives the full resolution."""
+        with opened(image) as (path, photo, origin):
+            where = target(output_path, [path if origin else None], overwrite)
         state = AdjustmentState.from_dict(
             {"baseline": baseline, "edits": [e.model_dump() for e in edits]}
         )
@@ -251,7 +314,7 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
             regions=summary["regions"],
             width=int(pixels.shape[1]),
             height=int(pixels.shape[0]),
-            output_path=write(output_path, photo, pixels),
+            output_path=write(where, photo, pixels),
         )
         return _with_image(preview(pixels, PREVIEW_SIZE), out)
 
@@ -264,29 +327,34 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
             raise PerTouchError("This server runs without memory; start it with --memory.")
         from pertouch.memory.scene import describe
 
-        photo = load_photo(source(image))
+        photo = read(image)
         scene = describe(photo.pixels, shared.segmenter.propose(photo.pixels))
         suggestion = shared.memory.recall(user, scene)
         return RecallOutput(edits=[e.to_dict() for e in suggestion.edits], reason=suggestion.reason)
 
     @server.tool()
     @_refusing
-    def approve(thread_id: str, user: str) -> ApproveOutput:
-        """Approve the current result of a retouch conversation, so `user`'s taste is remembered
-        and similar photos start from these edits. The conversation must have been started by
-        retouch with the same `user`."""
-        _thread_photo(shared, thread_id)  # refuses an unknown thread with a sentence
+    def approve(thread_id: str, user: str | None = None) -> ApproveOutput:
+        """Approve the current result of a retouch conversation, so the taste of the user who
+        started it is remembered and similar photos start from these edits. `user`, if given,
+        must be that user; a conversation started without a user cannot be approved."""
+        owner = check_owner(thread_record(thread_id), user, "be approved")
+        if not owner:
+            raise PerTouchError(
+                "This conversation was started without a user, so there is no one to remember "
+                "it for; start it with retouch and a user."
+            )
         if shared.memory is None:
             raise PerTouchError("This server runs without memory; start it with --memory.")
-        before = shared.remembered(user)
-        result = shared.turn(APPROVE_WORDS, thread_id, None, user)
+        before = shared.remembered(owner)
+        result = shared.turn(APPROVE_WORDS, thread_id, None, owner)
         if not result.approved:
             raise PerTouchError(
                 "The agent did not take this as an approval; nothing was remembered."
             )
-        count = shared.remembered(user)
+        count = shared.remembered(owner)
         return ApproveOutput(
-            thread_id=thread_id, user=user, remembered=count > before, records=count
+            thread_id=thread_id, user=owner, remembered=count > before, records=count
         )
 
     @server.tool()

@@ -9,13 +9,17 @@ they run the same agent: the same chat model and its fallback, the same segmente
 MiniLM lexicon), the same renderer (parametric or diffusion), memory, image store and threads.
 Building is separate from reading the configuration (:mod:`pertouch.settings`), so tests hand in
 settings, or ready-made objects, without touching the environment.
+
+It is longer than 300 lines because the threads database's opening and busy-waiting belong with
+the services that own it, beside the builders of every other shared part.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +33,7 @@ __all__ = [
     "Services",
     "Settings",
     "SettingsError",
+    "ThreadsBusyError",
     "build_model",
     "build_renderer",
     "build_segmenter",
@@ -48,6 +53,10 @@ if TYPE_CHECKING:
 
 #: How long a turn waits for another process that holds the thread database, in seconds.
 THREADS_LOCK_TIMEOUT_S = 10.0
+
+
+class ThreadsBusyError(SettingsError):
+    """Another process held the thread database for longer than a turn waits."""
 
 
 @dataclass
@@ -124,7 +133,7 @@ def open_services(
         segmenter=segmenter or build_segmenter(settings),
         renderer=renderer or build_renderer(settings, scale),
         scale=scale,
-        store=store or ImageStore(home / "store"),
+        store=store or _open_store(home / "store"),
         checkpointer=checkpointer,
         memory=memory if memory is not None else open_memory(settings.memory),
         _closers=closers,
@@ -234,14 +243,66 @@ def open_checkpointer(path: Path, closers: list[Callable[[], None]]) -> Checkpoi
         raise SettingsError(f"The thread database {str(path)!r} is not a file; move it away.")
     try:
         connection = sqlite3.connect(path, check_same_thread=False, timeout=THREADS_LOCK_TIMEOUT_S)
-        saver = SqliteSaver(connection, serde=state_serializer())
-        saver.setup()
+        with threads_waited_for(path):
+            saver = SqliteSaver(connection, serde=state_serializer())
+            saver.setup()
     except sqlite3.DatabaseError as err:
         raise SettingsError(
             f"The thread database {str(path)!r} cannot be used ({err}); move it away to start afresh."
         ) from None
     closers.append(connection.close)
     return saver
+
+
+@contextmanager
+def threads_waited_for(path: Path) -> Iterator[None]:
+    """Turn SQLite's "database is locked" (after its bounded wait) into one sentence.
+
+    Each statement waits up to :data:`THREADS_LOCK_TIMEOUT_S` for another process's lock; the
+    first one that gives up ends the turn here, instead of in a traceback from LangGraph's
+    checkpoint writer.
+    """
+    try:
+        yield
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err) and "busy" not in str(err):
+            raise
+        raise ThreadsBusyError(
+            f"The thread database {str(path)!r} stayed busy for {THREADS_LOCK_TIMEOUT_S:g} s "
+            "(another PerTouch is writing to it); try again when it has finished."
+        ) from None
+
+
+def wait_for_threads(checkpointer: Checkpointer, path: Path) -> None:
+    """Before a turn: wait (boundedly) until the thread database can be written, or say why not.
+
+    LangGraph writes checkpoints in the background and reports a failed write only when the turn
+    ends, so without this a locked database costs a whole turn of work, each write waiting its own
+    timeout, before the error comes (over a minute). Taking and dropping the write lock first
+    bounds the wait to one :data:`THREADS_LOCK_TIMEOUT_S`. Other checkpointers are left alone.
+    """
+    connection = getattr(checkpointer, "conn", None)
+    lock = getattr(checkpointer, "lock", None)
+    if not isinstance(connection, sqlite3.Connection) or lock is None:
+        return
+    with threads_waited_for(path), lock:
+        if not connection.in_transaction:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+
+
+def _open_store(path: Path) -> ImageStore:
+    """The image store under ``PERTOUCH_HOME``, or one sentence if its folder cannot be made."""
+    try:
+        return ImageStore(path)
+    except (FileExistsError, NotADirectoryError):
+        raise SettingsError(
+            f"The image store {str(path)!r} is a file, not a folder; move it away."
+        ) from None
+    except OSError as err:
+        raise SettingsError(
+            f"Cannot create the image store {str(path)!r} ({err.strerror or err})."
+        ) from None
 
 
 def _ready_home(home: Path) -> Path:

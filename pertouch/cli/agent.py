@@ -17,7 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pertouch.cli.common import add_service_options, progress_wanted, settings_from_args
+from pertouch.cli.common import (
+    add_overwrite_option,
+    add_service_options,
+    check_output,
+    progress_wanted,
+    settings_from_args,
+)
 from pertouch.core.errors import PerTouchError
 
 
@@ -45,6 +51,7 @@ def add_agent_parsers(subparsers: Any) -> None:
         help="show a region by hand: the word then means this mask (grey or a painted layer's "
         'alpha), e.g. --mask water=lake.png, --mask "the boats=boats.png"',
     )
+    add_overwrite_option(retouch)
     add_service_options(retouch)
     retouch.add_argument("--explain", action="store_true", help="print every round in detail")
     retouch.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -67,6 +74,7 @@ def run_retouch(args: argparse.Namespace) -> int:
 
     if args.photo is None and not args.thread:
         raise PerTouchError("Give a photo, or --thread to continue an earlier conversation.")
+    check_output(args, args.output, args.photo)
     settings = settings_from_args(args, use_memory=bool(args.user), rounds=args.rounds)
     show = progress_wanted(args)
 

@@ -22,7 +22,8 @@ from numpy.typing import NDArray
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES
 from pertouch.core.errors import MaskError, PerTouchError, StateError
-from pertouch.core.imageio import Photo, Pixels, load_mask, save_photo
+from pertouch.core.imageio import Photo, Pixels, check_quality, load_mask, save_photo
+from pertouch.core.outputs import refuse_overwriting_inputs
 from pertouch.services import Settings
 
 
@@ -154,6 +155,26 @@ def settings_from_args(args: argparse.Namespace, use_memory: bool, **overrides: 
     )
 
 
+def add_overwrite_option(parser: argparse.ArgumentParser) -> None:
+    """``--overwrite``: allow the output to replace an input file (refused by default)."""
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="allow the output to replace the input photo or a mask (refused by default)",
+    )
+
+
+def check_output(args: argparse.Namespace, output: Path | None, *inputs: Path | None) -> None:
+    """Before any work: refuse an ``output`` that is one of ``inputs`` (or of the ``--mask``
+    files) unless ``--overwrite``, and a ``--quality`` outside 1-100."""
+    if hasattr(args, "quality"):
+        check_quality(args.quality)
+    if output is None:
+        return
+    masks = [spec.partition("=")[2] or None for spec in getattr(args, "mask", [])]
+    refuse_overwriting_inputs(output, [*inputs, *masks], getattr(args, "overwrite", False))
+
+
 def load_masks(specs: Sequence[str], shape: tuple[int, int]) -> dict[str, NDArray[np.float32]]:
     """``--mask NAME=FILE`` options read into masks of ``shape``."""
     masks: dict[str, NDArray[np.float32]] = {}
@@ -183,7 +204,7 @@ def load_state(text: str) -> AdjustmentState:
 
 
 def save_like(photo: Photo, pixels: Pixels, path: Path, quality: int) -> None:
-    """Write a result with the original's alpha, ICC profile and EXIF."""
+    """Write a result with the original's alpha, ICC profile and EXIF (a grey photo stays grey)."""
     save_photo(
         path,
         pixels,
@@ -191,6 +212,7 @@ def save_like(photo: Photo, pixels: Pixels, path: Path, quality: int) -> None:
         icc_profile=photo.icc_profile,
         exif=photo.exif,
         quality=quality,
+        grey=photo.grey,
     )
 
 

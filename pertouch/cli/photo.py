@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from pertouch.cli.common import (
+    add_overwrite_option,
     add_renderer_options,
+    check_output,
     levels_table,
     load_masks,
     load_state,
@@ -43,6 +45,7 @@ def add_photo_parsers(sub: Any) -> None:
     )
     render.add_argument("--quality", type=int, default=95, help="JPEG/WebP quality (default 95)")
     render.add_argument("--json", action="store_true", help="print the solver's report as JSON")
+    add_overwrite_option(render)
     add_renderer_options(render)
     render.set_defaults(func=cmd_render)
 
@@ -123,6 +126,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from pertouch.backbone.parametric import ParametricRenderer
     from pertouch.services import Settings
 
+    check_output(args, args.output, args.photo)
     if (args.renderer or Settings.from_env().renderer) == "diffusion":
         return _render_diffusion(args)
     photo = load_photo(args.photo, max_pixels=args.max_pixels)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from pertouch.cli.common import add_overwrite_option, check_output
 from pertouch.core.imageio import load_photo, save_photo
 from pertouch.tools.segmentation.types import (
     ProposedRegion,
@@ -55,6 +56,7 @@ def add_segment_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--device", help="torch device for SAM3 (default cpu)")
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    add_overwrite_option(parser)
     parser.set_defaults(func=run_segment)
 
 
@@ -68,6 +70,8 @@ def run_segment(args: argparse.Namespace, segmenter: Segmenter | None = None) ->
         raise RegionError(
             "--output writes one region's mask; with --propose use --overlay for a picture."
         )
+    check_output(args, args.output, args.photo)
+    check_output(args, args.overlay, args.photo)
     photo = load_photo(args.photo)
     if segmenter is None:
         from pertouch.services import Settings, build_segmenter
@@ -87,7 +91,7 @@ def run_segment(args: argparse.Namespace, segmenter: Segmenter | None = None) ->
         return 1
     if args.output:
         mask16 = np.round(answer.mask * 65535).astype(np.uint16)
-        save_photo(args.output, np.repeat(mask16[..., None], 3, axis=2))
+        save_photo(args.output, np.repeat(mask16[..., None], 3, axis=2), grey=True)
     if args.overlay:
         labels = (answer.mask >= 0.5).astype(np.uint16)
         single = RegionMap(

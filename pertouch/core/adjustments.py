@@ -222,4 +222,8 @@ class AdjustmentState:
             raise StateError(
                 f"The adjustment state is not valid JSON ({err.msg} at line {err.lineno})."
             ) from None
+        except RecursionError:  # json.loads recurses once per level of nesting
+            raise StateError(
+                "The adjustment state is nested far too deeply to be one; see README for its shape."
+            ) from None
         return cls.from_dict(data)

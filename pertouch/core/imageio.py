@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import struct
 import tempfile
 import warnings
@@ -142,10 +143,24 @@ def decode_photo(data: bytes, name: str, max_pixels: int = DEFAULT_MAX_PIXELS) -
 
 
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise ImageReadError(f"There is no file at {str(path)!r}.")
-    if not path.is_file():
-        raise ImageReadError(f"{str(path)!r} is a folder, not a photo.")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ImageReadError(f"There is no file at {str(path)!r}.") from None
+    except OSError as err:
+        raise ImageReadError(f"{path.name} cannot be read ({err.strerror or err}).") from None
+    if not stat.S_ISREG(mode):
+        # Named precisely, and never opened: reading a FIFO would wait for a writer forever.
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a named pipe (FIFO)"
+            if stat.S_ISFIFO(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "a device"
+        )
+        raise ImageReadError(f"{str(path)!r} is {kind}, not a photo file.")
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -217,16 +232,22 @@ def save_photo(
     icc_profile: bytes | None = None,
     exif: bytes | None = None,
     quality: int = 95,
+    grey: bool = False,
 ) -> Path:
     """Encode and write a photo atomically; the format follows the file extension.
 
     16-bit pixels stay 16-bit in PNG and TIFF; JPEG and WebP hold 8 bits, so they are rounded.
-    JPEG cannot hold alpha, so alpha is dropped there. ICC profile and EXIF are embedded.
+    JPEG cannot hold alpha, so alpha is dropped there. ICC profile and EXIF are embedded (in a
+    16-bit TIFF too). ``grey=True`` (pass :attr:`Photo.grey`) writes one channel, the luma, so a
+    grey photo comes back grey; WebP has no grey mode and gets three equal channels. The file
+    gets the permissions a new file would under the umask, or keeps those of the file it replaces.
 
     Raises:
-        ImageWriteError: unknown extension, missing folder, or a write failure.
+        ImageWriteError: unknown extension, missing folder, quality outside 1-100, or a write
+            failure.
     """
     path = Path(path)
+    check_quality(quality)
     fmt = WRITE_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ImageWriteError(
@@ -237,7 +258,7 @@ def save_photo(
             f"Cannot write {path.name!r}: the folder {str(path.parent)!r} does not exist."
         )
     data = encode_photo(
-        pixels, fmt, alpha=alpha, icc_profile=icc_profile, exif=exif, quality=quality
+        pixels, fmt, alpha=alpha, icc_profile=icc_profile, exif=exif, quality=quality, grey=grey
     )
     write_atomic(path, data)
     return path
@@ -251,9 +272,14 @@ def encode_photo(
     icc_profile: bytes | None = None,
     exif: bytes | None = None,
     quality: int = 95,
+    grey: bool = False,
 ) -> bytes:
     """A whole photo file in memory (``fmt``: "JPEG", "PNG", "TIFF" or "WEBP"), as
-    :func:`save_photo` writes it: for sending over a network as well as for writing to disk."""
+    :func:`save_photo` writes it: for sending over a network as well as for writing to disk.
+
+    ``grey=True`` writes one channel, the luma (see :func:`save_photo`).
+    """
+    check_quality(quality)
     if fmt not in WRITE_FORMATS.values():
         raise ValueError(f"encode_photo writes JPEG, PNG, TIFF or WEBP, not {fmt!r}")
     if pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype not in (np.uint8, np.uint16):
@@ -265,9 +291,31 @@ def encode_photo(
     if pixels.dtype == np.uint16 and fmt in ("JPEG", "WEBP"):
         pixels = _to_uint8(pixels)
         alpha = None if alpha is None else _to_uint8(alpha)
+    # 16-bit grey with alpha would need a two-channel PNG, which OpenCV cannot write: keep RGBA.
+    one_channel = grey and not (pixels.dtype == np.uint16 and alpha is not None)
+    channels = _luma(pixels) if one_channel else pixels
     if pixels.dtype == np.uint16:
-        return _encode_16_bit(fmt, pixels, alpha, icc_profile, exif)
-    return _encode_8_bit(fmt, pixels, alpha, icc_profile, exif, quality)
+        return _encode_16_bit(fmt, channels, alpha, icc_profile, exif)
+    return _encode_8_bit(fmt, channels, alpha, icc_profile, exif, quality)
+
+
+def check_quality(quality: object) -> int:
+    """``quality`` if it is a JPEG/WebP quality (a whole number from 1 to 100), else one sentence.
+
+    Pillow silently clamps a JPEG quality of 1000 and fails deep inside the encoder for WebP, so
+    surfaces call this before any work is done, and :func:`save_photo` calls it again.
+    """
+    if isinstance(quality, bool) or not isinstance(quality, int | np.integer):
+        raise ImageWriteError(f"The quality must be a whole number from 1 to 100, got {quality!r}.")
+    if not 1 <= int(quality) <= 100:
+        raise ImageWriteError(f"The quality must be from 1 to 100, got {quality}.")
+    return int(quality)
+
+
+def _luma(pixels: Pixels) -> Pixels:
+    """``(H, W)`` Rec. 601 luma of ``(H, W, 3)`` pixels, same dtype (equal channels stay exact)."""
+    weights = np.array([0.299, 0.587, 0.114], np.float32)
+    return np.round(pixels.astype(np.float32) @ weights).astype(pixels.dtype)
 
 
 def _to_uint8(array: Pixels) -> Pixels:
@@ -282,8 +330,9 @@ def _encode_8_bit(
     exif: bytes | None,
     quality: int,
 ) -> bytes:
+    grey = pixels.ndim == 2
     array = pixels if alpha is None else np.dstack([pixels, alpha.astype(np.uint8)])
-    im = Image.fromarray(array, "RGB" if alpha is None else "RGBA")
+    im = Image.fromarray(array, ("L" if grey else "RGB") + ("" if alpha is None else "A"))
     options: dict[str, object] = {}
     if icc:
         options["icc_profile"] = icc
@@ -307,21 +356,28 @@ def _encode_16_bit(
     icc: bytes | None,
     exif: bytes | None,
 ) -> bytes:
+    grey = pixels.ndim == 2
     array = pixels if alpha is None else np.dstack([pixels, alpha.astype(np.uint16)])
     if fmt == "TIFF":
         import tifffile
+
+        from pertouch.core.tiff_exif import tiff_with_exif
 
         buffer = io.BytesIO()
         tifffile.imwrite(
             buffer,
             array,
-            photometric="rgb",
+            photometric="minisblack" if grey else "rgb",
             compression="zlib",
             iccprofile=icc,
             extrasamples=("unassalpha",) if alpha is not None else None,
+            metadata=None,
         )
-        return buffer.getvalue()
-    bgr = array[..., [2, 1, 0, 3]] if alpha is not None else array[..., ::-1]
+        return tiff_with_exif(buffer.getvalue(), exif) if exif else buffer.getvalue()
+    if grey:
+        bgr = array
+    else:
+        bgr = array[..., [2, 1, 0, 3]] if alpha is not None else array[..., ::-1]
     ok, encoded = cv2.imencode(".png", np.ascontiguousarray(bgr))
     if not ok:
         raise ImageWriteError("Encoding the 16-bit PNG failed.")
@@ -348,13 +404,25 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
     )
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
+def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename.
+
+    The temporary file is created private (0600); before the rename it gets the mode of the file it
+    replaces, or for a new file the mode the umask gives (0644 under the usual 022), as a plain
+    ``open()`` would. ``private=True`` keeps 0600 (caches of people's photos).
+    """
     try:
+        if private:
+            mode = 0o600
+        elif path.is_file():
+            mode = stat.S_IMODE(path.stat().st_mode)
+        else:
+            mode = 0o666 & ~_umask()
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
         raise ImageWriteError(f"Cannot write {path.name!r}: {err.strerror or err}.") from None
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -368,20 +436,42 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux allows (os.umask sets it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
+
+
 def load_mask(path: str | Path, shape: tuple[int, int] | None = None) -> NDArray[np.float32]:
-    """Read a mask image as float32 weights in [0, 1] (grey value; colour masks use their luma).
+    """Read a grey mask image as float32 weights in [0, 1] (white = inside).
+
+    A colour image is refused rather than read as its luma: a red brush stroke on black would
+    otherwise become a faint 30% mask. Grey saved as RGB (three equal channels) is fine.
 
     Raises:
-        MaskError: unreadable, or not of ``shape`` ``(H, W)`` when given.
+        MaskError: unreadable, in colour, or not of ``shape`` ``(H, W)`` when given.
     """
     try:
         photo = load_photo(path)
     except ImageReadError as err:
         raise MaskError(f"Mask unreadable: {err}") from None
     scale = 65535.0 if photo.bit_depth == 16 else 255.0
-    mask = (
-        photo.pixels.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-    ) / np.float32(scale)
+    channels = photo.pixels.astype(np.float32)
+    spread = float(np.max(channels.max(axis=2) - channels.min(axis=2), initial=0.0)) / scale
+    if spread > 2.5 / 255:  # JPEG noise on a grey image stays below this
+        raise MaskError(
+            f"The mask {Path(path).name} is in colour; save it as a greyscale image "
+            "(white = inside the region, black = outside)."
+        )
+    mask = channels.mean(axis=2) / np.float32(scale)
     if shape is not None and mask.shape != tuple(shape):
         raise MaskError(
             f"The mask {Path(path).name} is {mask.shape[1]}x{mask.shape[0]} but the photo is "

@@ -84,6 +84,11 @@ class LevelScale:
         try:
             data = json.loads(text)
             knots = np.array([data["knots"][a.value] for a in ATTRIBUTES], dtype=np.float64)
+        except RecursionError:  # json.loads recurses once per level of nesting
+            raise ScaleError(
+                "This is not a PerTouch level scale file (it is nested far too deeply); refit it "
+                "with `pertouch fit-scale`."
+            ) from None
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
             raise ScaleError(
                 f"This is not a PerTouch level scale file ({err}); refit it with `pertouch fit-scale`."

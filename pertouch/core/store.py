@@ -49,7 +49,7 @@ class ImageStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             buffer = io.BytesIO()
             np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-            write_atomic(path, buffer.getvalue())
+            write_atomic(path, buffer.getvalue(), private=True)  # people's photos: 0600
         return ref
 
     def get(self, ref: str) -> NDArray[np.generic]:

@@ -188,4 +188,8 @@ def connect(
     text = str(location)
     if text.startswith(("http://", "https://")):
         return ServerConnection(text)
+    if "://" in text:  # ftp://..., s3://...: a typo for a server, never a folder named "ftp:"
+        raise MemoryStoreError(
+            f"The memory {text!r} is neither a folder nor an http(s):// Chroma server."
+        )
     return EmbeddedConnection(text, lock_timeout_s)

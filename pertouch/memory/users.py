@@ -5,19 +5,26 @@ its metadata. Keeping users apart at the collection level means no query or writ
 can touch another's records, whatever filter a caller forgets; deleting a user deletes the
 collection, records and all, in one step; renaming changes only the label.
 
+The id is derived from the name at creation (a hash of the case-folded name and a slot number),
+not drawn at random: several processes creating "ana" at once on a Chroma server, which has no
+lock to share, all ask for the same collection and end with one user. A slot whose id a later
+rename relabelled is skipped for the next free one, which every creator finds alike.
+
 A collection's vectors come from one scene space (:mod:`pertouch.memory.space`); its name ends in
 ``.s<version>`` (collections from before scenes were measured have no suffix). When the space
-changes, :meth:`UserRegistry.upgrade` copies every record into a collection of the new space,
-re-embedding the stored measurements, marks it complete, and only then deletes the old one; a
-crash at any point leaves a complete collection that listing picks, so no record is lost.
+changes, :meth:`UserRegistry.upgrade` copies every record into a collection of the new space
+(same id), re-embedding the stored measurements, marks it complete, and only then deletes the old
+one; a crash at any point leaves a complete collection that listing picks, so no record is lost.
 
 It is longer than 300 lines because every operation on a user must respect the same collection
-naming and upgrade rules, which are safest kept in one class.
+naming, creation and upgrade rules, which are safest kept in one class.
 """
 
 from __future__ import annotations
 
 import builtins
+import contextlib
+import hashlib
 import json
 import time
 import uuid
@@ -28,6 +35,7 @@ from typing import Any
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.errors import ChromaError, NotFoundError
 
 from pertouch.core.errors import PerTouchError
 from pertouch.memory import embedding  # registers both functions, so old collections open
@@ -40,6 +48,8 @@ MAX_NAME_CHARS = 64
 COLLECTION_PREFIX = "pertouch-user-"
 EXPORT_FORMAT = "pertouch-memory/1"
 _PAGE = 1000
+#: Slots tried for one name; only renames away from a name use up more than the first.
+_SLOTS = 64
 
 
 class UserError(PerTouchError):
@@ -110,21 +120,16 @@ class UserRegistry:
         """A new user with an empty memory; names are unique regardless of case."""
         name = check_name(name)
         with self.connection.session(write=True) as client:
-            if self._lookup(client, name) is not None:
+            user = self._create_new(client, name)
+            if user is None:
                 raise UserError(f"There is already a user called {name!r}; pick another name.")
-            user = User(uuid.uuid4().hex, name, self.clock(), self.space.version)
-            self._create_collection(client, user)
             return user
 
     def ensure(self, name: str) -> User:
         """The user called ``name``, created first if there is none (for the agent's first approval)."""
         name = check_name(name)
         with self.connection.session(write=True) as client:
-            user = self._lookup(client, name)
-            if user is None:
-                user = User(uuid.uuid4().hex, name, self.clock(), self.space.version)
-                self._create_collection(client, user)
-            return user
+            return self._lookup(client, name) or self._claim(client, name)[0]
 
     def rename(self, old: str, new: str) -> User:
         """Give a user a new name; their memories stay theirs."""
@@ -140,12 +145,17 @@ class UserRegistry:
             return renamed
 
     def delete(self, name: str) -> int:
-        """Delete a user and every record of theirs; returns how many records went."""
+        """Delete a user and every record of theirs (twins that older versions made in a race
+        too); returns how many records went."""
         with self.connection.session(write=True) as client:
-            user = self._find(client, name)
-            count = self._collection(client, user).count()
-            for collection in _collections_of(client, user.id):
-                client.delete_collection(collection)
+            key = self._find(client, name).name.casefold()
+            count = 0
+            for twin in [u for u in self._users(client) if u.name.casefold() == key]:
+                with contextlib.suppress(NotFoundError):  # a concurrent delete was first
+                    count += self._collection(client, twin).count()
+                for collection in _collections_of(client, twin.id):  # every space's
+                    with contextlib.suppress(NotFoundError):
+                        client.delete_collection(collection)
             return count
 
     def upgrade(self, name: str) -> User:
@@ -208,12 +218,12 @@ class UserRegistry:
         records = [MemoryRecord.from_dict(_json_line(row, i)) for i, row in enumerate(rows[1:], 2)]
         new_name = check_name(name if name is not None else header.get("user"))
         with self.connection.session(write=True) as client:
-            if self._lookup(client, new_name) is not None:
+            user = self._create_new(client, new_name)
+            if user is None:
                 raise UserError(
                     f"There is already a user called {new_name!r}; import under another name."
                 )
-            user = User(uuid.uuid4().hex, new_name, self.clock(), self.space.version)
-            collection = self._create_collection(client, user)
+            collection = self._collection(client, user)
             try:
                 add_records(collection, records, self.space)
             except BaseException:
@@ -267,6 +277,54 @@ class UserRegistry:
         # No function passed: Chroma rebuilds the registered one the collection was made with.
         return client.get_collection(user.collection_name)
 
+    def _create_new(self, client: ClientAPI, name: str) -> User | None:
+        """A new user called ``name``, or None when the name is taken (now or by a racer)."""
+        if self._lookup(client, name) is not None:
+            return None
+        user, created = self._claim(client, name)
+        return user if created else None
+
+    def _claim(self, client: ClientAPI, name: str) -> tuple[User, bool]:
+        """The user called ``name`` in its first free slot, and whether this call created it.
+
+        ``get_or_create`` is atomic on the server and keeps the first creator's metadata, so the
+        claim token beside ``complete`` tells the creator from everyone who arrived at the same
+        moment. A slot whose id any listed user holds under another name (in any scene space,
+        an upgrade's source included) is skipped, so no collection ever gains a second owner.
+        """
+        claim = uuid.uuid4().hex
+        key = name.casefold()
+        version = self.space.version
+        function: Any = embedding.SceneVectorFunction(version)
+        holders = {u.id: u for u in self._users(client)}
+        for slot in range(_SLOTS):
+            user_id = hashlib.sha256(f"{key}#{slot}".encode()).hexdigest()[:32]
+            holder = holders.get(user_id)
+            if holder is not None:
+                if holder.name.casefold() == key:
+                    return holder, False
+                continue  # renamed away from this name: the slot stays its holder's
+            user = User(user_id, name, self.clock(), version)
+            try:
+                collection = client.get_or_create_collection(
+                    user.collection_name,
+                    metadata={**_metadata(user), "complete": True, "claim": claim},
+                    embedding_function=function,
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+            except ChromaError as err:  # created between the server's own get and create
+                if "already exists" not in str(err):
+                    raise
+                collection = client.get_collection(user.collection_name)
+            meta = collection.metadata or {}
+            labelled = str(meta.get("user_name", "")).casefold() == key
+            if labelled and meta.get("complete") is not False:
+                stored = User(
+                    user_id, str(meta["user_name"]), float(meta.get("created_at", 0.0)), version
+                )
+                return stored, meta.get("claim") == claim
+        raise UserError(f"The name {name!r} has been renamed away too often; pick another name.")
+
     def _create_collection(
         self, client: ClientAPI, user: User, complete: bool = True
     ) -> Collection:
@@ -302,6 +360,8 @@ def _json_line(text: str, number: int) -> object:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise RecordError(f"Line {number} of the memory file is not JSON ({err.msg}).") from None
+    except RecursionError:  # json.loads recurses once per level of nesting
+        raise RecordError(f"Line {number} of the memory file is nested far too deeply.") from None
 
 
 def iter_records(collection: Collection) -> Iterator[MemoryRecord]:

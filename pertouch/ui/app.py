@@ -166,12 +166,16 @@ def build_app(studio: Studio) -> gr.Blocks:
         undo.click(on_undo, [session, user, chat], chat_outputs, api_name="undo", **busy)
         approve.click(on_approve, [session, user, chat], chat_outputs, api_name="approve", **busy)
         for i, slider in enumerate(sliders):
+            # preprocess=False: Gradio's own slider check compares the raw value with the bounds,
+            # so a string or null sent to the API ended in a TypeError and "the app raised an
+            # exception"; handlers.slide checks the values and answers with one sentence.
             slider.release(
                 on_slide,
                 [session, *sliders],
                 [session, *view_outputs],
                 api_name="slide" if i == 0 else None,
                 api_visibility="public" if i == 0 else "private",
+                preprocess=False,
                 **busy,
             )
         add_user.click(on_add_user, [new_user], [user, new_user], api_name="add_user")

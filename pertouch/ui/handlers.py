@@ -137,8 +137,9 @@ def slide(studio: Studio, session: Session | None, values: Sequence[float]) -> t
     """Re-render the photo with the edit table's values (one slider per region and attribute)."""
     if session is None or session.photo is None or session.result is None:
         raise PerTouchError("Ask for a change in the chat first; the sliders then fine-tune it.")
+    numbers = _slider_numbers(values, len(session.regions) * len(ATTRIBUTE_NAMES))
     table = {
-        (region, attribute): float(values[row * len(ATTRIBUTE_NAMES) + column])
+        (region, attribute): numbers[row * len(ATTRIBUTE_NAMES) + column]
         for row, region in enumerate(session.regions)
         for column, attribute in enumerate(ATTRIBUTE_NAMES)
     }
@@ -156,6 +157,21 @@ def slide(studio: Studio, session: Session | None, values: Sequence[float]) -> t
         notes=[*session.result.notes, f"Set by hand with the sliders: {moved}."],
     )
     return session, current_view(studio, session)
+
+
+def _slider_numbers(values: Sequence[Any], needed: int) -> list[float]:
+    """The slider values as floats in [-1, 1], or one sentence about the first one that is not."""
+    if len(values) < needed:
+        raise PerTouchError(
+            f"Expected {needed} slider values (4 per region row), got {len(values)}."
+        )
+    numbers = []
+    for value in values:
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if number is None or not -1.0 <= number <= 1.0:  # NaN fails this comparison too
+            raise PerTouchError(f"A slider value must be a number from -1 to 1, got {value!r}.")
+        numbers.append(float(number))
+    return numbers
 
 
 def current_view(studio: Studio, session: Session) -> View:
@@ -213,4 +229,5 @@ def _write_download(studio: Studio, session: Session) -> Path:
         alpha=photo.alpha,
         icc_profile=photo.icc_profile,
         exif=photo.exif,
+        grey=photo.grey,
     )
