@@ -117,6 +117,10 @@ def open_services(
     closers: list[Callable[[], None]] = []
     if checkpointer is None:
         checkpointer = open_checkpointer(home / "threads.sqlite", closers)
+        if settings.thread_days:
+            from pertouch.graph.threads import prune_threads
+
+            prune_threads(checkpointer, settings.thread_days * 86_400)
     return Services(
         settings=settings,
         model=model or build_model(settings),
@@ -124,7 +128,7 @@ def open_services(
         segmenter=segmenter or build_segmenter(settings),
         renderer=renderer or build_renderer(settings, scale),
         scale=scale,
-        store=store or ImageStore(home / "store"),
+        store=store or ImageStore(home / "store", budget=settings.store_budget),
         checkpointer=checkpointer,
         memory=memory if memory is not None else open_memory(settings.memory),
         _closers=closers,
