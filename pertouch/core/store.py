@@ -228,4 +228,3 @@ def decode(blob: bytes) -> NDArray[np.generic]:
     if header["delta"]:
         return np.cumsum(array, axis=1, dtype=dtype)
     return array.copy()
-
