@@ -42,6 +42,9 @@ class MatchTarget:
 
     levels: Mapping[str, tuple[float, float, float, float]]
     reference: str
+    source: str = ""
+    """The reference file (path, size, time) and the look it was retouched with: what makes a
+    rerun's target the same one, without trusting the measurement to repeat to the last digit."""
 
     def to_dict(self) -> dict[str, Any]:
         names = [a.value for a in ATTRIBUTES]
@@ -98,6 +101,8 @@ class Look:
     def key(self) -> str:
         """A digest of what the look does (not of where it came from)."""
         data = {k: v for k, v in self.to_dict().items() if k != "origin"}
+        if self.match is not None and self.match.source:
+            data["match"] = self.match.source
         text = json.dumps(data, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

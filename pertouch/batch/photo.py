@@ -17,7 +17,7 @@ import hashlib
 import logging
 import resource
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -255,11 +255,25 @@ def reference_target(
     if look is not None:
         thread = "batch-reference-" + hashlib.sha256(str(path).encode()).hexdigest()[:16]
         result = render_full(photo.pixels, decide(proxy, look, services, thread), services)
-    return target_of(result, partition(proxy, services), services, path.name)
+    stat = path.stat()
+    source = f"{path.resolve()}|{stat.st_size}:{stat.st_mtime_ns}|{look.key() if look else ''}"
+    return replace(
+        target_of(result, partition(proxy, services), services, path.name), source=source
+    )
 
 
 def peak_memory_mb() -> float:
-    """This process's peak resident memory so far, in MB."""
+    """This process's peak resident memory so far, in MB.
+
+    Read from ``/proc/self/status`` (VmHWM) where there is one: ``ru_maxrss`` of a process the
+    pool started also counts the parent it was forked from, so it would report the parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 

@@ -63,13 +63,13 @@ def plan_batch(
         path: target / path.relative_to(source).with_suffix(_suffix(path.suffix, output_format))
         for path in photos
     }
-    claims: dict[Path, list[Path]] = {}
+    claims: dict[str, list[Path]] = {}  # by lower-case name: some file systems ignore case
     for path, output in wanted.items():
-        claims.setdefault(output, []).append(path)
+        claims.setdefault(str(output).lower(), []).append(path)
     jobs = []
     for path, output in wanted.items():
-        rivals = claims[output]
-        native = [p for p in rivals if p.suffix == output.suffix] or rivals[:1]
+        rivals = claims[str(output).lower()]
+        native = [p for p in rivals if p.suffix.lower() == output.suffix.lower()] or rivals[:1]
         if len(rivals) > 1 and path != native[0]:
             output = output.with_stem(f"{output.stem}-{path.suffix.lower().lstrip('.')}")
         stat = path.stat()
