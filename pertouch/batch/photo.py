@@ -43,6 +43,8 @@ from pertouch.services import Services
 log = logging.getLogger(__name__)
 #: Long side of the view every decision is taken on (2x the 512 px analysis view).
 PROXY_SIZE = 1024
+#: How close a matched photo should land to the reference's levels (the renderer's promise).
+MATCH_TOLERANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,11 @@ def retouch_photo(
         residual = None
         if look.match is not None:
             residual = match_residual(pixels, decision.masks, look.match, services)
+            if residual > MATCH_TOLERANCE:
+                decision.notes.append(
+                    f"It lands within {residual:.2f} of the reference's levels, not "
+                    f"{MATCH_TOLERANCE}: part of that look is out of this photo's reach."
+                )
         save_photo(
             job.output,
             pixels,
