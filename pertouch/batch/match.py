@@ -36,8 +36,9 @@ MIN_REST = 0.01
 def to_u8(mask: NDArray[np.generic]) -> U8:
     """A float mask in [0, 1] (or a uint8 one) as uint8 0..255."""
     if mask.dtype == np.uint8:
-        return mask
-    return np.round(np.clip(mask, 0.0, 1.0) * 255).astype(np.uint8)
+        return np.asarray(mask, dtype=np.uint8)
+    weights = np.clip(np.asarray(mask, dtype=np.float32), 0.0, 1.0)
+    return np.round(weights * 255).astype(np.uint8)
 
 
 def full_masks(masks: Mapping[str, U8], pixels: Pixels) -> dict[str, U8]:
@@ -46,7 +47,9 @@ def full_masks(masks: Mapping[str, U8], pixels: Pixels) -> dict[str, U8]:
     return {
         name: mask
         if mask.shape == (height, width)
-        else cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR)
+        else np.asarray(
+            cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR), dtype=np.uint8
+        )
         for name, mask in masks.items()
     }
 

@@ -182,6 +182,7 @@ def _run(
         run_in_pool(todo, settings, look, options, workers, manifest.started, finished)
     usage = services.store.usage()
     elapsed = progress.clock() - progress.started_at
+    rate = progress.rate()
     summary = Summary(
         input=str(request.source),
         output=str(request.target),
@@ -194,7 +195,7 @@ def _run(
         skipped=progress.skipped,
         ignored=ignored,
         seconds=round(elapsed, 2),
-        photos_per_minute=round(progress.rate(), 2) if progress.rate() else None,
+        photos_per_minute=None if rate is None else round(rate, 2),
         peak_mb_per_worker=peaks,
         failures=failures,
         store_bytes=usage.bytes,

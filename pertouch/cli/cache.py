@@ -116,7 +116,7 @@ def run_cache_clear(args: argparse.Namespace) -> int:
     if args.threads or both:
         closers: list[Any] = []
         try:
-            checkpointer = open_checkpointer(home / "threads.sqlite", closers)
+            checkpointer: Any = open_checkpointer(home / "threads.sqlite", closers)
             removed = prune_threads(checkpointer, seconds)
             checkpointer.conn.execute("VACUUM")  # give the deleted pages back to the disk
         finally:

@@ -13,9 +13,11 @@ from pathlib import Path
 from pertouch.core.errors import ImageReadError
 
 #: Working memory of one retouch, in bytes per pixel of the photo: the decoded pixels, the result,
-#: masks and the renderer's working copies. Measured on the agent's full-resolution path, which
-#: needs the most (a 144 MP PNG peaked at 5.3 GB: 37 B/px); 16-bit photos carry twice the pixels.
-BYTES_PER_PIXEL = {8: 38.0, 16: 44.0}
+#: masks, the store's copies and the renderer's working arrays, over what the models already take.
+#: Measured (peak resident memory) on a 12 MP photo through the agent's full-resolution turn, the
+#: hungriest path: 50 B/px for 8-bit and 63 B/px for 16-bit photos (a batch, which decides on a
+#: 1024 px view, needs 29 and 33, so for it the check errs on the safe side).
+BYTES_PER_PIXEL = {8: 50.0, 16: 63.0}
 #: Of the memory the system reports available, how much one photo may take.
 AVAILABLE_SHARE = 0.8
 _MEMINFO = Path("/proc/meminfo")
