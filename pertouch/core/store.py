@@ -32,8 +32,9 @@ from pertouch.core.imageio import write_atomic
 _REF = re.compile(r"^sha256:([0-9a-f]{64})$")
 _MAGIC = b"PTSTORE1"
 _SUFFIXES = (".zst", ".npy")  # compact entries, then those of earlier versions
-#: Seconds after its last use during which an entry is never evicted (a turn is shorter).
-DEFAULT_GRACE_S = 120.0
+#: Seconds after its last use during which an entry is never evicted: a turn touches what it uses
+#: more often than this, and the store may exceed its budget by at most this long's writes.
+DEFAULT_GRACE_S = 30.0
 _ZSTD_LEVEL = 3
 
 
