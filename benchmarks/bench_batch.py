@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -122,14 +123,32 @@ def main() -> None:
     )
     parser.add_argument("--looks", default="state,match,instruction")
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # LOOK,WORKERS,SCRATCH: one run, here
     args = parser.parse_args()
     shoot = args.photos / f"shoot-{args.count}"
+    if args.one:
+        look, workers, scratch = args.one.split(",", 2)
+        print(json.dumps(run(look, int(workers), shoot, Path(scratch))), flush=True)
+        return
     make_photos(shoot, args.count)
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as scratch:
         for look in args.looks.split(","):
             for workers in (int(w) for w in args.workers.split(",")):
-                row = run(look, workers, shoot, Path(scratch))
+                # a process of its own per run, so one worker's peak memory is its own
+                one = f"{look},{workers},{scratch}"
+                command = [
+                    sys.executable,
+                    __file__,
+                    "--count",
+                    str(args.count),
+                    "--photos",
+                    str(args.photos),
+                    "--one",
+                    one,
+                ]
+                done = subprocess.run(command, capture_output=True, text=True, check=True)
+                row = json.loads(done.stdout.strip().splitlines()[-1])
                 rows.append(row)
                 print(json.dumps(row), flush=True)
     print(

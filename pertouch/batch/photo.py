@@ -121,7 +121,10 @@ def retouch_photo(
         pixels = render_full(photo.pixels, decision, services)
         residual = None
         if look.match is not None:
-            residual = match_residual(pixels, decision.masks, look.match, services)
+            # measured on the proxy of the result: the same 512 px analysis view, without
+            # stretching every mask to full resolution only to shrink it again
+            result = make_proxy(pixels, options.proxy_size)
+            residual = match_residual(result, decision.masks, look.match, services)
             if residual > MATCH_TOLERANCE:
                 decision.notes.append(
                     f"It lands within {residual:.2f} of the reference's levels, not "
@@ -264,6 +267,7 @@ def reference_target(
         result = render_full(photo.pixels, decide(proxy, look, services, thread), services)
     stat = path.stat()
     source = f"{path.resolve()}|{stat.st_size}:{stat.st_mtime_ns}|{look.key() if look else ''}"
+    result = make_proxy(result, options.proxy_size)  # measured at 512 px either way
     return replace(
         target_of(result, partition(proxy, services), services, path.name), source=source
     )
