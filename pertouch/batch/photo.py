@@ -2,10 +2,12 @@
 
 :func:`retouch_photo` is a pure function of the job, the look and the services, so the local pool
 and Ray run exactly the same code. Every decision (the agent's reading, masks, memory, matching)
-is taken on a *proxy*: the photo area-averaged to a long side of 1024 px. That loses nothing,
-because levels are measured and the renderer solves on a 512 px analysis view anyway; it is what
-makes a 12 MP photo cost one full-resolution render instead of the agent's several, and keeps the
-image store small. Masks found on the proxy are stretched to full resolution for the render.
+is taken on a *proxy*: the photo area-averaged to a long side of 1024 px. Levels are measured
+and the renderer solves on a 512 px analysis view anyway, so masks found on the proxy and
+stretched to full resolution render the same: on five 12 MP photos, sky, ground and person masks
+differed by 0.2 % and the levels reached by 0.001 or less; only the saliency-based "subject"
+moved more (3.6 % of its mask on two photos). It is what makes a 12 MP photo cost one
+full-resolution render instead of the agent's several, and keeps the image store small.
 
 A photo that cannot be retouched becomes a ``failed`` outcome with one sentence; nothing a single
 photo does stops the batch.
