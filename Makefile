@@ -17,7 +17,7 @@ $(BIN)/python:
 # torch first and pinned: the CPU wheel is on local disk; an unpinned torch pulls a multi-GB CUDA build.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev,training,ui,mcp]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,training,ui,mcp,raw,heif,ray]'
 	if [ "$(SERVE)" = 1 ]; then $(BIN)/python scripts/install_serve.py --quiet; fi
 	rm -f $(VENV)/.installed-*
 	touch $@

@@ -126,6 +126,10 @@ def open_services(
     closers: list[Callable[[], None]] = []
     if checkpointer is None:
         checkpointer = open_checkpointer(home / "threads.sqlite", closers)
+        if settings.thread_days:
+            from pertouch.graph.threads import prune_threads
+
+            prune_threads(checkpointer, settings.thread_days * 86_400)
     return Services(
         settings=settings,
         model=model or build_model(settings),
@@ -133,7 +137,7 @@ def open_services(
         segmenter=segmenter or build_segmenter(settings),
         renderer=renderer or build_renderer(settings, scale),
         scale=scale,
-        store=store or _open_store(home / "store"),
+        store=store or _open_store(home / "store", settings.store_budget),
         checkpointer=checkpointer,
         memory=memory if memory is not None else open_memory(settings.memory),
         _closers=closers,
@@ -291,10 +295,10 @@ def wait_for_threads(checkpointer: Checkpointer, path: Path) -> None:
             connection.execute("ROLLBACK")
 
 
-def _open_store(path: Path) -> ImageStore:
+def _open_store(path: Path, budget: int | None) -> ImageStore:
     """The image store under ``PERTOUCH_HOME``, or one sentence if its folder cannot be made."""
     try:
-        return ImageStore(path)
+        return ImageStore(path, budget=budget)
     except (FileExistsError, NotADirectoryError):
         raise SettingsError(
             f"The image store {str(path)!r} is a file, not a folder; move it away."

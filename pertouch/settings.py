@@ -9,6 +9,7 @@ options on top (``Settings.from_env(renderer="diffusion")``) and hand the result
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -21,6 +22,8 @@ RendererName = Literal["parametric", "diffusion"]
 
 DEFAULT_HOME = Path("~/.cache/pertouch")
 DEFAULT_SAM3_CHECKPOINT = Path("~/.cache/pertouch/sam3.pt")
+#: The image store's default size: about 40 agent turns on 12 MP photos.
+DEFAULT_STORE_BUDGET = 2 * 2**30
 
 
 class SettingsError(PerTouchError):
@@ -109,6 +112,17 @@ class Settings:
     fetch_private: bool = False
     """PERTOUCH_FETCH_PRIVATE: let a served run give a photo URL on a loopback or private
     address (a trusted network only; by default such URLs are refused)."""
+    store_budget: int | None = DEFAULT_STORE_BUDGET
+    """PERTOUCH_STORE_BUDGET: bytes the image store may hold ("2G", "500M"; "none": no limit);
+    the least recently used images are evicted beyond it."""
+
+    thread_days: float = 30.0
+    """PERTOUCH_THREAD_DAYS: threads not continued for this many days are pruned (0: never)."""
+
+    memory_budget: int | None = None
+    """PERTOUCH_MEMORY_BUDGET: memory one photo may take to retouch ("4G"); a larger photo is
+    refused before it is decoded. None ("auto"): 80% of the memory available at the time; 0
+    ("none"): no check."""
 
     def __post_init__(self) -> None:
         if self.segmenter not in get_args(SegmenterName):
@@ -128,6 +142,16 @@ class Settings:
         if not 0 < self.model_timeout <= 3600:
             raise SettingsError(
                 f"The model timeout must be between 0 and 3600 seconds, got {self.model_timeout}."
+            )
+        if self.store_budget is not None and self.store_budget <= 0:
+            raise SettingsError(
+                f"The image store budget must be a positive size such as 2G, got {self.store_budget}."
+            )
+        if self.memory_budget is not None and self.memory_budget < 0:
+            raise SettingsError(f"The memory budget must be a size such as 4G, got {self.memory_budget}.")
+        if not 0 <= self.thread_days <= 36_500:
+            raise SettingsError(
+                f"Threads are kept between 0 (for ever) and 36500 days, got {self.thread_days}."
             )
         if self.memory is not None and "://" in self.memory:
             scheme = self.memory.split("://", 1)[0].lower()
@@ -178,6 +202,31 @@ def _number(variable: str, text: str) -> float:
         raise SettingsError(f"{variable} must be a number of seconds, not {text!r}.") from None
 
 
+def _size(variable: str, text: str) -> int | None:
+    """A size in bytes: "2G", "500M", "1.5GB", "4096"; "none" (or "0") for no limit."""
+    if text.lower() in ("none", "0", "unlimited"):
+        return None
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?", text.lower())
+    if match is None:
+        raise SettingsError(f"{variable} must be a size such as 2G or 500M, not {text!r}.")
+    number, unit = match.groups()
+    return int(float(number) * 1024 ** " kmgt".index(unit or " "))
+
+
+def _memory(variable: str, text: str) -> int | None:
+    """A memory budget: a size, "auto" (None: a share of what is available) or "none" (0)."""
+    if text.lower() == "auto":
+        return None
+    return _size(variable, text) or 0
+
+
+def _days(variable: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise SettingsError(f"{variable} must be a number of days, not {text!r}.") from None
+
+
 def _count(variable: str, text: str) -> int:
     try:
         return int(text)
@@ -222,6 +271,9 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str, str], Any]], ...] = (
     ("served_models", "PERTOUCH_SERVED_MODELS", _names),
     ("served_memories", "PERTOUCH_SERVED_MEMORIES", _names),
     ("fetch_private", "PERTOUCH_FETCH_PRIVATE", _switch),
+    ("store_budget", "PERTOUCH_STORE_BUDGET", _size),
+    ("thread_days", "PERTOUCH_THREAD_DAYS", _days),
+    ("memory_budget", "PERTOUCH_MEMORY_BUDGET", _memory),
 )
 
 

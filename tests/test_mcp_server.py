@@ -284,3 +284,21 @@ def test_retouch_uses_a_mask_sent_as_base64(server, folders):
     assert not result.is_error, result.content
     edits = result.structured_content["state"]["edits"]
     assert {(e["region"], e["attribute"]) for e in edits} == {("water", "temperature")}
+def test_raw_and_heic_photos_are_read_by_path(server, folders):
+    pytest.importorskip("rawpy", reason="the 'raw' extra is not installed")
+    pytest.importorskip("pillow_heif", reason="the 'heif' extra is not installed")
+    pytest.importorskip("pidng", reason="pidng makes the test DNG")
+    from skimage import data
+
+    from tests.core.camera_files import write_dng, write_heic
+
+    dng = write_dng(folders["root"] / "IMG_0001.dng", data.rocket())
+    heic = write_heic(folders["root"] / "IMG_0002.heic", data.rocket())
+    for path in (dng, heic):
+        measured = server.call(
+            lambda c, p=path: c.call_tool(
+                "measure", {"image": {"path": str(p)}, "regions": ["sky"]}
+            )
+        )
+        assert not measured.is_error, measured.content
+        assert set(measured.structured_content["levels"]) == {"global", "sky"}

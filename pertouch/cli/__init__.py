@@ -2,7 +2,8 @@
 
 Each sub-command lives in a module of this package and registers itself with ``add_*_parser``:
 ``photo`` (measure, render, fit-scale), ``agent`` (retouch, plan), ``segment``, ``memory``,
-``serve`` (ui, mcp) and ``training`` (prepare-data, train). Bad input of any kind ends in one
+``serve`` (ui, mcp), ``training`` (prepare-data, train), ``batch`` (a folder with one look) and
+``cache`` (the image store and threads). Bad input of any kind ends in one
 sentence on stderr and exit status 2, never a traceback and never a half-written output file.
 Sub-modules are imported inside :func:`build_parser`, so ``pertouch --help`` stays fast.
 """
@@ -23,6 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from pertouch import __version__
     from pertouch.cli.agent import add_agent_parsers
+    from pertouch.cli.batch import add_batch_parser
+    from pertouch.cli.cache import add_cache_parser
     from pertouch.cli.memory import add_memory_parser
     from pertouch.cli.photo import add_photo_parsers
     from pertouch.cli.segment import add_segment_parser
@@ -47,4 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_memory_parser(sub)
     add_serve_parsers(sub)
     add_training_parsers(sub)
+    add_batch_parser(sub)
+    add_cache_parser(sub)
     return parser

@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from PIL import Image, UnidentifiedImageError
 
 from pertouch.core.errors import ImageReadError, ImageWriteError, MaskError
+from pertouch.core.memory_budget import check_fits
 
 #: Default pixel-count limit: well above any camera (a 100 MP medium format is 1e8), far below a bomb.
 DEFAULT_MAX_PIXELS = 200_000_000
@@ -56,7 +57,7 @@ class Photo:
         alpha: ``(H, W)`` alpha of the same dtype, or ``None``.
         icc_profile: the embedded colour profile, kept on output.
         exif: EXIF bytes with the orientation reset to 1 (the pixels are already upright).
-        format: the source format (``"JPEG"``, ``"PNG"``, ``"TIFF"``, ``"WebP"``).
+        format: the source format (``"JPEG"``, ``"PNG"``, ``"TIFF"``, ``"WebP"``, ``"RAW"``, ``"HEIF"``).
         grey: whether the source had a single colour channel.
     """
 
@@ -78,22 +79,35 @@ class Photo:
         return self.pixels.shape[1], self.pixels.shape[0]
 
 
-def load_photo(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
+def load_photo(
+    path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS, memory_budget: int | None = None
+) -> Photo:
     """Read a photo, refusing bad input with one clear sentence.
 
+    Camera RAW and HEIF/HEIC files are read through :mod:`pertouch.core.camera_formats`.
+    ``memory_budget`` is the memory in bytes retouching it may take (None: a share of what is
+    available now; 0: no check), checked from the header before anything is decoded.
+
     Raises:
-        ImageReadError: missing, empty, not a supported image, truncated, zero-size or over
-            ``max_pixels``.
+        ImageReadError: missing, empty, not a supported image, truncated, zero-size, over
+            ``max_pixels``, or too large for ``memory_budget``.
     """
     path = Path(path)
-    return decode_photo(_read_bytes(path), path.name, max_pixels)
+    data = _read_bytes(path)
+    camera = _load_camera_format(path, data, max_pixels, memory_budget)
+    if camera is not None:
+        return camera
+    return decode_photo(data, path.name, max_pixels, memory_budget)
 
 
-def decode_photo(data: bytes, name: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
+def decode_photo(
+    data: bytes, name: str, max_pixels: int = DEFAULT_MAX_PIXELS, memory_budget: int | None = None
+) -> Photo:
     """Decode a photo file's bytes (``name`` is what messages call it), as :func:`load_photo` does.
 
     Raises:
-        ImageReadError: empty, not a supported image, truncated, zero-size or over ``max_pixels``.
+        ImageReadError: empty, not a supported image, truncated, zero-size, over ``max_pixels``
+            or too large for ``memory_budget``.
     """
     if not data:
         raise ImageReadError(f"{name} is empty (0 bytes).")
@@ -122,6 +136,7 @@ def decode_photo(data: bytes, name: str, max_pixels: int = DEFAULT_MAX_PIXELS) -
             f"{name} is {width}x{height} ({width * height / 1e6:.0f} MP), over the limit of "
             f"{max_pixels / 1e6:.0f} MP; downsize it or raise the limit."
         )
+    _check_memory(name, width, height, im, data, memory_budget)
     try:
         exif = im.getexif()  # reads to the end of a PNG: inside the guard for truncated files
         orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
@@ -140,6 +155,50 @@ def decode_photo(data: bytes, name: str, max_pixels: int = DEFAULT_MAX_PIXELS) -
     return Photo(
         pixels=pixels, alpha=alpha, icc_profile=icc, exif=exif_bytes, format=fmt, grey=grey
     )
+
+
+def _load_camera_format(
+    path: Path, data: bytes, max_pixels: int, memory_budget: int | None
+) -> Photo | None:
+    """A camera RAW or HEIF photo, decoded by its own reader; None for every other file."""
+    from pertouch.core import camera_formats
+
+    if camera_formats.is_raw(path):
+        decode = camera_formats.decode_raw
+    elif camera_formats.is_heif(path, data[:16]):
+        decode = camera_formats.decode_heif
+    else:
+        return None
+
+    def check(width: int, height: int, bits: int) -> None:
+        if width <= 0 or height <= 0:
+            raise ImageReadError(f"{path.name} has no pixels ({width}x{height}).")
+        if width * height > max_pixels:
+            raise ImageReadError(
+                f"{path.name} is {width}x{height} ({width * height / 1e6:.0f} MP), over the limit "
+                f"of {max_pixels / 1e6:.0f} MP; downsize it or raise the limit."
+            )
+        check_fits(path.name, width, height, bits, memory_budget)
+
+    decoded = decode(data, path.name, check)
+    return Photo(
+        pixels=decoded.pixels,
+        alpha=decoded.alpha,
+        icc_profile=decoded.icc_profile,
+        exif=decoded.exif,
+        format=decoded.format,
+    )
+
+
+def _check_memory(
+    name: str, width: int, height: int, im: Image.Image, data: bytes, budget: int | None
+) -> None:
+    """Refuse, from the header alone, a photo whose retouch would not fit in memory."""
+    try:
+        bits = 16 if _is_16_bit(im, data) else 8
+    except (TypeError, ValueError):
+        bits = 8  # unreadable depth tags: the decoder will say what is wrong
+    check_fits(name, width, height, bits, budget)
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -16,11 +16,15 @@ from typing import Any
 
 import gradio as gr
 
+from pertouch.core.camera_formats import HEIF_SUFFIXES, RAW_SUFFIXES
 from pertouch.core.errors import PerTouchError
 from pertouch.studio import APPROVE_WORDS, UNDO_WORDS, Studio
 from pertouch.ui import handlers
 from pertouch.ui.handlers import View
 from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
+
+#: What the upload accepts: browsers know JPEG, PNG and the like as images, not RAW or HEIC.
+PHOTO_TYPES = ["image", *sorted(RAW_SUFFIXES | HEIF_SUFFIXES)]
 
 #: System fonts only: the default theme would fetch its fonts from Google.
 THEME = gr.themes.Default(
@@ -44,7 +48,10 @@ def build_app(studio: Studio) -> gr.Blocks:
         with gr.Row():
             with gr.Column(scale=2):
                 photo = gr.File(
-                    label="Photo", file_types=["image"], type="filepath", elem_id="photo"
+                    label="Photo",
+                    file_types=PHOTO_TYPES,
+                    type="filepath",
+                    elem_id="photo",
                 )
                 with gr.Row():
                     user = gr.Dropdown(
