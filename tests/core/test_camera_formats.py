@@ -70,10 +70,6 @@ def test_raw_is_written_as_16_bit_tiff_or_as_jpeg_with_its_exif(tmp_path, scene)
     assert exif_of(jpeg.exif)[1][36867] == TAKEN
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EXIF in 16-bit TIFF comes with issue 16's imageio hardening; drop this mark then",
-)
 def test_raw_written_as_16_bit_tiff_keeps_its_exif(tmp_path, scene):
     photo = load_photo(write_dng(tmp_path / "IMG_0005.dng", scene))
     save_photo(tmp_path / "out.tif", photo.pixels, exif=photo.exif)
