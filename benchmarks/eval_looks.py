@@ -26,14 +26,15 @@ from numpy.typing import NDArray
 
 from benchmarks.contact_sheet import Tile, write_sheet
 from benchmarks.corpus import load, photos
-from pertouch.backbone.parametric import ParametricRenderer
+from pertouch.backbone.parametric import ParametricRenderer, RenderPlan
 from pertouch.core.adjustments import AdjustmentState
-from pertouch.core.auto_look import auto_look
+from pertouch.core.attributes import ATTRIBUTES, Attribute
 from pertouch.core.colour import delta_e00, lab_view
 from pertouch.core.guards import GuardLimits, GuardReport, check_guards
 from pertouch.core.levels import default_scale
 from pertouch.core.metrics import measure_raw
 from pertouch.providers.styles import LOOKS, look_steps
+from pertouch.tools.auto_plan import AutoPlan, plan_auto_look
 from pertouch.tools.segmentation import OfflineSegmenter
 
 Masks = dict[str, NDArray[np.uint8]]
@@ -65,19 +66,14 @@ def degrade(pixels: NDArray[np.uint8]) -> NDArray[np.uint8]:
     return np.clip(np.round(rgb * 255), 0, 255).astype(np.uint8)
 
 
-def regions(segmenter: OfflineSegmenter, pixels: NDArray[np.uint8]) -> Masks:
-    found = segmenter.propose(pixels)
-    return {n: np.round(found.mask(n) * 255).astype(np.uint8) for n in found.names()}
-
-
 def run_auto(
-    name: str, pixels: NDArray[np.uint8], masks: Masks, renderer: ParametricRenderer
+    name: str, pixels: NDArray[np.uint8], plan: AutoPlan, renderer: ParametricRenderer
 ) -> Result:
-    look = auto_look(pixels, masks, renderer.scale)
-    state = AdjustmentState("auto", auto=look)
-    out = np.asarray(renderer.render(pixels, state, masks), dtype=np.uint8)
-    report = check_guards(pixels, out, masks, GuardLimits.for_state(state))
-    return Result(name, "auto", pixels, out, report, tuple(look.describe()))
+    """What "make it look better" renders: the auto look over the segmenter's regions."""
+    state = AdjustmentState("auto", auto=plan.look)
+    out = np.asarray(renderer.render(pixels, state, plan.masks), dtype=np.uint8)
+    report = check_guards(pixels, out, plan.masks, GuardLimits.for_state(state))
+    return Result(name, "auto", pixels, out, report, tuple(plan.look.describe()))
 
 
 def run_named(
@@ -91,27 +87,60 @@ def run_named(
     state = AdjustmentState()
     tonal: Masks = {}
     for region, attribute, delta in look_steps(look):
-        state = state.with_edit(region, attribute, delta)
         if region != "global" and region not in tonal:
-            tonal[region] = np.round(segmenter.segment(pixels, region).mask * 255).astype(np.uint8)
-    out = np.asarray(renderer.render(pixels, state, tonal), dtype=np.uint8)
+            found = segmenter.segment(pixels, region)
+            if not found.found or found.area < 0.005:
+                continue  # as the agent does: a range the photo lacks is left out
+            tonal[region] = np.round(found.mask * 255).astype(np.uint8)
+        state = state.with_edit(region, attribute, delta)
+    plan = renderer.solve(pixels, state, tonal)
+    out = np.asarray(renderer.apply(pixels, plan), dtype=np.uint8)
     report = check_guards(pixels, out, masks, GuardLimits.for_state(state))
-    return Result(name, look, pixels, out, report, wrong_way=_wrong_way(pixels, out, state, tonal))
+    wrong = _wrong_way(pixels, out, state, tonal, plan)
+    return Result(name, look, pixels, out, report, wrong_way=wrong)
 
 
 def _wrong_way(
-    before: NDArray[np.uint8], after: NDArray[np.uint8], state: AdjustmentState, tonal: Masks
+    before: NDArray[np.uint8],
+    after: NDArray[np.uint8],
+    state: AdjustmentState,
+    tonal: Masks,
+    plan: RenderPlan,
 ) -> tuple[str, ...]:
-    """The look's steps whose attribute moved against the step's sign (by more than 0.02)."""
+    """Steps of the look whose region moved against the step (by more than 0.01 level).
+
+    A tonal range is judged on the global step plus its own; with the colour changing,
+    temperature is judged on the white balance the renderer set (tests/providers/test_styles.py
+    checks the same way).
+    """
     scale = default_scale()
     masks = {**tonal, "global": np.full(before.shape[:2], 255, np.uint8)}
     old = {k: scale.to_level(v, clip=False) for k, v in measure_raw(before, masks).items()}
     new = {k: scale.to_level(v, clip=False) for k, v in measure_raw(after, masks).items()}
+    deltas = state.deltas()
+    shared = deltas.get("global", np.zeros(4))
+    own = {(e.region, e.attribute.channel) for e in state.edits if e.region != "global"}
     wrong = []
-    for e in state.edits:
-        moved = new[e.region][e.attribute.channel] - old[e.region][e.attribute.channel]
-        if moved * np.sign(e.delta) < -0.02:
-            wrong.append(f"{e.region} {e.attribute.value} {moved:+.2f}")
+    for region in masks:
+        asked = shared + (deltas.get(region, np.zeros(4)) if region != "global" else 0.0)
+        for a in ATTRIBUTES:
+            c = a.channel
+            if abs(asked[c]) < 0.05 or (region != "global" and (region, c) not in own):
+                continue
+            at_end = np.sign(old[region][c]) == np.sign(asked[c]) and abs(old[region][c]) >= 0.95
+            clamped = a is Attribute.TEMPERATURE and abs(old[region][c]) > 1.0
+            black = a is Attribute.BRIGHTNESS and asked[c] > 0 and old[region][c] < -0.95
+            if at_end or clamped or black:
+                continue
+            if a is Attribute.TEMPERATURE and shared[0]:
+                if abs(asked[c]) >= 0.1:
+                    index = plan.regions.index(region if region in tonal else plan.regions[-1])
+                    if plan.strengths[index, c] * asked[c] <= 0:
+                        wrong.append(f"{region} white balance (asked {asked[c]:+.2f})")
+                continue
+            moved = new[region][c] - old[region][c]
+            if moved * np.sign(asked[c]) <= 0.01:
+                wrong.append(f"{region} {a.value} {moved:+.2f} (asked {asked[c]:+.2f})")
     return tuple(wrong)
 
 
@@ -195,10 +224,10 @@ def main() -> None:
         original = pixels
         if args.degrade:
             pixels = degrade(pixels)
-        masks = regions(segmenter, pixels)
+        plan = plan_auto_look(pixels, segmenter, renderer.scale)
         for look in looks:
             if look == "auto":
-                result = run_auto(name, pixels, masks, renderer)
+                result = run_auto(name, pixels, plan, renderer)
                 if args.degrade:
                     reference = lab_view(original)[0]
                     result.repaired = (
@@ -206,7 +235,7 @@ def main() -> None:
                         float(delta_e00(reference, lab_view(result.after)[0]).mean()),
                     )
             else:
-                result = run_named(name, look, pixels, masks, renderer, segmenter)
+                result = run_named(name, look, pixels, plan.masks, renderer, segmenter)
             results.append(result)
     tag = "folder" if args.folder else args.split
     for look in looks:

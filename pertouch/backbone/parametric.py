@@ -26,9 +26,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pertouch.backbone.operators import Fields, apply_operators_planar
-from pertouch.backbone.solver import build_problems, solve, within_bands
+from pertouch.backbone.solver import Problem, build_problems, solve, within_bands
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
-from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
+from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES, Attribute
 from pertouch.core.auto_look import resolve_auto
 from pertouch.core.errors import MaskError
 from pertouch.core.levels import LevelScale, default_scale
@@ -39,6 +39,7 @@ F64 = NDArray[np.float64]
 REST = "(rest)"
 _MIN_REST_FRACTION = 1e-3
 _CORRECTION_ITERATIONS = 6  # warm re-solves after a faithful check move little
+_COLOUR, _TEMPERATURE = Attribute.COLORFULNESS.channel, Attribute.TEMPERATURE.channel
 
 
 @dataclass(frozen=True)
@@ -174,8 +175,32 @@ class ParametricRenderer:
             start, jac, iterations = rough.strengths, rough.jacobian, rough.iterations
         # The proxy measures the untouched photo a little differently from the faithful view;
         # aim it at the same *moves*, so what is held stays exactly as it was (no strengths).
-        proxy_targets = targets if faithful is None else targets + (proxy.levels() - baseline)
-        result = solve(proxy, proxy_targets, edited, start, jac, cfg.tolerance, cfg.max_iterations)
+        offset = 0.0 if faithful is None else proxy.levels() - baseline
+        recoloured = _recoloured(state, regions)
+        coupled = np.zeros_like(targets)
+        if recoloured.any():
+            # first with the white balance of recoloured regions off and their temperature free,
+            # to learn how far their colour change alone moves it; that shift joins the target
+            free = np.zeros_like(edited)
+            free[:, _TEMPERATURE] = recoloured
+            first = solve(
+                proxy,
+                targets + offset,
+                edited,
+                None if start is None else np.where(free, 0.0, start),
+                jac,
+                cfg.tolerance,
+                cfg.max_iterations,
+                free=free,
+                locked=free,  # the white balance of those regions stays off meanwhile
+            )
+            iterations += first.iterations
+            coupled = _colour_shift(proxy, first.strengths) * recoloured[:, None]
+            start, jac = first.strengths, first.jacobian
+        targets = targets + coupled
+        result = solve(
+            proxy, targets + offset, edited, start, jac, cfg.tolerance, cfg.max_iterations
+        )
         iterations += result.iterations
         levels, within = result.levels, result.within_bands
         for _ in range(cfg.corrections if faithful is not None else 0):
@@ -318,6 +343,35 @@ def _targets(state: AdjustmentState, regions: list[str], baseline: F64) -> F64:
         )
         out[i] = np.where(state.edited(name) | (auto != 0.0), moved, baseline[i])
     return out
+
+
+def _recoloured(state: AdjustmentState, regions: list[str]) -> NDArray[np.bool_]:
+    """Regions whose colourfulness is asked to change (by an edit or the auto look)."""
+    return np.array(
+        [
+            bool(state.edited(name)[_COLOUR]) or state.auto_delta(name)[_COLOUR] != 0.0
+            for name in regions
+        ]
+    )
+
+
+def _colour_shift(problem: Problem, strengths: F64) -> F64:
+    """How far the colour operator alone moves each region's temperature level ``(R, 4)``.
+
+    Temperature is the CCT of a region's mean colour, so less colour moves it towards the grey's
+    temperature without any change of white balance. Holding it would make the white-balance
+    operator fight the colour change (a muted warm photo turned warm again, "faded vintage"
+    turned neon yellow); where colourfulness is asked to change, the renderer accepts this shift
+    instead, so "temperature" keeps meaning white balance: unedited, the white balance stays as
+    shot; edited, it moves from there.
+    """
+    only = np.zeros_like(strengths)
+    only[:, _COLOUR] = strengths[:, _COLOUR]
+    shift = np.zeros_like(strengths)
+    if np.abs(only).max() > 0:
+        moved = problem.levels(only) - problem.levels()
+        shift[:, _TEMPERATURE] = moved[:, _TEMPERATURE]
+    return shift
 
 
 def _edited(state: AdjustmentState, regions: list[str]) -> NDArray[np.bool_]:

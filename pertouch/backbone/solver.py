@@ -121,8 +121,13 @@ def solve(
     jacobian: F64 | None = None,
     tolerance: float = 0.005,
     max_iterations: int = 12,
+    free: NDArray[np.bool_] | None = None,
+    locked: NDArray[np.bool_] | None = None,
 ) -> Solution:
     """Weighted Levenberg–Marquardt with Broyden updates, from ``strengths`` (default zero).
+
+    ``free`` marks (region, attribute) levels left out of the fit altogether: they go where the
+    strengths take them. ``locked`` marks (region, operator) strengths that stay where they start.
 
     Stops when every region is within ``tolerance`` level of its targets, after ``max_iterations``,
     when no step helps even with a freshly measured Jacobian, or when three steps together won
@@ -130,10 +135,12 @@ def solve(
     approached that slowly; further evaluations would buy nothing visible).
     """
     weight = np.where(edited, 1.0, UNEDITED_WEIGHT)
+    counted = np.ones_like(targets, dtype=bool) if free is None else ~free
+    weight = np.where(counted, weight, 0.0)
     strengths = np.zeros_like(targets) if strengths is None else strengths.copy()
     levels = problem.levels(strengths if strengths.any() else None)
     merit = _merit(weight * (levels - targets), strengths)
-    error = float(np.abs(levels - targets).max())
+    error = float(np.abs(levels - targets)[counted].max(initial=0.0))
     jac, fresh, damping, iterations = jacobian, False, 1e-3, 0
     merits = [merit]
     while error >= tolerance and iterations < max_iterations:
@@ -156,6 +163,8 @@ def solve(
             step = np.clip(np.linalg.solve(lhs, -gradient), -_MAX_STEP, _MAX_STEP).reshape(
                 strengths.shape
             )
+            if locked is not None:
+                step[locked] = 0.0
             trial = np.clip(strengths + step, RANGES[:, 0], RANGES[:, 1])
             trial_levels = problem.levels(trial)
             trial_merit = _merit(weight * (trial_levels - targets), trial)
@@ -174,7 +183,7 @@ def solve(
         fresh = False
         strengths, levels, merit = trial, trial_levels, trial_merit
         merits.append(merit)
-        error = float(np.abs(levels - targets).max())
+        error = float(np.abs(levels - targets)[counted].max(initial=0.0))
     if jac is None:
         jac = problem.jacobian(strengths, levels)
     return Solution(

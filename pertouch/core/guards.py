@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -132,7 +133,17 @@ class GuardReport:
             )
         )
 
-    def to_dict(self) -> dict[str, object]:
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GuardReport:
+        """Rebuild a report from :meth:`to_dict` (the graph keeps reports as plain data)."""
+        return cls(
+            tuple(GuardCheck(**c) for c in data["checks"]),
+            float(data["mean_delta_e"]),
+            float(data["changed_share"]),
+            {str(k): float(v) for k, v in data["figures"].items()},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
         return {
             "harmless": self.harmless,
             "visible": self.visible,
@@ -179,6 +190,8 @@ def check_guards(
         "mean_db": float(after[..., 2].mean() - before[..., 2].mean()),
         "neutral_da": _shift(before, after, neutral, 1),
         "neutral_db": _shift(before, after, neutral, 2),
+        "cast_neutral": _cast_offset(before, after, neutral),
+        "cast_mean": _cast_offset(before, after, np.ones(before.shape[:2], bool)),
         "mean_dl": float(after[..., 0].mean() - before[..., 0].mean()),
         "crushed": float(((after[..., 0] < _BLACK) & (before[..., 0] >= _DETAIL)).mean()),
     }
@@ -250,12 +263,34 @@ def _check(name: str, value: float, limit: float | None, text: str) -> GuardChec
 
 
 def _cast_check(fig: dict[str, float], limits: GuardLimits) -> GuardCheck:
-    neutral = max(abs(fig["neutral_da"]), abs(fig["neutral_db"]))
-    mean = max(abs(fig["mean_da"]), abs(fig["mean_db"])) if limits.mean_cast else 0.0
+    neutral = fig["cast_neutral"]
+    mean = fig["cast_mean"] if limits.mean_cast else 0.0
     value = max(neutral, mean)
-    which = "the most neutral areas" if neutral >= mean else "the photo's mean colour"
-    text = f"A colour cast: {which} moved {{v:.1f}} units of a*/b* (limit {{l:g}})."
+    which = "the most neutral areas" if neutral >= mean else "the photo's colours"
+    text = f"A colour cast: {which} shifted {{v:.1f}} units of a*/b* (limit {{l:g}})."
     return _check("cast", value, limits.cast, text)
+
+
+def _cast_offset(
+    before: NDArray[np.float32], after: NDArray[np.float32], where: NDArray[np.bool_]
+) -> float:
+    """How far the colours of ``where`` shifted in one direction, in a*/b* units.
+
+    More or less colour scales every (a*, b*) about the grey axis; a cast adds the same offset to
+    all of them. Fitting ``after = k * before + offset`` over the pixels separates the two, so a
+    faded or vivid look is not taken for a cast, and a white-balance shift is. A cast also moves
+    the mean colour itself, so the figure is never more than that move (a photo of one hue gives
+    the fit little to go on).
+    """
+    if not where.any():
+        return 0.0
+    old = before[..., 1:][where].astype(np.float64)
+    new = after[..., 1:][where].astype(np.float64)
+    centred = old - old.mean(axis=0)
+    k = float((centred * (new - new.mean(axis=0))).sum() / max(float((centred**2).sum()), 1e-9))
+    offset = new.mean(axis=0) - k * old.mean(axis=0)
+    moved = new.mean(axis=0) - old.mean(axis=0)
+    return float(min(np.abs(offset).max(), np.abs(moved).max()))
 
 
 def _hue_check(

@@ -22,6 +22,7 @@ from pertouch.core.metrics import cct_of_linear_rgb, srgb_to_linear, to_float_rg
 NEUTRAL_LIGHTNESS = (25.0, 95.0)
 NEUTRAL_TENTH = 10.0
 NEAR_WHITE = 242.0 / 255.0
+CLEAR_COLOUR = 15.0
 LIGHTNESS_PERCENTS = (1.0, 5.0, 50.0, 95.0, 99.0)
 
 
@@ -44,6 +45,10 @@ class PhotoStats:
         top_channel: the 99th percentile of each pixel's brightest channel, in [0, 1]: how much
             room the photo has before a brightening clips a channel.
         near_white: share of pixels with a channel within 5% of the top (242 of 255 or above).
+        contrary: share of the photo in clear colour (C*ab 15 or more) on the far side of the
+            neutral tenth's tint (hue more than 90 degrees away): colours a cast did not swamp.
+            A photo of one tinted material (pale wood) has none; a cast photo of varied things
+            keeps some.
     """
 
     lightness: tuple[float, ...]
@@ -61,6 +66,7 @@ class PhotoStats:
     neutral_cct: float
     top_channel: float = 1.0
     near_white: float = 0.0
+    contrary: float = 0.0
 
     def percentile(self, percent: float) -> float:
         """L* at one of :data:`LIGHTNESS_PERCENTS`."""
@@ -87,6 +93,7 @@ class PhotoStats:
             "neutral_cct": round(self.neutral_cct, 1),
             "top_channel": round(self.top_channel, 4),
             "near_white": round(self.near_white, 4),
+            "contrary": round(self.contrary, 4),
         }
 
 
@@ -131,6 +138,10 @@ def measure_photo(
         cct, grey = float(cct_of_linear_rgb(linear)), float(c[neutral].mean())
     else:
         na, nb, agreement, cct, grey = 0.0, 0.0, 0.0, 6504.0, 0.0
+    tint = np.arctan2(nb, na)
+    hue = np.arctan2(lab[..., 2], lab[..., 1])
+    away = np.abs(np.angle(np.exp(1j * (hue - tint)))) > np.pi / 2
+    contrary = float(((c >= CLEAR_COLOUR) & away).mean()) if (na or nb) else 0.0
     blown, blocked = clipped_share(image)
     return PhotoStats(
         lightness=tuple(float(v) for v in np.percentile(lightness, LIGHTNESS_PERCENTS)),
@@ -148,6 +159,7 @@ def measure_photo(
         neutral_cct=cct,
         top_channel=float(np.percentile(rgb.max(axis=2), 99.0)),
         near_white=float((rgb.max(axis=2) >= NEAR_WHITE).mean()),
+        contrary=contrary,
     )
 
 

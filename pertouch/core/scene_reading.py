@@ -46,10 +46,12 @@ DUSK_MEAN, DUSK_B = 38.0, -6.0
 #: Misty: the tones span less than 70 L* and the photo is smoother than 90% of regions.
 MISTY_RANGE = 70.0
 #: A cast is read off the photo's most neutral content (:func:`pertouch.core.photo_stats.most_neutral`):
-#: at least 30% of the photo must be content that could be neutral, its least chromatic tenth must
-#: be near grey (C*ab at most 12: a pale-yellow wood or a cat's fur is not a grey under a cast) yet
-#: at least 6 b* units off the axis, 80% of it on the same side.
-CAST_MIN_SHARE, CAST_MAX_CHROMA, CAST_MIN_B, CAST_MIN_AGREEMENT = 0.30, 12.0, 6.0, 0.80
+#: at least 30% of the photo must be content that could be neutral, its least chromatic tenth at
+#: least 6 b* units off the axis, 80% of it on the same side. That tenth must be near grey (C*ab
+#: at most 12) or, for a strong cast (up to 20), the photo must keep colours on the far side of
+#: the tint (2% of it): a pale-yellow wood or a cat's fur is a material, not a grey under a cast.
+CAST_MIN_SHARE, CAST_MIN_B, CAST_MIN_AGREEMENT = 0.30, 6.0, 0.80
+CAST_MAX_CHROMA, STRONG_CAST_MAX_CHROMA, STRONG_CAST_CONTRARY = 12.0, 20.0, 0.02
 #: Share of a measured cast that is corrected (in mireds): enough to clean greys, not to neutralise
 #: the light's mood.
 CAST_CORRECTION = 0.6
@@ -187,7 +189,8 @@ def _cast(stats: PhotoStats, character: tuple[str, ...]) -> tuple[Cast, float, s
     if (
         stats.monochrome
         or stats.neutral_share < CAST_MIN_SHARE
-        or stats.neutral_chroma > CAST_MAX_CHROMA
+        or stats.neutral_chroma > STRONG_CAST_MAX_CHROMA
+        or (stats.neutral_chroma > CAST_MAX_CHROMA and stats.contrary < STRONG_CAST_CONTRARY)
         or abs(stats.neutral_b) < CAST_MIN_B
         or stats.neutral_agreement < CAST_MIN_AGREEMENT
     ):

@@ -2,8 +2,12 @@
 
 Each look is what a photographer means by the word, written with the four attributes PerTouch
 controls and only regions every photo has (the whole photo and its tonal ranges, "shadows" and
-"highlights"), so a look never depends on a segmenter finding something. Lifted blacks are a
-brighter "shadows" range; a fade is less contrast; warmth is the temperature attribute.
+"highlights"), so a look never depends on a segmenter finding something. A fade (less contrast)
+pulls the tones towards the midtone, which is what lifts blacks to grey: the renderer's exposure
+is a gain, and no gain lifts a pure black, so faded, matte, vintage and film fade rather than
+brighten the shadows. Tonal ranges are used where a look is about them (cinematic's split
+toning, low-key's lit highlights, hdr's compression). Warmth is the temperature attribute, which
+the renderer treats as the white balance.
 
 Magnitudes use the scale of :mod:`pertouch.core.degrees` (a touch 0.1, a little 0.15, default
 0.25, a lot 0.4); a degree word in front of a look ("a touch cinematic", "very moody") scales the
@@ -37,68 +41,66 @@ def _look(name: str, reason: str, *steps: Step) -> Look:
 _TABLE: tuple[Look, ...] = (
     _look(
         "film",
-        "negative film's soft toe and shoulder: lower contrast and lifted shadows, a little warm "
-        "and less saturated than digital",
-        (GLOBAL, "contrast", -0.15),
+        "negative film's soft toe and shoulder: a gentle fade (blacks lift a little), a little "
+        "warm and less saturated than digital",
+        (GLOBAL, "contrast", -0.2),
         (GLOBAL, "colorfulness", -0.15),
         (GLOBAL, "temperature", 0.1),
-        (SHADOWS, "brightness", 0.15),
     ),
     _look(
         "vintage",
-        "an aged print: faded (less contrast, lifted blacks, less colour) and warm",
-        (GLOBAL, "contrast", -0.2),
+        "an aged print: faded (lifted blacks, less contrast, less colour) and warm",
+        (GLOBAL, "contrast", -0.3),
         (GLOBAL, "colorfulness", -0.3),
         (GLOBAL, "temperature", 0.2),
-        (SHADOWS, "brightness", 0.2),
     ),
     _look(
         "faded",
-        "sun-bleached: less saturation, lifted (grey) blacks and less contrast",
+        "sun-bleached: less saturation, and a fade that lifts the blacks to grey and lowers "
+        "contrast",
         (GLOBAL, "colorfulness", -0.3),
-        (GLOBAL, "contrast", -0.25),
-        (SHADOWS, "brightness", 0.25),
+        (GLOBAL, "contrast", -0.35),
     ),
     _look(
         "matte",
-        "a matte print: blacks lifted to grey and contrast flattened, colour left alone",
-        (GLOBAL, "contrast", -0.25),
-        (SHADOWS, "brightness", 0.25),
+        "a matte print: blacks lifted to grey by a strong fade, colour left alone",
+        (GLOBAL, "contrast", -0.35),
     ),
     _look(
         "cinematic",
         "the teal-and-orange grade: cool shadows, warm highlights where skin sits, firmer "
-        "contrast, restrained colour, a little darker",
+        "midtone contrast, restrained colour, a little darker",
         (GLOBAL, "contrast", 0.2),
         (GLOBAL, "colorfulness", -0.1),
         (GLOBAL, "brightness", -0.1),
         (SHADOWS, "temperature", -0.3),
         (HIGHLIGHTS, "temperature", 0.2),
+        # the contrast lives in the midtones; inside the narrow shadow and highlight bands it
+        # would fight their grade
+        (SHADOWS, "contrast", -0.2),
+        (HIGHLIGHTS, "contrast", -0.2),
     ),
     _look(
         "moody",
-        "darker, cooler and desaturated, with contrast kept so it does not turn muddy",
+        "darker, cooler and desaturated, its contrast held so it turns brooding, not muddy",
         (GLOBAL, "brightness", -0.25),
         (GLOBAL, "colorfulness", -0.2),
-        (GLOBAL, "temperature", -0.1),
-        (GLOBAL, "contrast", 0.15),
+        (GLOBAL, "temperature", -0.15),
     ),
     _look(
         "airy",
-        "bright and airy: lighter, soft contrast, open shadows, gentle colour, a hint of warmth "
+        "bright and airy: lighter, soft contrast (open shadows), gentle colour, a hint of warmth "
         "so white does not go clinical",
         (GLOBAL, "brightness", 0.3),
-        (GLOBAL, "contrast", -0.2),
+        (GLOBAL, "contrast", -0.25),
         (GLOBAL, "colorfulness", -0.1),
         (GLOBAL, "temperature", 0.05),
-        (SHADOWS, "brightness", 0.15),
     ),
     _look(
         "high-key",
-        "mostly light tones: brighter overall, shadows opened up, low contrast",
+        "mostly light tones: much brighter overall with low contrast, so shadows open up",
         (GLOBAL, "brightness", 0.4),
-        (GLOBAL, "contrast", -0.15),
-        (SHADOWS, "brightness", 0.2),
+        (GLOBAL, "contrast", -0.3),
     ),
     _look(
         "low-key",
@@ -119,11 +121,7 @@ _TABLE: tuple[Look, ...] = (
         "white balance towards blue, as shade, overcast or dusk light",
         (GLOBAL, "temperature", -0.3),
     ),
-    _look(
-        "muted",
-        "colour held back, tones as they are",
-        (GLOBAL, "colorfulness", -0.35),
-    ),
+    _look("muted", "colour held back, tones left as they are", (GLOBAL, "colorfulness", -0.35)),
     _look(
         "vivid",
         "rich colour with a little extra punch",
@@ -139,9 +137,8 @@ _TABLE: tuple[Look, ...] = (
     ),
     _look(
         "soft",
-        "gentle tonal transitions: less contrast and slightly opened shadows, nothing harsh",
+        "gentle tonal transitions: less contrast, nothing harsh, colour as it is",
         (GLOBAL, "contrast", -0.3),
-        (SHADOWS, "brightness", 0.1),
     ),
     _look(
         "cyberpunk",
@@ -153,14 +150,14 @@ _TABLE: tuple[Look, ...] = (
     ),
     _look(
         "dreamy",
-        "soft and bright, colour eased",
+        "soft and bright with colour eased, as through a diffusion filter",
         (GLOBAL, "contrast", -0.3),
         (GLOBAL, "brightness", 0.2),
         (GLOBAL, "colorfulness", -0.1),
     ),
     _look(
         "pastel",
-        "bright, soft, pale colour",
+        "bright, soft and pale: light tones in gentle colour",
         (GLOBAL, "colorfulness", -0.2),
         (GLOBAL, "brightness", 0.2),
         (GLOBAL, "contrast", -0.2),
@@ -174,28 +171,30 @@ _TABLE: tuple[Look, ...] = (
     ),
     _look(
         "hdr",
-        "compressed tones (shadows up, highlights down) with more contrast and colour",
+        "compressed tones (shadows up, highlights down) with more midtone contrast and colour",
         (GLOBAL, "contrast", 0.25),
         (GLOBAL, "colorfulness", 0.15),
         (SHADOWS, "brightness", 0.2),
         (HIGHLIGHTS, "brightness", -0.2),
+        (SHADOWS, "contrast", -0.25),
+        (HIGHLIGHTS, "contrast", -0.25),
     ),
     _look(
         "autumn",
-        "warm and rich",
+        "warm and rich, like turning leaves",
         (GLOBAL, "temperature", 0.25),
         (GLOBAL, "colorfulness", 0.2),
     ),
     _look(
         "summer",
-        "bright, warm, colourful",
+        "bright, warm and colourful, like midday sun",
         (GLOBAL, "brightness", 0.15),
         (GLOBAL, "temperature", 0.15),
         (GLOBAL, "colorfulness", 0.15),
     ),
     _look(
         "winter",
-        "cold, a little brighter, paler",
+        "cold, a little brighter and paler, like snow light",
         (GLOBAL, "temperature", -0.25),
         (GLOBAL, "brightness", 0.1),
         (GLOBAL, "colorfulness", -0.1),

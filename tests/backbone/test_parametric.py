@@ -14,6 +14,7 @@ from pertouch.backbone.parametric import REST, ParametricRenderer
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.auto_look import auto_look
 from pertouch.core.errors import MaskError, StateError
+from pertouch.core.guards import GuardLimits, check_guards
 from pertouch.core.levels import default_scale
 from pertouch.core.metrics import measure_raw
 from tests.backbone.masks import ellipse_mask, face_mask, sky_mask
@@ -35,8 +36,16 @@ def levels_of(photo, masks):
     return {k: scale.to_level(v, clip=False) for k, v in measure_raw(photo, full or None).items()}
 
 
-def assert_promise(before, after, state):
-    """Each region's levels after the render against what the state asked for."""
+def render_and_check(renderer, photo, state, masks):
+    """Render, then hold each region's measured levels against what the state asked for.
+
+    Where colourfulness is edited, temperature follows the colour change (the white balance is
+    what is held or moved, see ``parametric._colour_shift``): its target is the plan's.
+    """
+    plan = renderer.solve(photo, state, masks)
+    out = renderer.apply(photo, plan)
+    before, after = levels_of(photo, masks), levels_of(out, masks)
+    coupled = {name: plan.targets[i] for i, name in enumerate(plan.regions)}
     deltas = state.deltas()
     shared = deltas.get("global", np.zeros(4))
     for region, old in before.items():
@@ -45,6 +54,9 @@ def assert_promise(before, after, state):
         edited = state.edited(region)
         # an edit stops at ±1, but a region already beyond the end is never pulled back
         target = np.clip(np.clip(old, -1, 1) + asked, np.minimum(-1, old), np.maximum(1, old))
+        if edited[0]:
+            target[2] = coupled[region][2]
+            edited = edited | np.array([False, False, True, False])
         assert np.all(np.abs(new - target)[edited] <= EDIT_TOLERANCE), (
             region,
             "edited",
@@ -53,6 +65,7 @@ def assert_promise(before, after, state):
             target,
         )
         assert np.all(np.abs(new - old)[~edited] < KEEP_TOLERANCE), (region, "kept", old, new)
+    return out
 
 
 def test_is_a_renderer(renderer):
@@ -68,9 +81,8 @@ def test_rocket_sky_bluer_and_darker(renderer, rocket):
         .with_edit("sky", "brightness", -0.15)
     )
     state = state.with_edit("sky", "colorfulness", 0.2)
-    out = renderer.render(rocket, state, masks)
+    out = render_and_check(renderer, rocket, state, masks)
     assert out.shape == rocket.shape and out.dtype == np.uint8
-    assert_promise(levels_of(rocket, masks), levels_of(out, masks), state)
 
 
 def test_astronaut_face_and_flag(renderer, astronaut):
@@ -85,8 +97,7 @@ def test_astronaut_face_and_flag(renderer, astronaut):
         .with_edit("flag", "colorfulness", -0.3)
         .with_edit("global", "contrast", 0.1)
     )
-    out = renderer.render(astronaut, state, masks)
-    assert_promise(levels_of(astronaut, masks), levels_of(out, masks), state)
+    render_and_check(renderer, astronaut, state, masks)
 
 
 def test_global_edits_without_masks(renderer, chelsea):
@@ -95,8 +106,7 @@ def test_global_edits_without_masks(renderer, chelsea):
         .with_edit("global", "brightness", 0.25)
         .with_edit("global", "contrast", -0.2)
     )
-    out = renderer.render(chelsea, state, {})
-    assert_promise(levels_of(chelsea, {}), levels_of(out, {}), state)
+    render_and_check(renderer, chelsea, state, {})
 
 
 def test_full_resolution_path_keeps_the_promise(renderer, coffee):
@@ -109,9 +119,8 @@ def test_full_resolution_path_keeps_the_promise(renderer, coffee):
         .with_edit("cup", "colorfulness", -0.2)
     )
     state = state.with_edit("global", "temperature", -0.15)
-    out = renderer.render(big, state, masks)
+    out = render_and_check(renderer, big, state, masks)
     assert out.shape == big.shape
-    assert_promise(levels_of(big, masks), levels_of(out, masks), state)
 
 
 def test_auto_baseline_renders_the_photos_auto_look(renderer, astronaut):
@@ -120,13 +129,35 @@ def test_auto_baseline_renders_the_photos_auto_look(renderer, astronaut):
     masks = {"face": face_mask(dark)}
     look = auto_look(dark, masks)
     assert look.exposure == "under"
-    out = renderer.render(dark, AdjustmentState("auto"), masks)
+    plan = renderer.solve(dark, AdjustmentState("auto"), masks)
+    out = renderer.apply(dark, plan)
     before, after = levels_of(dark, masks), levels_of(out, masks)
+    planned = {name: plan.targets[i] for i, name in enumerate(plan.regions)}
     for region in before:
         wanted = np.clip(before[region] + look.delta(region), -1, 1)
         moving = look.delta(region) != 0
+        if moving[0]:  # more colour: temperature follows it, the white balance is held
+            wanted[2], moving[2] = planned[region][2], True
         assert np.all(np.abs(after[region] - wanted)[moving] <= EDIT_TOLERANCE), region
         assert np.all(np.abs(after[region] - before[region])[~moving] < KEEP_TOLERANCE), region
+
+
+@pytest.mark.parametrize("delta", [-0.35, 0.3])
+def test_a_colour_edit_keeps_the_white_balance(renderer, chelsea, delta):
+    """Less (or more) colour scales chroma; it does not tint the photo's greys.
+
+    Holding the temperature metric (the CCT of the mean colour) would have the white balance
+    fight the colour change: a muted warm photo turned warm again.
+    """
+    state = AdjustmentState().with_edit("global", "colorfulness", delta)
+    plan = renderer.solve(chelsea, state, {})
+    out = renderer.apply(chelsea, plan)
+    assert abs(plan.strengths[0, 2]) < 0.1  # the white-balance operator stays (nearly) off
+    report = check_guards(chelsea, out, limits=GuardLimits.for_state(state))
+    assert report.figures["cast_neutral"] < 1.5, report.figures
+    assert "cast" not in {c.name for c in report.checks if not c.passed}
+    before, after = levels_of(chelsea, {})["global"], levels_of(out, {})["global"]
+    assert abs(after[0] - before[0] - delta) <= EDIT_TOLERANCE
 
 
 def test_nothing_asked_nothing_changed(renderer, astronaut):

@@ -15,8 +15,10 @@ from pertouch.backbone.diffusion.options import DiffusionOptions
 from pertouch.backbone.diffusion.renderer import DiffusionRenderer, working_shape
 from pertouch.cli import main
 from pertouch.core.adjustments import AdjustmentState
+from pertouch.core.auto_moves import AutoLook, RegionLook
 from pertouch.core.errors import MaskError, StateError
 from pertouch.core.imageio import load_photo
+from pertouch.core.metrics import measure_raw
 
 from .conftest import tiny_pipeline
 
@@ -57,11 +59,19 @@ def test_parameter_map_follows_the_state_and_masks(
 ) -> None:
     mask = np.zeros(photo.shape[:2], np.uint8)
     mask[:, :200] = 255
-    state = AdjustmentState(baseline="auto").with_edit("left", "brightness", 0.5)
+    rest = 255 - mask
+    # the auto look moves the uncovered part's contrast; the edit lifts the left part
+    look = AutoLook((RegionLook("global", "other", (0.0, 0.1, 0.0, 0.0), ("",) * 4),))
+    state = AdjustmentState("auto", auto=look).with_edit("left", "brightness", 0.3)
     pmap = renderer.parameter_map(photo, state, {"left": mask}, (64, 96))
     assert pmap.shape == (64, 96, 4) and pmap.dtype == np.float32
-    np.testing.assert_allclose(pmap[:, :30, 3], 0.5, atol=1e-6)
-    np.testing.assert_allclose(pmap[:, -30:], 0.0, atol=1e-6)
+    raw = measure_raw(photo, {"left": mask, "rest": rest, "global": np.full_like(mask, 255)})
+    levels = {name: renderer.scale.to_level(values) for name, values in raw.items()}
+    # "left" is not in the look, so it takes the look's "global" move too
+    left = np.clip(levels["left"] + [0.0, 0.1, 0.0, 0.3], -1, 1)
+    np.testing.assert_allclose(pmap[:, :30], np.broadcast_to(left, (64, 30, 4)), atol=1e-5)
+    whole = np.clip(levels["global"] + [0.0, 0.1, 0.0, 0.0], -1, 1)
+    np.testing.assert_allclose(pmap[:, -30:], np.broadcast_to(whole, (64, 30, 4)), atol=1e-5)
 
 
 def test_bad_masks_and_states_raise(renderer: DiffusionRenderer, photo: np.ndarray) -> None:

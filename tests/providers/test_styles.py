@@ -1,0 +1,122 @@
+"""Named looks do what photographers mean by their names, on real photos."""
+
+import numpy as np
+import pytest
+
+from pertouch.backbone.parametric import REST, ParametricRenderer
+from pertouch.core.adjustments import GLOBAL, AdjustmentState
+from pertouch.core.attributes import Attribute, parse_attribute
+from pertouch.core.colour import chroma, lab_view
+from pertouch.core.metrics import measure_raw
+from pertouch.providers.styles import LOOKS, PRESETS, STYLE_WORDS, look_reason, look_steps
+from pertouch.tools.segmentation import OfflineSegmenter
+
+ASKED_FOR = (
+    "film",
+    "vintage",
+    "faded",
+    "matte",
+    "cinematic",
+    "moody",
+    "airy",
+    "high-key",
+    "low-key",
+    "warm",
+    "cool",
+    "muted",
+    "vivid",
+    "dramatic",
+    "soft",
+)
+TEMP = Attribute.TEMPERATURE.channel
+
+
+def test_the_table_has_every_look_with_a_reason():
+    assert set(ASKED_FOR) <= set(LOOKS)
+    for name, look in LOOKS.items():
+        assert look.steps and len(look_reason(name)) > 15
+        assert PRESETS[name] == look.steps
+    assert set(STYLE_WORDS.values()) <= set(LOOKS)
+    assert look_steps("faded", 0.5)[0][2] == pytest.approx(LOOKS["faded"].steps[0][2] / 2)
+
+
+def test_faded_and_vintage_mean_less_colour_lifted_blacks_and_less_contrast():
+    for name in ("faded", "vintage"):
+        asked = {(r, a): d for r, a, d in LOOKS[name].steps}
+        assert asked[(GLOBAL, "colorfulness")] < 0 and asked[(GLOBAL, "contrast")] < 0
+        assert "lifted blacks" in look_reason(name) or "lifts the blacks" in look_reason(name)
+    assert {(r, a): d for r, a, d in LOOKS["vintage"].steps}[(GLOBAL, "temperature")] > 0
+
+
+#: Looks whose blacks lift to grey (the fade); checked on the darkest tones of real photos.
+LIFTED_BLACKS = ("faded", "matte", "vintage", "film")
+
+
+@pytest.fixture(scope="module")
+def tools():
+    with OfflineSegmenter() as segmenter:
+        yield segmenter, ParametricRenderer()
+
+
+@pytest.fixture(scope="module", params=["astronaut", "coffee", "chelsea"])
+def photo(request):
+    return request.getfixturevalue(request.param)
+
+
+@pytest.mark.parametrize("name", sorted(LOOKS))
+def test_each_look_moves_the_photo_the_way_its_steps_say(name, photo, tools):
+    segmenter, renderer = tools
+    state, masks = AdjustmentState(), {}
+    for region, attribute, delta in look_steps(name):
+        if region != GLOBAL and region not in masks:
+            found = segmenter.segment(photo, region)
+            if not found.found or found.area < 0.005:
+                continue  # the agent leaves out a range the photo lacks
+            masks[region] = np.round(found.mask * 255).astype(np.uint8)
+        state = state.with_edit(region, attribute, delta)
+    plan = renderer.solve(photo, state, masks)
+    out = renderer.apply(photo, plan)
+    whole = {**masks, GLOBAL: np.full(photo.shape[:2], 255, np.uint8)}
+    scale = renderer.scale
+    before = {k: scale.to_level(v, clip=False) for k, v in measure_raw(photo, whole).items()}
+    after = {k: scale.to_level(v, clip=False) for k, v in measure_raw(out, whole).items()}
+    deltas = state.deltas()
+    shared = deltas.get(GLOBAL, np.zeros(4))
+    recoloured = shared[Attribute.COLORFULNESS.channel] != 0
+    for region in whole:
+        asked = shared + (deltas.get(region, np.zeros(4)) if region != GLOBAL else 0.0)
+        for attribute in Attribute:
+            c = attribute.channel
+            if abs(asked[c]) < 0.05 or (region != GLOBAL and (region, attribute) not in _own(name)):
+                continue
+            if np.sign(before[region][c]) == np.sign(asked[c]) and abs(before[region][c]) >= 0.95:
+                continue  # already at the end of the scale that way
+            if c == TEMP and abs(before[region][c]) > 1.0:
+                continue  # saturated colours sit at the CCT formula's clamp: no white balance shows
+            if c == Attribute.BRIGHTNESS.channel and asked[c] > 0 and before[region][c] < -0.95:
+                continue  # pure black does not lift under a gain (styles' docstring)
+            if c == TEMP and recoloured:
+                # with the colour changing, temperature means the white balance the renderer set
+                if abs(asked[c]) < 0.1:
+                    continue  # "a hint" of warmth is under what the renderer resolves
+                own = region if region in masks else (REST if masks else GLOBAL)
+                strengths = plan.strengths[plan.regions.index(own)]
+                assert strengths[TEMP] * asked[c] > 0, (name, region, strengths)
+                continue
+            moved = after[region][c] - before[region][c]
+            assert moved * np.sign(asked[c]) > 0.01, (name, region, attribute.value, moved)
+    lab0, lab1 = lab_view(photo)[0], lab_view(out)[0]
+    colour = shared[Attribute.COLORFULNESS.channel]
+    if colour < 0 or (colour > 0 and not shared[TEMP]):
+        # "faded vintage" must come out less colourful (a warm or cool cast may add chroma to
+        # a colourful look, so those are judged on the colour level above)
+        c0, c1 = float(chroma(lab0).mean()), float(chroma(lab1).mean())
+        assert (c1 - c0) * colour > 0, (name, c0, c1)
+    if name in LIFTED_BLACKS:
+        black0, black1 = (float(np.percentile(lab[..., 0], 2)) for lab in (lab0, lab1))
+        assert black1 > black0 + 1.0, (name, black0, black1)
+
+
+def _own(name):
+    """(region, attribute) pairs a look's steps name for a tonal range."""
+    return {(r, parse_attribute(a)) for r, a, _ in LOOKS[name].steps if r != GLOBAL}
