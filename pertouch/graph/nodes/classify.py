@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
@@ -50,34 +49,24 @@ def classify(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
     return update
 
 
-#: Region kinds the auto look has a prior for; the photo's regions of these kinds are segmented.
-_AUTO_KINDS = ("sky", "people", "vegetation", "water", "ground", "buildings")
-
-
 def _auto_look(state: State, deps: Deps, notes: list[str]) -> dict[str, Any]:
-    """The photo's scene-aware auto look, measured per region kind, as the turn's starting state.
+    """The photo's scene-aware auto look over its proposed regions, as the turn's starting state.
 
-    The look is computed here, with the segmenter's regions, and kept in the state, so the
-    critique measures against the same moves the renderer makes.
+    The look is computed here, with the segmenter's regions (the same way the evaluation in
+    ``benchmarks/eval_looks.py`` does), and kept in the state with its masks, so the renderer
+    and the critique use exactly the moves and regions the look was planned on.
     """
-    from pertouch.core.auto_look import auto_look
-    from pertouch.core.priors import prior_kind
+    from pertouch.tools.auto_plan import plan_auto_look
 
-    pixels = deps.image(state.photo_ref)
-    masks = dict(state.masks)
-    arrays: dict[str, Any] = {}
-    for name in state.regions:
-        if prior_kind(name) not in _AUTO_KINDS or name in ("skin", "face skin", "body skin"):
-            continue
-        if name not in masks:
-            found = deps.segmenter.segment(pixels, name)
-            if not found.found:
-                continue
-            masks[name] = deps.store.put(np.round(found.mask * 255).astype(np.uint8))
-        arrays[name] = deps.store.get(masks[name])
-    look = auto_look(pixels, arrays, deps.scale)
-    auto = state.adjustment.with_auto(look)
-    return {"adjustment": auto, "planned": auto, "masks": masks, "notes": [*notes, *look.notes]}
+    plan = plan_auto_look(deps.image(state.photo_ref), deps.segmenter, deps.scale)
+    masks = {**state.masks, **{name: deps.store.put(m) for name, m in plan.masks.items()}}
+    auto = state.adjustment.with_auto(plan.look)
+    return {
+        "adjustment": auto,
+        "planned": auto,
+        "masks": masks,
+        "notes": [*notes, *plan.look.notes],
+    }
 
 
 def _undo(state: State, reset: bool) -> dict[str, Any]:
