@@ -116,6 +116,7 @@ REGION_CLASSES: tuple[RegionClass, ...] = (
         "sand",
         "soil",
         "earth",
+        "land",
         "dirt",
         "pavement",
         "street",
