@@ -14,7 +14,7 @@ instead of guessing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pertouch.core.adjustments import GLOBAL
 from pertouch.core.degrees import DEFAULT_DEGREE
@@ -23,7 +23,7 @@ from pertouch.providers.reader import words as W
 from pertouch.providers.reader.colours import natural_sign
 from pertouch.providers.reader.cues import Clause, Hit, has
 from pertouch.providers.reader.fallback import Guess
-from pertouch.providers.reader.lexicon import BRI, COL, CON, TEMP
+from pertouch.providers.reader.lexicon import BRI, COL, CON, CUES, TEMP
 from pertouch.providers.reader.types import ClauseReading, ClauseStatus, Intent, Question, ReadBy
 
 Fallback = Callable[[str], Guess | None]
@@ -88,6 +88,10 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             _inherit_region(clause, previous)
             edits, status = _edits(clause, clause.hits), "edit"
             previous = clause
+        elif clause.named and _unknown_predicate(clause):
+            hint = clause.named[0]  # "the colours look like a cartoon": what about them?
+            learned = _learned(clause, previous, fallback, out, ask=True, attribute=hint)
+            status, edits, read_by, confidence = learned
         elif clause.named:
             status, edits = _named_only(clause, out, attributes_said)
         elif clause.regions:
@@ -105,7 +109,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             clause.mentions = list(previous.mentions)
             edits, status = _edits(clause, hits, previous.degree), "edit"
         elif clause.positive:
-            status = "keep"
+            status = "none"
         elif clause.vague or clause.neutral:
             out.questions.append(question(clause, None))
             status = "question"
@@ -125,6 +129,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
                 confidence,
             )
         )
+    _drop_answered(out, list(merged.values()))
     out.intents = _protect(list(merged.values()), out.protected)
     out.protected = list(dict.fromkeys(out.protected))
     out.carry = list(dict.fromkeys(out.carry))
@@ -212,12 +217,34 @@ def _has_content(clause: Clause) -> bool:
     return any(t not in W.FILLER and t.isalpha() for t in clause.tokens)
 
 
+def _unknown_predicate(clause: Clause) -> bool:
+    """True when an attribute is the subject of words the grammar does not read."""
+    if clause.positive or clause.vague or clause.neutral or clause.fix or clause.optimize:
+        return False
+    named = {w for m in clause.mentions for w in m.phrase.split()}
+    unknown = [
+        t
+        for t in clause.tokens
+        if t.isalpha() and t not in W.FILLER and t not in CUES and t not in W.COMPLAINT
+        and t not in named
+    ]
+    return bool(unknown) and has(clause.tokens, W.COMPLAINT)
+
+
 def _learned(
-    clause: Clause, previous: Clause | None, fallback: Fallback | None, out: Combined, ask: bool
+    clause: Clause,
+    previous: Clause | None,
+    fallback: Fallback | None,
+    out: Combined,
+    ask: bool,
+    attribute: str | None = None,
 ) -> tuple[ClauseStatus, list[Intent], ReadBy, float]:
     """The fallback's reading; unsure, it asks only when nothing else in the request was read."""
     guess = fallback(clause.text) if fallback is not None else None
     if guess is None:
+        if attribute is not None:
+            out.questions.append(question(clause, attribute))
+            return "question", [], "none", 0.0
         return "not_understood", [], "none", 0.0
     if guess.hits:
         hits = [Hit(a, s) for a, s in guess.hits]
@@ -225,10 +252,31 @@ def _learned(
         return "edit", _edits(clause, hits), "learned", guess.confidence
     if guess.nothing:
         return "none", [], "learned", guess.confidence
-    if guess.attribute is None and not ask:
+    attribute = guess.attribute or attribute
+    if attribute is None and not ask:
         return "not_understood", [], "learned", guess.confidence
-    out.questions.append(question(clause, guess.attribute))
+    out.questions.append(question(clause, attribute))
     return "question", [], "learned", guess.confidence
+
+
+def _drop_answered(out: Combined, intents: list[Intent]) -> None:
+    """Drop questions another clause answers: "the background is distracting, darken it"."""
+    kept = []
+    for asked in out.questions:
+        answered = [
+            i
+            for i in intents
+            if (asked.region == GLOBAL or i.region == asked.region)
+            and (asked.attribute is None or i.attribute == asked.attribute)
+        ]
+        if answered:
+            out.accounts = [
+                a if a.text != asked.clause or a.status != "question" else replace(a, status="none")
+                for a in out.accounts
+            ]
+        else:
+            kept.append(asked)
+    out.questions = kept
 
 
 def _merge(merged: dict[tuple[str, str], Intent], intent: Intent) -> None:

@@ -19,13 +19,11 @@ combiner to ask about, praise ("the sky is fine") to keep, and "fix the exposure
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from pertouch.core.adjustments import GLOBAL
-from pertouch.core.degrees import DEGREES, MAX_REQUEST, percent_to_levels, stops_to_levels
 from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader import words as W
 from pertouch.providers.reader.clauses import EXCEPT, Piece
@@ -33,6 +31,7 @@ from pertouch.providers.reader.colours import HUE_OF, WB_POLES, hue, read_colour
 from pertouch.providers.reader.forms import OPTIMIZE, unsupported_label
 from pertouch.providers.reader.lexicon import BRI, COL, CUES, MAX_CUE_WORDS, Cue, Effect
 from pertouch.providers.reader.mentions import find_regions
+from pertouch.providers.reader.sizes import degree, number
 from pertouch.providers.reader.types import RegionMention
 
 
@@ -48,13 +47,6 @@ class Hit(NamedTuple):
     at: int = -1  # token position, to pair cues with regions in "brighter face darker background"
 
 
-_NUMBER = re.compile(
-    r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent)"
-    r"|(?P<stops>one|1|two|2|half a|a half|1/2|a|three|3|a third of a|third of a)\s+stops?"
-    r"|\bby (?P<lv>[01](?:\.\d+)?) ?(?:levels?)?\b"
-)
-_STOPS = {"one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3, "a": 1, "half a": 0.5}
-_STOPS |= {"a half": 0.5, "1/2": 0.5, "a third of a": 1 / 3, "third of a": 1 / 3}
 _COPULA = {"is", "are", "was", "were", "looks", "look", "seems", "seem", "feels", "feel"}
 _QUANTITY = {"much", "less", "fewer", "some", "remove", "reduce", "no", "rid", "of", "harsh"}
 _SKIP_FIRST = {"a", "bit", "touch", "tad", "lot", "notch", "somewhat", "little", "even", "much"}
@@ -305,25 +297,3 @@ def _negated(tokens: list[str]) -> bool:
             if not (copula and cue is not None and cue.form in ("adj", "level")):
                 return True
     return False
-
-
-def degree(text: str) -> float | None:
-    """The size a degree phrase gives, in levels ("a touch" 0.1), or None."""
-    for phrase, value in (*W.DEGREE_WORDS.items(), *DEGREES):
-        if re.search(rf"\b{re.escape(phrase)}\b", text):
-            return value
-    return None
-
-
-def number(text: str) -> float | None:
-    """The size a percentage, a number of stops or "by N levels" gives, or None."""
-    match = _NUMBER.search(text)
-    if not match:
-        return None
-    if match.group("pct"):
-        return percent_to_levels(float(match.group("pct")))
-    if match.group("stops"):
-        return stops_to_levels(_STOPS[match.group("stops")])
-    return min(MAX_REQUEST, float(match.group("lv")))
-
-

@@ -23,6 +23,8 @@ REGION_STOP = {"light", "lights", "warm", "cool", "back", "behind", "upper", "lo
 REGION_STOP |= {"focus", "thing", "things", "model", "figure", "heat", "cast", "top notch"}
 REGION_STOP |= {"shade", "overcast", "body", "head", "iris", "mouth", "gold", "object", "vignette"}
 _NOT_NOUNS = W.PROTECT | W.RAISE | W.LOWER | W.FILLER | W.POSITIVE | set(W.MOVE)
+_SPATIAL = {"left", "right", "top", "bottom", "centre", "edges"}
+_ARTICLES = {"the", "a", "its", "his", "her", "their", "my", "our", "your", "this", "that"}
 _POSSESSIVE = {"her", "his", "their", "its", "my", "your", "our"}
 #: Words that cannot start a region phrase even though a synonym ends with them.
 _MAX_WORDS = 3
@@ -71,6 +73,8 @@ def find_regions(
                 continue
             if n == 1 and phrase in ("her", "him", "them") and _possessive(tokens, start, region_words):
                 continue
+            if n == 1 and region in _SPATIAL and (start == 0 or tokens[start - 1] not in _ARTICLES):
+                continue  # "right now", "left alone": a spatial word names a region after "the"
             found.append((start, RegionMention(phrase, region)))
             used[start : start + n] = [True] * n
     found.sort(key=lambda item: item[0])
