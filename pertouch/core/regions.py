@@ -105,6 +105,8 @@ REGION_CLASSES: tuple[RegionClass, ...] = (
         "lawn",
         "meadow",
         "jungle",
+        "flowers",
+        "flower",
     ),
     _c("water", "scene", "sea", "ocean", "lake", "river", "waves", "pond", "stream", "waterfall"),
     _c(

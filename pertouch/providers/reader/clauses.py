@@ -14,7 +14,7 @@ from dataclasses import dataclass
 _SPLIT = re.compile(
     r"\s*(?:[,;:!?\n]+|(?<!\d)\.(?!\d)|\b(and|but|while|then|also|plus|except|excluding|apart from|other than"
     r"|though|although|whereas|without|as well as|instead of|because|since|however|otherwise"
-    r"|so that|just|besides)\b)\s*"
+    r"|so that|just|besides|rather than)\b)\s*"
 )
 #: Connectives after which a clause holds a region rather than changing it.
 EXCEPT = ("except", "excluding", "apart from", "other than")

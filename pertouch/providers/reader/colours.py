@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pertouch.providers.reader.lexicon import COL, TEMP, Cue, Effect
+from pertouch.providers.reader.words import SPATIAL
 
 #: White-balance colours and their temperature pole.
 WB_POLES: dict[str, int] = {
@@ -99,7 +100,8 @@ def read_colours(
             used[i] = True
             found.append(ColourCue(i, 1, None, range_name))
             continue
-        if (region_words.get(after) or region_words.get(after2)) and after not in CAST_WORDS:
+        named = region_words.get(after) or region_words.get(after2)
+        if named and named not in SPATIAL and after not in CAST_WORDS:
             used[i] = True  # a modifier: "the red car"
             continue
         width = 2 if after in CAST_WORDS or after in IGNORED_AFTER else 1

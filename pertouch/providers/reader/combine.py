@@ -33,8 +33,16 @@ _ASK = {
     COL: ("More colour or less?", ("more colour", "less colour")),
     TEMP: ("Warmer or cooler?", ("warmer", "cooler")),
 }
-_ANY = ("brighter", "darker", "more contrast", "less contrast", "more colour", "less colour")
-_ANY += ("warmer", "cooler")
+_ANY = (
+    "brighter",
+    "darker",
+    "more contrast",
+    "less contrast",
+    "more colour",
+    "less colour",
+    "warmer",
+    "cooler",
+)
 
 
 @dataclass
@@ -68,6 +76,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
     out = Combined()
     merged: dict[tuple[str, str], Intent] = {}
     previous: Clause | None = None
+    named_last: Clause | None = None  # the last clause that named a region, for "it" / "them"
     attributes_said = {h.attribute for c in clauses for h in c.hits}
     understood = any(c.hits or c.named or c.regions for c in clauses)
     for index, clause in enumerate(clauses):
@@ -85,7 +94,10 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
         elif clause.optimize and not clause.hits:
             status, out.optimize = "optimize", True
         elif clause.hits:
-            _inherit_region(clause, previous)
+            topic = clauses[index - 1] if index else None
+            if topic is not None and topic.mentions and not topic.hits and not topic.protect:
+                named_last = topic  # "the colour of the sky is not good, more blue please"
+            _inherit_region(clause, previous, named_last, topic=topic is named_last)
             edits, status = _edits(clause, clause.hits), "edit"
             previous = clause
         elif clause.named and _unknown_predicate(clause):
@@ -108,6 +120,9 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             hits = [h._replace(sign=clause.modifier, at=-1) for h in previous.hits]
             clause.mentions = list(previous.mentions)
             edits, status = _edits(clause, hits, previous.degree), "edit"
+        elif clause.modifier and clause.pronoun and named_last is not None:
+            clause.mentions = list(named_last.mentions)  # "the reds are bleeding, pull them back"
+            status, edits = _regions_only(clause, [], None, out)
         elif clause.positive:
             status = "none"
         elif clause.vague or clause.neutral:
@@ -118,6 +133,8 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             status, edits, read_by, confidence = learned
         for intent in edits:
             _merge(merged, intent)
+        if clause.mentions and not clause.unsupported:
+            named_last = clause
         out.accounts.append(
             ClauseReading(
                 clause.text,
@@ -136,10 +153,16 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
     return out
 
 
-def _inherit_region(clause: Clause, previous: Clause | None) -> None:
-    if clause.regions or previous is None or not previous.regions:
+def _inherit_region(
+    clause: Clause, previous: Clause | None, named_last: Clause | None = None, topic: bool = False
+) -> None:
+    """ "it" takes the last region named; a bare "and brighter" the previous change's region;
+    a clause that only set the topic ("the sky, ...") hands its region to the next one."""
+    if clause.regions:
         return
-    if clause.pronoun or (clause.connector == "and" and clause.continues):
+    if (clause.pronoun or topic) and named_last is not None:
+        clause.mentions = list(named_last.mentions)
+    elif previous is not None and clause.connector == "and" and clause.continues:
         clause.mentions = list(previous.mentions)
 
 
@@ -170,9 +193,7 @@ def _nearest(clause: Clause, at: int) -> str:
     return min(pairs, key=lambda p: (abs(p[0] - at), p[0] < at))[1].region
 
 
-def _named_only(
-    clause: Clause, out: Combined, said: set[str]
-) -> tuple[ClauseStatus, list[Intent]]:
+def _named_only(clause: Clause, out: Combined, said: set[str]) -> tuple[ClauseStatus, list[Intent]]:
     if clause.positive or has(clause.tokens, W.PROTECT):
         return "keep", []
     if clause.vague or clause.neutral:
@@ -225,7 +246,10 @@ def _unknown_predicate(clause: Clause) -> bool:
     unknown = [
         t
         for t in clause.tokens
-        if t.isalpha() and t not in W.FILLER and t not in CUES and t not in W.COMPLAINT
+        if t.isalpha()
+        and t not in W.FILLER
+        and t not in CUES
+        and t not in W.COMPLAINT
         and t not in named
     ]
     return bool(unknown) and has(clause.tokens, W.COMPLAINT)
@@ -248,7 +272,7 @@ def _learned(
         return "not_understood", [], "none", 0.0
     if guess.hits:
         hits = [Hit(a, s) for a, s in guess.hits]
-        _inherit_region(clause, previous)
+        _inherit_region(clause, previous, previous)
         return "edit", _edits(clause, hits), "learned", guess.confidence
     if guess.nothing:
         return "none", [], "learned", guess.confidence

@@ -29,11 +29,10 @@ from pertouch.providers.reader import words as W
 from pertouch.providers.reader.clauses import EXCEPT, Piece
 from pertouch.providers.reader.colours import HUE_OF, WB_POLES, hue, read_colours
 from pertouch.providers.reader.forms import OPTIMIZE, unsupported_label
-from pertouch.providers.reader.lexicon import BRI, COL, CUES, MAX_CUE_WORDS, Cue, Effect
+from pertouch.providers.reader.lexicon import BRI, COL, CONDITIONS, CUES, MAX_CUE_WORDS, Cue, Effect
 from pertouch.providers.reader.mentions import find_regions
 from pertouch.providers.reader.sizes import degree, number
 from pertouch.providers.reader.types import RegionMention
-
 
 
 class Hit(NamedTuple):
@@ -52,6 +51,12 @@ _QUANTITY = {"much", "less", "fewer", "some", "remove", "reduce", "no", "rid", "
 _SKIP_FIRST = {"a", "bit", "touch", "tad", "lot", "notch", "somewhat", "little", "even", "much"}
 _SKIP_FIRST |= {"slightly", "also", "too", "more", "less", "way", "very", "really", "kind", "of"}
 _DARKNESS = Cue("noun", ((BRI, -1, 1.0),), negative=True)
+_DETERMINERS = {"the", "a", "an", "her", "his", "their", "my", "our", "this", "that", "its"}
+_ADVERBS = {"too", "so", "very", "overly", "rather", "quite", "really", "way"}
+_PREPOSITIONS = {"from", "by", "under", "over", "into", "behind", "near", "through", "across"}
+#: Said as a wish these mean neutral as much as bright ("make the snow white"): complaints only.
+_COMPLAINT_ONLY = {"white", "whitish"}
+_LOWERING_VERBS = {"knock", "pull", "dial", "tone", "scale", "take", "cut", "turn", "roll", "rein"}
 
 
 @dataclass
@@ -120,7 +125,9 @@ def read_clause(piece: Piece, region_words: Mapping[str, str], complaint: bool =
     return clause
 
 
-def _cue_spans(tokens: list[str], used: list[bool], min_words: int) -> list[tuple[int, int, Cue, str]]:
+def _cue_spans(
+    tokens: list[str], used: list[bool], min_words: int
+) -> list[tuple[int, int, Cue, str]]:
     spans = []
     for n in range(MAX_CUE_WORDS, min_words - 1, -1):
         for start in range(len(tokens) - n + 1):
@@ -132,10 +139,14 @@ def _cue_spans(tokens: list[str], used: list[bool], min_words: int) -> list[tupl
 
 
 def _darkness_spans(tokens: list[str], used: list[bool]) -> list[tuple[int, int, Cue, str]]:
-    """"too much shadow on the face", "remove the shadows": shadow as darkness, not the region."""
+    """ "too much shadow on the face", "remove the shadows": shadow as darkness, not the region."""
     spans = []
     for i, token in enumerate(tokens):
-        if token in ("shadow", "shadows") and not used[i] and _QUANTITY & set(tokens[max(0, i - 3) : i]):
+        if (
+            token in ("shadow", "shadows")
+            and not used[i]
+            and _QUANTITY & set(tokens[max(0, i - 3) : i])
+        ):
             spans.append((i, 1, _DARKNESS, ""))
             used[i] = True
     return spans
@@ -143,10 +154,16 @@ def _darkness_spans(tokens: list[str], used: list[bool]) -> list[tuple[int, int,
 
 def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint: bool) -> None:
     tokens = clause.tokens
-    kinds = {CLASSES_BY_NAME[r].kind for r in clause.regions if r in CLASSES_BY_NAME}
-    kinds |= {"colour" for *_, region in found if region and region in CLASSES_BY_NAME and CLASSES_BY_NAME[region].kind == "colour"}
+    kinds: set[str] = {CLASSES_BY_NAME[r].kind for r in clause.regions if r in CLASSES_BY_NAME}
+    kinds |= {
+        "colour"
+        for *_, region in found
+        if region and region in CLASSES_BY_NAME and CLASSES_BY_NAME[region].kind == "colour"
+    }
     rest = []
     for start, width, cue, region in found:
+        if cue.form == "noun" and tokens[start - 1 : start] and tokens[start - 1] in _ADVERBS:
+            cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "the ground is too light"
         if cue.form == "noun":
             sign = _noun_sign(tokens, start, width, cue)
             if sign == 0:
@@ -157,10 +174,19 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
             rest.append((start, width, cue, region))
     for start, width, cue, region in rest:
         word = " ".join(tokens[start : start + width])
+        if _attributive(tokens, start, width, cue) or (
+            word in CONDITIONS and not (start and tokens[start - 1] in _COPULA | {"am"})
+        ):
+            continue  # "darken the bright window"; "blue in the shade" is where, not what
+        if cue.form == "verb" and tokens[start - 1 : start] in (["a"], ["an"]) and clause.named:
+            clause.hits += [Hit(a, 1, at=start) for a in clause.named]  # "a bit of a lift"
+            continue
         effects = _effects(cue, word, clause.named, kinds)
         if not effects:
             continue
         sign, complained = _adjective_sign(tokens, start, width, cue, complaint)
+        if word in _COMPLAINT_ONLY and sign > 0:
+            continue
         clause.complained |= complained
         colour = hue(tokens[start]) if tokens[start] in WB_POLES or tokens[start] in HUE_OF else ""
         clause.hits += [Hit(a, sign * p, w, region, colour, start) for a, p, w in effects]
@@ -193,8 +219,11 @@ def _noun_sign(tokens: list[str], start: int, width: int, cue: Cue) -> int:
     after = tokens[start + width : start + width + 2]
     if "enough" in before[-2:] or "enough" in after[:1]:
         return 1
-    if has(before, W.LOWER) or after[:1] in (["down"], ["off"], ["back"]):
+    lowering_back = after[:1] == ["back"] and bool(_LOWERING_VERBS & set(tokens[:start]))
+    if has(before, W.LOWER) or after[:1] in (["down"], ["off"]) or lowering_back:
         return -1
+    if after[:1] == ["back"]:
+        return 1  # "I'd like the colours back", "bring the life back"
     previous = CUES.get(before[-1]) if before else None
     if previous is not None and previous.form in ("adj", "cmp"):
         return 0  # "warm colour": the adjective says it, the noun is its subject
@@ -234,7 +263,7 @@ def _read_stance(clause: Clause, piece: Piece) -> None:
     clause.degree = number(text)
     if clause.degree is None:
         clause.degree = degree(text)
-    clause.negated = _negated(tokens) or piece.connector in ("without", "instead of")
+    clause.negated = _negated(tokens) or piece.connector in ("without", "instead of", "rather than")
     clause.positive = not directed and has(tokens, W.POSITIVE) and not clause.negated
     clause.vague = not directed and has(tokens, W.VAGUE)
     clause.neutral = not directed and has(tokens, W.NEUTRAL_CHANGE)
@@ -253,7 +282,26 @@ def _read_stance(clause: Clause, piece: Piece) -> None:
     first = next((t for t in tokens if t not in _SKIP_FIRST), "")
     cue = CUES.get(first)
     clause.continues = bool(first) and (cue is not None and cue.form in ("adj", "cmp"))
-    clause.continues = clause.continues or any(h.region for h in clause.hits) and not clause.regions
+    clause.continues = clause.continues or first in WB_POLES or first in HUE_OF
+    clause.continues = clause.continues or (
+        any(h.region for h in clause.hits) and not clause.regions
+    )
+
+
+def _attributive(tokens: list[str], start: int, width: int, cue: Cue) -> bool:
+    """An adjective between a determiner and a noun describes the noun ("the bright window")."""
+    word = " ".join(tokens[start : start + width])
+    if cue.form != "adj" or word not in CUES or start == 0 or tokens[start - 1] not in _DETERMINERS:
+        return False
+    following = tokens[start + width] if start + width < len(tokens) else ""
+    return (
+        following.isalpha()
+        and following not in CUES
+        and following not in W.FILLER
+        and following not in W.COMPLAINT
+        and following not in _PREPOSITIONS
+        and following not in ("and", "or", "but", "enough", "look", "feel", "one", "tone", "tones")
+    )
 
 
 def starts_with_adjective(text: str) -> bool:

@@ -60,7 +60,14 @@ _add("adj", _one(BRI, -1), "in shadow,in the shade,in shade,in the dark,silhouet
 _add("adj", _one(BRI, -1), "underexposed,under exposed,crushed,blocked up,too dim", True)
 _add("adj", _one(BRI, 1), "overexposed,over exposed,blown out,blown,blinding,clipping", True)
 _add("adj", _one(BRI, 1), "clipped,burnt out,burned out,shiny,milky,glary,overlit,over lit", True)
-_add("adj", _one(BRI, 1), "too white,so white,all white,very white,white and blown", True)
+_add("adj", _one(BRI, 1), "white,whitish")
+_add("cmp", _one(BRI, 1), "whiter")
+_add(
+    "adj",
+    _one(BRI, -1),
+    "hardly see,barely see,hardly make out,barely make out,too dark to see",
+    True,
+)
 _add("noun", _one(BRI, -1), "vignette,vignetting", region="edges")
 _add("cmp", _one(BRI, 1), "brighter,lighter,sunnier,shinier,more exposed")
 _add("cmp", _one(BRI, -1), "darker,dimmer,gloomier,moodier,murkier")
@@ -88,8 +95,13 @@ _add("noun", _one(CON, -1), "haze,fog,flatness,softness,murk,mist", True)
 # colourfulness
 _add("adj", _one(COL, 1), "saturated,colourful,colorful,vivid,vibrant,rich,lush,lively,bold,juicy")
 _add("adj", _one(COL, 1), "full of colour,full of color,poppy,alive,healthy,healthier")
-_add("adj", _one(COL, 1), "garish,oversaturated,over saturated,radioactive,cartoonish,overcooked", True)
-_add("adj", _one(COL, 1), "cartoony,oversaturation,gaudy,psychedelic", True)
+_add(
+    "adj",
+    _one(COL, 1),
+    "garish,oversaturated,over saturated,radioactive,cartoonish,overcooked",
+    True,
+)
+_add("adj", _one(COL, 1), "cartoony,oversaturation,gaudy,psychedelic,neon", True)
 _add("adj", _one(COL, -1), "muted,pale,desaturated,subdued,calm,calmer,understated")
 _add("adj", _one(COL, -1), "faded,dull,drab,bland,dead,grey,gray,greyish,grayish,colourless", True)
 _add("adj", _one(COL, -1), "colorless,sickly,sallow,lacking colour,lacking color,ashen,pasty", True)
@@ -124,7 +136,11 @@ _add("noun", _one(TEMP, -1), "coolness,coldness,chill,blueness")
 # level words: the attribute comes from what they describe ("the reds are too strong")
 _add("level", (("", 1, 1.0),), "strong,intense,heavy,loud,overpowering,high,extreme,overwhelming")
 _add("level", (("", 1, 1.0),), "much,powerful,in your face")
-_add("level", (("", -1, 1.0),), "weak,low,faint,lacking,missing,gone,absent")
+_add("level", (("", -1, 1.0),), "weak,low,faint,lacking,missing,gone,absent,poor")
+
+#: Circumstances that are complaints only as the predicate: "her face is in shadow", not
+#: "the walls look blue in the shade".
+CONDITIONS = {"in shadow", "in the shade", "in shade", "in the dark"}
 
 #: Attribute nouns that only name an attribute; a complaint about them decides the direction.
 ATTRIBUTE_NOUNS = {w for w, c in CUES.items() if c.form == "noun" and not c.negative}

@@ -23,8 +23,8 @@ REGION_STOP = {"light", "lights", "warm", "cool", "back", "behind", "upper", "lo
 REGION_STOP |= {"focus", "thing", "things", "model", "figure", "heat", "cast", "top notch"}
 REGION_STOP |= {"shade", "overcast", "body", "head", "iris", "mouth", "gold", "object", "vignette"}
 _NOT_NOUNS = W.PROTECT | W.RAISE | W.LOWER | W.FILLER | W.POSITIVE | set(W.MOVE)
-_SPATIAL = {"left", "right", "top", "bottom", "centre", "edges"}
 _ARTICLES = {"the", "a", "its", "his", "her", "their", "my", "our", "your", "this", "that"}
+_WHERE_WHEN = {"at", "during", "from", "by", "near", "after", "before"}
 _POSSESSIVE = {"her", "his", "their", "its", "my", "your", "our"}
 #: Words that cannot start a region phrase even though a synonym ends with them.
 _MAX_WORDS = 3
@@ -69,11 +69,24 @@ def find_regions(
             ):
                 continue
             region = lookup(phrase, region_words) if n == 1 else region_words.get(phrase, "")
-            if not region or region == "objects" and phrase in ("thing", "things", "object"):
+            if not region or (region == "objects" and phrase in ("thing", "things", "object")):
                 continue
-            if n == 1 and phrase in ("her", "him", "them") and _possessive(tokens, start, region_words):
+            if start and tokens[start - 1] in _WHERE_WHEN and n == 1:
+                continue  # "at sunset", "the glow from the street lamps": when or where, not what
+            following = tokens[start + n] if start + n < len(tokens) else ""
+            if n == 1 and following and lookup(following, region_words) and following not in CUES:
+                continue  # "the family photo": the last noun is the head
+            if (
+                n == 1
+                and phrase in ("her", "him", "them")
+                and _possessive(tokens, start, region_words)
+            ):
                 continue
-            if n == 1 and region in _SPATIAL and (start == 0 or tokens[start - 1] not in _ARTICLES):
+            if (
+                n == 1
+                and region in W.SPATIAL
+                and (start == 0 or tokens[start - 1] not in _ARTICLES)
+            ):
                 continue  # "right now", "left alone": a spatial word names a region after "the"
             found.append((start, RegionMention(phrase, region)))
             used[start : start + n] = [True] * n
@@ -88,4 +101,6 @@ def _possessive(tokens: list[str], start: int, region_words: Mapping[str, str]) 
     if tokens[start] not in _POSSESSIVE or start + 1 >= len(tokens):
         return False
     following = tokens[start + 1]
-    return bool(lookup(following, region_words) or region_words.get(" ".join(tokens[start + 1 : start + 3])))
+    return bool(
+        lookup(following, region_words) or region_words.get(" ".join(tokens[start + 1 : start + 3]))
+    )

@@ -21,7 +21,9 @@ _KEEP_WHOLE = (
     (re.compile(r"\beverything but\b"), "everything except"),
     (re.compile(r"\b(is|are|does|do) not (look |seem )?(quite )?right\b"), r"\1 wrong"),
     (re.compile(r"\b(is|are|looks?|seems?) not (natural|realistic)\b"), r"\1 wrong"),
+    (re.compile(r"\b(is|are|looks?|seems?) not (good|great|nice|ideal|ok|okay)\b"), r"\1 bad"),
     (re.compile(r"\b(do not|dont|did not|really do not) (like|love)\b"), "dislike"),
+    (re.compile(r"\b(can not|cannot|could not|cant) (really )?(see|make out)\b"), "hardly see"),
     (re.compile(r"\bw/o\b"), "without"),
     (re.compile(r"\bw/"), "with "),
     (re.compile(r"(?<=[a-z])\+(?=[a-z])"), " and "),
@@ -31,7 +33,20 @@ _KEEP_WHOLE = (
 )
 _SIGNED = re.compile(r"(?:(?<=\s)|^)([+-])\s?(\d+(?:\.\d+)?)\s*(%|percent|ev|stops?)?")
 _EXPOSURE_WORDS = ("exposure", "ev", "expo", "stop", "stops")
-_NOT_TOO_AFTER = {"it", "them", "the", "this", "that", "up", "down", "a", "make", "be", "look", "get"}
+_NOT_TOO_AFTER = {
+    "it",
+    "them",
+    "the",
+    "this",
+    "that",
+    "up",
+    "down",
+    "a",
+    "make",
+    "be",
+    "look",
+    "get",
+}
 
 
 def basic(text: str) -> str:
@@ -52,13 +67,15 @@ def basic(text: str) -> str:
 
 
 def _signed_words(match: re.Match[str]) -> str:
-    """"+20" -> "up by 0.2 levels": slider units are hundredths; stops and EV are stops."""
+    """ "+20" -> "up by 0.2 levels": slider units are hundredths; stops and EV are stops."""
     sign, value, unit = match.group(1), float(match.group(2)), (match.group(3) or "")
     word = "up" if sign == "+" else "down"
     before = match.string[max(0, match.start() - 12) : match.start()]
     if unit in ("%", "percent"):
         levels = percent_to_levels(value)
-    elif unit.startswith(("ev", "stop")) or (value <= 5 and before.rstrip().endswith(_EXPOSURE_WORDS)):
+    elif unit.startswith(("ev", "stop")) or (
+        value <= 5 and before.rstrip().endswith(_EXPOSURE_WORDS)
+    ):
         levels = stops_to_levels(value)
     else:
         levels = min(1.0, value / 100.0)
@@ -82,7 +99,7 @@ def normalise(text: str, speller: Speller) -> str:
 
 
 def _restore_too(tokens: list[str]) -> None:
-    """"to dark" -> "too dark" when an adjective or "much" follows and no verb phrase does."""
+    """ "to dark" -> "too dark" when an adjective or "much" follows and no verb phrase does."""
     for i, token in enumerate(tokens[:-1]):
         following = tokens[i + 1]
         cue = CUES.get(following)

@@ -29,6 +29,7 @@ from pertouch.providers.reader.forms import (
     find_style,
     guard,
     refine_factor,
+    unsupported_label,
 )
 from pertouch.providers.reader.lexicon import CUES
 from pertouch.providers.reader.mentions import find_regions
@@ -50,6 +51,8 @@ color colours colors brightness contrast saturation warmth temperature exposure 
 shadows midtones
 """
 Fallback = Callable[[str], Guess | None]
+_LOOK_NOUNS = {"look", "style", "vibe", "vibes", "feel", "grade", "edit", "effect", "aesthetic"}
+_LOOK_NOUNS |= {"filter", "finish", "tones", "mood"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,9 +107,16 @@ def read_instruction(
     style, factor, words = _style(words, region_words)
     clauses: list[Clause] = []
     for piece in split_clauses(words):
-        continued = bool(clauses) and clauses[-1].complained and piece.connector == "and"
-        complaint = continued and starts_with_adjective(piece.text)  # "it is cold and blue"
-        clauses.append(read_clause(piece, region_words, complaint))
+        last = clauses[-1] if clauses else None
+        continued = (
+            last is not None and piece.connector == "and" and starts_with_adjective(piece.text)
+        )
+        clause = read_clause(
+            piece, region_words, continued and last is not None and last.complained
+        )
+        if continued and last is not None and last.negated:
+            clause.negated = True  # "rather than warm and orange"
+        clauses.append(clause)
     if not style:
         factor_of_refine = _refine(clauses, flat)
         if factor_of_refine is not None:
@@ -123,8 +133,17 @@ def _style(words: str, region_words: Mapping[str, str]) -> tuple[str, float, str
         return "", 1.0, words
     around = clause_around(words, start, end).split()
     mentions = find_regions(around, [False] * len(around), region_words)
-    if words[start:end] in CUES and any(m.region != "global" for m in mentions):
-        return "", 1.0, words  # "make the sky more dramatic": an adjective for the sky
+    before, after = words[:start].split()[-2:], words[end:].split()[:2]
+    named = any(m.region != "global" for m in mentions)
+    if not set(after) & _LOOK_NOUNS:  # "neon city look", "a film look" are always looks
+        if words[start:end] in CUES and named:
+            return "", 1.0, words  # "make the sky more dramatic": an adjective for the sky
+        if after[:1] and find_regions(after[:1], [False], region_words):
+            return "", 1.0, words  # "the autumn trees": a season, not a look
+        if before[-1:] and before[-1] in ("too", "so", "overly"):
+            return "", 1.0, words  # "a bit too moody now" complains about a look
+        if unsupported_label(clause_around(words, start, end)):
+            return "", 1.0, words  # "add a caption saying summer 2024"
     size = degree(words[max(0, start - 30) : start])
     factor = 1.0 if size is None else size / DEFAULT_DEGREE
     return style, round(min(factor, 2.0), 3), words[:start] + " " + words[end:]

@@ -39,5 +39,3 @@ def number(text: str) -> float | None:
     if match.group("stops"):
         return stops_to_levels(_STOPS[match.group("stops")])
     return min(MAX_REQUEST, float(match.group("lv")))
-
-

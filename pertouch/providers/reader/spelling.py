@@ -86,12 +86,11 @@ class Speller:
         if self.known(token):
             return token
         count = self._english.get(token, 0)
-        if count == 0:
-            split = self._split(token)
-            if split:
-                return split
         best = self._candidate(token, count)
-        return best or token
+        if best and (count or self._distance(token, best) == 1):
+            return best  # one slip of a key beats two words run together ("contrat")
+        split = self._split(token) if count == 0 else ""
+        return split or best or token
 
     def _candidate(self, token: str, count: int) -> str:
         from symspellpy import Verbosity
@@ -110,6 +109,12 @@ class Speller:
                 continue
             options.append((distance, -frequency, word))
         return min(options)[2] if options else ""
+
+    def _distance(self, token: str, word: str) -> int:
+        from symspellpy import Verbosity
+
+        found = self._symspell.lookup(token, Verbosity.ALL, max_edit_distance=3)
+        return next((item.distance for item in found if item.term == word), 99)
 
     def _split(self, token: str) -> str:
         for cut in range(1, len(token)):

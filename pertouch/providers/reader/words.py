@@ -32,7 +32,8 @@ COMPLAINT = {
     "abit", "slightly", "somewhat", "all", "has", "have", "had", "looking", "much too", "way too",
     "far too", "hate", "its", "it is", "awfully", "horribly", "terribly", "super", "extremely",
     "excessively", "a little", "a tad", "fairly", "mostly", "totally", "completely", "everything",
-    "whole", "still", "now", "almost", "too much", "seriously", "dislike",
+    "whole", "still", "now", "almost", "too much", "seriously", "dislike", "gone", "turned",
+    "become", "became", "went", "going", "getting", "made",
 }  # fmt: skip
 #: Words that make it a wish for how the photo should be ("make it dark", "I'd like it warm").
 WISH = {
@@ -51,7 +52,7 @@ PRONOUNS = {"it", "them", "they", "its", "their", "those", "these", "him", "her"
 #: Praise: a clause that only praises asks for nothing ("the sky is fine").
 POSITIVE = {
     "fine", "great", "good", "nice", "lovely", "perfect", "ok", "okay", "i like", "i love", "beautiful",
-    "gorgeous", "happy", "spot on", "amazing", "brilliant", "stunning", "excellent", "right", "pleased",
+    "gorgeous", "happy", "spot on", "amazing", "brilliant", "stunning", "excellent", "pleased",
     "awesome", "alright", "all right", "fantastic", "wonderful", "pretty good", "fab", "we like",
     "we love", "like how", "love how",
 }  # fmt: skip
@@ -65,7 +66,8 @@ VAGUE = {
 NEUTRAL_CHANGE = {
     "change", "adjust", "tweak", "alter", "modify", "play with", "do something", "work on",
     "mess with", "needs work", "different", "edit", "something about", "something with", "vary",
-    "set", "shift", "touch up", "deal with", "handle", "look at", "fiddle with",
+    "set", "shift", "touch up", "deal with", "handle", "look at", "fiddle with", "play around",
+    "mess around", "experiment with",
 }  # fmt: skip
 #: Verbs that ask to correct what is wrong, which the auto look does ("fix the white balance").
 FIX = {"fix", "correct", "neutralise", "neutralize", "balance", "sort out", "repair", "normalise"}
@@ -76,11 +78,13 @@ MOVE = {
     "bring up": 1, "raise": 1, "push": 1, "boost": 1, "pull up": 1, "increase": 1, "lift": 1,
     "bring down": -1, "pull down": -1, "lower": -1, "drop": -1, "tame": -1, "knock back": -1,
     "pull back": -1, "tone down": -1, "reduce": -1, "take down": -1, "bring back": -1,
-    "recover": 0, "rescue": 0, "open": 1, "hold back": -1, "control": -1,
+    "recover": 0, "rescue": 0, "open": 1, "hold back": -1, "control": -1, "decrease": -1,
 }  # fmt: skip
 #: Tone regions for "recover": bright ones come down, dark ones up.
 BRIGHT_TONES = {"highlights", "sky"}
 DARK_TONES = {"shadows"}
+#: Region classes named by position; they are regions only as nouns ("the right", not "right now").
+SPATIAL = {"left", "right", "top", "bottom", "centre", "edges"}
 #: Words that hold a region where it is ("except the sky", "leave the faces alone").
 PROTECT = {"leave", "keep", "untouched", "alone", "unchanged", "natural", "except", "excluding"}
 PROTECT |= {"as is", "as they are", "as it is", "preserve", "protect", "without touching"}
@@ -111,6 +115,6 @@ FILLER = {
     "in", "on", "at", "with", "if", "possible", "mind", "think", "guess", "feel", "like", "want",
     "wanted", "would like", "id", "love", "really", "quite", "kind", "sort", "lot", "one", "there",
     "here", "what", "how", "about", "any", "chance", "way", "we", "us", "our", "your", "his", "her",
-    "their", "them", "they", "its", "us", "am", "are", "was", "were", "been", "being", "have", "has",
+    "their", "them", "they", "its", "am", "are", "was", "were", "been", "being", "have", "has",
     "get", "make", "let", "see", "try", "first", "next", "finally", "overall", "everything", "all",
 }  # fmt: skip
