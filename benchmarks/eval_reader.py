@@ -8,9 +8,9 @@ Also reported, as secondary figures: regions right as well, degree buckets, the 
 listed exactly, and questions asked where none was needed. Time is the median wall time of one
 read once the reader is warm (the first read loads the sentence embedder and is shown apart).
 
-Tune on dev and dev2 only; ``--misses`` refuses the test split so its mistakes are never read.
+Tune on the dev splits only; ``--misses`` refuses the test split so its mistakes are never read.
 
-Run: python benchmarks/eval_reader.py [--split dev|dev2|test|all] [--misses]
+Run: python benchmarks/eval_reader.py [--split dev|dev2|dev3|test|all] [--misses]
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "providers" / "data"
-SPLITS = ("dev", "dev2", "test")
-TUNING = ("dev", "dev2")
+SPLITS = ("dev", "dev2", "dev3", "test")
+TUNING = ("dev", "dev2", "dev3")
 #: Degree buckets of the labels, in levels: small <= 0.15 < medium < 0.35 <= large.
 SMALL_MAX, LARGE_MIN = 0.15, 0.35
 NON_STRONG = ("weak_style", "weak_optimize", "refine", "undo", "approve", "unsupported")
 
 
 def load_requests(split: str) -> list[dict[str, Any]]:
-    """The labelled requests of one split ("dev", "dev2" or "test")."""
+    """The labelled requests of one split ("dev", "dev2", "dev3" or "test")."""
     if split not in SPLITS:
         raise ValueError(f"Unknown split {split!r}; use one of {SPLITS}.")
     path = DATA / f"requests_{split}.jsonl"
@@ -171,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list misses (dev splits only)")
     args = parser.parse_args(argv)
     if args.misses and args.split not in TUNING:
-        parser.error("--misses lists misses of dev or dev2 only; the test split is never tuned on.")
+        parser.error("--misses lists misses of the dev splits only; the test split is never tuned on.")
     from pertouch.providers.offline import OfflineChatModel
 
     model = OfflineChatModel()

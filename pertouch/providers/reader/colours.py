@@ -43,6 +43,9 @@ CAST_WORDS = {"cast", "tint", "tinge", "hue", "glow", "overtone", "undertone", "
 CAST_WORDS |= {"colour cast", "color cast", "haze", "look", "sheen", "shade"}
 #: Words after a colour that make it a range's attribute ("blue saturation").
 RANGE_NOUNS = {"saturation", "luminance", "brightness", "lightness", "vibrance", "tones", "hues"}
+#: Words after a colour that make it the subject, a colour range ("green too much", "the blue is
+#: too strong"); "the blue" in "remove some of the blue" stays white balance.
+SUBJECT_AFTER = {"is", "are", "too", "more", "less", "looks", "look", "seems", "so", "very"}
 #: Words after a colour that add nothing ("the green channel").
 IGNORED_AFTER = {"channel", "channels", "colour", "color", "colours", "colors", "tone"}
 #: The natural colour of regions, so "bluer" on the sky also means more colour there.
@@ -96,12 +99,14 @@ def read_colours(
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         after2 = " ".join(tokens[i + 1 : i + 3])
         range_name = RANGES.get(token) or WB_RANGES.get(token, "")
-        if after in RANGE_NOUNS:
+        before = tokens[i - 1] if i > 0 else ""
+        if after in RANGE_NOUNS or (before in ("", "the") and after in SUBJECT_AFTER):
             used[i] = True
             found.append(ColourCue(i, 1, None, range_name))
             continue
         named = region_words.get(after) or region_words.get(after2)
-        if named and named not in SPATIAL and after not in CAST_WORDS:
+        predicative = before in ("too", "so", "very", "more", "less", "overly", "bit")
+        if named and named not in SPATIAL and after not in CAST_WORDS and not predicative:
             used[i] = True  # a modifier: "the red car"
             continue
         width = 2 if after in CAST_WORDS or after in IGNORED_AFTER else 1
@@ -114,7 +119,6 @@ def read_colours(
             region = "" if any(r != "global" for r in regions) else range_name
         used[i : i + width] = [True] * width
         found.append(ColourCue(i, width, Cue("adj", effects, negative), region))
-        before = tokens[i - 1] if i > 0 else ""
         if before in INTENSITY and not used[i - 1]:
             used[i - 1] = True
             strength = Cue("adj", ((COL, INTENSITY[before], 1.0),))

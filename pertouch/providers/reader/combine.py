@@ -128,7 +128,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
         elif clause.vague or clause.neutral:
             out.questions.append(question(clause, None))
             status = "question"
-        elif _has_content(clause):
+        elif _has_content(clause) and not clause.dropped:
             learned = _learned(clause, previous, fallback, out, ask=not understood)
             status, edits, read_by, confidence = learned
         for intent in edits:

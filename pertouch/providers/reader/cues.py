@@ -57,6 +57,12 @@ _PREPOSITIONS = {"from", "by", "under", "over", "into", "behind", "near", "throu
 #: Said as a wish these mean neutral as much as bright ("make the snow white"): complaints only.
 _COMPLAINT_ONLY = {"white", "whitish"}
 _LOWERING_VERBS = {"knock", "pull", "dial", "tone", "scale", "take", "cut", "turn", "roll", "rein"}
+_LOWERING_VERBS |= {"get"}
+#: Phrasal modifiers said after the noun: "the colours toned down", "the warmth turned up".
+_LOWER_AFTER = {p for p in W.LOWER if " " in p}
+_RAISE_AFTER = {p for p in W.RAISE if " " in p and p not in W.QUANTITY}
+_LOOKS = {"look", "feel", "feeling", "one", "tone", "tones", "grade", "vibe", "finish", "effect"}
+_LOOKS |= {"filter", "mood", "touch", "cast", "tint", "glow", "hue", "wash", "edit", "style"}
 
 
 @dataclass
@@ -84,6 +90,7 @@ class Clause:
     move: int = 0  # a movement said of a region alone ("bring down the sky")
     unsupported: str = ""
     complained: bool = False  # an adjective read as a complaint: "and blue" continues it
+    dropped: bool = False  # a cue set aside on purpose ("make it white"): not for the fallback
 
     @property
     def regions(self) -> list[str]:
@@ -162,8 +169,12 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
     }
     rest = []
     for start, width, cue, region in found:
-        if cue.form == "noun" and tokens[start - 1 : start] and tokens[start - 1] in _ADVERBS:
-            cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "the ground is too light"
+        if (
+            cue.form in ("noun", "verb")
+            and tokens[start - 1 : start]
+            and tokens[start - 1] in _ADVERBS
+        ):
+            cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "too light", "too saturate"
         if cue.form == "noun":
             sign = _noun_sign(tokens, start, width, cue)
             if sign == 0:
@@ -177,15 +188,17 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
         if _attributive(tokens, start, width, cue) or (
             word in CONDITIONS and not (start and tokens[start - 1] in _COPULA | {"am"})
         ):
+            clause.dropped = True
             continue  # "darken the bright window"; "blue in the shade" is where, not what
         if cue.form == "verb" and tokens[start - 1 : start] in (["a"], ["an"]) and clause.named:
             clause.hits += [Hit(a, 1, at=start) for a in clause.named]  # "a bit of a lift"
             continue
-        effects = _effects(cue, word, clause.named, kinds)
+        effects = _effects(cue, word, clause.named, kinds, _tone_pole(clause.regions))
         if not effects:
             continue
         sign, complained = _adjective_sign(tokens, start, width, cue, complaint)
         if word in _COMPLAINT_ONLY and sign > 0:
+            clause.dropped = True
             continue
         clause.complained |= complained
         colour = hue(tokens[start]) if tokens[start] in WB_POLES or tokens[start] in HUE_OF else ""
@@ -194,9 +207,13 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
         clause.named = [a for a in clause.named if a not in {h.attribute for h in clause.hits}]
 
 
-def _effects(cue: Cue, word: str, named: list[str], kinds: set[str]) -> tuple[Effect, ...]:
+def _effects(
+    cue: Cue, word: str, named: list[str], kinds: set[str], tone_pole: int = 0
+) -> tuple[Effect, ...]:
     """The cue's effects, narrowed by what the clause is about."""
     if cue.form == "level":
+        if not named and "tone" in kinds and tone_pole:  # "the shadows are too heavy"
+            return ((BRI, tone_pole * cue.effects[0][1], 1.0),)
         attributes = named or ([COL] if "colour" in kinds else [])
         return tuple((a, cue.effects[0][1], 1.0) for a in dict.fromkeys(attributes))
     effects = cue.effects
@@ -219,17 +236,35 @@ def _noun_sign(tokens: list[str], start: int, width: int, cue: Cue) -> int:
     after = tokens[start + width : start + width + 2]
     if "enough" in before[-2:] or "enough" in after[:1]:
         return 1
-    lowering_back = after[:1] == ["back"] and bool(_LOWERING_VERBS & set(tokens[:start]))
-    if has(before, W.LOWER) or after[:1] in (["down"], ["off"]) or lowering_back:
+    taken = _taken_away(tokens, start, width)
+    if (
+        has(before, W.LOWER)
+        or after[:1] in (["down"], ["off"])
+        or has(after, _LOWER_AFTER)
+        or taken
+    ):
         return -1
     if after[:1] == ["back"]:
         return 1  # "I'd like the colours back", "bring the life back"
     previous = CUES.get(before[-1]) if before else None
     if previous is not None and previous.form in ("adj", "cmp"):
         return 0  # "warm colour": the adjective says it, the noun is its subject
-    if has(before[-3:], W.RAISE) or after[:1] == ["up"]:
+    if has(before[-3:], W.RAISE) or after[:1] == ["up"] or has(after, _RAISE_AFTER):
         return 1
     return -1 if cue.negative else 0
+
+
+def _tone_pole(regions: list[str]) -> int:
+    """Which end of brightness a tone region sits at: shadows low, highlights high."""
+    if set(regions) & W.DARK_TONES:
+        return -1
+    return 1 if {"highlights"} & set(regions) else 0
+
+
+def _taken_away(tokens: list[str], start: int, width: int) -> bool:
+    """ "take some magenta out", "knock the saturation back": a verb before, a particle after."""
+    after = tokens[start + width : start + width + 4]
+    return bool(W.AWAY & set(after)) and bool(_LOWERING_VERBS & set(tokens[:start]))
 
 
 def _adjective_sign(
@@ -241,13 +276,15 @@ def _adjective_sign(
     if cue.form in ("cmp", "verb"):
         return (-1 if before[-1:] == ["less"] else 1), False
     text_before = " ".join(before)
-    if "enough" in after and "too" not in before[-2:]:
-        return 1, False
+    if ("enough" in after or before[-1:] == ["enough"]) and "too" not in before[-2:]:
+        return 1, False  # "not bright enough", "not enough bright"
     if before[-1:] == ["not"] and len(before) > 1 and before[-2] in _COPULA:
         return 1, True  # "the sky is not blue": a lack, so towards
     if text_before.endswith(("not as", "not so", "not too")) or has(before[-4:], W.LOWER):
         return -1, False
-    if before[-1:] == ["more"] or has(before[-2:], W.RAISE):
+    if _taken_away(tokens, start, width):
+        return -1, False
+    if before[-1:] == ["more"] or has(before[-2:], W.RAISE - W.QUANTITY):
         return 1, False
     if has(before, W.WISH):
         return 1, False
@@ -300,7 +337,8 @@ def _attributive(tokens: list[str], start: int, width: int, cue: Cue) -> bool:
         and following not in W.FILLER
         and following not in W.COMPLAINT
         and following not in _PREPOSITIONS
-        and following not in ("and", "or", "but", "enough", "look", "feel", "one", "tone", "tones")
+        and following not in ("and", "or", "but", "enough")
+        and following not in _LOOKS
     )
 
 

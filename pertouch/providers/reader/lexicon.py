@@ -75,6 +75,7 @@ _add("verb", _one(BRI, 1), "brighten,lighten,lift,illuminate,light up,brighten u
 _add("verb", _one(BRI, 1), "glow")
 _add("verb", _one(BRI, -1), "darken,dim down,burn,deepen,crush,burn in")
 _add("noun", _one(BRI, 1), "brightness,exposure,lightness,luminance,light,ev,luminosity")
+_add("noun", _one(BRI, 1), "sun,sunshine,sunlight,daylight")
 _add("noun", _one(BRI, 1), "glare,shine,hotspots,hot spots,overexposure", True)
 _add("noun", _one(BRI, -1), "darkness,gloom,shade,dimness,underexposure", True)
 # contrast
@@ -106,7 +107,7 @@ _add("adj", _one(COL, -1), "muted,pale,desaturated,subdued,calm,calmer,understat
 _add("adj", _one(COL, -1), "faded,dull,drab,bland,dead,grey,gray,greyish,grayish,colourless", True)
 _add("adj", _one(COL, -1), "colorless,sickly,sallow,lacking colour,lacking color,ashen,pasty", True)
 _add("adj", _one(COL, -1), "anaemic,anemic,listless", True)
-_add("adj", _one(COL, -1), "ghostly,drained,insipid,wan", True)
+_add("adj", _one(COL, -1), "ghostly,drained,insipid,wan,dirty,grubby", True)
 _add("cmp", _one(COL, 1), "richer,livelier,more saturated,lusher,bolder,greener,more colourful")
 _add("cmp", _one(COL, 1), "more colorful,more vivid,more vibrant,juicier,healthier looking")
 _add("cmp", _one(COL, -1), "paler,duller,less saturated,more muted,more subdued")

@@ -23,6 +23,7 @@ _KEEP_WHOLE = (
     (re.compile(r"\b(is|are|looks?|seems?) not (natural|realistic)\b"), r"\1 wrong"),
     (re.compile(r"\b(is|are|looks?|seems?) not (good|great|nice|ideal|ok|okay)\b"), r"\1 bad"),
     (re.compile(r"\b(do not|dont|did not|really do not) (like|love)\b"), "dislike"),
+    (re.compile(r"\b(am|are|is) not (keen on|a fan of|happy with|sure about)\b"), "dislike"),
     (re.compile(r"\b(can not|cannot|could not|cant) (really )?(see|make out)\b"), "hardly see"),
     (re.compile(r"\bw/o\b"), "without"),
     (re.compile(r"\bw/"), "with "),

@@ -15,6 +15,11 @@ RAISE = {
     "a bit of", "a little", "a hint of", "a dash of", "put", "plus", "strengthen", "emphasise",
     "emphasize", "accentuate", "improve", "recover",
 }  # fmt: skip
+#: Quantity words that raise a noun ("a touch of warmth") but only grade an adjective
+#: ("a little creamy").
+QUANTITY = {"some", "a touch of", "a bit of", "a little", "a hint of", "a dash of", "enough"}
+#: Particles that, after "take", "get", "knock" ..., take away: "take some magenta out".
+AWAY = {"out", "off", "away", "back", "down"}
 #: Modifiers that lower it ("less contrast", "get rid of the yellow", "take the saturation down").
 LOWER = {
     "less", "reduce", "lower", "decrease", "cut", "drop", "remove", "kill", "down", "tone down",
@@ -60,7 +65,8 @@ POSITIVE = {
 VAGUE = {
     "weird", "off", "wrong", "strange", "odd", "funny", "bad", "ugly", "awful", "terrible",
     "unnatural", "wonky", "not right", "horrible", "fake", "gross", "meh", "bizarre", "unrealistic",
-    "artificial", "messed up", "a mess", "not great", "not good", "busy", "distracting",
+    "artificial", "messed up", "a mess", "not great", "not good", "busy", "distracting", "boring",
+    "uninspiring",
 }  # fmt: skip
 #: Verbs that ask for a change without saying which way ("adjust the brightness").
 NEUTRAL_CHANGE = {
