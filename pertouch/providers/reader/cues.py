@@ -29,7 +29,16 @@ from pertouch.providers.reader import words as W
 from pertouch.providers.reader.clauses import EXCEPT, Piece
 from pertouch.providers.reader.colours import HUE_OF, WB_POLES, hue, read_colours
 from pertouch.providers.reader.forms import OPTIMIZE, unsupported_label
-from pertouch.providers.reader.lexicon import BRI, COL, CONDITIONS, CUES, MAX_CUE_WORDS, Cue, Effect
+from pertouch.providers.reader.lexicon import (
+    BRI,
+    COL,
+    CON,
+    CONDITIONS,
+    CUES,
+    MAX_CUE_WORDS,
+    Cue,
+    Effect,
+)
 from pertouch.providers.reader.mentions import find_regions
 from pertouch.providers.reader.sizes import degree, number
 from pertouch.providers.reader.types import RegionMention
@@ -217,6 +226,8 @@ def _effects(
         attributes = named or ([COL] if "colour" in kinds else [])
         return tuple((a, cue.effects[0][1], 1.0) for a in dict.fromkeys(attributes))
     effects = cue.effects
+    if tone_pole and not named and cue.negative and [e[0] for e in effects] == [CON]:
+        return ((BRI, tone_pole, 1.0),)  # "harsh shadows" are too dark, harsh highlights too bright
     if word == "hot" and (BRI in named or "tone" in kinds):
         effects = ((BRI, 1, 1.0),)
     if set(named) == {COL} and cue.negative and len(effects) == 1 and effects[0][0] != COL:

@@ -51,6 +51,8 @@ color colours colors brightness contrast saturation warmth temperature exposure 
 shadows midtones
 """
 Fallback = Callable[[str], Guess | None]
+#: Explicit changes on this many attributes spell a look out; the look word is then only its mood.
+_SPELLED_OUT = 2
 _LOOK_NOUNS = {"look", "style", "vibe", "vibes", "feel", "grade", "edit", "effect", "aesthetic"}
 _LOOK_NOUNS |= {"filter", "finish", "tones", "mood"}
 
@@ -161,6 +163,9 @@ def _refine(clauses: list[Clause], flat: str) -> float | None:
 
 def _reading(combined: Combined, style: str, factor: float, reasons: list[str]) -> Reading:
     intents = combined.intents
+    if style and len({i.attribute for i in intents}) >= _SPELLED_OUT:
+        reasons.append(f'"{style}" describes the changes asked for; making those, not the look.')
+        style = ""  # "moody, a little darker with cooler tones": the words say how
     if style:
         merged = {(i.region, i.attribute): i for i in intents}
         for region, attribute, delta in PRESETS[style]:

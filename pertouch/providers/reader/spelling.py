@@ -22,7 +22,13 @@ COMMON_WORD = 1_000_000
 #: A rare English word is corrected only towards a word this many times more common.
 RARE_RATIO = 100
 #: Inflections reduced to a base the grammar reads: suffix, then endings to try on the stem.
-_INFLECTIONS = (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("", "e")), ("s", ("",)))
+_INFLECTIONS = (
+    ("ing", ("", "e")),
+    ("ed", ("", "e")),
+    ("es", ("", "e")),
+    ("s", ("",)),
+    ("y", ("",)),
+)
 
 
 @functools.lru_cache(maxsize=1)
