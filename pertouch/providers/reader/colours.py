@@ -110,7 +110,9 @@ def read_colours(
             used[i] = True  # a modifier: "the red car"
             continue
         width = 2 if after in CAST_WORDS or after in IGNORED_AFTER else 1
-        negative = after in CAST_WORDS or after2 in CAST_WORDS
+        # "-ish" forms describe a cast ("yellowish, fix"); said bare they are a complaint
+        descriptive = token.endswith(("ish", "ey", "y")) and token not in ("grey",)
+        negative = after in CAST_WORDS or after2 in CAST_WORDS or descriptive
         if token in WB_POLES:
             effects: tuple[Effect, ...] = ((TEMP, WB_POLES[token], 1.0),)
             region = ""

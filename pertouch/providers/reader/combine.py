@@ -27,6 +27,9 @@ from pertouch.providers.reader.lexicon import BRI, COL, CON, CUES, TEMP
 from pertouch.providers.reader.types import ClauseReading, ClauseStatus, Intent, Question, ReadBy
 
 Fallback = Callable[[str], Guess | None]
+#: Verbs and particles of modifiers, known words that are no predicate of their own.
+_VERBS = {w for phrase in (*W.MOVE, *W.RAISE, *W.LOWER, *W.FIX) for w in phrase.split()}
+_VERBS |= {"bring", "take", "get", "put", "give", "make", "please", "pls"}
 _ASK = {
     BRI: ("Brighter or darker?", ("brighter", "darker")),
     CON: ("More contrast or less?", ("more contrast", "less contrast")),
@@ -106,6 +109,10 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             status, edits, read_by, confidence = learned
         elif clause.named:
             status, edits = _named_only(clause, out, attributes_said)
+        elif clause.regions and not clause.move and _unknown_predicate(clause):
+            # "the sky has no detail": its own words, not an echo of the last change
+            learned = _learned(clause, previous, fallback, out, ask=not understood)
+            status, edits, read_by, confidence = learned
         elif clause.regions:
             status, edits = _regions_only(clause, clauses[index + 1 :], previous, out)
             if edits:
@@ -133,7 +140,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             status, edits, read_by, confidence = learned
         for intent in edits:
             _merge(merged, intent)
-        if clause.mentions and not clause.unsupported:
+        if clause.mentions:
             named_last = clause
         out.accounts.append(
             ClauseReading(
@@ -217,6 +224,8 @@ def _regions_only(
         return "edit", _edits(clause, [Hit(attribute, move)])
     if clause.positive:
         return "keep", []
+    if clause.fix and out_said(out, previous):
+        return "none", []  # "everyone looks jaundiced, make the skin tones more natural"
     if clause.vague or clause.neutral or (clause.fix and GLOBAL not in clause.regions):
         out.questions.append(question(clause, None))
         return "question", []
@@ -232,6 +241,11 @@ def _regions_only(
         return "none", []
     out.carry += [r for r in clause.regions if r != GLOBAL]
     return "carry", []
+
+
+def out_said(out: Combined, previous: Clause | None) -> bool:
+    """True when an earlier clause already asked for a change."""
+    return (previous is not None and bool(previous.hits)) or any(a.edits for a in out.accounts)
 
 
 def _has_content(clause: Clause) -> bool:
@@ -251,6 +265,7 @@ def _unknown_predicate(clause: Clause) -> bool:
         and t not in CUES
         and t not in W.COMPLAINT
         and t not in named
+        and t not in _VERBS
     ]
     return bool(unknown) and has(clause.tokens, W.COMPLAINT)
 

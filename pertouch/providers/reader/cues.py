@@ -121,7 +121,9 @@ def read_clause(piece: Piece, region_words: Mapping[str, str], complaint: bool =
     tokens = piece.text.split()
     clause = Clause(piece.connector, piece.text, tokens)
     clause.unsupported = unsupported_label(piece.text)
-    if clause.unsupported:
+    if clause.unsupported:  # nothing to do here, but "it" in the next clause may mean its region
+        clause.mentions = find_regions(tokens, [False] * len(tokens), region_words)
+        clause.complained = has(tokens, W.COMPLAINT) and not has(tokens, W.WISH)
         return clause
     used = [False] * len(tokens)
     found = _cue_spans(tokens, used, min_words=2)  # "in shadow", "blown out" before regions
@@ -293,8 +295,8 @@ def _adjective_sign(
         return 1, True  # "the sky is not blue": a lack, so towards
     if text_before.endswith(("not as", "not so", "not too")) or has(before[-4:], W.LOWER):
         return -1, False
-    if _taken_away(tokens, start, width):
-        return -1, False
+    if _taken_away(tokens, start, width) or has(before[-3:], W.FIX):
+        return -1, False  # "take the yellow out", "fix the yellow"
     if before[-1:] == ["more"] or has(before[-2:], W.RAISE - W.QUANTITY):
         return 1, False
     if has(before, W.WISH):
@@ -374,11 +376,20 @@ def _move(tokens: list[str], regions: list[str]) -> int:
     if not regions or GLOBAL in regions:
         return 0
     for phrase, sign in W.MOVE.items():
-        if has(tokens, {phrase}):
+        if has(tokens, {phrase}) or _split_phrase(tokens, phrase):
             if sign:
                 return sign
             return -1 if set(regions) & W.BRIGHT_TONES else 1 if set(regions) & W.DARK_TONES else 0
     return 0
+
+
+def _split_phrase(tokens: list[str], phrase: str) -> bool:
+    """A two-word verb said around its object: "bring the blacks up"."""
+    verb, _, particle = phrase.partition(" ")
+    if not particle or verb not in tokens:
+        return False
+    at = tokens.index(verb)
+    return particle in tokens[at + 2 : at + 6]
 
 
 def _negated(tokens: list[str]) -> bool:

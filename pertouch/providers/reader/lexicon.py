@@ -90,7 +90,7 @@ _add("cmp", _one(CON, -1), "softer,gentler,flatter,smoother")
 _add("verb", _one(CON, 1), "punch up,dehaze,clear up,define,sculpt")
 _add("verb", _one(CON, -1), "soften,flatten")
 _add("noun", _one(CON, 1), "contrast,punch,clarity,depth,drama,definition,texture,micro contrast")
-_add("noun", _one(CON, 1), "s curve,contrasts,crispness,structure,oomph")
+_add("noun", _one(CON, 1), "s curve,contrasts,crispness,structure,oomph,separation")
 _add("noun", _one(CON, 1), "harshness", True)
 _add("noun", _one(CON, -1), "haze,fog,flatness,softness,murk,mist", True)
 # colourfulness
@@ -102,12 +102,12 @@ _add(
     "garish,oversaturated,over saturated,radioactive,cartoonish,overcooked",
     True,
 )
-_add("adj", _one(COL, 1), "cartoony,oversaturation,gaudy,psychedelic,neon", True)
+_add("adj", _one(COL, 1), "cartoony,oversaturation,gaudy,psychedelic,neon,lurid,loud", True)
 _add("adj", _one(COL, -1), "muted,pale,desaturated,subdued,calm,calmer,understated")
 _add("adj", _one(COL, -1), "faded,dull,drab,bland,dead,grey,gray,greyish,grayish,colourless", True)
 _add("adj", _one(COL, -1), "colorless,sickly,sallow,lacking colour,lacking color,ashen,pasty", True)
 _add("adj", _one(COL, -1), "anaemic,anemic,listless", True)
-_add("adj", _one(COL, -1), "ghostly,drained,insipid,wan,dirty,grubby", True)
+_add("adj", _one(COL, -1), "ghostly,drained,insipid,wan,dirty,grubby,beige,mousy", True)
 _add("cmp", _one(COL, 1), "richer,livelier,more saturated,lusher,bolder,greener,more colourful")
 _add("cmp", _one(COL, 1), "more colorful,more vivid,more vibrant,juicier,healthier looking")
 _add("cmp", _one(COL, -1), "paler,duller,less saturated,more muted,more subdued")

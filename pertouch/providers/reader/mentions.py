@@ -23,6 +23,7 @@ REGION_STOP = {"light", "lights", "warm", "cool", "back", "behind", "upper", "lo
 REGION_STOP |= {"focus", "thing", "things", "model", "figure", "heat", "cast", "top notch"}
 REGION_STOP |= {"shade", "overcast", "body", "head", "iris", "mouth", "gold", "object", "vignette"}
 _NOT_NOUNS = W.PROTECT | W.RAISE | W.LOWER | W.FILLER | W.POSITIVE | set(W.MOVE)
+_NOT_NOUNS |= {"black", "white", "grey", "gray", "brown"}  # colours, not "the blacks"
 _ARTICLES = {"the", "a", "its", "his", "her", "their", "my", "our", "your", "this", "that"}
 _WHERE_WHEN = {"at", "during", "from", "by", "near", "after", "before"}
 _POSSESSIVE = {"her", "his", "their", "its", "my", "your", "our"}

@@ -25,6 +25,7 @@ _KEEP_WHOLE = (
     (re.compile(r"\b(do not|dont|did not|really do not) (like|love)\b"), "dislike"),
     (re.compile(r"\b(am|are|is) not (keen on|a fan of|happy with|sure about)\b"), "dislike"),
     (re.compile(r"\b(can not|cannot|could not|cant) (really )?(see|make out)\b"), "hardly see"),
+    (re.compile(r"\bon the (\w+) side\b"), r"a bit \1"),
     (re.compile(r"\bw/o\b"), "without"),
     (re.compile(r"\bw/"), "with "),
     (re.compile(r"(?<=[a-z])\+(?=[a-z])"), " and "),

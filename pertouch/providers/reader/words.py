@@ -92,7 +92,7 @@ DARK_TONES = {"shadows"}
 #: Region classes named by position; they are regions only as nouns ("the right", not "right now").
 SPATIAL = {"left", "right", "top", "bottom", "centre", "edges"}
 #: Words that hold a region where it is ("except the sky", "leave the faces alone").
-PROTECT = {"leave", "keep", "untouched", "alone", "unchanged", "natural", "except", "excluding"}
+PROTECT = {"leave", "keep", "untouched", "alone", "unchanged", "except", "excluding"}
 PROTECT |= {"as is", "as they are", "as it is", "preserve", "protect", "without touching"}
 PROTECT |= {"don't touch", "dont touch", "do not touch"}
 #: Modifiers that also set a degree: "crank" is a lot, "a hair" a touch.
