@@ -64,16 +64,15 @@ def judge(reading: Any, row: dict[str, Any]) -> Verdict:
     questions = tuple(getattr(reading, "questions", ()))
     intents = list(reading.intents)
     unsupported_ok = set(reading.unsupported) == set(row["unsupported"])
+    if row["kind"] == "unsupported":  # nothing to do, unless a labelled optional edit
+        optional = {(e["attribute"], e["direction"]) for e in row["optional"]}
+        pairs = {(i.attribute, 1 if i.delta > 0 else -1) for i in intents}
+        ok = not questions and pairs <= optional and (bool(pairs) or reading.kind == "unsupported")
+        return Verdict(ok, ok, ok, unsupported_ok, False)
     if row["kind"] in NON_STRONG:
-        ok = (
-            reading.kind == row["kind"] and not intents
-            if row["kind"] == "unsupported"
-            else (
-                reading.kind == row["kind"]
-                and (row["kind"] != "weak_style" or reading.style == row["style"])
-            )
+        ok = reading.kind == row["kind"] and (
+            row["kind"] != "weak_style" or reading.style == row["style"]
         )
-        ok = ok and (not questions if row["kind"] == "unsupported" else True)
         return Verdict(ok, ok, ok, unsupported_ok, False)
     if reading.kind not in ("strong", "weak_optimize", "weak_style"):
         return Verdict(False, False, False, unsupported_ok, False)
@@ -171,7 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list misses (dev splits only)")
     args = parser.parse_args(argv)
     if args.misses and args.split not in TUNING:
-        parser.error("--misses lists misses of the dev splits only; the test split is never tuned on.")
+        parser.error(
+            "--misses lists misses of the dev splits only; the test split is never tuned on."
+        )
     from pertouch.providers.offline import OfflineChatModel
 
     model = OfflineChatModel()
