@@ -53,7 +53,30 @@ def main() -> int:
             f"{k:2d}  {share:.2f}  {similarity:.2f}  {acted / n:5.1%}  {precision:5.1%}"
             f"  {asked / n:5.1%}  {(n - acted - asked) / n:5.1%}"
         )
+    _word_senses()
     return 0
+
+
+def _word_senses() -> None:
+    """Leave-one-out over the single-word adjectives: does the nearest lend the right sense?"""
+    from pertouch.providers.reader.lexicon import CUES
+
+    words = [w for w, c in CUES.items() if " " not in w and c.form in ("adj", "cmp")]
+    senses = [tuple(sorted((a, p) for a, p, _ in CUES[w].effects)) for w in words]
+    vectors = MiniLMEmbedder().embed_texts(words)
+    similarity = vectors @ vectors.T
+    np.fill_diagonal(similarity, -1.0)
+    print(f"\n{len(words)} cue words, each lent a sense by the others")
+    print(" rule                       lends  right")
+    for agree, threshold in itertools.product((1, 2), (0.45, 0.5, 0.6, 0.7)):
+        lent = right = 0
+        for i in range(len(words)):
+            nearest = np.argsort(-similarity[i])[:agree]
+            if similarity[i, nearest[0]] >= threshold and len({senses[j] for j in nearest}) == 1:
+                lent += 1
+                right += senses[nearest[0]] == senses[i]
+        rule = f"{agree} agreeing, sim >= {threshold:.2f}"
+        print(f" {rule:<26} {lent / len(words):5.1%}  {right / max(1, lent):5.1%}")
 
 
 if __name__ == "__main__":

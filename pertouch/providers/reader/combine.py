@@ -81,7 +81,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
     previous: Clause | None = None
     named_last: Clause | None = None  # the last clause that named a region, for "it" / "them"
     attributes_said = {h.attribute for c in clauses for h in c.hits}
-    understood = any(c.hits or c.named or c.regions for c in clauses)
+    understood = any(c.hits or c.named or set(c.regions) - {GLOBAL} for c in clauses)
     for index, clause in enumerate(clauses):
         status: ClauseStatus = "none"
         edits: list[Intent] = []
@@ -142,6 +142,8 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             _merge(merged, intent)
         if clause.mentions:
             named_last = clause
+        if clause.borrowed and read_by == "grammar" and edits:
+            read_by, confidence = "learned", clause.borrowed  # a word's sense was lent
         out.accounts.append(
             ClauseReading(
                 clause.text,

@@ -19,7 +19,7 @@ combiner to ask about, praise ("the sky is fine") to keep, and "fix the exposure
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -60,6 +60,27 @@ _QUANTITY = {"much", "less", "fewer", "some", "remove", "reduce", "no", "rid", "
 _SKIP_FIRST = {"a", "bit", "touch", "tad", "lot", "notch", "somewhat", "little", "even", "much"}
 _SKIP_FIRST |= {"slightly", "also", "too", "more", "less", "way", "very", "really", "kind", "of"}
 _DARKNESS = Cue("noun", ((BRI, -1, 1.0),), negative=True)
+Senses = Callable[[str], "tuple[Cue, float] | None"]
+#: Where an adjective stands: after a copula, a degree word, "more"/"less", "it" or "and".
+_ADJECTIVE_SLOT = _COPULA | {
+    "too",
+    "so",
+    "very",
+    "bit",
+    "more",
+    "less",
+    "quite",
+    "rather",
+    "really",
+}
+_ADJECTIVE_SLOT |= {"pretty", "it", "and", "looking", "kinda", "abit", "slightly", "somewhat"}
+_ADJECTIVE_SLOT |= {"overly", "super", "extremely", "getting", "gone", "turned"}
+#: Words the grammar knows the job of: never lent a sense.
+_KNOWN = W.FILLER | W.COMPLAINT | W.WISH | W.RAISE | W.LOWER | W.PRONOUNS | W.POSITIVE | W.VAGUE
+_KNOWN |= W.FIX | W.PROTECT | set(W.MOVE) | {"enough", "much", "many", "lot", "little", "please"}
+_KNOWN |= {"black", "brown", "silver", "gold", "golden", "beige", "cream"}  # what a thing is
+_KNOWN |= W.AWAY | {"from", "by", "under", "over", "into", "behind", "near", "through", "across"}
+_KNOWN |= {"done", "ready", "there", "here", "sure", "brownish", "blackish", "greyish"}
 _DETERMINERS = {"the", "a", "an", "her", "his", "their", "my", "our", "this", "that", "its"}
 _ADVERBS = {"too", "so", "very", "overly", "rather", "quite", "really", "way"}
 _PREPOSITIONS = {"from", "by", "under", "over", "into", "behind", "near", "through", "across"}
@@ -100,6 +121,7 @@ class Clause:
     unsupported: str = ""
     complained: bool = False  # an adjective read as a complaint: "and blue" continues it
     dropped: bool = False  # a cue set aside on purpose ("make it white"): not for the fallback
+    borrowed: float = 0.0  # similarity of a word whose sense was borrowed (0: none)
 
     @property
     def regions(self) -> list[str]:
@@ -116,8 +138,14 @@ def has(tokens: list[str], vocabulary: Iterable[str] | set[str]) -> bool:
     return False
 
 
-def read_clause(piece: Piece, region_words: Mapping[str, str], complaint: bool = False) -> Clause:
-    """Read one clause; ``complaint`` when it continues a complaint ("is cold and blue")."""
+def read_clause(
+    piece: Piece,
+    region_words: Mapping[str, str],
+    complaint: bool = False,
+    senses: Senses | None = None,
+) -> Clause:
+    """Read one clause; ``complaint`` when it continues a complaint ("is cold and blue");
+    ``senses`` lends a sense to an unknown word in an adjective's place ("a bit dismal")."""
     tokens = piece.text.split()
     clause = Clause(piece.connector, piece.text, tokens)
     clause.unsupported = unsupported_label(piece.text)
@@ -138,6 +166,8 @@ def read_clause(piece: Piece, region_words: Mapping[str, str], complaint: bool =
         else:
             found.append((colour.start, colour.width, colour.cue, colour.region))
     found += _cue_spans(tokens, used, min_words=1)
+    if senses is not None:
+        found += _borrowed(clause, tokens, used, senses, region_words)
     _read_hits(clause, sorted(found, key=lambda f: f[0]), complaint)
     _read_stance(clause, piece)
     return clause
@@ -153,6 +183,30 @@ def _cue_spans(
             if phrase in CUES and not any(used[start : start + n]):
                 spans.append((start, n, CUES[phrase], CUES[phrase].region))
                 used[start : start + n] = [True] * n
+    return spans
+
+
+def _borrowed(
+    clause: Clause,
+    tokens: list[str],
+    used: list[bool],
+    senses: Senses,
+    region_words: Mapping[str, str],
+) -> list[tuple[int, int, Cue, str]]:
+    """Unknown words in an adjective's place ("looks dismal", "too lurid") with a lent sense."""
+    spans = []
+    for i, token in enumerate(tokens):
+        if used[i] or not i or tokens[i - 1] not in _ADJECTIVE_SLOT or len(token) < 4:
+            continue
+        if not token.isalpha() or token in _KNOWN or region_words.get(token):
+            continue
+        if tokens[i + 1 : i + 2] == ["to"]:
+            continue  # "hard to see": about the viewer, not the photo
+        lent = senses(token)
+        if lent is not None:
+            spans.append((i, 1, lent[0], ""))
+            used[i] = True
+            clause.borrowed = max(clause.borrowed, lent[1])
     return spans
 
 

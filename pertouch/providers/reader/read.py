@@ -19,8 +19,8 @@ from pertouch.providers.reader import words as W
 from pertouch.providers.reader.clauses import clause_around, split_clauses
 from pertouch.providers.reader.colours import CAST_WORDS, RANGE_NOUNS, RANGES, WB_POLES
 from pertouch.providers.reader.combine import Combined, combine
-from pertouch.providers.reader.cues import Clause, read_clause, starts_with_adjective
-from pertouch.providers.reader.fallback import Guess, default_classifier
+from pertouch.providers.reader.cues import Clause, Senses, read_clause, starts_with_adjective
+from pertouch.providers.reader.fallback import Guess, default_classifier, default_senses
 from pertouch.providers.reader.forms import (
     APPROVE_FILLER,
     APPROVE_WORDS,
@@ -31,7 +31,7 @@ from pertouch.providers.reader.forms import (
     refine_factor,
     unsupported_label,
 )
-from pertouch.providers.reader.lexicon import CUES
+from pertouch.providers.reader.lexicon import CUES, Cue
 from pertouch.providers.reader.mentions import find_regions
 from pertouch.providers.reader.normalise import normalise
 from pertouch.providers.reader.sizes import degree
@@ -73,6 +73,12 @@ def default_speller() -> Speller:
     return Speller(vocabulary, lemmas=verbs)
 
 
+def learned_senses(word: str) -> tuple[Cue, float] | None:
+    """A cue word's sense lent to ``word`` by the bundled MiniLM; None when it is missing."""
+    senses = default_senses()
+    return senses(word) if senses is not None else None
+
+
 def learned_fallback(text: str) -> Guess | None:
     """The packaged phrase-bank classifier, loaded on first use; None when MiniLM is missing."""
     classifier = default_classifier()
@@ -85,6 +91,7 @@ def read_instruction(
     *,
     speller: Speller | None = None,
     fallback: Fallback | None = learned_fallback,
+    senses: Senses | None = learned_senses,
 ) -> Reading:
     """Read ``text`` into a :class:`Reading`; ``region_words`` maps phrases to region classes.
 
@@ -93,6 +100,7 @@ def read_instruction(
         region_words: normalised phrase -> region class (the segmentation lexicon's words).
         speller: the spelling corrector; the default one over the reader's vocabulary if None.
         fallback: reads clauses the grammar cannot place; None turns the learned layer off.
+        senses: lends unknown words the sense of their nearest cue word; None turns that off.
     """
     kept, reasons = guard(text)
     words = normalise(kept, speller or default_speller())
@@ -113,9 +121,8 @@ def read_instruction(
         continued = (
             last is not None and piece.connector == "and" and starts_with_adjective(piece.text)
         )
-        clause = read_clause(
-            piece, region_words, continued and last is not None and last.complained
-        )
+        complaint = continued and last is not None and last.complained
+        clause = read_clause(piece, region_words, complaint, senses)
         if continued and last is not None and last.negated:
             clause.negated = True  # "rather than warm and orange"
         clauses.append(clause)
