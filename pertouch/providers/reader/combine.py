@@ -14,40 +14,24 @@ instead of guessing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from pertouch.core.adjustments import GLOBAL
 from pertouch.core.degrees import DEFAULT_DEGREE
 from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader import words as W
+from pertouch.providers.reader.asking import drop_answered, question, unknown_predicate
 from pertouch.providers.reader.colours import natural_sign
-from pertouch.providers.reader.cues import Clause, Hit, has
+from pertouch.providers.reader.cues import Clause, Hit
 from pertouch.providers.reader.fallback import Guess
-from pertouch.providers.reader.lexicon import BRI, COL, CON, CUES, TEMP
+from pertouch.providers.reader.lexicon import BRI, COL
+from pertouch.providers.reader.stance import has
 from pertouch.providers.reader.types import ClauseReading, ClauseStatus, Intent, Question, ReadBy
 
 Fallback = Callable[[str], Guess | None]
+
+
 #: Verbs and particles of modifiers, known words that are no predicate of their own.
-_VERBS = {w for phrase in (*W.MOVE, *W.RAISE, *W.LOWER, *W.FIX) for w in phrase.split()}
-_VERBS |= {"bring", "take", "get", "put", "give", "make", "please", "pls"}
-_ASK = {
-    BRI: ("Brighter or darker?", ("brighter", "darker")),
-    CON: ("More contrast or less?", ("more contrast", "less contrast")),
-    COL: ("More colour or less?", ("more colour", "less colour")),
-    TEMP: ("Warmer or cooler?", ("warmer", "cooler")),
-}
-_ANY = (
-    "brighter",
-    "darker",
-    "more contrast",
-    "less contrast",
-    "more colour",
-    "less colour",
-    "warmer",
-    "cooler",
-)
-
-
 @dataclass
 class Combined:
     """The merged result of all clauses."""
@@ -58,20 +42,6 @@ class Combined:
     questions: list[Question] = field(default_factory=list)
     accounts: list[ClauseReading] = field(default_factory=list)
     optimize: bool = False
-
-
-def question(clause: Clause, attribute: str | None) -> Question:
-    """The question to ask about ``attribute`` (None: which attribute) of the clause's region."""
-    mention = clause.mentions[0] if clause.mentions else None
-    region = mention.region if mention else GLOBAL
-    where = f"the {mention.phrase}" if mention and region != GLOBAL else ""
-    if attribute is None:
-        text = f"What should change{' in ' + where if where else ''}: brightness, contrast, colour or warmth?"
-        return Question(text, clause.text, region, None, _ANY)
-    text, options = _ASK[attribute]
-    if where:
-        text = f"For {where}: {text[0].lower()}{text[1:]}"
-    return Question(text, clause.text, region, attribute, options)
 
 
 def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined:
@@ -103,13 +73,13 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             _inherit_region(clause, previous, named_last, topic=topic is named_last)
             edits, status = _edits(clause, clause.hits), "edit"
             previous = clause
-        elif clause.named and _unknown_predicate(clause):
+        elif clause.named and unknown_predicate(clause):
             hint = clause.named[0]  # "the colours look like a cartoon": what about them?
             learned = _learned(clause, previous, fallback, out, ask=True, attribute=hint)
             status, edits, read_by, confidence = learned
         elif clause.named:
             status, edits = _named_only(clause, out, attributes_said)
-        elif clause.regions and not clause.move and _unknown_predicate(clause):
+        elif clause.regions and not clause.move and unknown_predicate(clause):
             # "the sky has no detail": its own words, not an echo of the last change
             learned = _learned(clause, previous, fallback, out, ask=not understood)
             status, edits, read_by, confidence = learned
@@ -155,7 +125,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
                 confidence,
             )
         )
-    _drop_answered(out, list(merged.values()))
+    out.questions, out.accounts = drop_answered(out.questions, out.accounts, list(merged.values()))
     out.intents = _protect(list(merged.values()), out.protected)
     out.protected = list(dict.fromkeys(out.protected))
     out.carry = list(dict.fromkeys(out.carry))
@@ -254,24 +224,6 @@ def _has_content(clause: Clause) -> bool:
     return any(t not in W.FILLER and t.isalpha() for t in clause.tokens)
 
 
-def _unknown_predicate(clause: Clause) -> bool:
-    """True when an attribute is the subject of words the grammar does not read."""
-    if clause.positive or clause.vague or clause.neutral or clause.fix or clause.optimize:
-        return False
-    named = {w for m in clause.mentions for w in m.phrase.split()}
-    unknown = [
-        t
-        for t in clause.tokens
-        if t.isalpha()
-        and t not in W.FILLER
-        and t not in CUES
-        and t not in W.COMPLAINT
-        and t not in named
-        and t not in _VERBS
-    ]
-    return bool(unknown) and has(clause.tokens, W.COMPLAINT)
-
-
 def _learned(
     clause: Clause,
     previous: Clause | None,
@@ -298,26 +250,6 @@ def _learned(
         return "not_understood", [], "learned", guess.confidence
     out.questions.append(question(clause, attribute))
     return "question", [], "learned", guess.confidence
-
-
-def _drop_answered(out: Combined, intents: list[Intent]) -> None:
-    """Drop questions another clause answers: "the background is distracting, darken it"."""
-    kept = []
-    for asked in out.questions:
-        answered = [
-            i
-            for i in intents
-            if (asked.region == GLOBAL or i.region == asked.region)
-            and (asked.attribute is None or i.attribute == asked.attribute)
-        ]
-        if answered:
-            out.accounts = [
-                a if a.text != asked.clause or a.status != "question" else replace(a, status="none")
-                for a in out.accounts
-            ]
-        else:
-            kept.append(asked)
-    out.questions = kept
 
 
 def _merge(merged: dict[tuple[str, str], Intent], intent: Intent) -> None:

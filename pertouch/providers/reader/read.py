@@ -19,7 +19,7 @@ from pertouch.providers.reader import words as W
 from pertouch.providers.reader.clauses import clause_around, split_clauses
 from pertouch.providers.reader.colours import CAST_WORDS, RANGE_NOUNS, RANGES, WB_POLES
 from pertouch.providers.reader.combine import Combined, combine
-from pertouch.providers.reader.cues import Clause, Senses, read_clause, starts_with_adjective
+from pertouch.providers.reader.cues import Clause, Senses, read_clause
 from pertouch.providers.reader.fallback import Guess, default_classifier, default_senses
 from pertouch.providers.reader.forms import (
     APPROVE_FILLER,
@@ -36,6 +36,7 @@ from pertouch.providers.reader.mentions import find_regions
 from pertouch.providers.reader.normalise import normalise
 from pertouch.providers.reader.sizes import degree
 from pertouch.providers.reader.spelling import Speller
+from pertouch.providers.reader.stance import starts_with_adjective
 from pertouch.providers.reader.types import Intent, Kind, Reading
 from pertouch.providers.styles import PRESETS, STYLE_WORDS
 
