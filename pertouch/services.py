@@ -146,10 +146,9 @@ def open_services(
 
 def build_model(settings: Settings) -> BaseChatModel:
     """The chat model that plans and judges."""
-    from pertouch.providers.chat import load_chat_model
-    from pertouch.providers.openai import OpenAIConfig
+    from pertouch.providers.chat import ModelConfig, load_chat_model
 
-    config = OpenAIConfig(
+    config = ModelConfig(
         base_url=settings.model_base_url,
         api_key=settings.model_api_key,
         timeout=settings.model_timeout,

@@ -32,7 +32,7 @@ from pydantic import Field
 from pertouch.core.adjustments import GLOBAL
 from pertouch.core.degrees import MAX_REQUEST, accepted_band
 from pertouch.core.regions import REGION_CLASSES, normalise
-from pertouch.providers.grammar import Reading, read_instruction
+from pertouch.providers.reader import Reading, read_instruction
 
 #: Tagged blocks the graph's prompts carry, for models (this one) that read numbers, not pictures.
 CONTEXT_TAG = "context"

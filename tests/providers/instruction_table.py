@@ -72,7 +72,7 @@ TABLE: list[tuple[str, str, str]] = [
     ("the highlights are blown out", "strong", "highlights.brightness-"),
     ("bring down the highlights a bit", "strong", "highlights.brightness-0.15"),
     ("make the sky bluer", "strong", "sky.temperature- sky.colorfulness+"),
-    ("the sky looks washed out", "strong", "sky.colorfulness+"),
+    ("the sky looks washed out", "strong", "sky.colorfulness+ sky.contrast+"),
     ("deepen the sky", "strong", "sky.brightness-"),
     ("make the sky darker", "strong", "sky.brightness-"),
     ("the sky is too bright", "strong", "sky.brightness-"),
@@ -107,7 +107,11 @@ TABLE: list[tuple[str, str, str]] = [
     ("the ground is too dark", "strong", "ground.brightness+"),
     ("the people look pale", "strong", "person.colorfulness+"),
     # strong: several clauses
-    ("too dark, and the sky looks washed out", "strong", "global.brightness+ sky.colorfulness+"),
+    (
+        "too dark, and the sky looks washed out",
+        "strong",
+        "global.brightness+ sky.colorfulness+ sky.contrast+",
+    ),
     (
         "the sky is dull, make it bluer and lift the faces a little",
         "strong",
@@ -142,7 +146,11 @@ TABLE: list[tuple[str, str, str]] = [
         "strong",
         "shadows.brightness+ highlights.brightness-",
     ),
-    ("make the sky more dramatic with more contrast and the grass greener", "weak_style", "*"),
+    (
+        "make the sky more dramatic with more contrast and the grass greener",
+        "strong",
+        "sky.contrast+ vegetation.colorfulness+",
+    ),
     (
         "cool the background and warm the faces",
         "strong",
@@ -161,7 +169,7 @@ TABLE: list[tuple[str, str, str]] = [
     (
         "the water needs more colour and the sky less",
         "strong",
-        "water.colorfulness+ sky.colorfulness+",
+        "water.colorfulness+ sky.colorfulness-",
     ),
     ("brighten everything except the sky", "strong", "global.brightness+ sky.brightness-"),
     (

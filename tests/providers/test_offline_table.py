@@ -7,7 +7,7 @@ import pytest
 from pertouch.providers.offline import OfflineChatModel
 from tests.providers.instruction_table import TABLE
 
-MIN_ACCURACY = 0.9
+MIN_ACCURACY = 0.98  # 100% when issue 13 landed; a few rows may fairly be argued
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,288 @@
+"""Reading one clause: its regions, its cues with their direction, its degree and its stance.
+
+Multi-word cues are found first ("in shadow", "blown out"), then regions, then colour names
+(:mod:`.colours`), then single cue words; with the learned layer on, an unknown word in an
+adjective's place borrows the sense of its nearest cue word. Each cue's direction comes from the
+words around it (:mod:`.stance`). A bare noun only names its attribute, which narrows a word with
+several senses ("the colours are washed out" is about colour, not contrast) and tells a level
+word which attribute it grades ("the warmth is too strong").
+A clause that names an attribute without any direction ("adjust the brightness") is left for the
+combiner to ask about, praise ("the sky is fine") to keep, and "fix the exposure" to the auto look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from pertouch.core.regions import CLASSES_BY_NAME
+from pertouch.providers.reader import stance as S
+from pertouch.providers.reader import words as W
+from pertouch.providers.reader.clauses import EXCEPT, Piece
+from pertouch.providers.reader.colours import HUE_OF, WB_POLES, hue, read_colours
+from pertouch.providers.reader.forms import OPTIMIZE, unsupported_label
+from pertouch.providers.reader.lexicon import (
+    BRI,
+    COL,
+    CON,
+    CONDITIONS,
+    CUES,
+    MAX_CUE_WORDS,
+    Cue,
+    Effect,
+)
+from pertouch.providers.reader.mentions import find_regions
+from pertouch.providers.reader.sizes import degree, number
+from pertouch.providers.reader.types import RegionMention
+
+
+class Hit(NamedTuple):
+    """One attribute move a clause asks for."""
+
+    attribute: str
+    sign: int
+    weight: float = 1.0
+    region: str = ""  # a region the cue itself names ("too green": the greens); "" = the clause's
+    hue: str = ""  # the colour named, so "bluer" on the sky also means more colour
+    at: int = -1  # token position, to pair cues with regions in "brighter face darker background"
+
+
+_DARKNESS = Cue("noun", ((BRI, -1, 1.0),), negative=True)
+
+Senses = Callable[[str], "tuple[Cue, float] | None"]
+
+
+@dataclass
+class Clause:
+    """What one clause says, before clauses are combined."""
+
+    connector: str
+    text: str
+    tokens: list[str]
+    mentions: list[RegionMention] = field(default_factory=list)
+    mention_at: list[int] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    named: list[str] = field(default_factory=list)  # attributes named without a direction
+    degree: float | None = None
+    negated: bool = False
+    protect: bool = False
+    pronoun: bool = False
+    continues: bool = False
+    positive: bool = False
+    vague: bool = False
+    neutral: bool = False
+    fix: bool = False
+    optimize: bool = False
+    modifier: int = 0  # a direction said without an attribute ("tone it down")
+    move: int = 0  # a movement said of a region alone ("bring down the sky")
+    unsupported: str = ""
+    complained: bool = False  # an adjective read as a complaint: "and blue" continues it
+    dropped: bool = False  # a cue set aside on purpose ("make it white"): not for the fallback
+    borrowed: float = 0.0  # similarity of a word whose sense was borrowed (0: none)
+
+    @property
+    def regions(self) -> list[str]:
+        return list(dict.fromkeys(m.region for m in self.mentions))
+
+
+def read_clause(
+    piece: Piece,
+    region_words: Mapping[str, str],
+    complaint: bool = False,
+    senses: Senses | None = None,
+) -> Clause:
+    """Read one clause; ``complaint`` when it continues a complaint ("is cold and blue");
+    ``senses`` lends a sense to an unknown word in an adjective's place ("a bit dismal")."""
+    tokens = piece.text.split()
+    clause = Clause(piece.connector, piece.text, tokens)
+    clause.unsupported = unsupported_label(piece.text)
+    if clause.unsupported:  # nothing to do here, but "it" in the next clause may mean its region
+        clause.mentions = find_regions(tokens, [False] * len(tokens), region_words)
+        clause.complained = S.has(tokens, W.COMPLAINT) and not S.has(tokens, W.WISH)
+        return clause
+    used = [False] * len(tokens)
+    found = _cue_spans(tokens, used, min_words=2)  # "in shadow", "blown out" before regions
+    found += _darkness_spans(tokens, used)
+    for at, mention in find_regions(tokens, used, region_words, positions=True):
+        clause.mentions.append(mention)
+        clause.mention_at.append(at)
+    for colour in read_colours(tokens, used, clause.regions, region_words):
+        if colour.cue is None:
+            clause.mentions.append(RegionMention(tokens[colour.start], colour.region))
+            clause.mention_at.append(colour.start)
+        else:
+            found.append((colour.start, colour.width, colour.cue, colour.region))
+    found += _cue_spans(tokens, used, min_words=1)
+    if senses is not None:
+        found += _borrowed(clause, tokens, used, senses, region_words)
+    _read_hits(clause, sorted(found, key=lambda f: f[0]), complaint)
+    _read_stance(clause, piece)
+    return clause
+
+
+def _cue_spans(
+    tokens: list[str], used: list[bool], min_words: int
+) -> list[tuple[int, int, Cue, str]]:
+    spans = []
+    for n in range(MAX_CUE_WORDS, min_words - 1, -1):
+        for start in range(len(tokens) - n + 1):
+            phrase = " ".join(tokens[start : start + n])
+            if phrase in CUES and not any(used[start : start + n]):
+                spans.append((start, n, CUES[phrase], CUES[phrase].region))
+                used[start : start + n] = [True] * n
+    return spans
+
+
+def _borrowed(
+    clause: Clause,
+    tokens: list[str],
+    used: list[bool],
+    senses: Senses,
+    region_words: Mapping[str, str],
+) -> list[tuple[int, int, Cue, str]]:
+    """Unknown words in an adjective's place ("looks dismal", "too lurid") with a lent sense."""
+    spans = []
+    for i, token in enumerate(tokens):
+        if used[i] or not i or tokens[i - 1] not in S.ADJECTIVE_SLOT or len(token) < 4:
+            continue
+        if not token.isalpha() or token in S.KNOWN or region_words.get(token):
+            continue
+        if tokens[i + 1 : i + 2] == ["to"]:
+            continue  # "hard to see": about the viewer, not the photo
+        lent = senses(token)
+        if lent is not None:
+            spans.append((i, 1, lent[0], ""))
+            used[i] = True
+            clause.borrowed = max(clause.borrowed, lent[1])
+    return spans
+
+
+def _darkness_spans(tokens: list[str], used: list[bool]) -> list[tuple[int, int, Cue, str]]:
+    """ "too much shadow on the face", "remove the shadows": shadow as darkness, not the region."""
+    spans = []
+    for i, token in enumerate(tokens):
+        if (
+            token in ("shadow", "shadows")
+            and not used[i]
+            and S.BEFORE_DARKNESS & set(tokens[max(0, i - 3) : i])
+        ):
+            spans.append((i, 1, _DARKNESS, ""))
+            used[i] = True
+    return spans
+
+
+def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint: bool) -> None:
+    tokens = clause.tokens
+    kinds: set[str] = {CLASSES_BY_NAME[r].kind for r in clause.regions if r in CLASSES_BY_NAME}
+    kinds |= {
+        "colour"
+        for *_, region in found
+        if region and region in CLASSES_BY_NAME and CLASSES_BY_NAME[region].kind == "colour"
+    }
+    rest = []
+    for start, width, cue, region in found:
+        if (
+            cue.form in ("noun", "verb")
+            and tokens[start - 1 : start]
+            and tokens[start - 1] in S.ADVERBS
+        ):
+            cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "too light", "too saturate"
+        if cue.form == "noun":
+            sign = S.noun_sign(tokens, start, width, cue)
+            if sign == 0:
+                clause.named.append(cue.effects[0][0])
+                continue
+            clause.hits += [Hit(a, sign * pole, w, region, at=start) for a, pole, w in cue.effects]
+        else:
+            rest.append((start, width, cue, region))
+    for start, width, cue, region in rest:
+        word = " ".join(tokens[start : start + width])
+        if S.attributive(tokens, start, width, cue) or (
+            word in CONDITIONS and not (start and tokens[start - 1] in S.COPULA | {"am"})
+        ):
+            clause.dropped = True
+            continue  # "darken the bright window"; "blue in the shade" is where, not what
+        if cue.form == "verb" and tokens[start - 1 : start] in (["a"], ["an"]) and clause.named:
+            clause.hits += [Hit(a, 1, at=start) for a in clause.named]  # "a bit of a lift"
+            continue
+        effects = _effects(cue, word, clause.named, kinds, _tone_pole(clause.regions))
+        if not effects:
+            continue
+        sign, complained = S.adjective_sign(tokens, start, width, cue, complaint)
+        if word in S.COMPLAINT_ONLY and sign > 0:
+            clause.dropped = True
+            continue
+        clause.complained |= complained
+        colour = hue(tokens[start]) if tokens[start] in WB_POLES or tokens[start] in HUE_OF else ""
+        clause.hits += [Hit(a, sign * p, w, region, colour, start) for a, p, w in effects]
+    if any(h.attribute in clause.named for h in clause.hits):
+        clause.named = [a for a in clause.named if a not in {h.attribute for h in clause.hits}]
+
+
+def _effects(
+    cue: Cue, word: str, named: list[str], kinds: set[str], tone_pole: int = 0
+) -> tuple[Effect, ...]:
+    """The cue's effects, narrowed by what the clause is about."""
+    if cue.form == "level":
+        if not named and "tone" in kinds and tone_pole:  # "the shadows are too heavy"
+            return ((BRI, tone_pole * cue.effects[0][1], 1.0),)
+        attributes = named or ([COL] if "colour" in kinds else [])
+        return tuple((a, cue.effects[0][1], 1.0) for a in dict.fromkeys(attributes))
+    effects = cue.effects
+    if tone_pole and not named and cue.negative and [e[0] for e in effects] == [CON]:
+        return ((BRI, tone_pole, 1.0),)  # "harsh shadows" are too dark, harsh highlights too bright
+    if word == "hot" and (BRI in named or "tone" in kinds):
+        effects = ((BRI, 1, 1.0),)
+    if set(named) == {COL} and cue.negative and len(effects) == 1 and effects[0][0] != COL:
+        return ((COL, effects[0][1], 1.0),)  # "the colours are flat": flat colours
+    if len(effects) > 1:
+        tone = {BRI} if "tone" in kinds else set()
+        for wanted in (set(named), {COL} if "colour" in kinds else set(), tone):
+            narrowed = tuple(e for e in effects if e[0] in wanted)
+            if narrowed:
+                return narrowed
+    return effects
+
+
+def _tone_pole(regions: list[str]) -> int:
+    """Which end of brightness a tone region sits at: shadows low, highlights high."""
+    if set(regions) & W.DARK_TONES:
+        return -1
+    return 1 if {"highlights"} & set(regions) else 0
+
+
+def _read_stance(clause: Clause, piece: Piece) -> None:
+    tokens, text = clause.tokens, piece.text
+    directed = bool(clause.hits)
+    clause.pronoun = any(t in W.PRONOUNS for t in tokens)
+    clause.degree = number(text)
+    if clause.degree is None:
+        clause.degree = degree(text)
+    clause.negated = S.negated(tokens) or piece.connector in (
+        "without",
+        "instead of",
+        "rather than",
+    )
+    clause.positive = not directed and S.has(tokens, W.POSITIVE) and not clause.negated
+    clause.vague = not directed and S.has(tokens, W.VAGUE)
+    clause.neutral = not directed and S.has(tokens, W.NEUTRAL_CHANGE)
+    clause.fix = not directed and S.has(tokens, W.FIX)
+    if not directed and S.has(tokens, W.COMPLAINT) and not S.has(tokens, W.WISH):
+        clause.complained = True  # "the skin looks waxy and pale": "and pale" continues it
+    clause.optimize = not directed and bool(OPTIMIZE.search(text))
+    clause.protect = not directed and (
+        piece.connector in EXCEPT or (clause.regions != [] and S.has(tokens, W.PROTECT))
+    )
+    if clause.negated and clause.regions and not directed:
+        clause.protect = True
+    if not directed and not clause.named:
+        clause.modifier = S.modifier(tokens)
+        clause.move = S.move(tokens, clause.regions)
+    first = next((t for t in tokens if t not in S.SKIP_FIRST), "")
+    cue = CUES.get(first)
+    clause.continues = bool(first) and (cue is not None and cue.form in ("adj", "cmp"))
+    clause.continues = clause.continues or first in WB_POLES or first in HUE_OF
+    clause.continues = clause.continues or (
+        any(h.region for h in clause.hits) and not clause.regions
+    )

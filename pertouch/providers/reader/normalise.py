@@ -1,0 +1,112 @@
+"""From what people type to the words the grammar reads.
+
+Lower case; contractions expanded ("it's" -> "it is"); chat shorthand expanded ("pls", "bg",
+"kinda"); slider and exposure numbers written as words ("highlights -50" -> "highlights down by 0.5
+levels", "+0.7 EV" -> "up by 0.35 levels"); phrases that hold an "and" kept whole ("black and white"
+-> "monochrome") so the clause splitter does not cut them; "to" that means "too" restored ("its to
+dark"); then every token goes through the speller. Punctuation that ends clauses is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pertouch.core.degrees import percent_to_levels, stops_to_levels
+from pertouch.providers.reader.lexicon import CUES
+from pertouch.providers.reader.spelling import Speller
+from pertouch.providers.reader.words import SHORTHAND
+
+_KEEP_WHOLE = (
+    (re.compile(r"\bb ?& ?w\b|\bblack (and|&|n) white\b"), " monochrome "),
+    (re.compile(r"\beverything but\b"), "everything except"),
+    (re.compile(r"\b(is|are|does|do) not (look |seem )?(quite )?right\b"), r"\1 wrong"),
+    (re.compile(r"\b(is|are|looks?|seems?) not (natural|realistic)\b"), r"\1 wrong"),
+    (re.compile(r"\b(is|are|looks?|seems?) not (good|great|nice|ideal|ok|okay)\b"), r"\1 bad"),
+    (re.compile(r"\b(do not|dont|did not|really do not) (like|love)\b"), "dislike"),
+    (re.compile(r"\b(am|are|is) not (keen on|a fan of|happy with|sure about)\b"), "dislike"),
+    (re.compile(r"\b(can not|cannot|could not|cant) (really )?(see|make out)\b"), "hardly see"),
+    (re.compile(r"\bon the (\w+) side\b"), r"a bit \1"),
+    (re.compile(r"\bw/o\b"), "without"),
+    (re.compile(r"\bw/"), "with "),
+    (re.compile(r"(?<=[a-z])\+(?=[a-z])"), " and "),
+    (re.compile(r"\+\+|\bup up\b"), " up a lot "),
+    (re.compile(r"(?<=[a-z] )--|(?<=[a-z])--"), " down a lot "),
+    (re.compile(r"\b\d{3,5} ?(k|kelvin)\b"), " kelvin "),
+)
+_SIGNED = re.compile(r"(?:(?<=\s)|^)([+-])\s?(\d+(?:\.\d+)?)\s*(%|percent|ev|stops?)?")
+_EXPOSURE_WORDS = ("exposure", "ev", "expo", "stop", "stops")
+_NOT_TOO_AFTER = {
+    "it",
+    "them",
+    "the",
+    "this",
+    "that",
+    "up",
+    "down",
+    "a",
+    "make",
+    "be",
+    "look",
+    "get",
+}
+
+
+def basic(text: str) -> str:
+    """Lower case, expand contractions, keep words, digits, %, / and sentence punctuation."""
+    text = text.lower().replace("’", "'").replace("‘", "'").replace("´", "'")
+    text = re.sub(r"\b(it|that|what|there|here|he|she|who)'s\b", r"\1 is", text)
+    text = re.sub(r"\b(can)'t\b", r"\1 not", text).replace("won't", "will not")
+    text = re.sub(r"n't\b", " not", text).replace("'re", " are").replace("'d", " would")
+    text = text.replace("'ll", " will").replace("'ve", " have").replace("i'm", "i am")
+    text = re.sub(r"(\w)'s\b", r"\1", text)
+    for pattern, replacement in _KEEP_WHOLE:
+        text = pattern.sub(replacement, text)
+    text = _SIGNED.sub(_signed_words, text)
+    text = re.sub(r"[^a-z0-9%/.,;:!?\n+ -]+", " ", text).replace("-", " ")
+    text = re.sub(r"(?<=[a-z])\.(?=[a-z])", " ", text)
+    text = re.sub(r"(?<![\d])[.](?![\d])", " . ", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _signed_words(match: re.Match[str]) -> str:
+    """ "+20" -> "up by 0.2 levels": slider units are hundredths; stops and EV are stops."""
+    sign, value, unit = match.group(1), float(match.group(2)), (match.group(3) or "")
+    word = "up" if sign == "+" else "down"
+    before = match.string[max(0, match.start() - 12) : match.start()]
+    if unit in ("%", "percent"):
+        levels = percent_to_levels(value)
+    elif unit.startswith(("ev", "stop")) or (
+        value <= 5 and before.rstrip().endswith(_EXPOSURE_WORDS)
+    ):
+        levels = stops_to_levels(value)
+    else:
+        levels = min(1.0, value / 100.0)
+    noun = "exposure " if unit.startswith(("ev", "stop")) else ""
+    return f" {noun}{word} by {levels:.2f} levels "
+
+
+def normalise(text: str, speller: Speller) -> str:
+    """``text`` as the grammar reads it: see the module docstring."""
+    tokens: list[str] = []
+    for token in basic(text).split():
+        word = token.strip(".,;:!?")
+        tail = token[len(word) :] if token.startswith(word) else ""
+        if word in SHORTHAND:
+            word = SHORTHAND[word]
+        elif word:
+            word = speller.correct(word)
+        tokens.extend(part for part in (word, tail) if part)
+    _restore_too(tokens)
+    return " ".join(tokens)
+
+
+def _restore_too(tokens: list[str]) -> None:
+    """ "to dark" -> "too dark" when an adjective or "much" follows and no verb phrase does."""
+    for i, token in enumerate(tokens[:-1]):
+        following = tokens[i + 1]
+        cue = CUES.get(following)
+        is_adjective = cue is not None and cue.form in ("adj", "level")
+        if token == "to" and (is_adjective or following in ("much", "many")):
+            after = tokens[i + 2] if i + 2 < len(tokens) else ""
+            if after not in _NOT_TOO_AFTER:
+                tokens[i] = "too"

@@ -1,0 +1,176 @@
+"""How the words around a cue decide its direction, and what a clause's stance is.
+
+The order of precedence for an adjective: an explicit lowering ("less", "reduce", "too much",
+"get rid of", "take ... out") moves away from its pole; an explicit raising ("more", "add some")
+towards it; then a wish ("make it", "I'd like it", "should be") towards it; a complaint ("is too",
+"looks", "a bit", "came out") away; a negative word said bare ("gloomy.", "kinda faded") away;
+otherwise a bare adjective is a wish ("warm and bright"). Comparatives and verbs move towards
+their pole. A noun moves the way its modifier says ("more contrast", "the colours toned down") or,
+with none, only names its attribute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pertouch.core.adjustments import GLOBAL
+from pertouch.providers.reader import words as W
+from pertouch.providers.reader.colours import WB_POLES
+from pertouch.providers.reader.lexicon import CUES, Cue
+
+COPULA = {"is", "are", "was", "were", "looks", "look", "seems", "seem", "feels", "feel"}
+#: Before "shadow", these make it darkness rather than the region ("too much shadow on her face").
+BEFORE_DARKNESS = {"much", "less", "fewer", "some", "remove", "reduce", "no", "rid", "of", "harsh"}
+SKIP_FIRST = {"a", "bit", "touch", "tad", "lot", "notch", "somewhat", "little", "even", "much"}
+SKIP_FIRST |= {"slightly", "also", "too", "more", "less", "way", "very", "really", "kind", "of"}
+#: Where an adjective stands: after a copula, a degree word, "more"/"less", "it" or "and".
+ADJECTIVE_SLOT = COPULA | {"too", "so", "very", "bit", "more", "less", "quite", "rather", "really"}
+ADJECTIVE_SLOT |= {"pretty", "it", "and", "looking", "kinda", "abit", "slightly", "somewhat"}
+ADJECTIVE_SLOT |= {"overly", "super", "extremely", "getting", "gone", "turned"}
+#: Words the grammar knows the job of: never lent a sense.
+KNOWN = W.FILLER | W.COMPLAINT | W.WISH | W.RAISE | W.LOWER | W.PRONOUNS | W.POSITIVE | W.VAGUE
+KNOWN |= W.FIX | W.PROTECT | set(W.MOVE) | {"enough", "much", "many", "lot", "little", "please"}
+KNOWN |= {"black", "brown", "silver", "gold", "golden", "beige", "cream"}  # what a thing is
+PREPOSITIONS = {"from", "by", "under", "over", "into", "behind", "near", "through", "across"}
+KNOWN |= W.AWAY | PREPOSITIONS | {"done", "ready", "there", "here", "sure", "brownish", "greyish"}
+DETERMINERS = {"the", "a", "an", "her", "his", "their", "my", "our", "this", "that", "its"}
+ADVERBS = {"too", "so", "very", "overly", "rather", "quite", "really", "way"}
+#: Said as a wish these mean neutral as much as bright ("make the snow white"): complaints only.
+COMPLAINT_ONLY = {"white", "whitish"}
+LOWERING_VERBS = {"knock", "pull", "dial", "tone", "scale", "take", "cut", "turn", "roll", "rein"}
+LOWERING_VERBS |= {"get"}
+#: Phrasal modifiers said after the noun: "the colours toned down", "the warmth turned up".
+LOWER_AFTER = {p for p in W.LOWER if " " in p}
+RAISE_AFTER = {p for p in W.RAISE if " " in p and p not in W.QUANTITY}
+LOOKS = {"look", "feel", "feeling", "one", "tone", "tones", "grade", "vibe", "finish", "effect"}
+LOOKS |= {"filter", "mood", "touch", "cast", "tint", "glow", "hue", "wash", "edit", "style"}
+
+
+def has(tokens: list[str], vocabulary: Iterable[str] | set[str]) -> bool:
+    """True when a word or a two- or three-word phrase of ``tokens`` is in ``vocabulary``."""
+    vocab = vocabulary if isinstance(vocabulary, (set, dict)) else set(vocabulary)
+    for n in (1, 2, 3):
+        for i in range(len(tokens) - n + 1):
+            if " ".join(tokens[i : i + n]) in vocab:
+                return True
+    return False
+
+
+def noun_sign(tokens: list[str], start: int, width: int, cue: Cue) -> int:
+    """+1 / -1 from the noun's modifier, or 0 when nothing says which way."""
+    before = tokens[max(0, start - 4) : start]
+    after = tokens[start + width : start + width + 2]
+    if "enough" in before[-2:] or "enough" in after[:1]:
+        return 1
+    taken = taken_away(tokens, start, width)
+    if has(before, W.LOWER) or after[:1] in (["down"], ["off"]) or has(after, LOWER_AFTER) or taken:
+        return -1
+    if after[:1] == ["back"]:
+        return 1  # "I'd like the colours back", "bring the life back"
+    previous = CUES.get(before[-1]) if before else None
+    if previous is not None and previous.form in ("adj", "cmp"):
+        return 0  # "warm colour": the adjective says it, the noun is its subject
+    if has(before[-3:], W.RAISE) or after[:1] == ["up"] or has(after, RAISE_AFTER):
+        return 1
+    return -1 if cue.negative else 0
+
+
+def taken_away(tokens: list[str], start: int, width: int) -> bool:
+    """ "take some magenta out", "knock the saturation back": a verb before, a particle after."""
+    after = tokens[start + width : start + width + 4]
+    return bool(W.AWAY & set(after)) and bool(LOWERING_VERBS & set(tokens[:start]))
+
+
+def adjective_sign(
+    tokens: list[str], start: int, width: int, cue: Cue, complaint: bool
+) -> tuple[int, bool]:
+    """+1 towards the cue's pole or -1 away from it, and whether it was read as a complaint."""
+    before = tokens[:start]
+    after = tokens[start + width : start + width + 2]
+    if cue.form in ("cmp", "verb"):
+        return (-1 if before[-1:] == ["less"] else 1), False
+    text_before = " ".join(before)
+    if ("enough" in after or before[-1:] == ["enough"]) and "too" not in before[-2:]:
+        return 1, False  # "not bright enough", "not enough bright"
+    if before[-1:] == ["not"] and len(before) > 1 and before[-2] in COPULA:
+        return 1, True  # "the sky is not blue": a lack, so towards
+    if text_before.endswith(("not as", "not so", "not too")) or has(before[-4:], W.LOWER):
+        return -1, False
+    if taken_away(tokens, start, width) or has(before[-3:], W.FIX):
+        return -1, False  # "take the yellow out", "fix the yellow"
+    if before[-1:] == ["more"] or has(before[-2:], W.RAISE - W.QUANTITY):
+        return 1, False
+    if has(before, W.WISH):
+        return 1, False
+    if complaint or has(before, W.COMPLAINT) or cue.negative:
+        return -1, True
+    return 1, False
+
+
+def attributive(tokens: list[str], start: int, width: int, cue: Cue) -> bool:
+    """An adjective between a determiner and a noun describes the noun ("the bright window")."""
+    word = " ".join(tokens[start : start + width])
+    if cue.form != "adj" or word not in CUES or start == 0 or tokens[start - 1] not in DETERMINERS:
+        return False
+    following = tokens[start + width] if start + width < len(tokens) else ""
+    return (
+        following.isalpha()
+        and following not in CUES
+        and following not in W.FILLER
+        and following not in W.COMPLAINT
+        and following not in PREPOSITIONS
+        and following not in ("and", "or", "but", "enough")
+        and following not in LOOKS
+    )
+
+
+def starts_with_adjective(text: str) -> bool:
+    """True when a clause opens with an adjective or colour ("and blue"), continuing a copula."""
+    first = next((t for t in text.split() if t not in SKIP_FIRST), "")
+    cue = CUES.get(first)
+    return (cue is not None and cue.form in ("adj", "level")) or first in WB_POLES
+
+
+def modifier(tokens: list[str]) -> int:
+    """A direction said with no attribute: "tone it down", "bring them up", "... and less"."""
+    content = [t for t in tokens if t not in W.FILLER]
+    if has(tokens, {"down", "back", "less", "fewer"}) or content[-1:] == ["less"]:
+        return -1
+    if has(tokens, {"up", "more"}):
+        return 1
+    return 0
+
+
+def move(tokens: list[str], regions: list[str]) -> int:
+    if not regions or GLOBAL in regions:
+        return 0
+    for phrase, sign in W.MOVE.items():
+        if has(tokens, {phrase}) or split_phrase(tokens, phrase):
+            if sign:
+                return sign
+            return -1 if set(regions) & W.BRIGHT_TONES else 1 if set(regions) & W.DARK_TONES else 0
+    return 0
+
+
+def split_phrase(tokens: list[str], phrase: str) -> bool:
+    """A two-word verb said around its object: "bring the blacks up"."""
+    verb, _, particle = phrase.partition(" ")
+    if not particle or verb not in tokens:
+        return False
+    at = tokens.index(verb)
+    return particle in tokens[at + 2 : at + 6]
+
+
+def negated(tokens: list[str]) -> bool:
+    if "enough" in tokens:
+        return False
+    for i, token in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token in ("dont", "never") or " ".join(tokens[i : i + 2]) in ("do not", "no need"):
+            return True
+        if token == "not" and nxt not in ("so", "as", "too", "enough"):
+            copula = i > 0 and tokens[i - 1] in COPULA
+            cue = CUES.get(nxt)
+            if not (copula and cue is not None and cue.form in ("adj", "level")):
+                return True
+    return False
