@@ -24,7 +24,7 @@ import hashlib
 import logging
 import resource
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -98,7 +98,6 @@ class PhotoOutcome:
     """For a match: the largest distance, in levels, between this photo and the reference."""
     worker: str = ""
     peak_mb: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if v not in ("", None, (), {})}
@@ -281,11 +280,8 @@ def reference_target(
 
 
 def peak_memory_mb() -> float:
-    """This process's peak resident memory so far, in MB.
-
-    Read from ``/proc/self/status`` (VmHWM) where there is one: ``ru_maxrss`` of a process the
-    pool started also counts the parent it was forked from, so it would report the parent's peak.
-    """
+    """This process's peak resident memory so far, in MB: VmHWM where Linux has it, because the
+    ``ru_maxrss`` of a process the pool started also counts the parent it was forked from."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):

@@ -147,6 +147,9 @@ def run_plan(args: argparse.Namespace) -> int:
     }
     if reading.style:
         plan["style"] = reading.style
+    if reading.questions:
+        plan["questions"] = [q.to_dict() for q in reading.questions]
+    plan["clauses"] = [c.to_dict() for c in reading.clauses]
     if args.photo is not None:
         from pertouch.core.imageio import load_photo
         from pertouch.services import Settings, build_segmenter
@@ -168,6 +171,11 @@ def run_plan(args: argparse.Namespace) -> int:
         print(f"  {edit['region']:<12} {edit['attribute']:<12} {edit['delta']:+.2f}")
     if plan["unsupported"]:
         print("cannot do: " + ", ".join(plan["unsupported"]))
+    for asked in plan.get("questions", []):
+        print(f"question: {asked['text']}")
+    for clause in plan["clauses"]:
+        if clause["status"] == "not_understood":
+            print(f"not understood: {clause['text']}")
     for region in plan.get("absent", []):
         print(f"not in this photo: {region}")
     return 0

@@ -61,14 +61,14 @@ class Decoded:
     format: str
 
 
-def is_raw(path: Path) -> bool:
-    """Whether ``path`` names a camera RAW file (by its extension; RAW formats share no magic)."""
-    return path.suffix.lower() in RAW_SUFFIXES
+def is_raw(name: str) -> bool:
+    """Whether file ``name`` is a camera RAW file (by its extension; RAW formats share no magic)."""
+    return Path(name).suffix.lower() in RAW_SUFFIXES
 
 
-def is_heif(path: Path, head: bytes) -> bool:
+def is_heif(name: str, head: bytes) -> bool:
     """Whether the file is HEIF: by extension, or by the ``ftyp`` brand of its first bytes."""
-    return path.suffix.lower() in HEIF_SUFFIXES or (
+    return Path(name).suffix.lower() in HEIF_SUFFIXES or (
         len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
     )
 

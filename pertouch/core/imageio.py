@@ -93,11 +93,7 @@ def load_photo(
             ``max_pixels``, or too large for ``memory_budget``.
     """
     path = Path(path)
-    data = _read_bytes(path)
-    camera = _load_camera_format(path, data, max_pixels, memory_budget)
-    if camera is not None:
-        return camera
-    return decode_photo(data, path.name, max_pixels, memory_budget)
+    return decode_photo(_read_bytes(path), path.name, max_pixels, memory_budget)
 
 
 def decode_photo(
@@ -111,6 +107,9 @@ def decode_photo(
     """
     if not data:
         raise ImageReadError(f"{name} is empty (0 bytes).")
+    camera = _load_camera_format(name, data, max_pixels, memory_budget)
+    if camera is not None:  # camera RAW and HEIF, by name and content, from any source
+        return camera
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -158,29 +157,30 @@ def decode_photo(
 
 
 def _load_camera_format(
-    path: Path, data: bytes, max_pixels: int, memory_budget: int | None
+    name: str, data: bytes, max_pixels: int, memory_budget: int | None
 ) -> Photo | None:
-    """A camera RAW or HEIF photo, decoded by its own reader; None for every other file."""
+    """A camera RAW or HEIF photo (``name`` is the file's name), decoded by its own reader; None
+    for every other file."""
     from pertouch.core import camera_formats
 
-    if camera_formats.is_raw(path):
+    if camera_formats.is_raw(name):
         decode = camera_formats.decode_raw
-    elif camera_formats.is_heif(path, data[:16]):
+    elif camera_formats.is_heif(name, data[:16]):
         decode = camera_formats.decode_heif
     else:
         return None
 
     def check(width: int, height: int, bits: int) -> None:
         if width <= 0 or height <= 0:
-            raise ImageReadError(f"{path.name} has no pixels ({width}x{height}).")
+            raise ImageReadError(f"{name} has no pixels ({width}x{height}).")
         if width * height > max_pixels:
             raise ImageReadError(
-                f"{path.name} is {width}x{height} ({width * height / 1e6:.0f} MP), over the limit "
+                f"{name} is {width}x{height} ({width * height / 1e6:.0f} MP), over the limit "
                 f"of {max_pixels / 1e6:.0f} MP; downsize it or raise the limit."
             )
-        check_fits(path.name, width, height, bits, memory_budget)
+        check_fits(name, width, height, bits, memory_budget)
 
-    decoded = decode(data, path.name, check)
+    decoded = decode(data, name, check)
     return Photo(
         pixels=decoded.pixels,
         alpha=decoded.alpha,

@@ -70,6 +70,11 @@ def respond_text(state: State) -> str:
             lines.extend(c.sentence for c in guards.checks if not c.passed and c.name != "visible")
         if unsupported:
             lines.append(f"Not done: {', '.join(unsupported)} ({_CANNOT} only).")
+    if found is not None:
+        lines.extend(f"I'd rather ask than guess: {q}" for q in found.questions)
+        if found.not_understood:
+            parts = "; ".join(f"'{t}'" for t in found.not_understood)
+            lines.append(f"I did not understand {parts}; say it another way?")
     lines.extend(notes)
     return " ".join(lines)
 

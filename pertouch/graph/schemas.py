@@ -26,6 +26,14 @@ class Classification(BaseModel):
     )
     style: str = Field(default="", description="The named look, for weak_style.")
     reset: bool = Field(default=False, description="For undo: back to the original photo.")
+    questions: list[str] = Field(
+        default_factory=list,
+        description="What to ask instead of guessing, one question per unclear part "
+        '("Warmer or cooler?"); nothing is changed for those parts.',
+    )
+    not_understood: list[str] = Field(
+        default_factory=list, description="Parts of the instruction that could not be read."
+    )
 
 
 class Correction(BaseModel):

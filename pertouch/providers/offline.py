@@ -128,6 +128,8 @@ class OfflineChatModel(BaseChatModel):
             "unsupported": list(reading.unsupported),
             "style": reading.style,
             "reset": reading.reset,
+            "questions": [q.text for q in reading.questions],
+            "not_understood": [c.text for c in reading.clauses if c.status == "not_understood"],
         }
         return _calls([("classify", args)])
 
