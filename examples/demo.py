@@ -3,7 +3,8 @@
 It takes the rocket-launch photo that ships with scikit-image, makes a sky mask from the photo
 itself (and the ground as the rest), and asks for a deeper, more colourful sky and a warmer,
 brighter ground; then it asks the agent the same thing in words (`pertouch retouch ... --explain`,
-offline model, offline segmenter) and prints its explanation. It runs the real
+offline model, offline segmenter) and prints its explanation, and finally asks "make it look
+better" of a flat, dull copy of scikit-image's coffee photo (the auto look). It runs the real
 `pertouch` command for every step, so what it prints is what you would see, and leaves the photo,
 the mask, the state, the result and a before/after picture in ./demo-output/.
 """
@@ -85,10 +86,20 @@ def main() -> None:
         "--explain",
     )
 
+    # "Make it look better" on a flat, dull copy of a real photo: the auto look, judged for harm.
+    coffee = data.coffee().astype(np.float32)
+    dull = np.clip(128 + 0.55 * (coffee - 128) - 18, 0, 255).astype(np.uint8)
+    Image.fromarray(dull).save(OUT / "coffee-dull.jpg", quality=95)
+    run("retouch", str(OUT / "coffee-dull.jpg"), "make it look better", "-o", str(OUT / "coffee-auto.jpg"))
+
     before = np.asarray(Image.open(OUT / "rocket.jpg"))
     after = np.asarray(Image.open(OUT / "rocket-retouched.jpg"))
     Image.fromarray(np.hstack([before, after])).save(OUT / "before-after.jpg", quality=92)
+    dull_in = np.asarray(Image.open(OUT / "coffee-dull.jpg"))
+    auto_out = np.asarray(Image.open(OUT / "coffee-auto.jpg"))
+    Image.fromarray(np.hstack([dull_in, auto_out])).save(OUT / "auto-before-after.jpg", quality=92)
     print(f"\nBefore and after side by side: {OUT / 'before-after.jpg'}")
+    print(f"The auto look, before and after: {OUT / 'auto-before-after.jpg'}")
 
 
 if __name__ == "__main__":
