@@ -29,7 +29,12 @@ G = "global"
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("brigthen", "brighten"), ("contrat", "contrast"), ("ligher", "lighter"), ("saturaton", "saturation")],
+    [
+        ("brigthen", "brighten"),
+        ("contrat", "contrast"),
+        ("ligher", "lighter"),
+        ("saturaton", "saturation"),
+    ],
 )
 def test_typos_are_corrected_towards_the_vocabulary(typed, meant):
     assert default_speller().correct(typed) == meant
