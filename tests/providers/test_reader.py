@@ -204,6 +204,13 @@ def test_spatial_words_are_regions_only_as_nouns():
     assert moves("brighten the right side") == {("right", "brightness", 1)}
 
 
+def test_a_named_look_is_accounted_for():
+    reading = read("make it cinematic and sharpen it")
+    assert reading.kind == "weak_style"
+    assert [(c.text, c.status) for c in reading.clauses][0] == ("cinematic", "style")
+    assert "unsupported" in [c.status for c in reading.clauses]
+
+
 def test_the_reading_round_trips_to_json():
     data = json.loads(json.dumps(read("change the temperature, and sharpen it").to_dict()))
     assert data["questions"][0]["options"] == ["warmer", "cooler"]
