@@ -207,7 +207,7 @@ def test_spatial_words_are_regions_only_as_nouns():
 def test_a_named_look_is_accounted_for():
     reading = read("make it cinematic and sharpen it")
     assert reading.kind == "weak_style"
-    assert [(c.text, c.status) for c in reading.clauses][0] == ("cinematic", "style")
+    assert (reading.clauses[0].text, reading.clauses[0].status) == ("cinematic", "style")
     assert "unsupported" in [c.status for c in reading.clauses]
 
 
