@@ -78,6 +78,8 @@ def test_cli_retouch_explains_and_plan_prints_json(photo, tmp_path, capsys, monk
         "edits": [
             {"region": "global", "attribute": "brightness", "delta": 0.25},
             {"region": "sky", "attribute": "colorfulness", "delta": 0.25},
+            # "washed out" asks for colour and contrast (issue 13)
+            {"region": "sky", "attribute": "contrast", "delta": 0.25},
         ],
         "unsupported": ["cropping"],
     }

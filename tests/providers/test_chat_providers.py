@@ -20,6 +20,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 from PIL import Image
+from pydantic import Field
 
 from pertouch.providers.chat import LOCAL_SERVERS, ModelConfig, ProviderError, load_chat_model
 from pertouch.providers.content import image_block
@@ -31,7 +32,7 @@ class _Recorder(GenericFakeChatModel):
     """A fake provider chat model that keeps the keyword arguments it was built with."""
 
     model: str = ""
-    options: dict[str, Any] = {}  # noqa: RUF012 (a pydantic field: copied per instance)
+    options: dict[str, Any] = Field(default_factory=dict)
 
     def __init__(self, **kwargs: Any) -> None:
         model = kwargs.pop("model")
@@ -50,8 +51,12 @@ def fake_providers(monkeypatch):
     """langchain_anthropic and langchain_ollama as fakes; init_chat_model's import cache reset."""
     from langchain.chat_models import base
 
-    monkeypatch.setitem(sys.modules, "langchain_anthropic", _fake_package("langchain_anthropic", "ChatAnthropic"))
-    monkeypatch.setitem(sys.modules, "langchain_ollama", _fake_package("langchain_ollama", "ChatOllama"))
+    monkeypatch.setitem(
+        sys.modules, "langchain_anthropic", _fake_package("langchain_anthropic", "ChatAnthropic")
+    )
+    monkeypatch.setitem(
+        sys.modules, "langchain_ollama", _fake_package("langchain_ollama", "ChatOllama")
+    )
     clear = getattr(base, "_get_chat_model_creator", None)  # it caches the provider's class
     if clear is not None:
         clear.cache_clear()

@@ -29,7 +29,12 @@ G = "global"
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("brigthen", "brighten"), ("contrat", "contrast"), ("ligher", "lighter"), ("saturaton", "saturation")],
+    [
+        ("brigthen", "brighten"),
+        ("contrat", "contrast"),
+        ("ligher", "lighter"),
+        ("saturaton", "saturation"),
+    ],
 )
 def test_typos_are_corrected_towards_the_vocabulary(typed, meant):
     assert default_speller().correct(typed) == meant
@@ -197,6 +202,13 @@ def test_cues_pair_with_the_nearest_region():
 def test_spatial_words_are_regions_only_as_nouns():
     assert moves("it is kind of blue right now") == {(G, "temperature", 1)}
     assert moves("brighten the right side") == {("right", "brightness", 1)}
+
+
+def test_a_named_look_is_accounted_for():
+    reading = read("make it cinematic and sharpen it")
+    assert reading.kind == "weak_style"
+    assert (reading.clauses[0].text, reading.clauses[0].status) == ("cinematic", "style")
+    assert "unsupported" in [c.status for c in reading.clauses]
 
 
 def test_the_reading_round_trips_to_json():

@@ -37,7 +37,7 @@ from pertouch.providers.reader.normalise import normalise
 from pertouch.providers.reader.sizes import degree
 from pertouch.providers.reader.spelling import Speller
 from pertouch.providers.reader.stance import starts_with_adjective
-from pertouch.providers.reader.types import Intent, Kind, Reading
+from pertouch.providers.reader.types import ClauseReading, Intent, Kind, Reading
 from pertouch.providers.styles import PRESETS, STYLE_WORDS
 
 #: Words of requests the speller should know beyond the grammar's own tables.
@@ -204,6 +204,9 @@ def _reading(combined: Combined, style: str, factor: float, reasons: list[str]) 
             reasons.append("No change to colour, contrast, warmth or brightness was recognised.")
     if kind == "strong" and (intents or combined.carry):
         reasons.append("Specific changes to regions or attributes.")
+    accounts = tuple(combined.accounts)
+    if style:  # the look's words were taken out of their clause; account for them first
+        accounts = (ClauseReading(style, "style"), *accounts)
     return Reading(
         kind,
         tuple(intents),
@@ -213,5 +216,5 @@ def _reading(combined: Combined, style: str, factor: float, reasons: list[str]) 
         style,
         reasons=tuple(reasons),
         questions=tuple(combined.questions),
-        clauses=tuple(combined.accounts),
+        clauses=accounts,
     )
