@@ -73,6 +73,8 @@ def test_cli_retouch_explains_and_plan_prints_json(photo, tmp_path, capsys, monk
     assert "Round 1" in printed and "sky" in printed and out.exists()
     assert main(["plan", "too dark, and the sky looks washed out; crop it", "--json"]) == 0
     plan = json.loads(capsys.readouterr().out)
+    clauses = plan.pop("clauses")  # every part of the request is accounted for
+    assert [c["status"] for c in clauses] == ["edit", "edit", "unsupported"]
     assert plan == {
         "kind": "strong",
         "edits": [

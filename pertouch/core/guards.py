@@ -23,6 +23,9 @@ Limits, and why:
 
 A change that was asked for is not harm: :meth:`GuardLimits.for_state` turns off the guard that
 measures it (a "warmer" edit moves b*; "brighter" moves L*).
+
+It is longer than 300 lines because every guard's figure, limit and sentence, and the rules that
+turn a guard off for what was asked, must be read together to be trusted.
 """
 
 from __future__ import annotations

@@ -52,7 +52,8 @@ def test_approval_remembers_once_and_the_next_similar_photo_starts_from_it(agent
     declined = agent.turn(
         "make it look better", photos / "cat-mirrored.png", user="ana", use_memory=False
     )
-    assert not [e for e in declined.state.edits if e.attribute.value == "temperature"]
+    # declined: nothing of the remembered warmth (the auto look may still correct a cast)
+    assert not [e for e in declined.state.edits if e.attribute.value == "temperature" and e.delta > 0]
 
 
 def test_unknown_user_gets_one_sentence(agent, photos):

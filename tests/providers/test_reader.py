@@ -118,7 +118,7 @@ def test_a_complaint_names_the_problem_and_the_wish_gives_the_direction():
     ("text", "expected"),
     [
         ("it looks faded", {(G, "colorfulness", 1)}),
-        ("make it look faded", {(G, "colorfulness", -1)}),
+        ("make it look faded", {(G, "colorfulness", -1), (G, "contrast", -1)}),  # the look
         ("muted colours please", {(G, "colorfulness", -1)}),
         ("looks washed out", {(G, "colorfulness", 1), (G, "contrast", 1)}),
         ("the colours are washed out", {(G, "colorfulness", 1)}),

@@ -152,6 +152,8 @@ def _style(words: str, region_words: Mapping[str, str]) -> tuple[str, float, str
             return "", 1.0, words  # "the autumn trees": a season, not a look
         if before[-1:] and before[-1] in ("too", "so", "overly"):
             return "", 1.0, words  # "a bit too moody now" complains about a look
+        if before[-1:] and before[-1] in ("looks", "is", "seems", "feels", "appears", "got"):
+            return "", 1.0, words  # "it looks faded" describes the problem, not the wish
         if unsupported_label(clause_around(words, start, end)):
             return "", 1.0, words  # "add a caption saying summer 2024"
     size = degree(words[max(0, start - 30) : start])
