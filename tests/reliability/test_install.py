@@ -30,6 +30,7 @@ OPTIONAL = (
     "ui",
     "mcp_",
     "batch",
+    "core/camera_formats.py",  # the raw and heif extras
 )
 
 
