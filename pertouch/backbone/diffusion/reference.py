@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -111,6 +112,11 @@ def reference_parameter_map(
     binary = np.stack([np.ones((size, size), bool), *(m > 0 for m in small.values())])
     raw = reference_raw_metrics(measurement_view(image, size), binary)
     levels = dict(zip([GLOBAL, *small], scale.to_level(raw), strict=True))
+    if state.baseline == "auto":
+        # the reference's conditioning is absolute: with "auto", edits set their own values
+        # (the project's auto look belongs to the fast profile's measured baseline)
+        levels = {name: np.zeros_like(values) for name, values in levels.items()}
+        state = replace(state, auto=None)
     base, layers = painting_plan(state, state.targets(levels), list(small))
     return paint((size, size), base, [(small[name], values) for name, values in layers])
 
