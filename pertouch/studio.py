@@ -12,6 +12,7 @@ tab cannot interleave their reads and writes of that thread.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,11 @@ class Studio:
         self.renderer = services.renderer
         self.scale = services.scale
         self.workdir = Path(workdir)
-        self._threads: dict[str, threading.Lock] = {}
+        # Weak values: a conversation's lock lives while a call holds or waits on it, so a
+        # long-running server does not keep one per conversation it ever saw.
+        self._threads: weakref.WeakValueDictionary[str, threading.Lock] = (
+            weakref.WeakValueDictionary()
+        )
         self._threads_lock = threading.Lock()
 
     def close(self) -> None:
@@ -57,7 +62,10 @@ class Studio:
     def conversation(self, thread_id: str) -> threading.Lock:
         """The lock that calls on ``thread_id`` take, so they run one after another."""
         with self._threads_lock:
-            return self._threads.setdefault(thread_id, threading.Lock())
+            lock = self._threads.get(thread_id)
+            if lock is None:
+                lock = self._threads[thread_id] = threading.Lock()
+            return lock
 
     # -- the agent ---------------------------------------------------------------------------
     def turn(

@@ -121,6 +121,26 @@ def test_the_renderer_choice_reaches_the_app_and_mcp_service_layer(tmp_path):
         open_studio(Settings(home=tmp_path, renderer="diffusion"))
 
 
+def test_a_conversation_lock_is_shared_while_held_and_forgotten_after(tmp_path):
+    """One lock per conversation while calls use it; a server does not keep one per tab forever."""
+    import gc
+
+    from pertouch.studio import open_studio
+
+    studio = open_studio(Settings(home=tmp_path))
+    try:
+        held = studio.conversation("tab-1")
+        with held:
+            assert studio.conversation("tab-1") is held
+            assert studio.conversation("tab-2") is not held
+            assert not held.acquire(blocking=False)
+        del held
+        gc.collect()
+        assert "tab-1" not in studio._threads and "tab-2" not in studio._threads
+    finally:
+        studio.close()
+
+
 def test_python_api_writes_threads_under_pertouch_home(tmp_path, monkeypatch, rocket_file):
     import pertouch
 

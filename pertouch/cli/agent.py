@@ -75,7 +75,7 @@ def run_retouch(args: argparse.Namespace) -> int:
     if args.photo is None and not args.thread:
         raise PerTouchError("Give a photo, or --thread to continue an earlier conversation.")
     check_output(args, args.output, args.photo)
-    settings = settings_from_args(args, use_memory=bool(args.user), rounds=args.rounds)
+    settings = settings_from_args(args, use_memory=bool(args.user or args.thread), rounds=args.rounds)
     show = progress_wanted(args)
 
     def on_event(event: dict[str, Any]) -> None:

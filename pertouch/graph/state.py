@@ -22,6 +22,19 @@ from pertouch.memory.recall import Suggestion
 from pertouch.memory.scene import SceneDescription
 
 
+def named_or_kept(kept: str, named: str) -> str:
+    """Keep the thread's user unless this turn names one.
+
+    Every surface sends ``user=""`` when no user is given, so without this a later turn of a
+    thread (``retouch --thread X`` without ``--user``) would forget whose taste it is and never
+    remember the approval.
+
+    >>> named_or_kept("ana", ""), named_or_kept("ana", "ben"), named_or_kept("", "ana")
+    ('ana', 'ben', 'ana')
+    """
+    return named or kept
+
+
 @dataclass(kw_only=True)
 class InputState:
     """What a caller gives for one turn."""
@@ -33,8 +46,9 @@ class InputState:
     """The photo, on the thread's first turn only: a path or an image-store reference (local
     callers), a ``data:image/...;base64,`` URL or bare base64, or an http(s) URL."""
 
-    user: str = ""
-    """Who is asking: whose remembered taste applies, and who approval remembers for."""
+    user: Annotated[str, named_or_kept] = ""
+    """Who is asking: whose remembered taste applies, and who approval remembers for. A turn that
+    names nobody keeps the thread's user."""
 
     user_masks: dict[str, str] = field(default_factory=dict)
     """Masks the person shows this turn: word ("water", "the boats") to a uint8 mask of the
