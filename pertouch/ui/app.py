@@ -19,7 +19,7 @@ import gradio as gr
 from pertouch.core.camera_formats import HEIF_SUFFIXES, RAW_SUFFIXES
 from pertouch.core.errors import PerTouchError
 from pertouch.studio import APPROVE_WORDS, UNDO_WORDS, Studio
-from pertouch.ui import handlers
+from pertouch.ui import brush, handlers
 from pertouch.ui.handlers import View
 from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
 
@@ -33,6 +33,9 @@ THEME = gr.themes.Default(
 )
 CSS = "#reasoning textarea { font-family: var(--font-mono); font-size: 12px; }"
 
+
+#: Half-transparent paint, so the photo stays visible under the region being shown.
+BRUSH_COLOUR = ("rgb(255, 40, 140)", 0.5)
 
 #: The concurrency group of every event that runs the agent or the renderer.
 AGENT_WORK = "agent"
@@ -64,6 +67,22 @@ def build_app(studio: Studio) -> gr.Blocks:
                     label="Start a new photo from this user's remembered taste",
                     elem_id="recall",
                 )
+                with gr.Accordion("Show a region: paint it, name it", open=False, elem_id="brush"):
+                    painted = gr.ImageEditor(
+                        label="Paint over the region you mean",
+                        type="numpy",
+                        sources=(),
+                        transforms=(),
+                        layers=False,
+                        brush=gr.Brush(colors=[BRUSH_COLOUR], color_mode="fixed"),
+                        placeholder="Upload a photo above, then paint the region here.",
+                        elem_id="painted",
+                    )
+                    region = gr.Textbox(
+                        label="Its name, used in the instruction",
+                        placeholder="e.g. boats — then say: make the boats warmer",
+                        elem_id="region-word",
+                    )
                 chat = gr.Chatbot(label="Conversation", elem_id="chat", height=380)
                 text = gr.Textbox(
                     show_label=False,
@@ -129,7 +148,7 @@ def build_app(studio: Studio) -> gr.Blocks:
 
         def on_upload(state: Session | None, path: str | None) -> list[Any]:
             state, view = _guard(handlers.upload, studio, state, path)
-            return [state, [], *show(view)]
+            return [state, [], *show(view), brush.editor_value(view.before), ""]
 
         def on_send(
             state: Session | None,
@@ -137,11 +156,17 @@ def build_app(studio: Studio) -> gr.Blocks:
             who: str | None,
             use_memory: bool,
             history: list[Any],
+            paint: dict[str, Any] | None = None,
+            name: str = "",
         ) -> Iterator[list[Any]]:
             try:
-                steps = handlers.send(studio, state, words, who or "", history, use_memory)
+                steps = handlers.send(
+                    studio, state, words, who or "", history, use_memory, paint, name
+                )
                 for session_now, chat_now, view in steps:
-                    yield [session_now, chat_now, "", *show(view)]
+                    # A finished turn clears the brush; the photo under it stays the original.
+                    cleared = [brush.editor_value(view.before), ""] if view else [gr.skip()] * 2
+                    yield [session_now, chat_now, "", *show(view), *cleared]
             except PerTouchError as err:
                 raise gr.Error(str(err)) from None
 
@@ -153,22 +178,29 @@ def build_app(studio: Studio) -> gr.Blocks:
             created = _guard(studio.add_user, name)
             return [gr.update(choices=studio.users(), value=created), ""]
 
-        photo.upload(on_upload, [session, photo], [session, chat, *view_outputs], api_name="upload")
-        chat_outputs = [session, chat, text, *view_outputs]
+        brush_outputs = [painted, region]
+        photo.upload(
+            on_upload,
+            [session, photo],
+            [session, chat, *view_outputs, *brush_outputs],
+            api_name="upload",
+        )
+        chat_outputs = [session, chat, text, *view_outputs, *brush_outputs]
+        send_inputs = [session, text, user, recall, chat, painted, region]
         for trigger in (send.click, text.submit):
-            trigger(
-                on_send, [session, text, user, recall, chat], chat_outputs, api_name="send", **busy
-            )
+            trigger(on_send, send_inputs, chat_outputs, api_name="send", **busy)
 
         def on_undo(
             state: Session | None, who: str | None, history: list[Any]
         ) -> Iterator[list[Any]]:
-            yield from on_send(state, UNDO_WORDS, who, True, history)
+            for update in on_send(state, UNDO_WORDS, who, True, history):
+                yield [*update[:-2], gr.skip(), gr.skip()]  # a painting not yet sent stays
 
         def on_approve(
             state: Session | None, who: str | None, history: list[Any]
         ) -> Iterator[list[Any]]:
-            yield from on_send(state, APPROVE_WORDS, who, True, history)
+            for update in on_send(state, APPROVE_WORDS, who, True, history):
+                yield [*update[:-2], gr.skip(), gr.skip()]
 
         undo.click(on_undo, [session, user, chat], chat_outputs, api_name="undo", **busy)
         approve.click(on_approve, [session, user, chat], chat_outputs, api_name="approve", **busy)
