@@ -157,11 +157,11 @@ def build_app(studio: Studio) -> gr.Blocks:
             use_memory: bool,
             history: list[Any],
             paint: dict[str, Any] | None = None,
-            name: str = "",
+            name: str | None = None,
         ) -> Iterator[list[Any]]:
             try:
                 steps = handlers.send(
-                    studio, state, words, who or "", history, use_memory, paint, name
+                    studio, state, words, who or "", history, use_memory, paint, name or ""
                 )
                 for session_now, chat_now, view in steps:
                     # A finished turn clears the brush; the photo under it stays the original.

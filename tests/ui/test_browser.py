@@ -6,6 +6,7 @@ Screenshots land in ``tests/ui/screenshots/`` (ignored by git) for people to loo
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,3 +163,56 @@ def test_two_tabs_do_not_see_each_other(browser, app_url, photos, hosts):
     first.screenshot(path=str(SCREENSHOTS / "5-first-tab.png"), full_page=True)
     for page in (first, second):
         page.context.close()
+
+
+def magenta(page: Any, selector: str) -> float:
+    """The share of an element's on-screen pixels that look like the brush's paint."""
+    shot = np.asarray(Image.open(io.BytesIO(page.locator(selector).screenshot())).convert("RGB"))
+    red, green, blue = (shot[..., i].astype(int) for i in range(3))
+    return float(((red - green > 80) & (blue - green > 30)).mean())
+
+
+def test_a_painted_and_named_region_takes_the_edit_alone(browser, app_url, photos, hosts):
+    page = open_page(browser, app_url, hosts)
+    upload(page, photos["rocket"])
+    page.get_by_text("Show a region: paint it, name it").click()
+    page.click("#painted button[aria-label='Brush']")
+    canvas = page.locator("#painted canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    # A stroke across the canvas at mid-height: the photo is centred in the canvas, so the
+    # stroke crosses the photo's middle rows, over its central columns whatever the zoom (a
+    # stroke must start on the photo, which leaves a margin of the canvas on either side).
+    middle = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.15, middle)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.85, middle, steps=25)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    assert magenta(page, "#painted") > 0.01, "the stroke shows over the photo"
+    page.screenshot(path=str(SCREENSHOTS / "6-brush-painted.png"), full_page=True)
+
+    page.fill("#region-word textarea, #region-word input", "building")
+    instruct(page, "make the building warmer")
+    reply = chat_text(page)
+    found = re.search(r"Used your painted region 'building' \((\d+)% of the photo\)\.", reply)
+    assert found, reply
+    before_src = page.eval_on_selector_all("#compare img", "imgs => imgs.map(i => i.src)")[0]
+    before = np.asarray(Image.open(io.BytesIO(page.request.get(before_src).body())).convert("RGB"))
+    after = after_image(page)
+    changed = np.abs(after - before.astype(np.int16)).sum(axis=2) > 6
+    height = changed.shape[0]
+    width = changed.shape[1]
+    core = changed[height // 2 - 4 : height // 2 + 4, int(width * 0.25) : int(width * 0.75)]
+    far = np.concatenate([changed[: height // 4], changed[3 * height // 4 :]])
+    assert core.mean() > 0.9, "the painted rows are warmer"
+    assert far.mean() < 0.01, "rows far from the stroke (the towers, the ground) are as they were"
+    assert abs(changed.mean() - int(found.group(1)) / 100) < 0.03, "the reply's coverage is true"
+    page.wait_for_function(
+        "document.querySelector('#region-word textarea, #region-word input').value === ''"
+    )
+    page.wait_for_timeout(500)
+    assert magenta(page, "#painted") < 0.001, "the brush is cleared after use"
+    page.screenshot(path=str(SCREENSHOTS / "7-brush-result.png"), full_page=True)
+    assert hosts == {app_url.split("/")[2]}, f"the page reached out to {hosts}"
+    page.context.close()
