@@ -35,7 +35,7 @@ CSS = "#reasoning textarea { font-family: var(--font-mono); font-size: 12px; }"
 
 
 #: Half-transparent paint, so the photo stays visible under the region being shown.
-BRUSH_COLOUR = ("rgb(255, 40, 140)", 0.5)
+BRUSH_COLOUR = ("rgb({}, {}, {})".format(*brush.PAINT_RGB), 0.5)
 
 #: The concurrency group of every event that runs the agent or the renderer.
 AGENT_WORK = "agent"
@@ -82,6 +82,15 @@ def build_app(studio: Studio) -> gr.Blocks:
                         label="Its name, used in the instruction",
                         placeholder="e.g. boats — then say: make the boats warmer",
                         elem_id="region-word",
+                    )
+                    propose = gr.Button("Propose regions", elem_id="propose")
+                    proposed = gr.Image(
+                        label="Click a region: it is picked (the brush adds to it); name it above",
+                        type="numpy",
+                        format="png",
+                        interactive=False,
+                        visible=False,
+                        elem_id="proposed",
                     )
                 chat = gr.Chatbot(label="Conversation", elem_id="chat", height=380)
                 text = gr.Textbox(
@@ -148,7 +157,8 @@ def build_app(studio: Studio) -> gr.Blocks:
 
         def on_upload(state: Session | None, path: str | None) -> list[Any]:
             state, view = _guard(handlers.upload, studio, state, path)
-            return [state, [], *show(view), brush.editor_value(view.before), ""]
+            fresh = [brush.editor_value(view.before), "", gr.update(value=None, visible=False)]
+            return [state, [], *show(view), *fresh]
 
         def on_send(
             state: Session | None,
@@ -174,6 +184,13 @@ def build_app(studio: Studio) -> gr.Blocks:
             state, view = _guard(handlers.slide, studio, state, values)
             return [state, *show(view)]
 
+        def on_propose(state: Session | None) -> Any:
+            return gr.update(value=_guard(brush.propose, studio, state), visible=True)
+
+        def on_pick(state: Session | None, evt: gr.SelectData) -> list[Any]:
+            x, y = (int(v) for v in evt.index)
+            return list(_guard(brush.pick, state, x, y))
+
         def on_add_user(name: str) -> list[Any]:
             created = _guard(studio.add_user, name)
             return [gr.update(choices=studio.users(), value=created), ""]
@@ -182,7 +199,7 @@ def build_app(studio: Studio) -> gr.Blocks:
         photo.upload(
             on_upload,
             [session, photo],
-            [session, chat, *view_outputs, *brush_outputs],
+            [session, chat, *view_outputs, *brush_outputs, proposed],
             api_name="upload",
         )
         chat_outputs = [session, chat, text, *view_outputs, *brush_outputs]
@@ -217,6 +234,8 @@ def build_app(studio: Studio) -> gr.Blocks:
                 preprocess=False,
                 **busy,
             )
+        propose.click(on_propose, [session], [proposed], api_visibility="private", **busy)
+        proposed.select(on_pick, [session], [painted, region], api_visibility="private")
         add_user.click(on_add_user, [new_user], [user, new_user], api_name="add_user")
         new_user.submit(on_add_user, [new_user], [user, new_user], api_visibility="private")
         app.load(lambda: gr.update(choices=studio.users()), None, [user], api_visibility="private")

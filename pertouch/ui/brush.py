@@ -18,9 +18,15 @@ from numpy.typing import NDArray
 
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.errors import MaskError, PerTouchError
+from pertouch.core.previews import preview
+from pertouch.studio import Studio
+from pertouch.tools.segmentation.overlay import region_overlay
 from pertouch.tools.segmentation.user_masks import UserMasks, fit_to
+from pertouch.ui.session import Session
 
 BoolMask = NDArray[np.bool_]
+#: The brush's colour (the page paints it half transparent); a picked region is painted in it.
+PAINT_RGB = (255, 40, 140)
 
 
 def painted_mask(value: Mapping[str, Any] | None, shape: tuple[int, int]) -> BoolMask | None:
@@ -111,6 +117,56 @@ def changed_regions(before: AdjustmentState | None, after: AdjustmentState) -> l
     new = after.deltas()
     moved = [r for r, d in new.items() if not np.allclose(d, old.get(r, np.zeros_like(d)))]
     return moved + [r for r, d in old.items() if r not in new and np.any(d)]
+
+
+def propose(studio: Studio, session: Session | None) -> NDArray[np.uint8]:
+    """The photo's preview with the regions the segmenter proposes tinted and named.
+
+    The region map is kept in the session at the preview's size, where a click lands.
+    """
+    if session is None or session.photo is None:
+        raise PerTouchError("Upload a photo first; then the regions it holds can be proposed.")
+    picture = preview(session.photo.pixels)
+    session.proposed = studio.segmenter.propose(picture)
+    masks = {r.label: session.proposed.mask(r.label) for r in session.proposed.regions}
+    overlay = region_overlay(picture, masks)
+    if overlay is None:
+        raise PerTouchError("No region was found in this photo; paint the region with the brush.")
+    return overlay
+
+
+def pick(session: Session | None, x: int, y: int) -> tuple[dict[str, Any], str]:
+    """Pick the proposed region under the click at ``(x, y)``: it is kept in the session as the
+    shown region (the brush can add to it) and tinted in the editor; returns the editor's new
+    value and the region's name.
+
+    The pick is tinted into the editor's picture, not given as a paint layer: Gradio's editor
+    draws a layer it is handed at the wrong place and scale (seen in Chromium, Gradio 6.31).
+    """
+    if session is None or session.photo is None or session.proposed is None:
+        raise PerTouchError("Press 'Propose regions' first, then click one of them.")
+    labels = session.proposed.labels
+    index = int(labels[min(max(y, 0), labels.shape[0] - 1), min(max(x, 0), labels.shape[1] - 1)])
+    region = next((r for r in session.proposed.regions if r.index == index), None)
+    if region is None:
+        raise PerTouchError("No proposed region is there; paint the region with the brush.")
+    session.picked = np.asarray(labels == index, np.bool_)
+    picture = preview(session.photo.pixels)
+    tinted = picture.copy()
+    mixed = picture[session.picked] * 0.5 + np.array(PAINT_RGB, np.float32) * 0.5
+    tinted[session.picked] = mixed.astype(np.uint8)
+    return {"background": tinted, "layers": [], "composite": tinted}, region.label
+
+
+def shown_mask(
+    value: Mapping[str, Any] | None, picked: BoolMask | None, shape: tuple[int, int]
+) -> BoolMask | None:
+    """What the person showed, at ``shape``: the picked region and what they painted, together."""
+    painted = painted_mask(value, shape)
+    if picked is None:
+        return painted
+    fitted = np.asarray(fit_to(picked.astype(np.float32), shape) >= 0.5, np.bool_)
+    return fitted if painted is None else fitted | painted
 
 
 def editor_value(picture: NDArray[np.uint8] | None) -> dict[str, Any] | None:

@@ -69,12 +69,15 @@ def send(
 
     ``use_memory=False`` declines the user's remembered taste for the tab's new photo.
     ``painted`` (the brush editor's value) and ``word`` show a region by hand: the painted pixels
-    become the mask for ``word`` in this turn and the thread's later ones.
+    (with a proposed region the person picked) become the mask for ``word`` in this turn and the
+    thread's later ones.
     """
     if session is None or session.photo is None:
         raise PerTouchError("Upload a photo first, then say what to change.")
     height, width = session.photo.pixels.shape[:2]
-    mask = brush.painted_mask(painted, (height, width))
+    # Undo and Approve send neither the editor nor a word, and leave a pick for the next turn.
+    picked = session.picked if painted is not None or (word or "").strip() else None
+    mask = brush.shown_mask(painted, picked, (height, width))
     word = brush.region_word(word, mask)
     masks = {word: mask} if mask is not None else None
     text = (text or "").strip()
@@ -127,6 +130,8 @@ def send(
     result: Result = outcome["result"]
     previous = session.result.state if session.result is not None else None
     session.result = result
+    if picked is not None:
+        session.picked = None  # the picked region went with this turn, as the painting did
     reply = result.response
     if text == APPROVE_WORDS and result.approved:
         reply = _approval_note(studio, user, reply, remembered_before)

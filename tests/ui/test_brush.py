@@ -9,6 +9,7 @@ from skimage import data
 from pertouch.core.adjustments import AdjustmentState, Edit
 from pertouch.core.attributes import parse_attribute
 from pertouch.core.errors import MaskError, PerTouchError
+from pertouch.core.previews import preview
 from pertouch.ui import brush, handlers
 
 
@@ -103,3 +104,27 @@ def test_changed_regions_are_what_one_turn_did():
     assert brush.changed_regions(first, second) == ["sky"]
     assert brush.changed_regions(second, first) == ["sky"]
     assert brush.changed_regions(first, first) == []
+
+
+def test_a_click_picks_a_proposed_region_which_goes_with_the_next_turn(studio, photos):
+    session, _ = handlers.upload(studio, None, str(photos["rocket"]))
+    with pytest.raises(PerTouchError, match=r"^Press 'Propose regions' first"):
+        brush.pick(session, 320, 40)
+    overlay = brush.propose(studio, session)
+    assert overlay.shape == (427, 640, 3) and "sky" in session.proposed.names()
+
+    value, word = brush.pick(session, 320, 40)  # top middle of the frame: the night sky
+    sky = session.proposed.mask("sky") > 0
+    assert word == "sky" and np.array_equal(session.picked, sky)
+    tinted = np.any(value["background"] != preview(session.photo.pixels), axis=2)
+    assert tinted[sky].mean() > 0.95 and not tinted[~sky].any() and value["layers"] == []
+
+    # Undo sends no editor and no word: the pick waits for the turn that names it.
+    *_, (session, chat, _) = handlers.send(studio, session, "undo", "", [])
+    assert session.picked is not None
+    *_, (session, chat, _) = handlers.send(
+        studio, session, "make the sky bluer", "", chat, painted=value, word=word
+    )
+    share = f"{sky.mean() * 100:.0f}%"
+    assert chat[-1]["content"].endswith(f"Used your painted region 'sky' ({share} of the photo).")
+    assert session.picked is None
