@@ -83,9 +83,12 @@ def build_app(studio: Studio) -> gr.Blocks:
                         placeholder="e.g. boats — then say: make the boats warmer",
                         elem_id="region-word",
                     )
-                    propose = gr.Button("Propose regions", elem_id="propose")
+                    propose = gr.Button(
+                        "Propose regions, then click one to pick it", elem_id="propose"
+                    )
                     proposed = gr.Image(
-                        label="Click a region: it is picked (the brush adds to it); name it above",
+                        label="Proposed regions",
+                        show_label=False,  # a floating label would hide the regions' names
                         type="numpy",
                         format="png",
                         interactive=False,

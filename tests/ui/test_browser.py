@@ -216,3 +216,25 @@ def test_a_painted_and_named_region_takes_the_edit_alone(browser, app_url, photo
     page.screenshot(path=str(SCREENSHOTS / "7-brush-result.png"), full_page=True)
     assert hosts == {app_url.split("/")[2]}, f"the page reached out to {hosts}"
     page.context.close()
+
+
+def test_a_click_picks_a_proposed_region_to_show(browser, app_url, photos, hosts):
+    page = open_page(browser, app_url, hosts)
+    upload(page, photos["rocket"])
+    page.get_by_text("Show a region: paint it, name it").click()
+    page.click("#propose")
+    proposed = page.locator("#proposed img")
+    proposed.wait_for(timeout=TURN_MS)
+    proposed.scroll_into_view_if_needed()
+    box = proposed.bounding_box()
+    proposed.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.1})  # the sky
+    word = "#region-word textarea, #region-word input"
+    page.wait_for_function(f"document.querySelector('{word}').value === 'sky'", timeout=TURN_MS)
+    page.wait_for_timeout(500)
+    assert magenta(page, "#painted") > 0.2, "the picked sky is tinted in the editor"
+    page.screenshot(path=str(SCREENSHOTS / "8-brush-picked.png"), full_page=True)
+
+    instruct(page, "make the sky bluer")
+    assert re.search(r"Used your painted region 'sky' \(\d+% of the photo\)\.", chat_text(page))
+    page.wait_for_function(f"document.querySelector('{word}').value === ''")
+    page.context.close()
