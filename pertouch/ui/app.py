@@ -80,7 +80,7 @@ def build_app(studio: Studio) -> gr.Blocks:
                     )
                     region = gr.Textbox(
                         label="Its name, used in the instruction",
-                        placeholder="e.g. boats — then say: make the boats warmer",
+                        placeholder="e.g. lake — then say: make the lake warmer",
                         elem_id="region-word",
                     )
                     propose = gr.Button(

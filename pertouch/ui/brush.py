@@ -80,7 +80,7 @@ def region_word(word: str | None, painted: BoolMask | None) -> str:
         )
     if not word:
         raise PerTouchError(
-            "You painted a region but did not name it; type a word for it (e.g. boats) in "
+            "You painted a region but did not name it; type a word for it (e.g. lake) in "
             "the box under the brush, then send again."
         )
     UserMasks().key(word)  # an overlong name is refused here, as the agent would refuse it
