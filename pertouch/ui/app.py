@@ -187,6 +187,11 @@ def build_app(studio: Studio) -> gr.Blocks:
             state, view = _guard(handlers.slide, studio, state, values)
             return [state, *show(view)]
 
+        def on_check_brush(state: Session | None, paint: Any, name: str | None) -> None:
+            # Before the turn, with no outputs: a refusal greys out nothing and keeps the
+            # painting, its name and the words for the person to complete.
+            _guard(handlers.shown, state, paint, name)
+
         def on_propose(state: Session | None) -> Any:
             return gr.update(value=_guard(brush.propose, studio, state), visible=True)
 
@@ -208,7 +213,10 @@ def build_app(studio: Studio) -> gr.Blocks:
         chat_outputs = [session, chat, text, *view_outputs, *brush_outputs]
         send_inputs = [session, text, user, recall, chat, painted, region]
         for trigger in (send.click, text.submit):
-            trigger(on_send, send_inputs, chat_outputs, api_name="send", **busy)
+            checked = trigger(
+                on_check_brush, [session, painted, region], None, api_visibility="private"
+            )
+            checked.success(on_send, send_inputs, chat_outputs, api_name="send", **busy)
 
         def on_undo(
             state: Session | None, who: str | None, history: list[Any]

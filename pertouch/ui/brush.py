@@ -29,6 +29,11 @@ BoolMask = NDArray[np.bool_]
 PAINT_RGB = (255, 40, 140)
 
 
+class BrushError(PerTouchError):
+    """A painting without a name, or a name without a painting: refused before the turn, so
+    the page keeps the painting, its name and the words as they are and says what is missing."""
+
+
 def painted_mask(value: Mapping[str, Any] | None, shape: tuple[int, int]) -> BoolMask | None:
     """The region painted in an image editor's ``value`` as an ``(H, W)`` bool mask at ``shape``.
 
@@ -75,11 +80,11 @@ def region_word(word: str | None, painted: BoolMask | None) -> str:
     if painted is None and not word:
         return ""
     if painted is None:
-        raise PerTouchError(
+        raise BrushError(
             f"Paint the region for {word!r} over the photo first, or clear the region's name."
         )
     if not word:
-        raise PerTouchError(
+        raise BrushError(
             "You painted a region but did not name it; type a word for it (e.g. lake) in "
             "the box under the brush, then send again."
         )

@@ -74,11 +74,8 @@ def send(
     """
     if session is None or session.photo is None:
         raise PerTouchError("Upload a photo first, then say what to change.")
-    height, width = session.photo.pixels.shape[:2]
-    # Undo and Approve send neither the editor nor a word, and leave a pick for the next turn.
-    picked = session.picked if painted is not None or (word or "").strip() else None
-    mask = brush.shown_mask(painted, picked, (height, width))
-    word = brush.region_word(word, mask)
+    mask, word = shown(session, painted, word)
+    picked = session.picked if mask is not None else None
     masks = {word: mask} if mask is not None else None
     text = (text or "").strip()
     chat = [*chat, {"role": "user", "content": text}]
@@ -139,6 +136,23 @@ def send(
         reply = f"{reply} {brush.painted_note(word, mask, brush.changed_regions(previous, result.state))}".strip()
     chat = [*chat, working, {"role": "assistant", "content": reply}]
     yield session, chat, current_view(studio, session)
+
+
+def shown(
+    session: Session | None, painted: Mapping[str, Any] | None, word: str | None
+) -> tuple[brush.BoolMask | None, str]:
+    """The region shown by hand for the next turn, at the photo's size, and its name.
+
+    Raises :class:`~pertouch.ui.brush.BrushError` for a painting without a name or a name
+    without a painting; the page asks this before the turn, so nothing it shows changes.
+    """
+    if session is None or session.photo is None:
+        return None, ""
+    height, width = session.photo.pixels.shape[:2]
+    # Undo and Approve send neither the editor nor a word, and leave a pick for the next turn.
+    picked = session.picked if painted is not None or (word or "").strip() else None
+    mask = brush.shown_mask(painted, picked, (height, width))
+    return mask, brush.region_word(word, mask)
 
 
 def _approval_note(studio: Studio, user: str, reply: str, before: int) -> str:

@@ -165,11 +165,26 @@ def test_two_tabs_do_not_see_each_other(browser, app_url, photos, hosts):
         page.context.close()
 
 
-def magenta(page: Any, selector: str) -> float:
-    """The share of an element's on-screen pixels that look like the brush's paint."""
-    shot = np.asarray(Image.open(io.BytesIO(page.locator(selector).screenshot())).convert("RGB"))
-    red, green, blue = (shot[..., i].astype(int) for i in range(3))
-    return float(((red - green > 80) & (blue - green > 30)).mean())
+def editor_colours(page: Any) -> tuple[float, float]:
+    """Shares of the brush editor's on-screen pixels that look like the brush's paint, and like
+    the rocket photo's night sky (none while the editor is blank, loading a picture)."""
+    shot = Image.open(io.BytesIO(page.locator("#painted").screenshot())).convert("RGB")
+    red, green, blue = (np.asarray(shot)[..., i].astype(int) for i in range(3))
+    paint = (red - green > 80) & (blue - green > 30)
+    night = (blue - red > 25) & (blue < 120)
+    return float(paint.mean()), float(night.mean())
+
+
+def settled_colours(page: Any, done: Any, seconds: float = 20.0) -> tuple[float, float]:
+    """``editor_colours`` once ``done(paint, night)`` holds, or after ``seconds`` (the editor
+    draws a new picture a moment after its value arrives)."""
+    colours = editor_colours(page)
+    for _ in range(int(seconds / 0.25)):
+        if done(*colours):
+            break
+        page.wait_for_timeout(250)
+        colours = editor_colours(page)
+    return colours
 
 
 def test_a_painted_and_named_region_takes_the_edit_alone(browser, app_url, photos, hosts):
@@ -189,9 +204,19 @@ def test_a_painted_and_named_region_takes_the_edit_alone(browser, app_url, photo
     page.mouse.move(box["x"] + box["width"] * 0.85, middle, steps=25)
     page.mouse.up()
     page.wait_for_timeout(300)
-    assert magenta(page, "#painted") > 0.01, "the stroke shows over the photo"
+    paint, night = settled_colours(page, lambda paint, night: paint > 0.01)
+    assert paint > 0.01 and night > 0.1, "the stroke shows over the photo"
     page.screenshot(path=str(SCREENSHOTS / "6-brush-painted.png"), full_page=True)
 
+    # Sent without a name: one sentence on the page, and the painting stays for the name.
+    page.fill("#instruction textarea", "make the building warmer")
+    page.click("#send")
+    page.wait_for_selector("text=You painted a region but did not name it", timeout=TURN_MS)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "7-brush-unnamed.png"), full_page=True)
+    paint, night = settled_colours(page, lambda paint, night: paint > 0.01 and night > 0.1)
+    assert paint > 0.01 and night > 0.1, "the painting stays for its name"
+    assert page.input_value("#instruction textarea") == "make the building warmer"
     page.fill("#region-word textarea, #region-word input", "building")
     instruct(page, "make the building warmer")
     reply = chat_text(page)
@@ -211,9 +236,9 @@ def test_a_painted_and_named_region_takes_the_edit_alone(browser, app_url, photo
     page.wait_for_function(
         "document.querySelector('#region-word textarea, #region-word input').value === ''"
     )
-    page.wait_for_timeout(500)
-    assert magenta(page, "#painted") < 0.001, "the brush is cleared after use"
-    page.screenshot(path=str(SCREENSHOTS / "7-brush-result.png"), full_page=True)
+    paint, night = settled_colours(page, lambda paint, night: paint < 0.001 and night > 0.1)
+    assert paint < 0.001 and night > 0.1, "the brush is cleared after use, the photo shows"
+    page.screenshot(path=str(SCREENSHOTS / "8-brush-result.png"), full_page=True)
     assert hosts == {app_url.split("/")[2]}, f"the page reached out to {hosts}"
     page.context.close()
 
@@ -230,9 +255,9 @@ def test_a_click_picks_a_proposed_region_to_show(browser, app_url, photos, hosts
     proposed.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.1})  # the sky
     word = "#region-word textarea, #region-word input"
     page.wait_for_function(f"document.querySelector('{word}').value === 'sky'", timeout=TURN_MS)
-    page.wait_for_timeout(500)
-    assert magenta(page, "#painted") > 0.2, "the picked sky is tinted in the editor"
-    page.screenshot(path=str(SCREENSHOTS / "8-brush-picked.png"), full_page=True)
+    paint, _ = settled_colours(page, lambda paint, night: paint > 0.2)
+    assert paint > 0.2, "the picked sky is tinted in the editor"
+    page.screenshot(path=str(SCREENSHOTS / "9-brush-picked.png"), full_page=True)
 
     instruct(page, "make the sky bluer")
     assert re.search(r"Used your painted region 'sky' \(\d+% of the photo\)\.", chat_text(page))

@@ -55,9 +55,11 @@ def test_nothing_painted_is_no_mask_and_another_picture_is_refused():
 def test_a_painting_needs_a_name_and_a_name_needs_a_painting(studio, photos):
     session, _ = handlers.upload(studio, None, str(photos["rocket"]))
     painted = editor(layer((427, 640), (slice(300, 420), slice(0, 640))))
-    with pytest.raises(PerTouchError, match=r"^You painted a region but did not name it; .*\.$"):
+    with pytest.raises(brush.BrushError, match=r"^You painted a region but did not name it; .*\.$"):
         next(handlers.send(studio, session, "make it warmer", "", [], painted=painted, word=" "))
-    with pytest.raises(PerTouchError, match=r"^Paint the region for 'boats' over the photo first"):
+    with pytest.raises(
+        brush.BrushError, match=r"^Paint the region for 'boats' over the photo first"
+    ):
         next(handlers.send(studio, session, "make the boats warmer", "", [], word="boats"))
     with pytest.raises(PerTouchError, match="at most 200 characters"):
         next(handlers.send(studio, session, "warmer", "", [], painted=painted, word="w" * 201))
