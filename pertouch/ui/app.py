@@ -19,7 +19,7 @@ import gradio as gr
 from pertouch.core.camera_formats import HEIF_SUFFIXES, RAW_SUFFIXES
 from pertouch.core.errors import PerTouchError
 from pertouch.studio import APPROVE_WORDS, UNDO_WORDS, Studio
-from pertouch.ui import handlers
+from pertouch.ui import brush, handlers
 from pertouch.ui.handlers import View
 from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
 
@@ -33,6 +33,9 @@ THEME = gr.themes.Default(
 )
 CSS = "#reasoning textarea { font-family: var(--font-mono); font-size: 12px; }"
 
+
+#: Half-transparent paint, so the photo stays visible under the region being shown.
+BRUSH_COLOUR = ("rgb({}, {}, {})".format(*brush.PAINT_RGB), 0.5)
 
 #: The concurrency group of every event that runs the agent or the renderer.
 AGENT_WORK = "agent"
@@ -64,6 +67,34 @@ def build_app(studio: Studio) -> gr.Blocks:
                     label="Start a new photo from this user's remembered taste",
                     elem_id="recall",
                 )
+                with gr.Accordion("Show a region: paint it, name it", open=False, elem_id="brush"):
+                    painted = gr.ImageEditor(
+                        label="Paint over the region you mean",
+                        type="numpy",
+                        sources=(),
+                        transforms=(),
+                        layers=False,
+                        brush=gr.Brush(colors=[BRUSH_COLOUR], color_mode="fixed"),
+                        placeholder="Upload a photo above, then paint the region here.",
+                        elem_id="painted",
+                    )
+                    region = gr.Textbox(
+                        label="Its name, used in the instruction",
+                        placeholder="e.g. lake — then say: make the lake warmer",
+                        elem_id="region-word",
+                    )
+                    propose = gr.Button(
+                        "Propose regions, then click one to pick it", elem_id="propose"
+                    )
+                    proposed = gr.Image(
+                        label="Proposed regions",
+                        show_label=False,  # a floating label would hide the regions' names
+                        type="numpy",
+                        format="png",
+                        interactive=False,
+                        visible=False,
+                        elem_id="proposed",
+                    )
                 chat = gr.Chatbot(label="Conversation", elem_id="chat", height=380)
                 text = gr.Textbox(
                     show_label=False,
@@ -129,7 +160,8 @@ def build_app(studio: Studio) -> gr.Blocks:
 
         def on_upload(state: Session | None, path: str | None) -> list[Any]:
             state, view = _guard(handlers.upload, studio, state, path)
-            return [state, [], *show(view)]
+            fresh = [brush.editor_value(view.before), "", gr.update(value=None, visible=False)]
+            return [state, [], *show(view), *fresh]
 
         def on_send(
             state: Session | None,
@@ -137,11 +169,17 @@ def build_app(studio: Studio) -> gr.Blocks:
             who: str | None,
             use_memory: bool,
             history: list[Any],
+            paint: dict[str, Any] | None = None,
+            name: str | None = None,
         ) -> Iterator[list[Any]]:
             try:
-                steps = handlers.send(studio, state, words, who or "", history, use_memory)
+                steps = handlers.send(
+                    studio, state, words, who or "", history, use_memory, paint, name or ""
+                )
                 for session_now, chat_now, view in steps:
-                    yield [session_now, chat_now, "", *show(view)]
+                    # A finished turn clears the brush; the photo under it stays the original.
+                    cleared = [brush.editor_value(view.before), ""] if view else [gr.skip()] * 2
+                    yield [session_now, chat_now, "", *show(view), *cleared]
             except PerTouchError as err:
                 raise gr.Error(str(err)) from None
 
@@ -149,26 +187,48 @@ def build_app(studio: Studio) -> gr.Blocks:
             state, view = _guard(handlers.slide, studio, state, values)
             return [state, *show(view)]
 
+        def on_check_brush(state: Session | None, paint: Any, name: str | None) -> None:
+            # Before the turn, with no outputs: a refusal greys out nothing and keeps the
+            # painting, its name and the words for the person to complete.
+            _guard(handlers.shown, state, paint, name)
+
+        def on_propose(state: Session | None) -> Any:
+            return gr.update(value=_guard(brush.propose, studio, state), visible=True)
+
+        def on_pick(state: Session | None, evt: gr.SelectData) -> list[Any]:
+            x, y = (int(v) for v in evt.index)
+            return list(_guard(brush.pick, state, x, y))
+
         def on_add_user(name: str) -> list[Any]:
             created = _guard(studio.add_user, name)
             return [gr.update(choices=studio.users(), value=created), ""]
 
-        photo.upload(on_upload, [session, photo], [session, chat, *view_outputs], api_name="upload")
-        chat_outputs = [session, chat, text, *view_outputs]
+        brush_outputs = [painted, region]
+        photo.upload(
+            on_upload,
+            [session, photo],
+            [session, chat, *view_outputs, *brush_outputs, proposed],
+            api_name="upload",
+        )
+        chat_outputs = [session, chat, text, *view_outputs, *brush_outputs]
+        send_inputs = [session, text, user, recall, chat, painted, region]
         for trigger in (send.click, text.submit):
-            trigger(
-                on_send, [session, text, user, recall, chat], chat_outputs, api_name="send", **busy
+            checked = trigger(
+                on_check_brush, [session, painted, region], None, api_visibility="private"
             )
+            checked.success(on_send, send_inputs, chat_outputs, api_name="send", **busy)
 
         def on_undo(
             state: Session | None, who: str | None, history: list[Any]
         ) -> Iterator[list[Any]]:
-            yield from on_send(state, UNDO_WORDS, who, True, history)
+            for update in on_send(state, UNDO_WORDS, who, True, history):
+                yield [*update[:-2], gr.skip(), gr.skip()]  # a painting not yet sent stays
 
         def on_approve(
             state: Session | None, who: str | None, history: list[Any]
         ) -> Iterator[list[Any]]:
-            yield from on_send(state, APPROVE_WORDS, who, True, history)
+            for update in on_send(state, APPROVE_WORDS, who, True, history):
+                yield [*update[:-2], gr.skip(), gr.skip()]
 
         undo.click(on_undo, [session, user, chat], chat_outputs, api_name="undo", **busy)
         approve.click(on_approve, [session, user, chat], chat_outputs, api_name="approve", **busy)
@@ -185,6 +245,8 @@ def build_app(studio: Studio) -> gr.Blocks:
                 preprocess=False,
                 **busy,
             )
+        propose.click(on_propose, [session], [proposed], api_visibility="private", **busy)
+        proposed.select(on_pick, [session], [painted, region], api_visibility="private")
         add_user.click(on_add_user, [new_user], [user, new_user], api_name="add_user")
         new_user.submit(on_add_user, [new_user], [user, new_user], api_visibility="private")
         app.load(lambda: gr.update(choices=studio.users()), None, [user], api_visibility="private")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from pertouch.core.previews import preview
 from pertouch.graph.explain import progress_line
 from pertouch.studio import APPROVE_WORDS, Studio, state_from_sliders
 from pertouch.tools.segmentation.overlay import region_overlay
-from pertouch.ui import views
+from pertouch.ui import brush, views
 from pertouch.ui.session import ATTRIBUTE_NAMES, MAX_SLIDER_ROWS, Session
 
 Chat = list[dict[str, Any]]
@@ -62,13 +62,21 @@ def send(
     user: str,
     chat: Chat,
     use_memory: bool = True,
+    painted: Mapping[str, Any] | None = None,
+    word: str = "",
 ) -> Iterator[tuple[Session, Chat, View | None]]:
     """Run one instruction, yielding the chat with live progress, then the finished view.
 
     ``use_memory=False`` declines the user's remembered taste for the tab's new photo.
+    ``painted`` (the brush editor's value) and ``word`` show a region by hand: the painted pixels
+    (with a proposed region the person picked) become the mask for ``word`` in this turn and the
+    thread's later ones.
     """
     if session is None or session.photo is None:
         raise PerTouchError("Upload a photo first, then say what to change.")
+    mask, word = shown(session, painted, word)
+    picked = session.picked if mask is not None else None
+    masks = {word: mask} if mask is not None else None
     text = (text or "").strip()
     chat = [*chat, {"role": "user", "content": text}]
     steps: list[str] = []
@@ -87,7 +95,13 @@ def send(
     def work() -> None:
         try:
             outcome["result"] = studio.turn(
-                text, session.thread_id, photo, user, events.put, use_memory=use_memory
+                text,
+                session.thread_id,
+                photo,
+                user,
+                events.put,
+                use_memory=use_memory,
+                masks=masks,
             )
         except PerTouchError as err:
             outcome["error"] = str(err)
@@ -111,12 +125,34 @@ def send(
         yield session, chat, None
         return
     result: Result = outcome["result"]
+    previous = session.result.state if session.result is not None else None
     session.result = result
+    if picked is not None:
+        session.picked = None  # the picked region went with this turn, as the painting did
     reply = result.response
     if text == APPROVE_WORDS and result.approved:
         reply = _approval_note(studio, user, reply, remembered_before)
+    if mask is not None:
+        reply = f"{reply} {brush.painted_note(word, mask, brush.changed_regions(previous, result.state))}".strip()
     chat = [*chat, working, {"role": "assistant", "content": reply}]
     yield session, chat, current_view(studio, session)
+
+
+def shown(
+    session: Session | None, painted: Mapping[str, Any] | None, word: str | None
+) -> tuple[brush.BoolMask | None, str]:
+    """The region shown by hand for the next turn, at the photo's size, and its name.
+
+    Raises :class:`~pertouch.ui.brush.BrushError` for a painting without a name or a name
+    without a painting; the page asks this before the turn, so nothing it shows changes.
+    """
+    if session is None or session.photo is None:
+        return None, ""
+    height, width = session.photo.pixels.shape[:2]
+    # Undo and Approve send neither the editor nor a word, and leave a pick for the next turn.
+    picked = session.picked if painted is not None or (word or "").strip() else None
+    mask = brush.shown_mask(painted, picked, (height, width))
+    return mask, brush.region_word(word, mask)
 
 
 def _approval_note(studio: Studio, user: str, reply: str, before: int) -> str:

@@ -11,9 +11,13 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from pertouch.api import Result
 from pertouch.core.attributes import ATTRIBUTES
 from pertouch.core.imageio import Photo
+from pertouch.tools.segmentation.types import RegionMap
 
 #: Rows of sliders on the page: "global" and up to this many regions minus one.
 MAX_SLIDER_ROWS = 6
@@ -34,6 +38,8 @@ class Session:
         result: the latest turn's outcome (None before the first instruction).
         regions: the region names shown as slider rows, "global" first.
         reasoning: the reasoning shown for the last turn that rendered.
+        proposed: the regions proposed on the photo's preview, for a click to pick one.
+        picked: the proposed region picked with a click (preview size), sent with the next turn.
     """
 
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -44,6 +50,8 @@ class Session:
     result: Result | None = field(default=None, repr=False)
     regions: list[str] = field(default_factory=lambda: ["global"])
     reasoning: str = ""
+    proposed: RegionMap | None = field(default=None, repr=False)
+    picked: NDArray[np.bool_] | None = field(default=None, repr=False)
 
     def start(self, photo: Photo, path: str) -> None:
         """Begin a new thread on ``photo`` read from ``path``; the old thread is left as it was."""
@@ -54,6 +62,8 @@ class Session:
         self.result = None
         self.regions = ["global"]
         self.reasoning = ""
+        self.proposed = None
+        self.picked = None
 
     def download_name(self) -> str:
         """``name-pertouch.ext`` for the uploaded ``name.ext`` (JPEG, PNG, TIFF or WebP)."""

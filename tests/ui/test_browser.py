@@ -6,6 +6,7 @@ Screenshots land in ``tests/ui/screenshots/`` (ignored by git) for people to loo
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,3 +163,103 @@ def test_two_tabs_do_not_see_each_other(browser, app_url, photos, hosts):
     first.screenshot(path=str(SCREENSHOTS / "5-first-tab.png"), full_page=True)
     for page in (first, second):
         page.context.close()
+
+
+def editor_colours(page: Any) -> tuple[float, float]:
+    """Shares of the brush editor's on-screen pixels that look like the brush's paint, and like
+    the rocket photo's night sky (none while the editor is blank, loading a picture)."""
+    shot = Image.open(io.BytesIO(page.locator("#painted").screenshot())).convert("RGB")
+    red, green, blue = (np.asarray(shot)[..., i].astype(int) for i in range(3))
+    paint = (red - green > 80) & (blue - green > 30)
+    night = (blue - red > 25) & (blue < 120)
+    return float(paint.mean()), float(night.mean())
+
+
+def settled_colours(page: Any, done: Any, seconds: float = 20.0) -> tuple[float, float]:
+    """``editor_colours`` once ``done(paint, night)`` holds, or after ``seconds`` (the editor
+    draws a new picture a moment after its value arrives)."""
+    colours = editor_colours(page)
+    for _ in range(int(seconds / 0.25)):
+        if done(*colours):
+            break
+        page.wait_for_timeout(250)
+        colours = editor_colours(page)
+    return colours
+
+
+def test_a_painted_and_named_region_takes_the_edit_alone(browser, app_url, photos, hosts):
+    page = open_page(browser, app_url, hosts)
+    upload(page, photos["rocket"])
+    page.get_by_text("Show a region: paint it, name it").click()
+    page.click("#painted button[aria-label='Brush']")
+    canvas = page.locator("#painted canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    # A stroke across the canvas at mid-height: the photo is centred in the canvas, so the
+    # stroke crosses the photo's middle rows, over its central columns whatever the zoom (a
+    # stroke must start on the photo, which leaves a margin of the canvas on either side).
+    middle = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.15, middle)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.85, middle, steps=25)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    paint, night = settled_colours(page, lambda paint, night: paint > 0.01)
+    assert paint > 0.01 and night > 0.1, "the stroke shows over the photo"
+    page.screenshot(path=str(SCREENSHOTS / "6-brush-painted.png"), full_page=True)
+
+    # Sent without a name: one sentence on the page, and the painting stays for the name.
+    page.fill("#instruction textarea", "make the building warmer")
+    page.click("#send")
+    page.wait_for_selector("text=You painted a region but did not name it", timeout=TURN_MS)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "7-brush-unnamed.png"), full_page=True)
+    paint, night = settled_colours(page, lambda paint, night: paint > 0.01 and night > 0.1)
+    assert paint > 0.01 and night > 0.1, "the painting stays for its name"
+    assert page.input_value("#instruction textarea") == "make the building warmer"
+    page.fill("#region-word textarea, #region-word input", "building")
+    instruct(page, "make the building warmer")
+    reply = chat_text(page)
+    found = re.search(r"Used your painted region 'building' \((\d+)% of the photo\)\.", reply)
+    assert found, reply
+    before_src = page.eval_on_selector_all("#compare img", "imgs => imgs.map(i => i.src)")[0]
+    before = np.asarray(Image.open(io.BytesIO(page.request.get(before_src).body())).convert("RGB"))
+    after = after_image(page)
+    changed = np.abs(after - before.astype(np.int16)).sum(axis=2) > 6
+    height = changed.shape[0]
+    width = changed.shape[1]
+    core = changed[height // 2 - 4 : height // 2 + 4, int(width * 0.25) : int(width * 0.75)]
+    far = np.concatenate([changed[: height // 4], changed[3 * height // 4 :]])
+    assert core.mean() > 0.9, "the painted rows are warmer"
+    assert far.mean() < 0.01, "rows far from the stroke (the towers, the ground) are as they were"
+    assert abs(changed.mean() - int(found.group(1)) / 100) < 0.03, "the reply's coverage is true"
+    page.wait_for_function(
+        "document.querySelector('#region-word textarea, #region-word input').value === ''"
+    )
+    paint, night = settled_colours(page, lambda paint, night: paint < 0.001 and night > 0.1)
+    assert paint < 0.001 and night > 0.1, "the brush is cleared after use, the photo shows"
+    page.screenshot(path=str(SCREENSHOTS / "8-brush-result.png"), full_page=True)
+    assert hosts == {app_url.split("/")[2]}, f"the page reached out to {hosts}"
+    page.context.close()
+
+
+def test_a_click_picks_a_proposed_region_to_show(browser, app_url, photos, hosts):
+    page = open_page(browser, app_url, hosts)
+    upload(page, photos["rocket"])
+    page.get_by_text("Show a region: paint it, name it").click()
+    page.click("#propose")
+    proposed = page.locator("#proposed img")
+    proposed.wait_for(timeout=TURN_MS)
+    proposed.scroll_into_view_if_needed()
+    box = proposed.bounding_box()
+    proposed.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.1})  # the sky
+    word = "#region-word textarea, #region-word input"
+    page.wait_for_function(f"document.querySelector('{word}').value === 'sky'", timeout=TURN_MS)
+    paint, _ = settled_colours(page, lambda paint, night: paint > 0.2)
+    assert paint > 0.2, "the picked sky is tinted in the editor"
+    page.screenshot(path=str(SCREENSHOTS / "9-brush-picked.png"), full_page=True)
+
+    instruct(page, "make the sky bluer")
+    assert re.search(r"Used your painted region 'sky' \(\d+% of the photo\)\.", chat_text(page))
+    page.wait_for_function(f"document.querySelector('{word}').value === ''")
+    page.context.close()
