@@ -298,3 +298,9 @@ def test_moods_and_verdicts_of_excess():
     assert moves("make it feel happier") == {(G, "brightness", 1)}
     assert moves("the saturation is over the top") == {(G, "colorfulness", -1)}
     assert read("a little less blah").kind != "refine"  # "less" of something, not of the last change
+
+
+def test_a_direction_said_after_the_attribute_past_a_degree():
+    assert moves("saturation a touch lower on the sea") == {("water", "colorfulness", -1)}
+    assert moves("exposure a little higher") == {(G, "brightness", 1)}
+    assert moves("reduce the warmth up top") != {(G, "temperature", 1)}  # the verb said it first
