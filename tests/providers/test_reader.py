@@ -297,7 +297,8 @@ def test_light_and_contrast_words_said_of_the_colours_speak_of_their_strength():
 def test_moods_and_verdicts_of_excess():
     assert moves("make it feel happier") == {(G, "brightness", 1)}
     assert moves("the saturation is over the top") == {(G, "colorfulness", -1)}
-    assert read("a little less blah").kind != "refine"  # "less" of something, not of the last change
+    # "less" of something the reader cannot name, not less of the last change
+    assert read("a little less blah").kind != "refine"
 
 
 def test_a_direction_said_after_the_attribute_past_a_degree():

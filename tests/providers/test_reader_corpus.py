@@ -18,8 +18,8 @@ from pertouch.providers.reader.fallback import load_bank
 
 MIN_TEST_ACCURACY = 0.93
 #: The dev splits are tuned on, so they must stay near what they measured (98.6, 92.4, 97.6, 98.1,
-#: 93.5%; dev5 read 88.4% before the reader was tuned on it).
-MIN_DEV_ACCURACY = {"dev": 0.97, "dev2": 0.9, "dev3": 0.95, "dev4": 0.95, "dev5": 0.9}
+#: 96.8%; dev5 read 88.4% before the reader was tuned on it).
+MIN_DEV_ACCURACY = {"dev": 0.97, "dev2": 0.9, "dev3": 0.95, "dev4": 0.95, "dev5": 0.94}
 #: A warm read of one request; the learned layer embeds a clause in a few milliseconds.
 MAX_MEDIAN_SECONDS = 0.02
 

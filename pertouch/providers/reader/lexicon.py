@@ -139,7 +139,8 @@ _add("noun", _one(TEMP, 1), "color temperature,white balance,colour balance,colo
 _add("noun", _one(TEMP, 1), "redness,yellowness,orangeness")
 _add("noun", _one(TEMP, -1), "coolness,coldness,chill,blueness")
 # level words: the attribute comes from what they describe ("the reds are too strong")
-_add("level", (("", 1, 1.0),), "strong,intense,heavy,loud,overpowering,high,extreme,overwhelming")
+# ("loud" is not among them: listed with the garish colour words above, it stays one of them)
+_add("level", (("", 1, 1.0),), "strong,intense,heavy,overpowering,high,extreme,overwhelming")
 _add("level", (("", 1, 1.0),), "much,powerful,in your face")
 # excess said as a verdict: "the contrast is killing it", "the saturation is over the top"
 _add("level", (("", 1, 1.0),), "killing it,killing me,kill it,over the top,excessive,overkill")

@@ -27,7 +27,12 @@ _KEEP_WHOLE = (
     (re.compile(r"\b(can not|cannot|could not|cant) (really )?(see|make out)\b"), "hardly see"),
     (re.compile(r"\bon the (\w+) side\b"), r"a bit \1"),
     # a quantity of a colour is a noun to add, not a colour the photo has: "add a bit of blue"
-    (re.compile(r"\b(?:a )?(?:little |tiny )?(?:bit|touch|hint|dash|tad|smidge|splash) of(?! an?\b)"), "a little more"),
+    (
+        re.compile(
+            r"\b(?:a )?(?:little |tiny )?(?:bit|touch|hint|dash|tad|smidge|splash) of(?! an?\b)"
+        ),
+        "a little more",
+    ),
     (re.compile(r"\bw/o\b"), "without"),
     (re.compile(r"\bw/"), "with "),
     (re.compile(r"(?<=[a-z])\+(?=[a-z])"), " and "),
