@@ -150,6 +150,9 @@ def test_retouch_strict_exits_3_and_writes_nothing(silent, tmp_path, rocket, cap
     assert main(["-q", *args, "--strict"]) == 3
     assert not out.exists()
     assert "offline model stood in" in capsys.readouterr().out
+    assert main(["-q", *args, "--strict", "--json"]) == 3
+    failed = json.loads(capsys.readouterr().out)
+    assert failed["output"] is None and failed["model_fell_back"] is True and not out.exists()
     assert main(["-q", *args, "--json"]) == 0 and out.exists()
     result = json.loads(capsys.readouterr().out)
     assert result["model_fell_back"] is True and "offline model stood in" in result["response"]

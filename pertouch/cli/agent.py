@@ -124,15 +124,14 @@ def run_retouch(args: argparse.Namespace) -> int:
             on_event=on_event,
             masks=_mask_specs(args.mask),
         )
-        if _strict_failure(args, result.model_fell_back):
-            print(result.response)
-            return EXIT_FELL_BACK
-        agent.save(result, args.output, quality=args.quality)
+        failed = _strict_failure(args, result.model_fell_back)
+        if not failed:  # under --strict the offline model's result is not written
+            agent.save(result, args.output, quality=args.quality)
     if args.json:
         print(
             json.dumps(
                 {
-                    "output": str(args.output),
+                    "output": None if failed else str(args.output),
                     "thread": result.thread_id,
                     "kind": result.kind,
                     "response": result.response,
@@ -145,10 +144,12 @@ def run_retouch(args: argparse.Namespace) -> int:
                 indent=2,
             )
         )
-        return 0
+        return EXIT_FELL_BACK if failed else 0
     if args.explain and result.transcript:
         print(result.explain())
     print(result.response)
+    if failed:
+        return EXIT_FELL_BACK
     print(f"wrote {args.output} (thread {result.thread_id})")
     return 0
 
