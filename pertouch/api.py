@@ -51,6 +51,8 @@ class Result:
         notes: absent regions, clamped values, model fallbacks.
         thread_id: pass it back to continue the conversation.
         approved: the user approved the result.
+        model_fell_back: the model failed or ran out of time and the offline reader stood in
+            for some step (the notes say which); strict callers treat the turn as failed.
     """
 
     image: NDArray[np.generic] = field(repr=False)
@@ -62,6 +64,7 @@ class Result:
     notes: list[str]
     thread_id: str
     approved: bool
+    model_fell_back: bool = False
 
     def explain(self) -> str:
         """Round by round: the edits, measured before/target/after levels and the verdict."""
@@ -199,6 +202,7 @@ class Retoucher:
             notes=list(values.get("notes", [])),
             thread_id=thread_id,
             approved=values.get("status") == "approved",
+            model_fell_back=bool(values.get("model_fell_back", False)),
         )
 
     def _mask_refs(

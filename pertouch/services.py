@@ -94,7 +94,11 @@ class Services:
         """The per-run settings of the graph that these settings imply."""
         from pertouch.graph.context import Context
 
-        base = Context(max_rounds=self.settings.rounds, send_images=self.settings.send_images)
+        base = Context(
+            max_rounds=self.settings.rounds,
+            send_images=self.settings.send_images,
+            model_budget_s=self.settings.model_budget,
+        )
         return replace(base, **overrides)
 
     def close(self) -> None:
@@ -151,7 +155,8 @@ def build_model(settings: Settings) -> BaseChatModel:
     config = ModelConfig(
         base_url=settings.model_base_url,
         api_key=settings.model_api_key,
-        timeout=settings.model_timeout,
+        # one request never outlasts the turn's whole budget
+        timeout=min(settings.model_timeout, settings.model_budget),
     )
     return load_chat_model(settings.model, config)
 

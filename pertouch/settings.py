@@ -49,6 +49,10 @@ class Settings:
     model_timeout: float = 60.0
     """PERTOUCH_MODEL_TIMEOUT: seconds to wait for one reply of a hosted model."""
 
+    model_budget: float = 20.0
+    """PERTOUCH_MODEL_BUDGET: seconds a hosted model may take over one turn, all its calls
+    together; after them the offline reader answers the rest of the turn and the reply says so."""
+
     segmenter: SegmenterName = "offline"
     """PERTOUCH_SEGMENTER: "offline" (bundled models) or "sam3" (its extra and checkpoint)."""
 
@@ -142,6 +146,10 @@ class Settings:
         if not 0 < self.model_timeout <= 3600:
             raise SettingsError(
                 f"The model timeout must be between 0 and 3600 seconds, got {self.model_timeout}."
+            )
+        if not 0 < self.model_budget <= 3600:
+            raise SettingsError(
+                f"The model budget must be between 0 and 3600 seconds, got {self.model_budget}."
             )
         if self.store_budget is not None and self.store_budget <= 0:
             raise SettingsError(
@@ -253,6 +261,7 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str, str], Any]], ...] = (
     ("model_base_url", "OPENAI_BASE_URL", _text),
     ("model_api_key", "OPENAI_API_KEY", _text),
     ("model_timeout", "PERTOUCH_MODEL_TIMEOUT", _number),
+    ("model_budget", "PERTOUCH_MODEL_BUDGET", _number),
     ("segmenter", "PERTOUCH_SEGMENTER", _text),
     ("sam3_checkpoint", "PERTOUCH_SAM3_CHECKPOINT", _path),
     ("device", "PERTOUCH_DEVICE", _text),

@@ -75,6 +75,7 @@ def test_cli_retouch_explains_and_plan_prints_json(photo, tmp_path, capsys, monk
     plan = json.loads(capsys.readouterr().out)
     clauses = plan.pop("clauses")  # every part of the request is accounted for
     assert [c["status"] for c in clauses] == ["edit", "edit", "unsupported"]
+    assert (plan.pop("model"), plan.pop("fell_back")) == ("offline", False)
     assert plan == {
         "kind": "strong",
         "edits": [

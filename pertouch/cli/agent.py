@@ -53,6 +53,7 @@ def add_agent_parsers(subparsers: Any) -> None:
     )
     add_overwrite_option(retouch)
     add_service_options(retouch)
+    add_strict_option(retouch)
     retouch.add_argument("--explain", action="store_true", help="print every round in detail")
     retouch.add_argument("--json", action="store_true", help="print the result as JSON")
     retouch.set_defaults(func=run_retouch)
@@ -65,7 +66,37 @@ def add_agent_parsers(subparsers: Any) -> None:
     plan.add_argument("instruction")
     plan.add_argument("--photo", type=Path, help="also check which regions the photo has")
     plan.add_argument("--json", action="store_true", help="print JSON")
+    plan.add_argument(
+        "--model", help='"offline" (default), or a provider string such as "openai:gpt-4o"'
+    )
+    add_strict_option(plan)
     plan.set_defaults(func=run_plan)
+
+
+#: The exit status when ``--strict`` is given and the offline reader stood in for the model.
+EXIT_FELL_BACK = 3
+
+
+def add_strict_option(parser: argparse.ArgumentParser) -> None:
+    """``--strict``: a model that failed (the offline reader stood in) is an error, exit 3."""
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 3 (and write nothing) when the model failed or ran out of time "
+        "and the offline reader stood in",
+    )
+
+
+def _strict_failure(args: argparse.Namespace, fell_back: bool) -> bool:
+    """Whether ``--strict`` turns this run into a failure; says so on stderr."""
+    if not (fell_back and getattr(args, "strict", False)):
+        return False
+    print(
+        "pertouch: the model failed or ran out of time and the offline reader stood in "
+        f"(--strict); exit status {EXIT_FELL_BACK}.",
+        file=sys.stderr,
+    )
+    return True
 
 
 def run_retouch(args: argparse.Namespace) -> int:
@@ -93,26 +124,32 @@ def run_retouch(args: argparse.Namespace) -> int:
             on_event=on_event,
             masks=_mask_specs(args.mask),
         )
-        agent.save(result, args.output, quality=args.quality)
+        failed = _strict_failure(args, result.model_fell_back)
+        if not failed:  # under --strict the offline model's result is not written
+            agent.save(result, args.output, quality=args.quality)
     if args.json:
         print(
             json.dumps(
                 {
-                    "output": str(args.output),
+                    "output": None if failed else str(args.output),
                     "thread": result.thread_id,
                     "kind": result.kind,
                     "response": result.response,
                     "state": result.state.to_dict(),
                     "rounds": [r.to_dict() for r in result.transcript],
                     "unsupported": result.unsupported,
+                    "model_fell_back": result.model_fell_back,
+                    "notes": result.notes,
                 },
                 indent=2,
             )
         )
-        return 0
+        return EXIT_FELL_BACK if failed else 0
     if args.explain and result.transcript:
         print(result.explain())
     print(result.response)
+    if failed:
+        return EXIT_FELL_BACK
     print(f"wrote {args.output} (thread {result.thread_id})")
     return 0
 
@@ -128,8 +165,6 @@ def _mask_specs(specs: list[str]) -> dict[str, str]:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    from pertouch.providers.offline import OfflineChatModel
-
     text = args.instruction
     if not text.strip():
         raise PerTouchError(
@@ -139,34 +174,94 @@ def run_plan(args: argparse.Namespace) -> int:
         raise PerTouchError(
             f"The instruction is {len(text):,} characters long; say it in at most 2,000."
         )
+    settings = settings_from_args(args, use_memory=False)
+    photo = _PhotoRegions(args.photo) if args.photo is not None else None
+    if settings.model == "offline":
+        plan = _offline_plan(text)
+    else:
+        plan = _model_plan(text, settings, photo.has if photo else [])
+    if photo is not None:
+        regions = {e["region"] for e in plan["edits"]} | set(plan.pop("regions", []))
+        absent = [r for r in sorted(regions - {"global"}) if not photo.found(r)]
+        plan["absent"] = absent
+        plan["photo_has"] = photo.has
+        plan["edits"] = [e for e in plan["edits"] if e["region"] not in absent]
+    plan.pop("regions", None)
+    if args.json:
+        print(json.dumps(plan))
+    else:
+        _print_plan(plan)
+    return EXIT_FELL_BACK if _strict_failure(args, plan["fell_back"]) else 0
+
+
+def _offline_plan(text: str) -> dict[str, Any]:
+    """The offline reader's plan, with its account of every clause."""
+    from pertouch.providers.offline import OfflineChatModel
+
     reading = OfflineChatModel().read(text)
     plan: dict[str, Any] = {
         "kind": reading.kind,
         "edits": [i.to_dict() for i in reading.intents],
         "unsupported": list(reading.unsupported),
+        "model": "offline",
+        "fell_back": False,
     }
     if reading.style:
         plan["style"] = reading.style
     if reading.questions:
         plan["questions"] = [q.to_dict() for q in reading.questions]
     plan["clauses"] = [c.to_dict() for c in reading.clauses]
-    if args.photo is not None:
+    plan["regions"] = list(reading.regions)
+    return plan
+
+
+def _model_plan(text: str, settings: Any, regions: list[str]) -> dict[str, Any]:
+    """The configured model's plan, read the way a turn of the agent reads it."""
+    from pertouch.graph.reading import read_with_model
+    from pertouch.providers.offline import OfflineChatModel
+    from pertouch.services import build_model
+
+    reading = read_with_model(
+        build_model(settings), OfflineChatModel(), text, settings.model_budget, regions
+    )
+    found = reading.classification
+    plan: dict[str, Any] = {
+        "kind": found.kind,
+        "edits": reading.edits,
+        "unsupported": list(found.unsupported),
+        "model": settings.model,
+        "fell_back": reading.fell_back,
+    }
+    if found.style:
+        plan["style"] = found.style
+    if found.questions:
+        plan["questions"] = [{"text": q} for q in found.questions]
+    plan["clauses"] = [{"text": t, "status": "not_understood"} for t in found.not_understood]
+    if reading.notes:
+        plan["notes"] = reading.notes
+    return plan
+
+
+class _PhotoRegions:
+    """The regions a photo has, by the configured offline segmenter (for ``plan --photo``)."""
+
+    def __init__(self, path: Path) -> None:
         from pertouch.core.imageio import load_photo
         from pertouch.services import Settings, build_segmenter
 
-        pixels = load_photo(args.photo).pixels
-        segmenter = build_segmenter(Settings.from_env())
-        absent = [r for r in reading.regions if not segmenter.segment(pixels, r).found]
-        plan["absent"] = absent
-        lister = getattr(segmenter, "contents", None)
-        plan["photo_has"] = list(
-            lister(pixels) if callable(lister) else segmenter.propose(pixels).names()
+        self.pixels = load_photo(path).pixels
+        self.segmenter = build_segmenter(Settings.from_env())
+        lister = getattr(self.segmenter, "contents", None)
+        self.has = list(
+            lister(self.pixels) if callable(lister) else self.segmenter.propose(self.pixels).names()
         )
-        plan["edits"] = [e for e in plan["edits"] if e["region"] not in absent]
-    if args.json:
-        print(json.dumps(plan))
-        return 0
-    print(f"kind: {plan['kind']}")
+
+    def found(self, region: str) -> bool:
+        return bool(self.segmenter.segment(self.pixels, region).found)
+
+
+def _print_plan(plan: dict[str, Any]) -> None:
+    print(f"kind: {plan['kind']}" + ("" if plan["model"] == "offline" else f"  ({plan['model']})"))
     for edit in plan["edits"]:
         print(f"  {edit['region']:<12} {edit['attribute']:<12} {edit['delta']:+.2f}")
     if plan["unsupported"]:
@@ -178,4 +273,5 @@ def run_plan(args: argparse.Namespace) -> int:
             print(f"not understood: {clause['text']}")
     for region in plan.get("absent", []):
         print(f"not in this photo: {region}")
-    return 0
+    for note in plan.get("notes", []):
+        print(f"note: {note}")

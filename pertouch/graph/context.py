@@ -38,6 +38,10 @@ class Context:
     max_steps: int = 8
     """Planner calls per turn before the agent stops asking the model."""
 
+    model_budget_s: float = 20.0
+    """Seconds the model may take over one turn, all its calls together; after them the offline
+    reader answers the rest of the turn (0: no budget beyond the provider's timeout)."""
+
     use_memory: bool = True
     """Start a new photo from the user's remembered taste for similar scenes (when a memory is
     configured); ``False`` is how a user declines it."""
@@ -75,6 +79,9 @@ class ServedContext(Context):
                 raise ContextError(
                     f"{name} must be a whole number from {low} to {high}, not {value!r}."
                 )
+        budget = self.model_budget_s
+        if isinstance(budget, bool) or not isinstance(budget, int | float) or not 0 < budget <= 600:
+            raise ContextError(f"model_budget_s must be from 0 to 600 seconds, not {budget!r}.")
 
 
 #: What a remote client may set the numeric knobs to (the defaults sit inside).

@@ -37,7 +37,8 @@ def respond_text(state: State) -> str:
         return "Back to the original photo." if found and found.reset else "Undid the last change."
     lines = []
     unsupported = list(found.unsupported) if found else []
-    if kind == "unsupported" or (not state.rounds and not unsupported):
+    asks = found is not None and bool(found.questions or found.not_understood)
+    if kind == "unsupported" or (not state.rounds and not unsupported and not asks):
         reasons = " ".join(found.reasons) if found else ""
         if unsupported:
             lines.append(f"I cannot do {', '.join(unsupported)}: {_CANNOT}.")

@@ -37,6 +37,8 @@ def after_tools(state: State) -> Literal["plan", "render", "respond"]:
         return "respond"
     asked = next(m for m in reversed(state.messages) if isinstance(m, AIMessage))
     if any(call["name"] == "render" for call in asked.tool_calls):
+        if only_asks(state):
+            return "respond"
         return "render" if state.adjustment != state.rendered or not state.output_ref else "respond"
     return "plan"
 
@@ -50,3 +52,13 @@ def after_critique(state: State, runtime: Runtime[Context]) -> Literal["plan", "
     if state.verdict is None or state.verdict.satisfied or state.round >= max_rounds:
         return "respond"
     return "plan"
+
+
+def only_asks(state: State) -> bool:
+    """True when the turn changed nothing and has questions or parts not understood: the reply
+    asks, and the photo is neither rendered nor changed (a render would show an untouched photo
+    as if something had been done)."""
+    found = state.classification
+    if found is None or not (found.questions or found.not_understood):
+        return False
+    return state.adjustment == state.start.adjustment

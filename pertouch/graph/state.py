@@ -139,6 +139,14 @@ class State(InputState):
     error: str = ""
     """*Per turn.* One sentence when the turn could not be carried out."""
 
+    model_deadline: float = 0.0
+    """*Per turn.* When the model's time for this turn ends (a ``time.time()`` value; 0: no
+    limit); after it the offline reader answers every step."""
+
+    model_fell_back: bool = False
+    """*Per turn.* True once the model failed (or ran out of time) and the offline reader stood
+    in for a step; ``--strict`` callers treat the turn as failed."""
+
     @property
     def kind(self) -> str:
         """The classified kind of this turn's instruction ("" before classify)."""

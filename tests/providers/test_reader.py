@@ -260,3 +260,48 @@ def test_the_learned_layer_reads_a_clause_the_grammar_cannot_place():
     assert moves("she looks a bit like a zombie") == {(G, "colorfulness", 1)}
     assert reading.clauses[0].read_by == "learned"
     assert 0 < reading.clauses[0].confidence < 1
+
+
+def test_a_slip_in_a_photo_word_is_read_as_the_photo_word():
+    speller = default_speller()
+    assert speller.correct("wam") == "warm"  # "was" is as near, and far more common
+    assert speller.correct("britness") == "brightness"  # not "brit ness"
+    assert speller.correct("lessblue") == "less blue"  # two words the reader knows stay two
+    assert moves("pls wam the skin a litle") == {("skin", "temperature", 1)}
+
+
+def test_contractions_typed_without_an_apostrophe():
+    assert moves("it doesnt look bright enough") == {(G, "brightness", 1)}
+    assert read("the warmth isnt right").questions  # "is not right": which way is asked
+
+
+def test_a_look_taken_away_is_not_the_look():
+    away = read("not so vintage please, and brighter")
+    assert away.kind == "strong" and not away.style
+    assert read("less cinematic").style == ""
+
+
+def test_a_quantity_of_a_colour_is_added_not_complained_about():
+    assert ("water", "temperature", -1) in moves("put a touch of blue in the water")
+    assert moves("a hint of gold on the skin") == {("skin", "temperature", 1)}
+    assert moves("give it a bit of a lift") == {(G, "brightness", 1)}
+
+
+def test_light_and_contrast_words_said_of_the_colours_speak_of_their_strength():
+    assert moves("brighter colours on the flowers") == {("vegetation", "colorfulness", 1)}
+    assert moves("the colours could be punchier") == {(G, "colorfulness", 1)}
+    assert moves("softer colours in the sky") == {("sky", "colorfulness", -1)}
+    assert moves("make the colours warmer") == {(G, "temperature", 1)}
+
+
+def test_moods_and_verdicts_of_excess():
+    assert moves("make it feel happier") == {(G, "brightness", 1)}
+    assert moves("the saturation is over the top") == {(G, "colorfulness", -1)}
+    # "less" of something the reader cannot name, not less of the last change
+    assert read("a little less blah").kind != "refine"
+
+
+def test_a_direction_said_after_the_attribute_past_a_degree():
+    assert moves("saturation a touch lower on the sea") == {("water", "colorfulness", -1)}
+    assert moves("exposure a little higher") == {(G, "brightness", 1)}
+    assert moves("reduce the warmth up top") != {(G, "temperature", 1)}  # the verb said it first

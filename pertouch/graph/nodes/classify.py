@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 
 from pertouch.core.errors import PerTouchError
 from pertouch.graph import prompts
-from pertouch.graph.calling import ask, check_calls
+from pertouch.graph.calling import add_notes, ask, check_calls
 from pertouch.graph.context import Context
 from pertouch.graph.nodes.deps import Deps
 from pertouch.graph.nodes.taste import store_approval
@@ -23,17 +23,22 @@ def classify(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
         SystemMessage(content=prompts.CLASSIFY_SYSTEM),
         HumanMessage(content=state.instruction),
     ]
-    reply, notes = ask(
+    reply, notes, fell_back = ask(
         deps.model,
         deps.fallback,
         messages,
         [answer_tool("classify", Classification)],
         check_calls({"classify": Classification}, required="classify"),
         tool_choice="classify",
+        deadline=state.model_deadline or None,
     )
     call = next(c for c in reply.tool_calls if c["name"] == "classify")
     found = Classification.model_validate(call["args"])
-    update: dict[str, Any] = {"classification": found, "notes": [*state.notes, *notes]}
+    update: dict[str, Any] = {
+        "classification": found,
+        "notes": add_notes(state.notes, notes),
+        "model_fell_back": state.model_fell_back or fell_back,
+    }
     if found.kind == "approve":
         update["status"] = "approved"
         if deps.memory is not None:

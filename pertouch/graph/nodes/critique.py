@@ -17,7 +17,7 @@ from pertouch.core.adjustments import Edit
 from pertouch.core.attributes import parse_attribute
 from pertouch.core.guards import GuardLimits, check_guards
 from pertouch.graph import prompts
-from pertouch.graph.calling import ask, check_calls
+from pertouch.graph.calling import add_notes, ask, check_calls
 from pertouch.graph.context import Context
 from pertouch.graph.nodes.deps import Deps
 from pertouch.graph.nodes.pictures import image_block
@@ -67,13 +67,14 @@ def critique(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
             image_block(deps.image(state.output_ref), ctx.preview_size),
         ]
     messages = [SystemMessage(content=prompts.CRITIQUE_SYSTEM), HumanMessage(content=content)]
-    reply, notes = ask(
+    reply, notes, fell_back = ask(
         deps.model,
         deps.fallback,
         messages,
         [answer_tool("verdict", Verdict)],
         check_calls({"verdict": Verdict}, required="verdict"),
         tool_choice="verdict",
+        deadline=state.model_deadline or None,
     )
     call = next(c for c in reply.tool_calls if c["name"] == "verdict")
     verdict = Verdict.model_validate(call["args"]).clamped()
@@ -98,7 +99,8 @@ def critique(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
     update: dict[str, Any] = {
         "verdict": judgement,
         "rounds": [*state.rounds[:-1], replace(record, verdict=judgement)],
-        "notes": [*state.notes, *notes],
+        "notes": add_notes(state.notes, notes),
+        "model_fell_back": state.model_fell_back or fell_back,
     }
     if not satisfied and state.round < ctx.max_rounds:
         feedback = prompts.CRITIQUE_FEEDBACK.format(

@@ -8,6 +8,7 @@ and the graph goes straight to ``respond``.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from langchain_core.messages import HumanMessage
@@ -44,6 +45,8 @@ def perceive(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
         "notes": [],
         "response": "",
         "error": "",
+        "model_deadline": time.time() + ctx.model_budget_s if ctx.model_budget_s > 0 else 0.0,
+        "model_fell_back": False,
     }
     text = state.instruction if isinstance(state.instruction, str) else ""
     if not text.strip():

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from pertouch.core.errors import PerTouchError
 from pertouch.graph import prompts
-from pertouch.graph.calling import ask, check_calls
+from pertouch.graph.calling import add_notes, ask, check_calls
 from pertouch.graph.context import Context
 from pertouch.graph.nodes.deps import Deps
 from pertouch.graph.nodes.pictures import preview_message
@@ -35,7 +35,8 @@ from pertouch.tools.agent_tools import (
 )
 from pertouch.tools.segmentation.types import Segmenter
 
-_TOOL_SCHEMAS: dict[str, type[BaseModel]] = {
+#: The planner tools' argument schemas (also checked by ``pertouch plan --model``).
+TOOL_SCHEMAS: dict[str, type[BaseModel]] = {
     "segment": SegmentArgs,
     "measure": MeasureArgs,
     "set_edit": SetEditArgs,
@@ -70,13 +71,23 @@ def plan(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any]:
         else []
     )
     messages = [system, *preview, *_turn_messages(state.messages)]
-    reply, notes = ask(
-        deps.model, deps.fallback, messages, make_tools(None), check_calls(_TOOL_SCHEMAS)
+    reply, notes, fell_back = ask(
+        deps.model,
+        deps.fallback,
+        messages,
+        make_tools(None),
+        check_calls(TOOL_SCHEMAS),
+        deadline=state.model_deadline or None,
     )
     runtime.stream_writer({"node": "plan", "calls": reply.tool_calls, "text": reply.content})
     if not reply.tool_calls:
         reply = AIMessage(content=reply.content or "Planned.", id=reply.id)
-    return {"messages": [reply], "steps": state.steps + 1, "notes": [*state.notes, *notes]}
+    return {
+        "messages": [reply],
+        "steps": state.steps + 1,
+        "notes": add_notes(state.notes, notes),
+        "model_fell_back": state.model_fell_back or fell_back,
+    }
 
 
 def tools(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any]:

@@ -234,8 +234,16 @@ def _effects(
         return ((BRI, tone_pole, 1.0),)  # "harsh shadows" are too dark, harsh highlights too bright
     if word == "hot" and (BRI in named or "tone" in kinds):
         effects = ((BRI, 1, 1.0),)
-    if set(named) == {COL} and cue.negative and len(effects) == 1 and effects[0][0] != COL:
-        return ((COL, effects[0][1], 1.0),)  # "the colours are flat": flat colours
+    if set(named) == {COL} and len(effects) == 1 and effects[0][0] != COL:
+        attribute, pole, _ = effects[0]
+        if (
+            cue.negative
+            or attribute == CON
+            or (attribute == BRI and pole > 0 and word.startswith("bright"))
+        ):
+            # "the colours are flat", "a punchier colour", "brighten the colours": contrast
+            # words, and "bright" (but not "light": pale) said of the colours speak of strength
+            return ((COL, pole, 1.0),)
     if len(effects) > 1:
         tone = {BRI} if "tone" in kinds else set()
         for wanted in (set(named), {COL} if "colour" in kinds else set(), tone):

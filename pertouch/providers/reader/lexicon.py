@@ -56,6 +56,10 @@ def _one(attribute: str, pole: int) -> tuple[Effect, ...]:
 _add("adj", _one(BRI, 1), "bright,luminous,sunny,radiant,well lit,glowing,airy")
 _add("adj", _one(BRI, -1), "dark,dim,shadowy,moody")
 _add("adj", _one(BRI, -1), "gloomy,murky,dingy,dreary,depressing,underlit,under lit", True)
+# moods: a cheerful photo is a lighter one (the embedder puts antonyms close, so they are listed)
+_add("adj", _one(BRI, 1), "cheerful,happy,joyful,upbeat,uplifting,optimistic,fresh,summery")
+_add("cmp", _one(BRI, 1), "happier,more cheerful,more joyful,more upbeat,fresher")
+_add("adj", _one(BRI, -1), "sad,sombre,somber,melancholic,melancholy,bleak", True)
 _add("adj", _one(BRI, -1), "in shadow,in the shade,in shade,in the dark,silhouetted", True)
 _add("adj", _one(BRI, -1), "underexposed,under exposed,crushed,blocked up,too dim", True)
 _add("adj", _one(BRI, 1), "overexposed,over exposed,blown out,blown,blinding,clipping", True)
@@ -135,8 +139,11 @@ _add("noun", _one(TEMP, 1), "color temperature,white balance,colour balance,colo
 _add("noun", _one(TEMP, 1), "redness,yellowness,orangeness")
 _add("noun", _one(TEMP, -1), "coolness,coldness,chill,blueness")
 # level words: the attribute comes from what they describe ("the reds are too strong")
-_add("level", (("", 1, 1.0),), "strong,intense,heavy,loud,overpowering,high,extreme,overwhelming")
+# ("loud" is not among them: listed with the garish colour words above, it stays one of them)
+_add("level", (("", 1, 1.0),), "strong,intense,heavy,overpowering,high,extreme,overwhelming")
 _add("level", (("", 1, 1.0),), "much,powerful,in your face")
+# excess said as a verdict: "the contrast is killing it", "the saturation is over the top"
+_add("level", (("", 1, 1.0),), "killing it,killing me,kill it,over the top,excessive,overkill")
 _add("level", (("", -1, 1.0),), "weak,low,faint,lacking,missing,gone,absent,poor")
 
 #: Circumstances that are complaints only as the predicate: "her face is in shadow", not

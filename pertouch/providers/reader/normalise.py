@@ -1,6 +1,6 @@
 """From what people type to the words the grammar reads.
 
-Lower case; contractions expanded ("it's" -> "it is"); chat shorthand expanded ("pls", "bg",
+Lower case; contractions expanded ("it's" -> "it is", also typed without the apostrophe: "isnt"); chat shorthand expanded ("pls", "bg",
 "kinda"); slider and exposure numbers written as words ("highlights -50" -> "highlights down by 0.5
 levels", "+0.7 EV" -> "up by 0.35 levels"); phrases that hold an "and" kept whole ("black and white"
 -> "monochrome") so the clause splitter does not cut them; "to" that means "too" restored ("its to
@@ -26,6 +26,13 @@ _KEEP_WHOLE = (
     (re.compile(r"\b(am|are|is) not (keen on|a fan of|happy with|sure about)\b"), "dislike"),
     (re.compile(r"\b(can not|cannot|could not|cant) (really )?(see|make out)\b"), "hardly see"),
     (re.compile(r"\bon the (\w+) side\b"), r"a bit \1"),
+    # a quantity of a colour is a noun to add, not a colour the photo has: "add a bit of blue"
+    (
+        re.compile(
+            r"\b(?:a )?(?:little |tiny )?(?:bit|touch|hint|dash|tad|smidge|splash) of(?! an?\b)"
+        ),
+        "a little more",
+    ),
     (re.compile(r"\bw/o\b"), "without"),
     (re.compile(r"\bw/"), "with "),
     (re.compile(r"(?<=[a-z])\+(?=[a-z])"), " and "),
@@ -33,6 +40,8 @@ _KEEP_WHOLE = (
     (re.compile(r"(?<=[a-z] )--|(?<=[a-z])--"), " down a lot "),
     (re.compile(r"\b\d{3,5} ?(k|kelvin)\b"), " kelvin "),
 )
+#: Contractions typed without the apostrophe ("isnt", "doesnt", "dont"); "cant" is done apart.
+_BARE_NOT = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|could|would|should)nt\b")
 _SIGNED = re.compile(r"(?:(?<=\s)|^)([+-])\s?(\d+(?:\.\d+)?)\s*(%|percent|ev|stops?)?")
 _EXPOSURE_WORDS = ("exposure", "ev", "expo", "stop", "stops")
 _NOT_TOO_AFTER = {
@@ -59,6 +68,7 @@ def basic(text: str) -> str:
     text = re.sub(r"n't\b", " not", text).replace("'re", " are").replace("'d", " would")
     text = text.replace("'ll", " will").replace("'ve", " have").replace("i'm", "i am")
     text = re.sub(r"(\w)'s\b", r"\1", text)
+    text = _BARE_NOT.sub(r"\1 not", text).replace("cant ", "can not ")
     for pattern, replacement in _KEEP_WHOLE:
         text = pattern.sub(replacement, text)
     text = _SIGNED.sub(_signed_words, text)

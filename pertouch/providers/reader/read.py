@@ -10,6 +10,7 @@ reading asks a question where neither is sure.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Mapping
 
@@ -56,6 +57,8 @@ Fallback = Callable[[str], Guess | None]
 _SPELLED_OUT = 2
 _LOOK_NOUNS = {"look", "style", "vibe", "vibes", "feel", "grade", "edit", "effect", "aesthetic"}
 _LOOK_NOUNS |= {"filter", "finish", "tones", "mood"}
+#: A look named right after one of these is complained about or taken away, not asked for.
+_TAKEN_AWAY = ("too", "so", "overly", "less", "not", "no", "nor", "without")
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,7 +74,9 @@ def default_speller() -> Speller:
         vocabulary.update(phrase.split())
     verbs = [w for w, c in CUES.items() if c.form in ("verb", "adj", "cmp") and " " not in w]
     verbs += [w.split()[0] for w in (*W.MOVE, *W.RAISE, *W.LOWER, *W.FIX)] + ["tone"]
-    return Speller(vocabulary, lemmas=verbs)
+    preferred = [w for phrase in (*CUES, *W.RAISE, *W.LOWER) for w in phrase.split()]
+    preferred += [w for phrase, _ in DEGREES for w in phrase.split()]
+    return Speller(vocabulary, lemmas=verbs, preferred=set(preferred) - W.FILLER)
 
 
 def learned_senses(word: str) -> tuple[Cue, float] | None:
@@ -150,8 +155,8 @@ def _style(words: str, region_words: Mapping[str, str]) -> tuple[str, float, str
             return "", 1.0, words  # "make the sky more dramatic": an adjective for the sky
         if after[:1] and find_regions(after[:1], [False], region_words):
             return "", 1.0, words  # "the autumn trees": a season, not a look
-        if before[-1:] and before[-1] in ("too", "so", "overly"):
-            return "", 1.0, words  # "a bit too moody now" complains about a look
+        if before[-1:] and before[-1] in _TAKEN_AWAY:
+            return "", 1.0, words  # "a bit too moody now", "less moody": away from a look
         if before[-1:] and before[-1] in ("looks", "is", "seems", "feels", "appears", "got"):
             return "", 1.0, words  # "it looks faded" describes the problem, not the wish
         if unsupported_label(clause_around(words, start, end)):
@@ -168,6 +173,11 @@ def _refine(clauses: list[Clause], flat: str) -> float | None:
             return None
         if clause.regions and not clause.protect:
             return None
+    speller = default_speller()
+    words = flat.split()
+    for before, word in itertools.pairwise(words):
+        if before in ("less", "more", "too") and word.isalpha() and not speller.reads(word):
+            return None  # "make it less blah": "less" of something the grammar cannot name
     return refine_factor(flat, degree(flat))
 
 

@@ -7,7 +7,9 @@ English and becomes "contrast". A rare English word ("bight") is corrected only 
 one edit away that is a hundred times more common. Candidates come from SymSpell (Damerau-OSA edit
 distance, so a swapped pair of letters is one edit) over the vocabulary only, must share the first
 letter (typing errors rarely hit it), and may be at most 1 edit away for words of up to five
-letters, 2 up to eight, 3 beyond when the first four letters agree. A token that is not a word at
+letters, 2 up to eight, 3 beyond when the first four letters agree. At equal distance a photo word
+(``preferred``: the words that carry an attribute or a direction) wins over a more common word,
+since a slip in a request is most often in the word that matters ("wam it up" is "warm"). A token that is not a word at
 all but two known words run together ("alot", "warmup") is split.
 """
 
@@ -48,12 +50,15 @@ def english_counts() -> dict[str, int]:
 class Speller:
     """Corrects tokens towards ``vocabulary`` (the words the reader's grammar reads)."""
 
-    def __init__(self, vocabulary: Iterable[str], lemmas: Iterable[str] = ()) -> None:
+    def __init__(
+        self, vocabulary: Iterable[str], lemmas: Iterable[str] = (), preferred: Iterable[str] = ()
+    ) -> None:
         from symspellpy import SymSpell
 
         self._english = english_counts()
         self._vocabulary = {w for w in vocabulary if w.isalpha()}
         self._lemmas = {w for w in lemmas if w.isalpha()}
+        self._preferred = {w for w in preferred if w.isalpha()}
         self._cache: dict[str, str] = {}
         self._symspell = SymSpell(max_dictionary_edit_distance=3, prefix_length=7)
         for word in self._vocabulary:
@@ -62,6 +67,10 @@ class Speller:
     def known(self, token: str) -> bool:
         """True for a vocabulary word or a common English word."""
         return token in self._vocabulary or self._english.get(token, 0) >= COMMON_WORD
+
+    def reads(self, token: str) -> bool:
+        """True for a word of the reader's vocabulary (what the grammar has a use for)."""
+        return token in self._vocabulary
 
     def correct(self, token: str) -> str:
         """``token`` corrected, reduced to its base form, split in two, or unchanged."""
@@ -96,6 +105,8 @@ class Speller:
         if best and (count or self._distance(token, best) == 1):
             return best  # one slip of a key beats two words run together ("contrat")
         split = self._split(token) if count == 0 else ""
+        if best in self._preferred and not (split and set(split.split()) <= self._vocabulary):
+            return best  # "britness": a photo word two slips away, not "brit ness"
         return split or best or token
 
     def _candidate(self, token: str, count: int) -> str:
@@ -113,8 +124,9 @@ class Speller:
             frequency = self._english.get(word, 0)
             if count and frequency < RARE_RATIO * count:
                 continue
-            options.append((distance, -frequency, word))
-        return min(options)[2] if options else ""
+            # at the same distance a photo word beats a common one: "wam" is "warm", not "was"
+            options.append((distance, word not in self._preferred, -frequency, word))
+        return min(options)[3] if options else ""
 
     def _distance(self, token: str, word: str) -> int:
         from symspellpy import Verbosity

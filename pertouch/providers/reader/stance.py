@@ -41,6 +41,10 @@ LOWERING_VERBS = {"knock", "pull", "dial", "tone", "scale", "take", "cut", "turn
 LOWERING_VERBS |= {"get"}
 #: Phrasal modifiers said after the noun: "the colours toned down", "the warmth turned up".
 LOWER_AFTER = {p for p in W.LOWER if " " in p}
+#: A direction said after the attribute, past a degree: "saturation lower", "contrast a bit higher".
+_POST_DOWN = {"lower", "down", "less", "reduced", "decreased", "lowered"}
+_POST_UP = {"higher", "up", "raised", "increased", "boosted", "bumped"}
+_DEGREE_FILL = {"a", "bit", "little", "touch", "tad", "slightly", "lot", "much", "way", "tiny"}
 RAISE_AFTER = {p for p in W.RAISE if " " in p and p not in W.QUANTITY}
 LOOKS = {"look", "feel", "feeling", "one", "tone", "tones", "grade", "vibe", "finish", "effect"}
 LOOKS |= {"filter", "mood", "touch", "cast", "tint", "glow", "hue", "wash", "edit", "style"}
@@ -62,6 +66,10 @@ def noun_sign(tokens: list[str], start: int, width: int, cue: Cue) -> int:
     after = tokens[start + width : start + width + 2]
     if "enough" in before[-2:] or "enough" in after[:1]:
         return 1
+    later = [t for t in tokens[start + width : start + width + 4] if t not in _DEGREE_FILL]
+    told = has(before, W.LOWER) or has(before[-3:], W.RAISE)
+    if later[:1] and later[0] in _POST_DOWN | _POST_UP and not told:
+        return -1 if later[0] in _POST_DOWN else 1  # "contrast a bit lower", "exposure up"
     taken = taken_away(tokens, start, width)
     if has(before, W.LOWER) or after[:1] in (["down"], ["off"]) or has(after, LOWER_AFTER) or taken:
         return -1
