@@ -16,9 +16,17 @@ kind by the cues that a photographer would name:
   such as boats). Indoors (no sky, water or plants) only a neutral floor in the lower half counts:
   the wooden table under a cup is not ground.
 
+The learned labeller (:mod:`cell_classifier`, fitted on the dev photos' outlines) then checks
+these labels: a vegetation label it finds improbable (under 0.1) is dropped (sunlit rock, a dark
+tower), and cells the rules left unlabelled become water or vegetation where that is its most
+probable class (a sea the flat-blue rule missed, shaded foliage). Sky, buildings and ground stay
+with the rules: leave-one-photo-out on the dev outlines the learner alone matched the rules on sky
+and fell far short on buildings and ground, which only a few outlined photos hold.
+
 Each kind also gets a *possible* share: the cells that loosely fit its cues. A kind that is not
 found while nothing could be it is *confidently absent*; one not found while something could be
-it is only *not found*, so the reply can be honest about which.
+it is only *not found*, so the reply can be honest about which; cells the learner gives the kind
+a probability of 0.3 or more count as possible too.
 """
 
 from __future__ import annotations
