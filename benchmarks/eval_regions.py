@@ -1,6 +1,6 @@
 """How well the offline segmenter finds what a photographer names, against hand-drawn outlines.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/eval_regions.py [--split dev|test] [--out DIR]
+    PYTHONPATH=. .venv/bin/python benchmarks/eval_regions.py [--split dev|test] [--out DIR] [--rules]
 
 For each outlined photo (``benchmarks/data/regions``, drawn by looking at the photo) and each
 region kind, the segmenter is asked the kind's phrase ("the sky", "the water", ...) on the photo
@@ -113,10 +113,13 @@ def main() -> None:
     parser.add_argument("--split", choices=("dev", "test"), action="append")
     parser.add_argument("--only", nargs="*", help="photo names to score (default: all outlined)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/pertouch-eval-regions"))
+    parser.add_argument(
+        "--rules", action="store_true", help="landscape by the hand-set rules alone (no learner)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     known = outlines()
-    segmenter = OfflineSegmenter(cache_size=1)
+    segmenter = OfflineSegmenter(cache_size=1, learned=not args.rules)
     for split in args.split or ["dev", "test"]:
         tallies = {kind: Tally() for kind in SCORED}
         started, photos = time.perf_counter(), 0

@@ -16,9 +16,17 @@ kind by the cues that a photographer would name:
   such as boats). Indoors (no sky, water or plants) only a neutral floor in the lower half counts:
   the wooden table under a cup is not ground.
 
+The learned labeller (:mod:`cell_classifier`, fitted on the dev photos' outlines) then checks
+these labels: a vegetation label it finds improbable (under 0.1) is dropped (sunlit rock, a dark
+tower), and cells the rules left unlabelled become water or vegetation where that is its most
+probable class (a sea the flat-blue rule missed, shaded foliage). Sky, buildings and ground stay
+with the rules: leave-one-photo-out on the dev outlines the learner alone matched the rules on sky
+and fell far short on buildings and ground, which only a few outlined photos hold.
+
 Each kind also gets a *possible* share: the cells that loosely fit its cues. A kind that is not
 found while nothing could be it is *confidently absent*; one not found while something could be
-it is only *not found*, so the reply can be honest about which.
+it is only *not found*, so the reply can be honest about which; cells the learner gives the kind
+a probability of 0.3 or more count as possible too.
 """
 
 from __future__ import annotations
@@ -29,6 +37,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from pertouch.tools.segmentation.cell_classifier import (
+    CLASSES,
+    TreeModel,
+    classify_cells,
+    combine,
+)
+from pertouch.tools.segmentation.cell_features import cell_features
 from pertouch.tools.segmentation.sky import (
     MIN_SKY,
     MIN_WATER,
@@ -50,6 +65,8 @@ MIN_SHARE = {
     "architecture": 0.05,
     "ground": 0.02,
 }
+#: Learned probability at which a cell could be a kind that was not found (for honest absence).
+PLAUSIBLE = 0.3
 #: Below this share of loosely fitting cells, a kind that was not found is confidently absent.
 ABSENT_SHARE = 0.01
 
@@ -64,6 +81,7 @@ class LandscapeLabels:
         confidence: per kind in [0, 1]; 0 when not found.
         possible: per kind, the share of the photo whose cells loosely fit the kind's cues.
         horizon: the horizon row in [0, 1], or None when none was seen.
+        features: ``(n, F)`` what the learned labeller read of each cell (:mod:`cell_features`).
     """
 
     cells: Superpixels
@@ -71,6 +89,7 @@ class LandscapeLabels:
     confidence: dict[str, float]
     possible: dict[str, float]
     horizon: float | None
+    features: FloatArray
 
     def cell_mask(self, kind: str) -> BoolArray:
         """``(n,)`` True for the cells labelled ``kind``."""
@@ -161,10 +180,10 @@ def find_ground(
     return ground
 
 
-def label_landscape(c: Superpixels, excluded: BoolArray | None = None) -> LandscapeLabels:
-    """Label every cell of ``c``; ``excluded`` cells (people) stay unlabelled."""
-    blocked = np.zeros(c.count, bool) if excluded is None else excluded.copy()
-    label = np.zeros(c.count, np.int32)
+def rule_labels(
+    c: Superpixels, blocked: BoolArray
+) -> tuple[dict[str, BoolArray], float | None, bool]:
+    """The rules' cells per kind (see the module doc), the horizon, and whether it is outdoors."""
     sky = find_sky(c, blocked)
     horizon = find_horizon(c, sky)
     water = find_water(c, sky, horizon, blocked)
@@ -187,6 +206,33 @@ def label_landscape(c: Superpixels, excluded: BoolArray | None = None) -> Landsc
         "architecture": architecture,
         "ground": ground,
     }
+    return found, horizon, outdoors
+
+
+def label_landscape(
+    c: Superpixels,
+    lab: FloatArray,
+    excluded: BoolArray | None = None,
+    model: TreeModel | None = None,
+) -> LandscapeLabels:
+    """Label every cell of ``c``; ``excluded`` cells (people) stay unlabelled.
+
+    With a ``model`` (:mod:`cell_classifier`) the learned labeller checks the rules' labels (and
+    may label what they left); without one, the rules decide alone.
+    ``lab`` is the working view in CIE Lab, which the learned features read.
+    """
+    blocked = np.zeros(c.count, bool) if excluded is None else excluded.copy()
+    label = np.zeros(c.count, np.int32)
+    found, horizon, outdoors = rule_labels(c, blocked)
+    features = cell_features(c, lab, horizon, found)
+    learned = None
+    if model is not None:
+        learned = classify_cells(c, features, model)
+        rules = np.zeros(c.count, np.int32)
+        for kind in KINDS:
+            rules[found[kind]] = CLASSES.index(kind)
+        best = combine(rules, learned, model.veto, model.fill)
+        found = {kind: (best == CLASSES.index(kind)) & ~blocked for kind in KINDS}
     confidence, possible = {}, {}
     for index, kind in enumerate(KINDS, start=1):
         share = float(c.area[found[kind]].sum())
@@ -197,8 +243,10 @@ def label_landscape(c: Superpixels, excluded: BoolArray | None = None) -> Landsc
             confidence[kind] = 0.0
     loose = _loose(c, horizon, blocked, outdoors)
     for kind in KINDS:
+        if learned is not None:  # what the learner finds plausible may be there too
+            loose[kind] |= ~blocked & (learned[:, CLASSES.index(kind)] >= PLAUSIBLE)
         possible[kind] = float(c.area[loose[kind] & (label == 0)].sum())
-    return LandscapeLabels(c, label, confidence, possible, horizon)
+    return LandscapeLabels(c, label, confidence, possible, horizon, features)
 
 
 def _confidence(kind: str, share: float) -> float:

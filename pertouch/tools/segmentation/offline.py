@@ -29,6 +29,7 @@ from pertouch.core.errors import ImageReadError
 from pertouch.core.metrics import analysis_shape, resize_area, to_float_rgb
 from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.tools.segmentation import answers, landscape, ranges, scene
+from pertouch.tools.segmentation.cell_classifier import bundled_model
 from pertouch.tools.segmentation.lexicon import Lexicon, Resolution
 from pertouch.tools.segmentation.people import PeopleAnalysis, PeopleDetector
 from pertouch.tools.segmentation.people_parts import PEOPLE, detect_people
@@ -112,6 +113,8 @@ class OfflineSegmenter:
         people: the mediapipe people detector (created on demand when None).
         work_size: long side in pixels of the working view that regions are found on.
         cache_size: how many photos' analyses to keep.
+        learned: label landscape regions with the bundled learned labeller
+            (:mod:`cell_classifier`); False leaves them to the hand-set rules alone.
 
     Example:
         >>> from skimage import data
@@ -127,11 +130,13 @@ class OfflineSegmenter:
         people: PeopleDetector | None = None,
         work_size: int = 512,
         cache_size: int = 2,
+        learned: bool = True,
     ):
         self.lexicon = lexicon or Lexicon()
         self._people = people
         self.work_size = work_size
         self.cache_size = cache_size
+        self.landscape_model = bundled_model() if learned else None
         self._cache: OrderedDict[str, _Analysis] = OrderedDict()
 
     def close(self) -> None:
@@ -204,6 +209,10 @@ class OfflineSegmenter:
                 regions.append(ProposedRegion(index, name, float(counts[index]), confidence))
         regions.sort(key=lambda r: -r.area)
         return RegionMap(labels, tuple(regions))
+
+    def landscape_labels(self, image: NDArray[np.generic]) -> landscape.LandscapeLabels:
+        """The landscape labels of the photo's superpixels (what evaluation and fitting read)."""
+        return self._landscape(self._analyse(check_image(image)))
 
     def contents(self, image: NDArray[np.generic]) -> tuple[str, ...]:
         """Names of the semantic regions present in ``image`` (what a not-found answer offers)."""
@@ -290,7 +299,9 @@ class OfflineSegmenter:
             cells = superpixels(a.small, a.features.lab)
             person = self._detection(a, "person").mask
             excluded = cells.mean_of(person) > 0.5
-            a.landscape = landscape.label_landscape(cells, excluded)
+            a.landscape = landscape.label_landscape(
+                cells, a.features.lab, excluded, self.landscape_model
+            )
         return a.landscape
 
     def _sky_objects(self, a: _Analysis) -> tuple[FloatMask, FloatMask]:
