@@ -134,10 +134,12 @@ def open_services(
             from pertouch.graph.threads import prune_threads
 
             prune_threads(checkpointer, settings.thread_days * 86_400)
+    chosen = model or build_model(settings)
     return Services(
         settings=settings,
-        model=model or build_model(settings),
-        fallback=OfflineChatModel(),
+        model=chosen,
+        # the offline model is its own fallback: no time budget, no "stood in" notes
+        fallback=chosen if isinstance(chosen, OfflineChatModel) else OfflineChatModel(),
         segmenter=segmenter or build_segmenter(settings),
         renderer=renderer or build_renderer(settings, scale),
         scale=scale,

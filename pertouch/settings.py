@@ -149,7 +149,7 @@ class Settings:
             )
         if not 0 < self.model_budget <= 3600:
             raise SettingsError(
-                f"The model budget must be between 0 and 3600 seconds, got {self.model_budget}."
+                f"The model budget must be more than 0 and at most 3600 seconds, got {self.model_budget}."
             )
         if self.store_budget is not None and self.store_budget <= 0:
             raise SettingsError(

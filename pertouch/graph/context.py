@@ -40,7 +40,7 @@ class Context:
 
     model_budget_s: float = 20.0
     """Seconds the model may take over one turn, all its calls together; after them the offline
-    reader answers the rest of the turn (0: no budget beyond the provider's timeout)."""
+    reader answers the rest of the turn."""
 
     use_memory: bool = True
     """Start a new photo from the user's remembered taste for similar scenes (when a memory is
@@ -81,7 +81,7 @@ class ServedContext(Context):
                 )
         budget = self.model_budget_s
         if isinstance(budget, bool) or not isinstance(budget, int | float) or not 0 < budget <= 600:
-            raise ContextError(f"model_budget_s must be from 0 to 600 seconds, not {budget!r}.")
+            raise ContextError(f"model_budget_s must be more than 0 and at most 600 seconds, not {budget!r}.")
 
 
 #: What a remote client may set the numeric knobs to (the defaults sit inside).

@@ -31,7 +31,7 @@ from pydantic import Field
 
 from pertouch.core.adjustments import GLOBAL
 from pertouch.core.degrees import MAX_REQUEST, accepted_band
-from pertouch.core.regions import REGION_CLASSES, normalise
+from pertouch.core.regions import CLASSES_BY_NAME, REGION_CLASSES, normalise
 from pertouch.providers.reader import Reading, read_instruction
 
 #: Tagged blocks the graph's prompts carry, for models (this one) that read numbers, not pictures.
@@ -175,21 +175,26 @@ class OfflineChatModel(BaseChatModel):
             return _calls([("set_edit", fix) for fix in fixes] + [("render", {})])
         reading = self.read(latest_instruction(messages))
         wanted = planned_totals(reading, context)
+        asked_as = _object_phrases(reading)
         if isinstance(last, ToolMessage):
             answers = _segment_answers(messages)
-            missing = {phrase for phrase, found in answers.items() if not found}
-            calls = [
-                ("set_edit", {"region": region, "attribute": attribute, "delta": delta})
-                for (region, attribute), delta in wanted.items()
-                if region not in missing
-            ]
+            calls = []
+            for (region, attribute), delta in wanted.items():
+                found, name = answers.get(asked_as.get(region, region), (True, region))
+                if found:
+                    name = name if region in asked_as else region
+                    calls.append(
+                        ("set_edit", {"region": name, "attribute": attribute, "delta": delta})
+                    )
             if not calls and not reading.protected:
                 return AIMessage(content="Nothing I was asked to change is in this photo.")
             return _calls([*calls, ("render", {})])
         known = set(context.get("segmented", [])) | {GLOBAL}
         regions = [r for r in (*reading.regions, *(k[0] for k in wanted)) if r not in known]
         if regions:
-            return _calls([("segment", {"region": r}) for r in dict.fromkeys(regions)])
+            return _calls(
+                [("segment", {"region": asked_as.get(r, r)}) for r in dict.fromkeys(regions)]
+            )
         calls = [
             ("set_edit", {"region": region, "attribute": attribute, "delta": delta})
             for (region, attribute), delta in wanted.items()
@@ -228,15 +233,32 @@ def planned_totals(reading: Reading, context: Mapping[str, Any]) -> dict[tuple[s
     }
 
 
-def _segment_answers(messages: Sequence[BaseMessage]) -> dict[str, bool]:
-    answers: dict[str, bool] = {}
+def _object_phrases(reading: Reading) -> dict[str, str]:
+    """Object classes ("vehicles") to the person's own phrase for them ("the boats").
+
+    The offline segmenter has no model for objects, so "the boats" is found only in a mask the
+    person painted or gave for that word (or by SAM3, which reads phrases): segmenting the
+    class name would miss both. Regions the segmenter models are asked for by class, as before.
+    """
+    phrases: dict[str, str] = {}
+    for mention in reading.mentions:
+        known = CLASSES_BY_NAME.get(mention.region)
+        if known is not None and known.kind == "object" and mention.phrase:
+            phrases.setdefault(mention.region, mention.phrase)
+    return phrases
+
+
+def _segment_answers(messages: Sequence[BaseMessage]) -> dict[str, tuple[bool, str]]:
+    """Each ``segment`` call's asked phrase to whether it was found and the mask's name."""
+    answers: dict[str, tuple[bool, str]] = {}
     for message in messages:
         if isinstance(message, ToolMessage) and message.name == "segment":
             try:
                 data = json.loads(message_text(message))
             except json.JSONDecodeError:
                 continue
-            answers[data.get("asked", "")] = bool(data.get("found"))
+            asked = data.get("asked", "")
+            answers[asked] = (bool(data.get("found")), str(data.get("region") or asked))
     return answers
 
 

@@ -42,3 +42,20 @@ def test_retouch_takes_masks_on_the_command_line(tmp_path, rocket, monkeypatch):
     warmer = (result[..., 0] - result[..., 2]) - (rocket[..., 0].astype(int) - rocket[..., 2])
     assert warmer[inside].mean() > 3 and abs(warmer[~inside].mean()) < 1
     assert main([*args, "--mask", "water"]) == 2
+
+
+def test_an_object_shown_by_hand_is_edited_by_the_persons_word(tmp_path, rocket):
+    """"The boats" read as the class vehicles still find the mask painted as "boats"; and "the
+    car" finds the one mask given as "the red car"."""
+    photo, inside = _photo_and_mask(tmp_path, rocket)
+    with Retoucher(home=tmp_path / "home", rounds=1) as agent:
+        boats = agent.turn("make the boats warmer", photo, masks={"boats": tmp_path / "water.png"})
+        car = agent.turn(
+            "brighten the car a little", photo, masks={"the red car": tmp_path / "water.png"}
+        )
+    assert [(e.region, e.attribute.value) for e in boats.state.edits] == [("boats", "temperature")]
+    assert [(e.region, e.attribute.value) for e in car.state.edits] == [("red car", "brightness")]
+    for result in (boats, car):
+        changed = np.abs(result.image.astype(int) - rocket.astype(int)).sum(axis=2) > 2
+        assert changed[inside].mean() > 0.5 and changed[~inside].mean() < 0.05
+        assert "stood in" not in result.response

@@ -134,12 +134,26 @@ class UserMasks(Mapping[str, FloatMask]):
 
     def find(self, phrase: str, shape: tuple[int, int]) -> Segmentation | None:
         """The person's mask for ``phrase`` at ``shape``, as a found answer, or None."""
-        key = self.key(phrase)
-        if key not in self._masks:
+        key = self._closest(self.key(phrase))
+        if key is None:
             return None
         mask = fit_to(self._masks[key], shape)
         note = f"Used the mask you gave for {self._words[key]!r}."
         return Segmentation(phrase.strip(), key, mask, 1.0, True, "user mask", note)
+
+    def _closest(self, key: str) -> str | None:
+        """``key`` when a mask is stored under it, else the one mask whose words contain it or
+        are contained in it ("the car" for a mask given as "the red car"), else None.
+
+        Only a single such mask is used: with a red car and a blue car, "the car" is ambiguous.
+        """
+        if key in self._masks:
+            return key
+        words = set(key.split())
+        if not words:
+            return None
+        near = [k for k in self._masks if words <= set(k.split()) or set(k.split()) <= words]
+        return near[0] if len(near) == 1 else None
 
     def __getitem__(self, key: str) -> FloatMask:
         return self._masks[key]
