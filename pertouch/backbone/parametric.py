@@ -178,6 +178,7 @@ class ParametricRenderer:
         offset = 0.0 if faithful is None else proxy.levels() - baseline
         recoloured = _recoloured(state, regions)
         coupled = np.zeros_like(targets)
+        cold_start, cold_jac = start, jac
         if recoloured.any():
             # first with the white balance of recoloured regions off and their temperature free,
             # to learn how far their colour change alone moves it; that shift joins the target
@@ -202,6 +203,22 @@ class ParametricRenderer:
             proxy, targets + offset, edited, start, jac, cfg.tolerance, cfg.max_iterations
         )
         iterations += result.iterations
+        if recoloured.any() and not result.within_bands:
+            # The probe's start can strand the white balance: a region its colour move pushed
+            # past the temperature metric's clamp (a blue sky made bluer) measures no derivative
+            # for warming there, and is never warmed. From the coarse solution it is.
+            retry = solve(
+                proxy,
+                targets + offset,
+                edited,
+                cold_start,
+                cold_jac,
+                cfg.tolerance,
+                cfg.max_iterations,
+            )
+            iterations += retry.iterations
+            if (retry.within_bands, -retry.error) > (False, -result.error):
+                result = retry
         levels, within = result.levels, result.within_bands
         for _ in range(cfg.corrections if faithful is not None else 0):
             assert faithful is not None
