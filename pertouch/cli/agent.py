@@ -154,8 +154,9 @@ def run_plan(args: argparse.Namespace) -> int:
         from pertouch.core.imageio import load_photo
         from pertouch.services import Settings, build_segmenter
 
-        pixels = load_photo(args.photo).pixels
-        segmenter = build_segmenter(Settings.from_env())
+        settings = Settings.from_env()
+        pixels = load_photo(args.photo, memory_budget=settings.memory_budget).pixels
+        segmenter = build_segmenter(settings)
         absent = [r for r in reading.regions if not segmenter.segment(pixels, r).found]
         plan["absent"] = absent
         lister = getattr(segmenter, "contents", None)
