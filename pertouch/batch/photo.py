@@ -147,6 +147,7 @@ def retouch_photo(
             icc_profile=photo.icc_profile,
             exif=photo.exif,
             quality=options.quality,
+            fast=True,
         )
     except PerTouchError as err:
         return _failed(job, str(err), start)
