@@ -170,7 +170,8 @@ class Retoucher:
         thread_id = thread_id or uuid.uuid4().hex
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}, "recursion_limit": 60}
         photo_ref = ""  # no photo: the thread keeps the one it started with
-        loaded = load_photo(photo) if photo is not None else None
+        budget = self.services.settings.memory_budget
+        loaded = load_photo(photo, memory_budget=budget) if photo is not None else None
         threads = self.home.expanduser() / "threads.sqlite"
         wait_for_threads(self.services.checkpointer, threads)
         with threads_waited_for(threads):

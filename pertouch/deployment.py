@@ -153,6 +153,10 @@ class ServedAgents:
             checkpointer=base.checkpointer,
             store=base.store,
             scale=base.scale,
-            photos=PhotoSources(paths=False, private_hosts=self.settings.fetch_private),
+            photos=PhotoSources(
+                paths=False,
+                private_hosts=self.settings.fetch_private,
+                memory_budget=self.settings.memory_budget,
+            ),
             served=True,
         )

@@ -85,7 +85,8 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
     allowed = [Path(r).expanduser().resolve() for r in roots]
     shared = studio
     home = studio.services.settings.home.expanduser()
-    inbox = Inbox(home / "mcp-inbox")
+    budget = studio.services.settings.memory_budget
+    inbox = Inbox(home / "mcp-inbox", memory_budget=budget)
     ledger = ThreadLedger(home / "mcp-threads.sqlite")
     server = MCPServer("pertouch", instructions=INSTRUCTIONS)
 
@@ -103,7 +104,7 @@ def build_server(roots: Sequence[str | Path], studio: Studio) -> MCPServer:
         """The photo's file, the photo, and where it came from ("" for an upload)."""
         if image.path is not None:
             path = inside(image.path, "photo")
-            yield path, load_photo(path), str(path)
+            yield path, load_photo(path, memory_budget=budget), str(path)
             return
         text = image.base64 or ""
         if len(text) > MAX_BASE64_CHARS:

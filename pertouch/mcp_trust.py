@@ -94,11 +94,18 @@ class Inbox:
     Args:
         folder: where uploads are written (created when needed).
         budget_bytes: the most the folder may hold at once.
+        memory_budget: bytes retouching one photo may take (see ``Settings.memory_budget``).
     """
 
-    def __init__(self, folder: Path, budget_bytes: int = DEFAULT_INBOX_BYTES) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        budget_bytes: int = DEFAULT_INBOX_BYTES,
+        memory_budget: int | None = None,
+    ) -> None:
         self.folder = folder
         self.budget_bytes = budget_bytes
+        self.memory_budget = memory_budget
 
     @contextlib.contextmanager
     def receive(self, data: bytes) -> Iterator[tuple[Path, Photo]]:
@@ -113,7 +120,7 @@ class Inbox:
         path = self.folder / f"{uuid.uuid4().hex}.img"
         path.write_bytes(data)
         try:
-            yield path, load_photo(path)
+            yield path, load_photo(path, memory_budget=self.memory_budget)
         finally:
             path.unlink(missing_ok=True)
 

@@ -77,6 +77,7 @@ class Services:
     @cached_property
     def graph(self) -> CompiledStateGraph[Any, Any, Any, Any]:
         """The agent wired to these services and their thread database (built on first use)."""
+        from pertouch.core.sources import PhotoSources
         from pertouch.graph.graph import build_graph
 
         return build_graph(
@@ -88,6 +89,7 @@ class Services:
             checkpointer=self.checkpointer,
             store=self.store,
             scale=self.scale,
+            photos=PhotoSources(memory_budget=self.settings.memory_budget),
         )
 
     def context(self, **overrides: Any) -> Context:

@@ -8,8 +8,9 @@ stretched to full resolution render nearly the same: on five 12 MP photos, sky, 
 person masks differed by 0.2 % and the saliency-based "subject" by 3.6 %; the levels reached
 differed by 0.001 or less on two, by 0.04-0.05 on the two with a subject, and by 0.15 on an
 over-bright photo whose targets were out of reach (the renderer's compromise there is not
-unique). It is what makes a 12 MP photo cost one full-resolution render instead of the agent's
-several, and keeps the image store small.
+unique). It is what makes a 12 MP photo cost one full-resolution pass instead of the agent's
+several, and keeps the image store small; the parametric renderer even solves on the proxy and
+only applies the plan at full resolution (:mod:`pertouch.batch.render`).
 
 A photo that cannot be retouched becomes a ``failed`` outcome with one sentence; nothing a single
 photo does stops the batch.
@@ -34,13 +35,13 @@ import numpy as np
 from pertouch.batch.look import Look, MatchTarget
 from pertouch.batch.match import (
     U8,
-    full_masks,
     match_decision,
     match_residual,
     partition,
     target_of,
     to_u8,
 )
+from pertouch.batch.render import render_photo
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import Pixels, load_photo, save_photo
@@ -124,7 +125,10 @@ def retouch_photo(
         photo = load_photo(job.source, memory_budget=options.memory_budget)
         proxy = make_proxy(photo.pixels, options.proxy_size)
         decision = decide(proxy, look, services, job.thread)
-        pixels = render_full(photo.pixels, decision, services)
+        rendered = render_photo(
+            photo.pixels, proxy, decision.state, decision.masks, services, look.match
+        )
+        pixels, decision.state = rendered.pixels, rendered.state
         residual = None
         if look.match is not None:
             # measured on the proxy of the result: the same 512 px analysis view, without
@@ -143,6 +147,7 @@ def retouch_photo(
             icc_profile=photo.icc_profile,
             exif=photo.exif,
             quality=options.quality,
+            fast=True,
         )
     except PerTouchError as err:
         return _failed(job, str(err), start)
@@ -186,15 +191,6 @@ def make_proxy(pixels: Pixels, size: int) -> Pixels:
     if shape == (height, width):
         return pixels
     return cv2.resize(pixels, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
-
-
-def render_full(pixels: Pixels, decision: Decision, services: Services) -> Pixels:
-    """The decided state at full resolution (the photo itself when there is nothing to do)."""
-    state = decision.state
-    if not state.edits and state.baseline == "as_shot":
-        return pixels
-    masks = full_masks({r: decision.masks[r] for r in state.regions}, pixels)
-    return services.renderer.render(pixels, state, masks)
 
 
 def _with_masks(
@@ -270,7 +266,8 @@ def reference_target(
     result = photo.pixels
     if look is not None:
         thread = "batch-reference-" + hashlib.sha256(str(path).encode()).hexdigest()[:16]
-        result = render_full(photo.pixels, decide(proxy, look, services, thread), services)
+        decision = decide(proxy, look, services, thread)
+        result = render_photo(photo.pixels, proxy, decision.state, decision.masks, services).pixels
     stat = path.stat()
     source = f"{path.resolve()}|{stat.st_size}:{stat.st_mtime_ns}|{look.key() if look else ''}"
     result = make_proxy(result, options.proxy_size)  # measured at 512 px either way

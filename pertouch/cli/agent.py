@@ -249,8 +249,9 @@ class _PhotoRegions:
         from pertouch.core.imageio import load_photo
         from pertouch.services import Settings, build_segmenter
 
-        self.pixels = load_photo(path).pixels
-        self.segmenter = build_segmenter(Settings.from_env())
+        settings = Settings.from_env()
+        self.pixels = load_photo(path, memory_budget=settings.memory_budget).pixels
+        self.segmenter = build_segmenter(settings)
         lister = getattr(self.segmenter, "contents", None)
         self.has = list(
             lister(self.pixels) if callable(lister) else self.segmenter.propose(self.pixels).names()

@@ -76,12 +76,19 @@ def _photo_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _memory_budget() -> int | None:
+    """PERTOUCH_MEMORY_BUDGET, read through Settings like every other variable."""
+    from pertouch.services import Settings
+
+    return Settings.from_env().memory_budget
+
+
 def _load_scale(args: argparse.Namespace) -> LevelScale:
     return LevelScale.load(args.scale) if args.scale else default_scale()
 
 
 def cmd_measure(args: argparse.Namespace) -> int:
-    photo = load_photo(args.photo, max_pixels=args.max_pixels)
+    photo = load_photo(args.photo, max_pixels=args.max_pixels, memory_budget=_memory_budget())
     scale = _load_scale(args)
     height, width = photo.pixels.shape[:2]
     masks = load_masks(args.mask, (height, width))
@@ -108,7 +115,7 @@ def _render_diffusion(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(**{**renderer_settings(args), "renderer": "diffusion"})
     renderer = build_renderer(settings, _load_scale(args))
-    photo = load_photo(args.photo, max_pixels=args.max_pixels)
+    photo = load_photo(args.photo, max_pixels=args.max_pixels, memory_budget=_memory_budget())
     state = load_state(args.state)
     height, width = photo.pixels.shape[:2]
     masks = load_masks(args.mask, (height, width))
@@ -129,7 +136,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     check_output(args, args.output, args.photo)
     if (args.renderer or Settings.from_env().renderer) == "diffusion":
         return _render_diffusion(args)
-    photo = load_photo(args.photo, max_pixels=args.max_pixels)
+    photo = load_photo(args.photo, max_pixels=args.max_pixels, memory_budget=_memory_budget())
     state = load_state(args.state)
     height, width = photo.pixels.shape[:2]
     masks = load_masks(args.mask, (height, width))

@@ -72,7 +72,9 @@ def run_segment(args: argparse.Namespace, segmenter: Segmenter | None = None) ->
         )
     check_output(args, args.output, args.photo)
     check_output(args, args.overlay, args.photo)
-    photo = load_photo(args.photo)
+    from pertouch.services import Settings
+
+    photo = load_photo(args.photo, memory_budget=Settings.from_env().memory_budget)
     if segmenter is None:
         from pertouch.services import Settings, build_segmenter
 

@@ -292,6 +292,7 @@ def save_photo(
     exif: bytes | None = None,
     quality: int = 95,
     grey: bool = False,
+    fast: bool = False,
 ) -> Path:
     """Encode and write a photo atomically; the format follows the file extension.
 
@@ -300,6 +301,9 @@ def save_photo(
     16-bit TIFF too). ``grey=True`` (pass :attr:`Photo.grey`) writes one channel, the luma, so a
     grey photo comes back grey; WebP has no grey mode and gets three equal channels. The file
     gets the permissions a new file would under the umask, or keeps those of the file it replaces.
+    ``fast=True`` trades a few percent of file size for encoding time (a batch writes hundreds):
+    JPEG without the optimising second pass (0.1 of 0.16 CPU-s at 12 MP, 2 % larger), 8-bit PNG
+    at zlib level 1.
 
     Raises:
         ImageWriteError: unknown extension, missing folder, quality outside 1-100, or a write
@@ -317,7 +321,14 @@ def save_photo(
             f"Cannot write {path.name!r}: the folder {str(path.parent)!r} does not exist."
         )
     data = encode_photo(
-        pixels, fmt, alpha=alpha, icc_profile=icc_profile, exif=exif, quality=quality, grey=grey
+        pixels,
+        fmt,
+        alpha=alpha,
+        icc_profile=icc_profile,
+        exif=exif,
+        quality=quality,
+        grey=grey,
+        fast=fast,
     )
     write_atomic(path, data)
     return path
@@ -332,11 +343,12 @@ def encode_photo(
     exif: bytes | None = None,
     quality: int = 95,
     grey: bool = False,
+    fast: bool = False,
 ) -> bytes:
     """A whole photo file in memory (``fmt``: "JPEG", "PNG", "TIFF" or "WEBP"), as
     :func:`save_photo` writes it: for sending over a network as well as for writing to disk.
 
-    ``grey=True`` writes one channel, the luma (see :func:`save_photo`).
+    ``grey=True`` writes one channel, the luma; ``fast`` encodes quicker (see :func:`save_photo`).
     """
     check_quality(quality)
     if fmt not in WRITE_FORMATS.values():
@@ -355,7 +367,7 @@ def encode_photo(
     channels = _luma(pixels) if one_channel else pixels
     if pixels.dtype == np.uint16:
         return _encode_16_bit(fmt, channels, alpha, icc_profile, exif)
-    return _encode_8_bit(fmt, channels, alpha, icc_profile, exif, quality)
+    return _encode_8_bit(fmt, channels, alpha, icc_profile, exif, quality, fast)
 
 
 def check_quality(quality: object) -> int:
@@ -388,6 +400,7 @@ def _encode_8_bit(
     icc: bytes | None,
     exif: bytes | None,
     quality: int,
+    fast: bool = False,
 ) -> bytes:
     grey = pixels.ndim == 2
     array = pixels if alpha is None else np.dstack([pixels, alpha.astype(np.uint8)])
@@ -398,7 +411,9 @@ def _encode_8_bit(
     if exif:
         options["exif"] = exif
     if fmt == "JPEG":
-        options.update(quality=quality, subsampling=0, optimize=True)
+        options.update(quality=quality, subsampling=0, optimize=not fast)
+    elif fmt == "PNG" and fast:
+        options.update(compress_level=1)
     elif fmt == "WEBP":
         options.update(quality=quality, method=4)
     elif fmt == "TIFF":

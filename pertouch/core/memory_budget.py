@@ -64,10 +64,12 @@ def check_fits(name: str, width: int, height: int, bits: int, budget: int | None
         return
     need = retouch_bytes(width, height, bits)
     if need > budget:
+        fits = budget / BYTES_PER_PIXEL[16 if bits > 8 else 8] / 1e6
         raise PhotoTooLargeError(
             f"{name} is {width}x{height} ({width * height / 1e6:.0f} MP) and would need about "
-            f"{_size(need)} of memory to retouch, more than the {_size(budget)} it may use; "
-            "downsize it, free memory, or raise PERTOUCH_MEMORY_BUDGET."
+            f"{_size(need)} of memory to retouch, more than the {_size(budget)} it may use "
+            f"(photos up to about {fits:.1f} MP fit); downsize it, free memory, or raise "
+            "PERTOUCH_MEMORY_BUDGET."
         )
 
 

@@ -65,6 +65,9 @@ class PhotoSources:
     max_bytes: int = MAX_PHOTO_BYTES
     max_pixels: int = DEFAULT_MAX_PIXELS
     timeout: float = FETCH_TIMEOUT_S
+    memory_budget: int | None = None
+    """Bytes retouching one photo may take (None: a share of what is available; 0: no check);
+    a photo that would need more is refused from its header, before it is decoded."""
 
 
 #: What a server accepts: the photo as data or a public URL, never a path on its disk.
@@ -105,18 +108,23 @@ def read_photo(text: str, sources: PhotoSources = PhotoSources()) -> Photo:
         if not sources.data:
             raise PhotoSourceError("This caller does not take photos as data; give a path.")
         return decode_photo(
-            _decode_data(text, sources.max_bytes), "The photo sent as data", sources.max_pixels
+            _decode_data(text, sources.max_bytes),
+            "The photo sent as data",
+            sources.max_pixels,
+            sources.memory_budget,
         )
     if kind == "url":
         if not sources.urls:
             raise PhotoSourceError("This caller does not fetch photo URLs; send the photo itself.")
-        return decode_photo(fetch(text, sources), _url_name(text), sources.max_pixels)
+        return decode_photo(
+            fetch(text, sources), _url_name(text), sources.max_pixels, sources.memory_budget
+        )
     if not sources.paths:
         raise PhotoSourceError(
             "This server takes a photo as data (a data: URL or base64) or an http(s) URL, "
             "not as a path on its disk."
         )
-    return load_photo(text, sources.max_pixels)
+    return load_photo(text, sources.max_pixels, sources.memory_budget)
 
 
 def _decode_data(text: str, max_bytes: int) -> bytes:

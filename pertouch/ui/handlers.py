@@ -49,7 +49,7 @@ def upload(studio: Studio, session: Session | None, path: str | None) -> tuple[S
     session = session or Session()
     if not path:
         raise PerTouchError("Choose a photo to upload (JPEG, PNG, TIFF or WebP).")
-    photo = load_photo(path)
+    photo = load_photo(path, memory_budget=studio.services.settings.memory_budget)
     session.start(photo, path)
     picture = preview(photo.pixels)
     return session, View(before=picture, after=picture, regions=["global"], sliders={})

@@ -37,11 +37,6 @@ def _outcomes(folder: Path) -> dict[str, list[dict]]:
     return found
 
 
-@pytest.mark.xfail(
-    reason="Known regression, open in issue 15: after the renderer change of issue 12 the batch's "
-    "proxy render of a global warm state leaves the rocket photo 0.05 level cooler as a whole",
-    strict=False,
-)
 def test_every_photo_gets_the_look_and_a_corrupt_file_fails_alone(
     shoot, tmp_path, home, warmer, capsys
 ):
