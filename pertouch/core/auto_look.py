@@ -296,22 +296,17 @@ def _brightness(
 def _balance(
     m: RegionMeasure, level: float, percentiles: NDArray[np.float64], kept: str, lift_room: bool
 ) -> tuple[float, str]:
-    """A touch of shadow/highlight balance, as a retoucher's shadows and highlights sliders.
+    """A touch of shadow balance, as a retoucher's shadows slider.
 
-    A region darker than three quarters of its kind is opened a touch; one brighter than nine
-    tenths of its kind with much of it near white (a washed-out sky) is recovered a touch. Skies
-    are never lifted: a dark sky is weather, not a flaw.
+    A region darker than three quarters of its kind is opened a touch. Skies are never lifted (a
+    dark sky is weather, not a flaw). Nothing is darkened: pulling down a bright region near white
+    turned blown lamps and highlights into flat grey patches (seen on a lamp and a water drop).
     """
-    low, high = float(percentiles[1]), float(percentiles[4])
+    low = float(percentiles[1])
     if level < low and m.kind != "sky" and lift_room and m.near_top <= MAX_NEAR_TOP:
         return (
             TOUCH,
             f"brightness {level:+.2f}: darker than most {m.kind} ({low:+.2f}), opened a touch",
-        )
-    if level > high and m.near_top > MAX_NEAR_TOP:
-        return (
-            -TOUCH,
-            f"brightness {level:+.2f}: brighter than most {m.kind} ({high:+.2f}) and near white, recovered a touch",
         )
     return 0.0, kept
 
