@@ -50,6 +50,11 @@ NEED_BOUND = 0.5
 APPROACH = 0.5
 #: Weak moves smaller than the renderer's tolerance are noise, not a look: they are dropped.
 MIN_MOVE = 0.05
+#: A region already between its kind's median and 75th percentile still gets "a touch" (0.1
+#: level, :mod:`pertouch.core.degrees`) of colour or texture, as Lightroom's Auto adds vibrance
+#: to a well-made photo: enough to show (the guards' visible measure), too little to change its
+#: character. Above the 75th percentile a region is already rich and is left alone.
+TOUCH = 0.1
 #: A region with more than 2% of its pixels within 5% of the top (a channel at 242 of 255 or
 #: above) gets no contrast or colour boost: the renderer's curves would push those to the edge.
 NEAR_TOP, MAX_NEAR_TOP = 242.0 / 255.0, 0.02
@@ -197,9 +202,12 @@ def _region_look(
         if attribute is Attribute.TEMPERATURE:
             delta, reason = _white_balance(m, scale, level, reading.mireds)
         elif attribute is Attribute.BRIGHTNESS:
-            delta, reason = _brightness(name, m, scale, level, percentiles[c], reading)
+            # a region that gains contrast is not also opened: the two together push its
+            # light colours into clipping (seen on saturated cups on a table)
+            opens = reading.lift_room and deltas[Attribute.CONTRAST.channel] == 0.0
+            delta, reason = _brightness(name, m, scale, level, percentiles[c], reading, opens)
         else:
-            delta, reason = _boost(attribute, m, scale, level, percentiles[c], reading.character)
+            delta, reason = _boost(attribute, m, scale, level, percentiles[c], reading)
         deltas[c], reasons[c] = round(delta, 4), reason
     return RegionLook(name, m.kind, tuple(deltas), tuple(reasons))
 
@@ -210,9 +218,11 @@ def _boost(
     scale: LevelScale,
     level: float,
     percentiles: NDArray[np.float64],
-    character: tuple[str, ...],
+    reading: SceneReading,
 ) -> tuple[float, str]:
-    """Colour or contrast: a bounded rise towards the kind's median, or nothing, and why."""
+    """Colour or contrast: a bounded rise towards the kind's median, a touch within its usual
+    range, or nothing, and why."""
+    character = reading.character
     median, high = float(percentiles[2]), float(percentiles[4])
     label = f"{attribute.value} {level:+.2f}"
     colour = attribute is Attribute.COLORFULNESS
@@ -220,7 +230,8 @@ def _boost(
         return 0.0, f"{label}: kept soft (misty scene)"
     if colour and "black and white" in character:
         return 0.0, "black and white: colour left alone"
-    if not colour and m.kind not in TEXTURED:
+    stretch = not colour and reading.compressed and reading.headroom and m.kind == "other"
+    if not colour and m.kind not in TEXTURED and not stretch:
         return 0.0, f"{label}: {m.kind} kept smooth (a boost would band at its edges)"
     if not colour and "dusk or night" in character:
         return 0.0, f"{label}: kept (dusk or night)"
@@ -228,9 +239,15 @@ def _boost(
         return 0.0, f"{label}: kept, no headroom (much of the photo is near white)"
     if colour and m.kind == "people" and _bounded(level - high):
         return -_bounded(level - high), f"{label}: above natural skin and clothes, toned down"
-    move = _bounded(median - level)
+    move, why = _bounded(median - level), f"below the {m.kind} median ({median:+.2f}), raised"
+    if not move and reading.headroom and level < float(percentiles[3]):
+        move, why = TOUCH, f"in the usual {m.kind} range, a touch more"
+    if move < TOUCH and not colour and reading.compressed and reading.headroom:
+        move, why = TOUCH, "tones compressed, a touch more"
+    if not move and not reading.headroom:
+        return 0.0, f"{label}: kept, little headroom (much of the photo is near white)"
     if not move:
-        return 0.0, f"{label}: at or above the {m.kind} median ({median:+.2f}), kept"
+        return 0.0, f"{label}: in the upper {m.kind} range ({float(percentiles[3]):+.2f}), kept"
     if colour and m.chroma < GREY_CHROMA:
         return 0.0, f"{label}: grey content (C* {m.chroma:.0f}), kept grey"
     if m.near_top > MAX_NEAR_TOP:
@@ -243,7 +260,7 @@ def _boost(
         move = round(min(move, ceiling - level), 4)
         if move < MIN_MOVE:
             return 0.0, f"{label}: more colour would shift its tint; kept"
-    return move, f"{label}: below the {m.kind} median ({median:+.2f}), raised"
+    return move, f"{label}: {why}"
 
 
 def _brightness(
@@ -253,8 +270,10 @@ def _brightness(
     level: float,
     percentiles: NDArray[np.float64],
     reading: SceneReading,
+    opens: bool = True,
 ) -> tuple[float, str]:
-    """Exposure from the reading, plus a lift for skin darker than people usually are."""
+    """Exposure from the reading, a touch of shadow/highlight balance (dark regions opened only
+    when ``opens``), and a lift for skin darker than people usually are."""
     c = Attribute.BRIGHTNESS.channel
     delta, reason = 0.0, f"brightness {level:+.2f}: exposure fine, kept"
     if reading.stops:
@@ -264,12 +283,32 @@ def _brightness(
         delta = float(np.clip(delta, -bound, bound))
         verb = "lifted" if reading.stops > 0 else "lowered"
         reason = f"exposure {verb} {abs(reading.stops):.2f} stop"
+    elif "dusk or night" not in reading.character:
+        delta, reason = _balance(m, level, percentiles, reason, opens)
     median = float(percentiles[2])
     if m.kind == "people" and name in _SKIN and _bounded(median - level - delta):
         lift = _bounded(median - level - delta)
         delta += lift
         reason = f"brightness {level:+.2f}: darker than people usually are ({median:+.2f}), lifted"
     return delta, reason
+
+
+def _balance(
+    m: RegionMeasure, level: float, percentiles: NDArray[np.float64], kept: str, lift_room: bool
+) -> tuple[float, str]:
+    """A touch of shadow balance, as a retoucher's shadows slider.
+
+    A region darker than three quarters of its kind is opened a touch. Skies are never lifted (a
+    dark sky is weather, not a flaw). Nothing is darkened: pulling down a bright region near white
+    turned blown lamps and highlights into flat grey patches (seen on a lamp and a water drop).
+    """
+    low = float(percentiles[1])
+    if level < low and m.kind != "sky" and lift_room and m.near_top <= MAX_NEAR_TOP:
+        return (
+            TOUCH,
+            f"brightness {level:+.2f}: darker than most {m.kind} ({low:+.2f}), opened a touch",
+        )
+    return 0.0, kept
 
 
 def _white_balance(

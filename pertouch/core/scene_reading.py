@@ -31,7 +31,7 @@ from pertouch.core.priors import RegionPriors
 UNDER_TOP, UNDER_MEAN, UNDER_TARGET_TOP, UNDER_TARGET_MEAN = 80.0, 35.0, 82.0, 50.0
 #: A little dark: mean under L* 42 with the brightest 1% under L* 92. Lifted towards a mean of 48
 #: without the brightest 1% passing L* 92, within the weak bound: a nudge, not a need.
-DARKISH_MEAN, DARKISH_TOP, DARKISH_TARGET_MEAN = 42.0, 92.0, 48.0
+DARKISH_MEAN, DARKISH_TOP, DARKISH_TARGET_MEAN = 45.0, 92.0, 48.0
 #: Brightening stops before the brightest 1% of channel values pass 0.98: exposure scales encoded
 #: values by about 2^(stops/2.2), and a channel pushed past the top clips.
 HEADROOM = 0.98
@@ -39,6 +39,16 @@ HEADROOM = 0.98
 #: no room for more contrast anywhere: the curves push those pixels into clipping, in the
 #: region and around it.
 CROWDED_TOP = 0.2
+#: Compressed tones: the darkest and brightest 1% lie less than 75 L* apart (a well-made photo
+#: spans 85 or more), so a touch of contrast stretches them; misty scenes are soft on purpose.
+COMPRESSED_RANGE = 75.0
+#: Optional touches (:data:`pertouch.core.auto_look.TOUCH`) need headroom: with more than a tenth
+#: of the photo near white (a channel at 242 of 255 or above), even a touch of contrast or colour
+#: pushes some of it, in the region or just around it, into clipping.
+TOUCH_NEAR_WHITE = 0.1
+#: Opening a dark region a touch brightens its surroundings a little too (the renderer feathers
+#: its strengths past the mask's edge): only done with almost nothing near white (3%).
+LIFT_NEAR_WHITE = 0.03
 #: Over-exposed: over 3% of the photo blown and a mean above L* 70; lowered to a mean of L* 62.
 OVER_CLIPPED, OVER_MEAN, OVER_TARGET_MEAN = 0.03, 70.0, 62.0
 #: Dusk or night: a dark (mean L* under 38) and blue (mean b* under -6) photo.
@@ -82,6 +92,9 @@ class SceneReading:
         cast: "warm" or "cool" when a cast on neutral content is corrected.
         mireds: the white-balance shift that corrects it (positive cools).
         notes: one sentence per finding.
+        headroom: whether optional touches are safe (little of the photo near white).
+        compressed: whether the tones span too little (:data:`COMPRESSED_RANGE`).
+        lift_room: whether a dark region may be opened (:data:`LIFT_NEAR_WHITE`).
     """
 
     character: tuple[str, ...] = ()
@@ -91,6 +104,9 @@ class SceneReading:
     cast: Cast = ""
     mireds: float = 0.0
     notes: tuple[str, ...] = ()
+    headroom: bool = True
+    compressed: bool = False
+    lift_room: bool = False
 
 
 def read_scene(
@@ -107,7 +123,23 @@ def read_scene(
     notes = tuple(n for n in (exposure_note, cast_note) if n)
     if character:
         notes += (f"Kept the scene's character: {', '.join(character)}.",)
-    return SceneReading(character, exposure, stops, weak, cast, mireds, notes)
+    headroom = stats.near_white <= TOUCH_NEAR_WHITE
+    tonal_range = stats.percentile(99.0) - stats.percentile(1.0)
+    compressed = tonal_range < COMPRESSED_RANGE and "misty and soft" not in character
+    if compressed and headroom and "dusk or night" not in character:
+        notes += (f"Tones span only {tonal_range:.0f} L*: a touch more contrast.",)
+    return SceneReading(
+        character,
+        exposure,
+        stops,
+        weak,
+        cast,
+        mireds,
+        notes,
+        headroom,
+        compressed,
+        stats.near_white <= LIFT_NEAR_WHITE,
+    )
 
 
 def _character(

@@ -6,7 +6,7 @@ controls and only regions every photo has (the whole photo and its tonal ranges,
 pulls the tones towards the midtone, which is what lifts blacks to grey: the renderer's exposure
 is a gain, and no gain lifts a pure black, so faded, matte, vintage and film fade rather than
 brighten the shadows. Tonal ranges are used where a look is about them (cinematic's split
-toning, low-key's lit highlights, hdr's compression). Warmth is the temperature attribute, which
+toning, low-key's lit highlights, hdr's compression, moody's matte toe). Warmth is the temperature attribute, which
 the renderer treats as the white balance.
 
 Magnitudes use the scale of :mod:`pertouch.core.degrees` (a touch 0.1, a little 0.15, default
@@ -69,7 +69,7 @@ _TABLE: tuple[Look, ...] = (
     _look(
         "cinematic",
         "the teal-and-orange grade: cool shadows, warm highlights where skin sits, firmer "
-        "midtone contrast, restrained colour, a little darker",
+        "midtone contrast, restrained colour, darker midtones over shadows that keep their detail",
         (GLOBAL, "contrast", 0.2),
         (GLOBAL, "colorfulness", -0.1),
         (GLOBAL, "brightness", -0.1),
@@ -79,13 +79,18 @@ _TABLE: tuple[Look, ...] = (
         # would fight their grade
         (SHADOWS, "contrast", -0.2),
         (HIGHLIGHTS, "contrast", -0.2),
+        # the shadows keep their brightness: darker midtones and firmer contrast would
+        # otherwise push shadow detail into black
+        (SHADOWS, "brightness", 0.1),
     ),
     _look(
         "moody",
-        "darker, cooler and desaturated, its contrast held so it turns brooding, not muddy",
+        "darker, cooler and desaturated, the shadows darkened least (a matte toe) so it turns "
+        "brooding, not muddy, and no detail sinks into black",
         (GLOBAL, "brightness", -0.25),
         (GLOBAL, "colorfulness", -0.2),
         (GLOBAL, "temperature", -0.15),
+        (SHADOWS, "brightness", 0.15),
     ),
     _look(
         "airy",
@@ -98,9 +103,11 @@ _TABLE: tuple[Look, ...] = (
     ),
     _look(
         "high-key",
-        "mostly light tones: much brighter overall with low contrast, so shadows open up",
+        "mostly light tones in pale colour: much brighter overall with low contrast, so shadows "
+        "open up, and colour eased so brightened whites do not pick up a tint",
         (GLOBAL, "brightness", 0.4),
         (GLOBAL, "contrast", -0.3),
+        (GLOBAL, "colorfulness", -0.1),
     ),
     _look(
         "low-key",

@@ -6,6 +6,7 @@ import pytest
 from pertouch.core.attributes import Attribute
 from pertouch.core.auto_look import (
     NEED_BOUND,
+    TOUCH,
     WEAK_BOUND,
     RegionMeasure,
     auto_look,
@@ -56,11 +57,39 @@ def plan(regions, whole_levels=(0.0, 0.0, 0.0, 0.0), **changes):
     return plan_auto(regions, whole, stats(**changes), SCALE, PRIORS)
 
 
-def test_a_region_at_its_kinds_median_is_left_alone():
+def test_a_region_at_its_kinds_median_gets_only_a_touch_of_colour_and_texture():
     levels = [median("vegetation", a) for a in Attribute]
+    look = plan({"vegetation": region("vegetation", levels)})
+    moves = look.delta("vegetation")
+    assert moves[COL] == pytest.approx(TOUCH) and moves[CON] == pytest.approx(TOUCH)
+    assert moves[TEMP] == 0 and moves[BRI] == 0
+    assert "a touch more" in look.region("vegetation").reasons[COL]
+
+
+def test_a_region_in_the_upper_range_of_its_kind_is_left_alone():
+    levels = [PRIORS.kinds["vegetation"].percentile(SCALE, a, 90.0) for a in Attribute]
+    levels[BRI] = median("vegetation", Attribute.BRIGHTNESS)
     look = plan({"vegetation": region("vegetation", levels)})
     assert not look.moved
     assert all(look.regions[0].reasons)  # every attribute says why it was kept
+
+
+def test_no_touch_where_much_of_the_photo_is_near_white():
+    levels = [median("vegetation", a) for a in Attribute]
+    look = plan({"vegetation": region("vegetation", levels)}, near_white=0.15)
+    assert not look.moved
+    assert "headroom" in look.region("vegetation").reasons[COL]
+
+
+def test_compressed_tones_get_a_touch_of_contrast_but_misty_ones_do_not():
+    levels = [PRIORS.kinds["ground"].percentile(SCALE, a, 90.0) for a in Attribute]
+    levels[BRI] = median("ground", Attribute.BRIGHTNESS)
+    narrow = (40.0, 45.0, 60.0, 80.0, 85.0)  # 1st and 99th percentile 45 L* apart
+    look = plan({"ground": region("ground", levels)}, lightness=narrow)
+    assert look.delta("ground")[CON] == pytest.approx(TOUCH)
+    assert look.delta("ground")[COL] == 0
+    misty = plan({"ground": region("ground", levels)}, (0.0, -0.95, 0.0, 0.0), lightness=narrow)
+    assert "misty and soft" in misty.character and misty.delta("ground")[CON] == 0
 
 
 def test_a_dull_flat_meadow_is_raised_within_the_weak_bound():

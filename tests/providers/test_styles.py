@@ -7,6 +7,7 @@ from pertouch.backbone.parametric import REST, ParametricRenderer
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import Attribute, parse_attribute
 from pertouch.core.colour import chroma, lab_view
+from pertouch.core.guards import GuardLimits, check_guards
 from pertouch.core.metrics import measure_raw
 from pertouch.providers.styles import LOOKS, PRESETS, STYLE_WORDS, look_reason, look_steps
 from pertouch.tools.segmentation import OfflineSegmenter
@@ -52,6 +53,24 @@ def test_faded_and_vintage_mean_less_colour_lifted_blacks_and_less_contrast():
 LIFTED_BLACKS = ("faded", "matte", "vintage", "film")
 
 
+#: (look, photo) pairs whose render still fails a do-no-harm guard, measured: white-balance looks
+#: clip near-white content (the renderer's white balance has no highlight roll-off yet), strong
+#: contrast clips and crushes, and some looks tint neutral content. Listed so every other pair
+#: is held to the guards; remove a pair when it is fixed.
+KNOWN_HARM = frozenset(
+    {
+        *((look, "astronaut") for look in ("autumn", "cool", "cyberpunk", "dramatic", "dreamy")),
+        *((look, "astronaut") for look in ("golden hour", "hdr", "high-key", "summer", "warm")),
+        ("winter", "astronaut"),
+        *((look, "coffee") for look in ("autumn", "cool", "cyberpunk", "dramatic", "golden hour")),
+        *((look, "coffee") for look in ("summer", "vivid", "warm", "winter")),
+        ("dramatic", "chelsea"),
+        ("low-key", "chelsea"),
+        ("vivid", "chelsea"),
+    }
+)
+
+
 @pytest.fixture(scope="module")
 def tools():
     with OfflineSegmenter() as segmenter:
@@ -64,7 +83,7 @@ def photo(request):
 
 
 @pytest.mark.parametrize("name", sorted(LOOKS))
-def test_each_look_moves_the_photo_the_way_its_steps_say(name, photo, tools):
+def test_each_look_moves_the_photo_the_way_its_steps_say(name, photo, tools, request):
     segmenter, renderer = tools
     state, masks = AdjustmentState(), {}
     for region, attribute, delta in look_steps(name):
@@ -115,6 +134,12 @@ def test_each_look_moves_the_photo_the_way_its_steps_say(name, photo, tools):
     if name in LIFTED_BLACKS:
         black0, black1 = (float(np.percentile(lab[..., 0], 2)) for lab in (lab0, lab1))
         assert black1 > black0 + 1.0, (name, black0, black1)
+    # and it does no harm it was not asked for: no new clipping, crushed shadows or cast
+    report = check_guards(photo, out, {}, GuardLimits.for_state(state))
+    assert report.visible, (name, report.failures)
+    if (name, request.node.callspec.params["photo"]) in KNOWN_HARM:
+        pytest.xfail(f"known harm of {name!r} (issue 12): {' '.join(report.failures)}")
+    assert report.harmless, (name, report.failures)
 
 
 def _own(name):

@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 from numpy.typing import NDArray
 
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
-from pertouch.core.attributes import ATTRIBUTES
+from pertouch.core.attributes import ATTRIBUTES, Attribute
 from pertouch.core.errors import PerTouchError
 from pertouch.core.imageio import Pixels
 from pertouch.core.levels import LevelScale
@@ -59,6 +59,11 @@ def measure_edits(
 
     A region's own edit is measured on its mask, a global edit on the whole photo; with the
     auto baseline every attribute of the whole photo is checked too.
+
+    Temperature is not measured where the region's colourfulness moves as well: the renderer
+    treats temperature as white balance and lets a colour change carry the measured temperature
+    with it (less colour is also closer to grey's temperature), so a level target for it would
+    send the critique to undo a white balance nobody asked to change.
     """
     pairs = [(e.region, e.attribute.value) for e in planned.edits]
     if planned.baseline == "auto":  # each region the look moved, on its own mask
@@ -74,6 +79,8 @@ def measure_edits(
     before = {n: scale.to_level(v) for n, v in measure_raw(original, chosen).items()}
     after = {n: scale.to_level(v) for n, v in measure_raw(output, chosen).items()}
     targets = planned.targets(before, names)
+    recoloured = {n for n in names if _colour_asked(planned, n)}
+    pairs = [p for p in pairs if not (p[0] in recoloured and p[1] == Attribute.TEMPERATURE.value)]
     current = {(e.region, e.attribute.value): e.delta for e in rendered.edits}
     channels = [a.value for a in ATTRIBUTES]
     return tuple(
@@ -87,3 +94,13 @@ def measure_edits(
         )
         for name, attribute in pairs
     )
+
+
+def _colour_asked(state: AdjustmentState, region: str) -> bool:
+    """Whether ``state`` moves the colourfulness of ``region`` (its own edit, a global one, or
+    the auto look's)."""
+    c = Attribute.COLORFULNESS.channel
+    deltas = state.deltas()
+    own = deltas.get(region, np.zeros(len(ATTRIBUTES))) if region != GLOBAL else 0.0
+    moved = deltas.get(GLOBAL, np.zeros(len(ATTRIBUTES))) + own + state.auto_delta(region)
+    return bool(abs(float(moved[c])) > 1e-9)
