@@ -10,6 +10,12 @@ does not only add them: where colourfulness changes, the temperature target foll
 move (``parametric._colour_shift``), and targets stop at the ends of the scale. So the plan's
 reached levels are compared with the reference's, region by region, the difference is folded
 back into the edits, and the photo is solved again; the closest plan is the one applied.
+
+When the reference had no rest to match (the segmenter named nearly all of it), the whole photo is
+what the rest's miss stands for: the plan's solver regions cannot report it, so the plan is applied
+to the proxy and measured, and the whole's miss moves the global edits (everything not named
+follows them) while the named regions keep their own corrections. Without it, nothing corrected
+the part of the photo no shared region covers, and the whole could miss by 0.09.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from numpy.typing import NDArray
 
 from pertouch.backbone.parametric import ParametricRenderer, RenderPlan
 from pertouch.batch.look import MatchTarget
-from pertouch.batch.match import REST, U8, full_masks
+from pertouch.batch.match import REST, U8, full_masks, region_levels
 from pertouch.core.adjustments import GLOBAL, MAX_DELTA, AdjustmentState, Edit
 from pertouch.core.attributes import ATTRIBUTES, NUM_ATTRIBUTES
 from pertouch.core.imageio import Pixels
@@ -65,7 +71,7 @@ def render_photo(
         return Rendered(services.renderer.render(pixels, state, full_masks(used, pixels)), state)
     plan = renderer.solve(proxy, state, used)
     if target is not None:
-        state, plan = _settle(renderer, proxy, state, used, plan, target)
+        state, plan = _settle(renderer, proxy, state, used, plan, target, services)
     return Rendered(renderer.apply(pixels, plan), state)
 
 
@@ -76,19 +82,29 @@ def _settle(
     masks: Mapping[str, U8],
     plan: RenderPlan,
     target: MatchTarget,
+    services: Any,
 ) -> tuple[AdjustmentState, RenderPlan]:
     """Correct a match's state by what the plan misses, solve again; return the closest."""
-    best = (_miss(plan, target), state, plan)
-    for round_ in range(MATCH_CORRECTIONS):
-        if best[0] < SETTLED:
-            break
-        # first what the renderer made of the edits (its targets), then what it reached
-        misses = _misses(plan, target, plan.targets if round_ == 0 else plan.levels)
-        if not misses:
+    whole = REST not in target.levels and GLOBAL in target.levels
+
+    def misses_of(plan: RenderPlan) -> dict[str, NDArray[np.float64]]:
+        misses = _misses(plan, target)
+        if whole:
+            reached = region_levels(renderer.apply(proxy, plan), {}, services)[GLOBAL]
+            misses[GLOBAL] = np.clip(target.levels[GLOBAL], -1, 1) - reached
+        return misses
+
+    reached = misses_of(plan)
+    best = (_largest(reached), state, plan)
+    # the first correction starts from what the renderer made of the edits (its targets)
+    misses = {**reached, **_misses(plan, target, plan.targets)}
+    for _ in range(MATCH_CORRECTIONS):
+        if best[0] < SETTLED or not misses:
             break
         state = _corrected(state, misses)
         plan = renderer.solve(proxy, state, masks)
-        miss, before = _miss(plan, target), best[0]
+        misses = misses_of(plan)
+        miss, before = _largest(misses), best[0]
         if miss < best[0]:
             best = (miss, state, plan)
         if miss > GAIN * before:
@@ -109,21 +125,21 @@ def _misses(
     }
 
 
-def _miss(plan: RenderPlan, target: MatchTarget) -> float:
-    misses = _misses(plan, target)
+def _largest(misses: Mapping[str, NDArray[np.float64]]) -> float:
     return max((float(np.abs(m).max()) for m in misses.values()), default=0.0)
 
 
 def _corrected(
     state: AdjustmentState, misses: Mapping[str, NDArray[np.float64]]
 ) -> AdjustmentState:
-    """The match state with each region's miss added to what moves it: the rest's to the global
-    edits (everything follows the rest), a named region's, less the rest's, to its own."""
+    """The match state with each region's miss added to what moves it: the rest's (or, with no
+    rest, the whole photo's) to the global edits (everything follows them), a named region's, less
+    that shift, to its own."""
     moved = state.deltas()
-    shift = misses.get(REST, np.zeros(NUM_ATTRIBUTES))
+    shift = misses.get(REST, misses.get(GLOBAL, np.zeros(NUM_ATTRIBUTES)))
     moved[GLOBAL] = moved.get(GLOBAL, np.zeros(NUM_ATTRIBUTES)) + shift
     for name, miss in misses.items():
-        if name != REST:
+        if name not in (REST, GLOBAL):
             moved[name] = moved.get(name, np.zeros(NUM_ATTRIBUTES)) + miss - shift
     edits = [
         Edit(region, a, round(float(np.clip(values[a.channel], -MAX_DELTA, MAX_DELTA)), 4))
