@@ -151,7 +151,9 @@ class UserRegistry:
             key = self._find(client, name).name.casefold()
             count = 0
             for twin in [u for u in self._users(client) if u.name.casefold() == key]:
-                with contextlib.suppress(NotFoundError):  # a concurrent delete was first
+                # A concurrent delete was first: the collection is gone (NotFoundError), or a
+                # Chroma server is still dropping it and answers that its segments are missing.
+                with contextlib.suppress(ChromaError):
                     count += self._collection(client, twin).count()
                 for collection in _collections_of(client, twin.id):  # every space's
                     with contextlib.suppress(NotFoundError):
