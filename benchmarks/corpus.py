@@ -3,11 +3,11 @@
 Nothing here is downloaded: the photos come with scikit-image's wheel (one with scikit-learn's) and
 with three Debian packages that the Makefile and ``.ci/run`` install (``mate-backgrounds``,
 ``lomiri-wallpapers-16.04`` and ``plasma-workspace-wallpapers``; ``lomiri-wallpapers-20.04`` adds
-two). Drawings and abstract
-wallpapers in those packages are left out; every photo listed is a real photograph, labelled by
+two), and with Python packages the project installs anyway (Gradio's and Matplotlib's sample
+photos). Drawings, film stills and abstract wallpapers in those packages are left out; every photo listed is a real photograph, labelled by
 looking at it with the kind of scene it is.
 
-Tune on ``dev`` only. ``test`` (the Plasma and Lomiri 20.04 photographs) is for the figures quoted
+Tune on ``dev`` only. ``test`` (the Plasma and Lomiri 20.04 photographs and three package photos) is for the figures quoted
 in notes, and is never tuned on.
 
     from benchmarks.corpus import load, photos
@@ -50,13 +50,30 @@ class CorpusPhoto:
         """The file on disk (None for scikit-image's photos, which load from the package)."""
         if self.source.startswith(("skimage:", "sklearn:")):
             return None
+        if self.source.startswith("package:"):
+            return _package_file(self.source.split(":", 1)[1])
         return Path(self.source)
 
     @property
     def available(self) -> bool:
         if self.source.startswith("sklearn:"):
             return importlib.util.find_spec("sklearn") is not None
+        if self.source.startswith("package:"):
+            path = self.path
+            return path is not None and path.is_file()
         return self.path is None or self.path.is_file()
+
+
+def _package_file(spec: str) -> Path | None:
+    """``"gradio/media_assets/images/lion.jpg"`` inside the installed package, or None without it."""
+    package, _, inner = spec.partition("/")
+    try:
+        found = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if found is None or not found.submodule_search_locations:
+        return None
+    return Path(next(iter(found.submodule_search_locations))) / inner
 
 
 def _plasma(name: str, kind: SceneKind, note: str, size: str = "1280x800") -> CorpusPhoto:
@@ -99,6 +116,13 @@ CORPUS: tuple[CorpusPhoto, ...] = (
     CorpusPhoto("sunset", str(_LOMIRI / "sunset_by_Aitzol_Berasategi.jpg"), "dev", "landscape", "sun over hills, warm sky"),
     # -- dev: scikit-learn's sample photo (CC BY 2.0, danielbuechele), in the venv already --------
     CorpusPhoto("china", "sklearn:china.jpg", "dev", "architecture", "pagoda, hazy lake, trees"),
+    CorpusPhoto("dahlia", "sklearn:flower.jpg", "dev", "close-up", "orange dahlia, dark green bokeh"),
+    # -- Gradio's and Matplotlib's sample photos (small: 256-640 px) ------------------------------
+    CorpusPhoto("cheetah", "package:gradio/media_assets/images/cheetah.jpg", "dev", "animal", "running cheetah, panned blur"),
+    CorpusPhoto("lion", "package:gradio/media_assets/images/lion.jpg", "dev", "animal", "lion on a rock"),
+    CorpusPhoto("cheetah-face", "package:gradio/media_assets/images/cheetah1.jpg", "test", "animal", "cheetah's face, close"),
+    CorpusPhoto("tower", "package:gradio/media_assets/images/tower.jpg", "test", "architecture", "lit iron tower, blue sky, branches"),
+    CorpusPhoto("hopper", "package:matplotlib/mpl-data/sample_data/grace_hopper.jpg", "test", "portrait", "officer's portrait, flag behind"),
     # -- test: plasma-workspace-wallpapers and lomiri-wallpapers-20.04 ----------------------------
     _plasma("BytheWater", "water", "wooden deck by a lake, blue"),
     _plasma("ColdRipple", "water", "pier into fog, nearly grey"),
