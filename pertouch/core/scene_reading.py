@@ -62,6 +62,11 @@ MISTY_RANGE = 70.0
 #: the tint (2% of it): a pale-yellow wood or a cat's fur is a material, not a grey under a cast.
 CAST_MIN_SHARE, CAST_MIN_B, CAST_MIN_AGREEMENT = 0.30, 6.0, 0.80
 CAST_MAX_CHROMA, STRONG_CAST_MAX_CHROMA, STRONG_CAST_CONTRARY = 12.0, 20.0, 0.02
+#: A white-balance (temperature) move shifts greys along the blue-amber axis only. A tint whose
+#: green-magenta part (a*) outweighs its blue-amber part (b*) is not a cast it can ease: on real
+#: photos it is the content's own colour (dark foliage bokeh behind a dahlia read as "cool",
+#: a* -15, b* -10), and warming it tinted the photo and clipped its bright subject.
+CAST_MAX_TINT_RATIO = 1.0
 #: Share of a measured cast that is corrected (in mireds): enough to clean greys, not to neutralise
 #: the light's mood.
 CAST_CORRECTION = 0.6
@@ -224,6 +229,7 @@ def _cast(stats: PhotoStats, character: tuple[str, ...]) -> tuple[Cast, float, s
         or stats.neutral_chroma > STRONG_CAST_MAX_CHROMA
         or (stats.neutral_chroma > CAST_MAX_CHROMA and stats.contrary < STRONG_CAST_CONTRARY)
         or abs(stats.neutral_b) < CAST_MIN_B
+        or abs(stats.neutral_a) > CAST_MAX_TINT_RATIO * abs(stats.neutral_b)
         or stats.neutral_agreement < CAST_MIN_AGREEMENT
     ):
         return "", 0.0, ""

@@ -186,6 +186,25 @@ def test_pale_tinted_material_is_not_a_cast():
     assert varied.cast == "warm"  # blues kept under the tint: the light is warm, not the things
 
 
+def test_a_green_tint_is_foliage_not_a_cast_white_balance_can_ease():
+    """Dark leaves behind a flower: the least chromatic tenth is more green than blue."""
+    foliage = {
+        "neutral_a": -15.0,
+        "neutral_b": -10.0,
+        "neutral_chroma": 18.0,
+        "neutral_agreement": 0.85,
+        "neutral_cct": 10000.0,
+        "contrary": 0.25,
+    }
+    look = plan({"global": region("other", [0.0, 0.0, -0.3, -0.2], share=1.0)}, **foliage)
+    assert look.cast == "" and look.delta("global")[TEMP] == 0
+    shade = plan(
+        {"global": region("other", [0.0, 0.0, -0.3, -0.2], share=1.0)},
+        **{**foliage, "neutral_a": -3.0},
+    )
+    assert shade.cast == "cool"  # the same tint along the blue-amber axis is a cast
+
+
 def test_a_real_photo_with_a_warm_cast_is_measured_so(astronaut):
     """The astronaut's grey backdrop under a warm gain: the cast shows on the neutral content."""
     warm = np.clip(astronaut * np.array([1.12, 1.0, 0.8]), 0, 255).astype(np.uint8)
