@@ -51,8 +51,11 @@ TOUCH_NEAR_WHITE = 0.1
 LIFT_NEAR_WHITE = 0.03
 #: Over-exposed: over 3% of the photo blown and a mean above L* 70; lowered to a mean of L* 62.
 OVER_CLIPPED, OVER_MEAN, OVER_TARGET_MEAN = 0.03, 70.0, 62.0
-#: Dusk or night: a dark (mean L* under 38) and blue (mean b* under -6) photo.
-DUSK_MEAN, DUSK_B = 38.0, -6.0
+#: Dusk or night: a dark (mean L* under 38) and blue (mean b* under -6) photo whose brightest 1%
+#: stays below L* 85. A deep-blue daytime sky is as dark and blue on average, but its sunlit clouds
+#: reach higher (a test photo's: L* 88.8); dusk light does not (the dev dusk photos: 77.6 and 77.8,
+#: so 85 leaves them a margin).
+DUSK_MEAN, DUSK_B, DUSK_TOP = 38.0, -6.0, 85.0
 #: Misty: the tones span less than 70 L* and the photo is smoother than 90% of regions.
 MISTY_RANGE = 70.0
 #: A cast is read off the photo's most neutral content (:func:`pertouch.core.photo_stats.most_neutral`):
@@ -155,7 +158,11 @@ def _character(
     priors: RegionPriors,
 ) -> tuple[str, ...]:
     found = []
-    if stats.mean_lightness < DUSK_MEAN and stats.mean_b < DUSK_B:
+    if (
+        stats.mean_lightness < DUSK_MEAN
+        and stats.mean_b < DUSK_B
+        and stats.percentile(99.0) < DUSK_TOP
+    ):
         found.append("dusk or night")
     warmest_sky = priors.kinds["sky"].percentile(scale, Attribute.TEMPERATURE, 90.0)
     for m in regions.values():

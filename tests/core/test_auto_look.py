@@ -149,6 +149,18 @@ def test_dusk_stays_dark():
     assert look.delta("global")[BRI] == 0 and look.delta("global")[CON] == 0
 
 
+def test_a_deep_blue_daytime_sky_is_not_dusk():
+    """As dark and blue on average as dusk, but sunlit clouds reach high L*."""
+    sky = plan(
+        {"global": region("other", [0.0, 0.0, -0.8, -0.4], share=1.0)},
+        lightness=(8.0, 15.0, 35.0, 80.0, 89.0),
+        mean_lightness=37.0,
+        mean_b=-35.0,
+        top_channel=0.89,
+    )
+    assert "dusk or night" not in sky.character
+
+
 def test_a_cast_on_neutral_content_is_eased_and_named_but_a_sunsets_warmth_is_kept():
     cast = {
         "neutral_b": 12.0,
