@@ -93,7 +93,7 @@ def run_named(
                 continue  # as the agent does: a range the photo lacks is left out
             tonal[region] = np.round(found.mask * 255).astype(np.uint8)
         state = state.with_edit(region, attribute, delta)
-    plan = renderer.solve(pixels, state, tonal)
+    plan = renderer.solve(pixels, state, tonal, protect_highlights=True)
     out = np.asarray(renderer.apply(pixels, plan), dtype=np.uint8)
     report = check_guards(pixels, out, masks, GuardLimits.for_state(state))
     wrong = _wrong_way(pixels, out, state, tonal, plan)

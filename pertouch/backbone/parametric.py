@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from pertouch.backbone.headroom import hold_white_balance
 from pertouch.backbone.operators import Fields, apply_operators_planar
 from pertouch.backbone.solver import Problem, build_problems, solve, within_bands
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
@@ -125,8 +126,15 @@ class ParametricRenderer:
         image: NDArray[np.uint8] | NDArray[np.uint16],
         state: AdjustmentState,
         masks: Mapping[str, NDArray[np.generic]],
+        *,
+        protect_highlights: bool = False,
     ) -> RenderPlan:
         """Find per-region strengths that land every region on its target levels.
+
+        With ``protect_highlights`` (named looks: a weak wish, not a measured request), each
+        region's white balance moves no further than its highlights allow
+        (:mod:`pertouch.backbone.headroom`), so the plan's targets may fall short of the state's.
+        Explicit edits keep the renderer's promise and land on their targets.
 
         Solves on a half-size view first (cheap Jacobians), then on the analysis view. A photo no
         larger than ``render_size`` is then rendered whole and measured as the real output will
@@ -219,6 +227,20 @@ class ParametricRenderer:
             iterations += retry.iterations
             if (retry.within_bands, -retry.error) > (False, -result.error):
                 result = retry
+        held = None
+        if protect_highlights:
+            result, targets, held, spent = hold_white_balance(
+                faithful or proxy,
+                proxy,
+                result,
+                targets,
+                offset,
+                edited,
+                cfg.tolerance,
+                _CORRECTION_ITERATIONS,
+            )
+            iterations += spent
+            held = held if held.any() else None
         levels, within = result.levels, result.within_bands
         for _ in range(cfg.corrections if faithful is not None else 0):
             assert faithful is not None
@@ -235,6 +257,8 @@ class ParametricRenderer:
                 result.jacobian,
                 cfg.tolerance,
                 _CORRECTION_ITERATIONS,
+                free=held,
+                locked=held,  # a white balance held by its highlights stays held
             )
             iterations += result.iterations
             levels = faithful.levels(result.strengths)

@@ -53,20 +53,31 @@ def test_faded_and_vintage_mean_less_colour_lifted_blacks_and_less_contrast():
 LIFTED_BLACKS = ("faded", "matte", "vintage", "film")
 
 
-#: (look, photo) pairs whose render still fails a do-no-harm guard, measured: white-balance looks
-#: clip near-white content (the renderer's white balance has no highlight roll-off yet), strong
-#: contrast clips and crushes, and some looks tint neutral content. Listed so every other pair
-#: is held to the guards; remove a pair when it is fixed.
+#: (look, photo) pairs whose render still fails a do-no-harm guard, measured: strong contrast and
+#: colour clip and crush, and some looks tint neutral content. White balance no longer clips (named
+#: looks are solved with ``protect_highlights``). Listed so every other pair is held to the guards;
+#: remove a pair when it is fixed.
 KNOWN_HARM = frozenset(
     {
-        *((look, "astronaut") for look in ("autumn", "cool", "cyberpunk", "dramatic", "dreamy")),
-        *((look, "astronaut") for look in ("golden hour", "hdr", "high-key", "summer", "warm")),
-        ("winter", "astronaut"),
-        *((look, "coffee") for look in ("autumn", "cool", "cyberpunk", "dramatic", "golden hour")),
-        *((look, "coffee") for look in ("summer", "vivid", "warm", "winter")),
-        ("dramatic", "chelsea"),
-        ("low-key", "chelsea"),
-        ("vivid", "chelsea"),
+        *((look, "astronaut") for look in ("cyberpunk", "dreamy", "hdr", "high-key")),
+        ("cyberpunk", "coffee"),
+        ("dramatic", "coffee"),
+        *((look, "chelsea") for look in ("dramatic", "low-key", "vivid")),
+    }
+)
+
+
+#: (look, photo) pairs whose white balance the renderer holds back to protect highlights
+#: (``protect_highlights``, :mod:`pertouch.backbone.headroom`) so far that it does not show: the
+#: astronaut's white suit clips at once under a warm or cool gain, and cyberpunk's colour and
+#: contrast already use up the clipping budget of both photos. Their white balance is not checked
+#: for direction or visibility; they must still do no harm (or be listed in KNOWN_HARM).
+HELD_BACK = frozenset(
+    {
+        ("warm", "astronaut"),
+        ("cool", "astronaut"),
+        ("cyberpunk", "astronaut"),
+        ("cyberpunk", "coffee"),
     }
 )
 
@@ -85,6 +96,7 @@ def photo(request):
 @pytest.mark.parametrize("name", sorted(LOOKS))
 def test_each_look_moves_the_photo_the_way_its_steps_say(name, photo, tools, request):
     segmenter, renderer = tools
+    pair = (name, request.node.callspec.params["photo"])
     state, masks = AdjustmentState(), {}
     for region, attribute, delta in look_steps(name):
         if region != GLOBAL and region not in masks:
@@ -93,7 +105,7 @@ def test_each_look_moves_the_photo_the_way_its_steps_say(name, photo, tools, req
                 continue  # the agent leaves out a range the photo lacks
             masks[region] = np.round(found.mask * 255).astype(np.uint8)
         state = state.with_edit(region, attribute, delta)
-    plan = renderer.solve(photo, state, masks)
+    plan = renderer.solve(photo, state, masks, protect_highlights=True)
     out = renderer.apply(photo, plan)
     whole = {**masks, GLOBAL: np.full(photo.shape[:2], 255, np.uint8)}
     scale = renderer.scale
@@ -112,6 +124,8 @@ def test_each_look_moves_the_photo_the_way_its_steps_say(name, photo, tools, req
                 continue  # already at the end of the scale that way
             if c == TEMP and abs(before[region][c]) > 1.0:
                 continue  # saturated colours sit at the CCT formula's clamp: no white balance shows
+            if c == TEMP and pair in HELD_BACK:
+                continue
             if c == Attribute.BRIGHTNESS.channel and asked[c] > 0 and before[region][c] < -0.95:
                 continue  # pure black does not lift under a gain (styles' docstring)
             if c == TEMP and recoloured:
@@ -136,8 +150,13 @@ def test_each_look_moves_the_photo_the_way_its_steps_say(name, photo, tools, req
         assert black1 > black0 + 1.0, (name, black0, black1)
     # and it does no harm it was not asked for: no new clipping, crushed shadows or cast
     report = check_guards(photo, out, {}, GuardLimits.for_state(state))
+    if pair in HELD_BACK:
+        assert report.harmless or pair in KNOWN_HARM, (name, report.failures)
+        pytest.xfail(
+            f"{name!r} held back by the highlights (issue 12): {' '.join(report.failures)}"
+        )
     assert report.visible, (name, report.failures)
-    if (name, request.node.callspec.params["photo"]) in KNOWN_HARM:
+    if pair in KNOWN_HARM:
         pytest.xfail(f"known harm of {name!r} (issue 12): {' '.join(report.failures)}")
     assert report.harmless, (name, report.failures)
 

@@ -1,0 +1,63 @@
+"""Named looks' white balance stops where the highlights would blow out, on real photos."""
+
+import numpy as np
+import pytest
+
+from pertouch.backbone.headroom import CLIP_BUDGET, white_balance_caps
+from pertouch.backbone.operators import apply_operators
+from pertouch.backbone.parametric import ParametricRenderer
+from pertouch.backbone.solver import build_problems
+from pertouch.core.adjustments import AdjustmentState
+from pertouch.core.attributes import Attribute
+from pertouch.core.levels import default_scale
+from pertouch.core.metrics import to_float_rgb
+from pertouch.core.photo_stats import clipped_mask
+
+TEMP = Attribute.TEMPERATURE.channel
+
+
+@pytest.fixture(scope="module")
+def renderer() -> ParametricRenderer:
+    return ParametricRenderer()
+
+
+def newly_clipped(before: np.ndarray, after: np.ndarray) -> float:
+    return float((clipped_mask(after) & ~clipped_mask(before)).mean())
+
+
+@pytest.mark.parametrize("delta", [0.3, -0.3])
+def test_a_warm_or_cool_look_does_not_blow_the_coffee_cups_white(renderer, coffee, delta):
+    state = AdjustmentState().with_edit("global", "temperature", delta)
+    free = renderer.apply(coffee, renderer.solve(coffee, state, {}))
+    plan = renderer.solve(coffee, state, {}, protect_highlights=True)
+    held = renderer.apply(coffee, plan)
+    assert newly_clipped(coffee, free) > 0.02  # the plain gain blows the cup's rim and saucer
+    assert newly_clipped(coffee, held) <= 0.01
+    assert plan.strengths[0, TEMP] * delta > 0  # still warmer (cooler), only less so
+    moved = plan.levels[0, TEMP] - plan.baseline[0, TEMP]
+    assert moved * delta > 0 and abs(moved) < abs(delta)
+
+
+def test_a_photo_with_room_gets_the_whole_move(renderer, chelsea):
+    """No near-white in the cat: the look lands where it was asked, as without protection."""
+    state = AdjustmentState().with_edit("global", "temperature", -0.3)
+    free = renderer.solve(chelsea, state, {})
+    held = renderer.solve(chelsea, state, {}, protect_highlights=True)
+    np.testing.assert_allclose(held.strengths, free.strengths)
+    assert held.levels[0, TEMP] - held.baseline[0, TEMP] == pytest.approx(-0.3, abs=0.03)
+
+
+def test_a_cap_clips_just_the_budget(coffee):
+    """At its cap a region clips no more than the budget; a little past it, more."""
+    rgb = to_float_rgb(coffee)
+    weights = np.ones((1, *rgb.shape[:2]), np.float32)
+    problem = build_problems(rgb, rgb, weights, default_scale(), 2, 1e-3).proxy
+    strengths = np.zeros((1, 4))
+    strengths[0, TEMP] = 1.0
+    cap = float(white_balance_caps(problem, strengths)[0])
+    assert 0.0 < cap < 1.0
+    for strength, within in ((cap, True), (1.5 * cap + 0.02, False)):
+        strengths[0, TEMP] = strength
+        out = apply_operators(problem.rgb, problem.fields(strengths))
+        share = newly_clipped(coffee, np.round(out * 255).astype(np.uint8))
+        assert (share <= CLIP_BUDGET + 1e-3) is within, (strength, share)
