@@ -23,7 +23,7 @@ from pertouch.core.attributes import Attribute
 F64 = NDArray[np.float64]
 #: A white-balance move may newly clip at most 0.6% of its region's pixels: the do-no-harm guard's
 #: 1% of the photo (:mod:`pertouch.core.guards`) less room for the full-resolution pass, which sees
-#: highlights the analysis view averages away (0.3% left warm and cool invisible on most photos).
+#: highlights the analysis view averages away.
 CLIP_BUDGET = 0.006
 #: A channel at or above this rounds to the top code value (254.5 of 255): clipped.
 _TOP = 254.5 / 255.0
