@@ -20,7 +20,7 @@ from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader import stance as S
 from pertouch.providers.reader import words as W
 from pertouch.providers.reader.clauses import EXCEPT, Piece
-from pertouch.providers.reader.colours import HUE_OF, WB_POLES, hue, read_colours
+from pertouch.providers.reader.colours import HUE_OF, RANGES, WB_POLES, hue, read_colours
 from pertouch.providers.reader.forms import OPTIMIZE, unsupported_label
 from pertouch.providers.reader.lexicon import (
     BRI,
@@ -49,6 +49,11 @@ class Hit(NamedTuple):
 
 
 _DARKNESS = Cue("noun", ((BRI, -1, 1.0),), negative=True)
+#: Contrast words that name contrast itself, kept as contrast even when said of a colour range.
+_LITERAL_CONTRAST = {"contrast", "contrasts", "micro contrast", "s curve", "high contrast"}
+_LITERAL_CONTRAST |= {"low contrast", "clarity", "definition", "texture", "structure", "separation"}
+#: Level words that are also the verb "become" before an adjective or colour ("gone magenta").
+_BECOME = {"gone"}
 
 Senses = Callable[[str], "tuple[Cue, float] | None"]
 
@@ -175,6 +180,7 @@ def _darkness_spans(tokens: list[str], used: list[bool]) -> list[tuple[int, int,
 def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint: bool) -> None:
     tokens = clause.tokens
     kinds: set[str] = {CLASSES_BY_NAME[r].kind for r in clause.regions if r in CLASSES_BY_NAME}
+    named_kinds = set(kinds)  # of the regions named as nouns ("the blues"), not by a cue
     kinds |= {
         "colour"
         for *_, region in found
@@ -188,6 +194,7 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
             and tokens[start - 1] in S.ADVERBS
         ):
             cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "too light", "too saturate"
+        cue = _of_colour_range(cue, " ".join(tokens[start : start + width]), named_kinds)
         if cue.form == "noun":
             sign = S.noun_sign(tokens, start, width, cue)
             if sign == 0:
@@ -198,6 +205,9 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
             rest.append((start, width, cue, region))
     for start, width, cue, region in rest:
         word = " ".join(tokens[start : start + width])
+        following = tokens[start + width : start + width + 1]
+        if word in _BECOME and following and _describes(following[0]):
+            continue  # "everything's gone magenta": became, not missing
         if S.attributive(tokens, start, width, cue) or (
             word in CONDITIONS and not (start and tokens[start - 1] in S.COPULA | {"am"})
         ):
@@ -218,6 +228,21 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
         clause.hits += [Hit(a, sign * p, w, region, colour, start) for a, p, w in effects]
     if any(h.attribute in clause.named for h in clause.hits):
         clause.named = [a for a in clause.named if a not in {h.attribute for h in clause.hits}]
+
+
+def _of_colour_range(cue: Cue, word: str, kinds: set[str]) -> Cue:
+    """A contrast word said of colour ranges alone speaks of their strength: "the blues need
+    some punch", "the reds look flat" ask for more colour there (a colour range has no contrast
+    of its own); words that name contrast itself ("more contrast in the greens") stay contrast."""
+    if kinds != {"colour"} or word in _LITERAL_CONTRAST or {e[0] for e in cue.effects} != {CON}:
+        return cue
+    return Cue(cue.form, ((COL, cue.effects[0][1], 1.0),), cue.negative, cue.region)
+
+
+def _describes(word: str) -> bool:
+    """True for an adjective or a colour name: what something became ("gone grey")."""
+    cue = CUES.get(word)
+    return word in WB_POLES or word in RANGES or (cue is not None and cue.form == "adj")
 
 
 def _effects(

@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pertouch.core.adjustments import GLOBAL
+from pertouch.core.degrees import DEGREES
+from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader import words as W
-from pertouch.providers.reader.colours import WB_POLES
+from pertouch.providers.reader.colours import RANGES, WB_POLES
 from pertouch.providers.reader.lexicon import CUES, Cue
 
 COPULA = {"is", "are", "was", "were", "looks", "look", "seems", "seem", "feels", "feel"}
@@ -33,6 +35,7 @@ KNOWN |= W.FIX | W.PROTECT | set(W.MOVE) | {"enough", "much", "many", "lot", "li
 KNOWN |= {"black", "brown", "silver", "gold", "golden", "beige", "cream"}  # what a thing is
 PREPOSITIONS = {"from", "by", "under", "over", "into", "behind", "near", "through", "across"}
 KNOWN |= W.AWAY | PREPOSITIONS | {"done", "ready", "there", "here", "sure", "brownish", "greyish"}
+KNOWN |= {w for phrase in (*W.DEGREE_WORDS, *(p for p, _ in DEGREES)) for w in phrase.split()}
 DETERMINERS = {"the", "a", "an", "her", "his", "their", "my", "our", "this", "that", "its"}
 ADVERBS = {"too", "so", "very", "overly", "rather", "quite", "really", "way"}
 #: Said as a wish these mean neutral as much as bright ("make the snow white"): complaints only.
@@ -78,6 +81,8 @@ def noun_sign(tokens: list[str], start: int, width: int, cue: Cue) -> int:
     previous = CUES.get(before[-1]) if before else None
     if previous is not None and previous.form in ("adj", "cmp"):
         return 0  # "warm colour": the adjective says it, the noun is its subject
+    if before and before[-1] in W.FIX:
+        return 0  # "more natural colour", "real colours": correct it, not more of it
     if has(before[-3:], W.RAISE) or after[:1] == ["up"] or has(after, RAISE_AFTER):
         return 1
     return -1 if cue.negative else 0
@@ -108,11 +113,29 @@ def adjective_sign(
         return -1, False  # "take the yellow out", "fix the yellow"
     if before[-1:] == ["more"] or has(before[-2:], W.RAISE - W.QUANTITY):
         return 1, False
+    if caused(before):
+        return -1, True  # "the lamps make everything orange": a cause described, not a wish
     if has(before, W.WISH):
         return 1, False
     if complaint or has(before, W.COMPLAINT) or cue.negative:
         return -1, True
     return 1, False
+
+
+#: Words before "make" that leave it a request ("can you make", "please make", "to make").
+_ASKING = W.FILLER | W.WISH | {"to", "and", "then", "but", "or", "pls", "lets", "should", "must"}
+_ASKING |= {"will", "cant", "cannot", "might", "also", "simply", "maybe", "possibly", "kindly"}
+
+
+def caused(before: list[str]) -> bool:
+    """True when "make" has a thing for its subject ("the stage lights make everything purple",
+    "this filter make it too warm"): a complaint about a cause, not a request."""
+    at = max((i for i, t in enumerate(before) if t in ("make", "makes")), default=-1)
+    if at < 0:
+        return False
+    if before[at] == "makes":
+        return at > 0
+    return at > 0 and before[at - 1].isalpha() and before[at - 1] not in _ASKING
 
 
 def attributive(tokens: list[str], start: int, width: int, cue: Cue) -> bool:
@@ -136,7 +159,9 @@ def starts_with_adjective(text: str) -> bool:
     """True when a clause opens with an adjective or colour ("and blue"), continuing a copula."""
     first = next((t for t in text.split() if t not in SKIP_FIRST), "")
     cue = CUES.get(first)
-    return (cue is not None and cue.form in ("adj", "level")) or first in WB_POLES
+    return (
+        (cue is not None and cue.form in ("adj", "level")) or first in WB_POLES or first in RANGES
+    )
 
 
 def modifier(tokens: list[str]) -> int:
@@ -157,6 +182,13 @@ def move(tokens: list[str], regions: list[str]) -> int:
             if sign:
                 return sign
             return -1 if set(regions) & W.BRIGHT_TONES else 1 if set(regions) & W.DARK_TONES else 0
+    if all(r in CLASSES_BY_NAME and CLASSES_BY_NAME[r].kind == "colour" for r in regions):
+        # colour ranges alone have one thing to give: "the greens could use more", "less of the
+        # reds", "pump the teals"
+        if has(tokens, W.LOWER):
+            return -1
+        if has(tokens, W.RAISE - W.QUANTITY) or has(tokens, W.QUANTITY):
+            return 1
     return 0
 
 

@@ -78,7 +78,7 @@ NEUTRAL_CHANGE = {
 #: Verbs that ask to correct what is wrong, which the auto look does ("fix the white balance").
 FIX = {"fix", "correct", "neutralise", "neutralize", "balance", "sort out", "repair", "normalise"}
 FIX |= {"normalize", "even out", "clean up", "tidy up", "natural", "neutral", "normal", "realistic"}
-FIX |= {"accurate", "true to life", "lifelike", "correct colours", "correct colors"}
+FIX |= {"accurate", "true to life", "lifelike", "correct colours", "correct colors", "real", "true"}
 #: Movement verbs that, said of a region alone, move its brightness ("bring down the sky").
 MOVE = {
     "bring up": 1, "raise": 1, "push": 1, "boost": 1, "pull up": 1, "increase": 1, "lift": 1,
@@ -98,6 +98,8 @@ PROTECT |= {"don't touch", "dont touch", "do not touch"}
 #: Modifiers that also set a degree: "crank" is a lot, "a hair" a touch.
 DEGREE_WORDS = {"crank": 0.4, "cranked": 0.4, "a hair": 0.1, "a fraction": 0.1, "a notch": 0.15}
 DEGREE_WORDS |= {"a wee bit": 0.1, "a little more": 0.15, "kind of": 0.15, "a bit much": 0.15}
+#: Informal quantities of a lot ("lift it loads", "heaps brighter").
+DEGREE_WORDS |= {"loads": 0.4, "heaps": 0.4, "tons": 0.4, "a ton": 0.4, "loads more": 0.4}
 #: Words kept from spelling correction: chat shorthand people use, with what it means.
 SHORTHAND = {
     "pls": "please", "plz": "please", "plse": "please", "u": "you", "ur": "your", "abit": "a bit",
