@@ -21,14 +21,16 @@ from pertouch.core.degrees import DEFAULT_DEGREE
 from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader import words as W
 from pertouch.providers.reader.asking import drop_answered, question, unknown_predicate
-from pertouch.providers.reader.colours import natural_sign
+from pertouch.providers.reader.colours import RANGES, natural_sign
 from pertouch.providers.reader.cues import Clause, Hit
 from pertouch.providers.reader.fallback import Guess
-from pertouch.providers.reader.lexicon import BRI, COL
+from pertouch.providers.reader.lexicon import BRI, COL, TEMP
 from pertouch.providers.reader.stance import has
 from pertouch.providers.reader.types import ClauseReading, ClauseStatus, Intent, Question, ReadBy
 
 Fallback = Callable[[str], Guess | None]
+#: The warm and cool tones, said alone, move the temperature ("it needs more warm tones").
+_TONE_POLES = {"warm tones": 1, "cool tones": -1}
 
 
 #: Verbs and particles of modifiers, known words that are no predicate of their own.
@@ -52,6 +54,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
     named_last: Clause | None = None  # the last clause that named a region, for "it" / "them"
     attributes_said = {h.attribute for c in clauses for h in c.hits}
     understood = any(c.hits or c.named or set(c.regions) - {GLOBAL} for c in clauses)
+    _cast_then_wish(clauses)
     for index, clause in enumerate(clauses):
         status: ClauseStatus = "none"
         edits: list[Intent] = []
@@ -132,6 +135,23 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
     return out
 
 
+def _cast_then_wish(clauses: list[Clause]) -> None:
+    """ "the skin looks a bit green, warm it up": a complaint about an off-axis colour cast
+    names the problem and a later warming or cooling wish says how to fix it, so the complaint
+    asks for no edit of its own (its region still reaches the wish)."""
+    for index, clause in enumerate(clauses):
+        cast = (
+            clause.complained
+            and clause.hits
+            and all(h.attribute == COL and h.sign < 0 for h in clause.hits)
+            and any(t in RANGES for t in clause.tokens)
+        )
+        later = clauses[index + 1 :]
+        if cast and any(h.attribute == TEMP for c in later if not c.negated for h in c.hits):
+            clause.hits = []
+            clause.dropped = True
+
+
 def _inherit_region(
     clause: Clause, previous: Clause | None, named_last: Clause | None = None, topic: bool = False
 ) -> None:
@@ -191,6 +211,9 @@ def _regions_only(
 ) -> tuple[ClauseStatus, list[Intent]]:
     move = clause.move or (clause.modifier if previous is None or not previous.hits else 0)
     if move:
+        if clause.regions and set(clause.regions) <= set(_TONE_POLES):  # "more warm tones"
+            hits = [Hit(TEMP, move * _TONE_POLES[r], region=GLOBAL) for r in clause.regions]
+            return "edit", _edits(clause, hits)
         kinds = {CLASSES_BY_NAME[r].kind for r in clause.regions if r in CLASSES_BY_NAME}
         attribute = COL if kinds == {"colour"} else BRI  # "boost the reds", "bring down the sky"
         return "edit", _edits(clause, [Hit(attribute, move)])

@@ -52,6 +52,8 @@ _DARKNESS = Cue("noun", ((BRI, -1, 1.0),), negative=True)
 #: Contrast words that name contrast itself, kept as contrast even when said of a colour range.
 _LITERAL_CONTRAST = {"contrast", "contrasts", "micro contrast", "s curve", "high contrast"}
 _LITERAL_CONTRAST |= {"low contrast", "clarity", "definition", "texture", "structure", "separation"}
+#: Grey said of a tone region speaks of its level, not its colour ("the blacks look grey").
+_GREYS = {"grey", "gray", "greyish", "grayish", "milky"}
 #: Level words that are also the verb "become" before an adjective or colour ("gone magenta").
 _BECOME = {"gone"}
 
@@ -255,6 +257,8 @@ def _effects(
         attributes = named or ([COL] if "colour" in kinds else [])
         return tuple((a, cue.effects[0][1], 1.0) for a in dict.fromkeys(attributes))
     effects = cue.effects
+    if tone_pole and not named and word in _GREYS:
+        return ((BRI, -tone_pole, 1.0),)  # "the blacks look grey": lifted towards the middle
     if tone_pole and not named and cue.negative and [e[0] for e in effects] == [CON]:
         return ((BRI, tone_pole, 1.0),)  # "harsh shadows" are too dark, harsh highlights too bright
     if word == "hot" and (BRI in named or "tone" in kinds):
