@@ -304,7 +304,7 @@ def _read_stance(clause: Clause, piece: Piece) -> None:
     clause.positive = not directed and S.has(tokens, W.POSITIVE) and not clause.negated
     clause.vague = not directed and S.has(tokens, W.VAGUE)
     clause.neutral = not directed and S.has(tokens, W.NEUTRAL_CHANGE)
-    clause.fix = not directed and S.has(tokens, W.FIX)
+    clause.fix = not directed and S.has(tokens, W.CORRECT)
     if not directed and S.has(tokens, W.COMPLAINT) and not S.has(tokens, W.WISH):
         clause.complained = True  # "the skin looks waxy and pale": "and pale" continues it
     clause.optimize = not directed and bool(OPTIMIZE.search(text))

@@ -59,6 +59,8 @@ _LOOK_NOUNS = {"look", "style", "vibe", "vibes", "feel", "grade", "edit", "effec
 _LOOK_NOUNS |= {"filter", "finish", "tones", "mood"}
 #: A look named right after one of these is complained about or taken away, not asked for.
 _TAKEN_AWAY = ("too", "so", "overly", "less", "not", "no", "nor", "without")
+#: Words that make a copula before a look part of a request ("can it look more cinematic").
+_ASKED = {"more", "can", "could", "would", "please", "will", "should", "to", "bit", "little"}
 #: Hedges that, right before a look word, describe a state ("kinda faded"), not ask for a look.
 _HEDGES = {"kind of", "sort of", "rather", "pretty", "fairly", "quite", "bit of a"}
 #: Verbs that, shortly before a look word, describe the photo as it is ("it looks old and faded").
@@ -165,7 +167,7 @@ def _style(words: str, region_words: Mapping[str, str]) -> tuple[str, float, str
             return "", 1.0, words, False  # "the autumn trees": a season, not a look
         if before[-1:] and before[-1] in _TAKEN_AWAY:
             return "", 1.0, words, False  # "a bit too moody now", "less moody": away from a look
-        if set(sentence) & _DESCRIBING and not has(sentence, W.WISH):
+        if set(sentence) & _DESCRIBING and not has(sentence, W.WISH | _ASKED):
             return "", 1.0, words, False  # "it looks kind of faded", "old and faded": the problem
         if has(before, _HEDGES) and not has(sentence, W.WISH):
             return "", 1.0, words, False  # "kinda faded", "pretty washed out": a state, said bare

@@ -81,7 +81,7 @@ def noun_sign(tokens: list[str], start: int, width: int, cue: Cue) -> int:
     previous = CUES.get(before[-1]) if before else None
     if previous is not None and previous.form in ("adj", "cmp"):
         return 0  # "warm colour": the adjective says it, the noun is its subject
-    if before and before[-1] in W.FIX:
+    if before and before[-1] in W.CORRECT:
         return 0  # "more natural colour", "real colours": correct it, not more of it
     if has(before[-3:], W.RAISE) or after[:1] == ["up"] or has(after, RAISE_AFTER):
         return 1
@@ -129,13 +129,15 @@ _ASKING |= {"will", "cant", "cannot", "might", "also", "simply", "maybe", "possi
 
 def caused(before: list[str]) -> bool:
     """True when "make" has a thing for its subject ("the stage lights make everything purple",
-    "this filter make it too warm"): a complaint about a cause, not a request."""
+    "this filter make it too warm"): a complaint about a cause, not a request. A bare noun before
+    it is not enough: terse writers put the region first ("sky make blue")."""
     at = max((i for i, t in enumerate(before) if t in ("make", "makes")), default=-1)
     if at < 0:
         return False
-    if before[at] == "makes":
-        return at > 0
-    return at > 0 and before[at - 1].isalpha() and before[at - 1] not in _ASKING
+    subject = before[max(0, at - 3) : at]
+    if not subject or not subject[-1].isalpha() or subject[-1] in _ASKING:
+        return False
+    return before[at] == "makes" or bool(set(subject[:-1]) & DETERMINERS)
 
 
 def attributive(tokens: list[str], start: int, width: int, cue: Cue) -> bool:

@@ -78,7 +78,9 @@ NEUTRAL_CHANGE = {
 #: Verbs that ask to correct what is wrong, which the auto look does ("fix the white balance").
 FIX = {"fix", "correct", "neutralise", "neutralize", "balance", "sort out", "repair", "normalise"}
 FIX |= {"normalize", "even out", "clean up", "tidy up", "natural", "neutral", "normal", "realistic"}
-FIX |= {"accurate", "true to life", "lifelike", "correct colours", "correct colors", "real", "true"}
+FIX |= {"accurate", "true to life", "lifelike", "correct colours", "correct colors"}
+#: Adjectives that, before an attribute noun, ask for it correct rather than more ("real colours").
+CORRECT = FIX | {"real", "true", "original", "proper"}
 #: Movement verbs that, said of a region alone, move its brightness ("bring down the sky").
 MOVE = {
     "bring up": 1, "raise": 1, "push": 1, "boost": 1, "pull up": 1, "increase": 1, "lift": 1,
