@@ -34,7 +34,11 @@ def test_corpus_is_large_split_before_tuning_and_apart_from_the_phrase_bank():
     texts = [r["text"].lower() for r in dev + test]
     assert len(texts) >= 600 and len(set(texts)) == len(texts)
     assert 0.55 <= len(dev) / len(texts) <= 0.65
-    later = [r["text"].lower() for s in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7") for r in load_requests(s)]
+    later = [
+        r["text"].lower()
+        for s in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7")
+        for r in load_requests(s)
+    ]
     assert not set(later) & set(texts) and len(set(later)) == len(later)
     assert {r["source"] for r in test} == {r["source"] for r in dev}  # every kind of writer in both
     assert (
@@ -48,7 +52,11 @@ def test_every_label_names_a_known_region_and_attribute():
     from pertouch.core.attributes import ATTRIBUTES
     from pertouch.core.regions import CLASSES_BY_NAME
 
-    rows = [r for s in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test") for r in load_requests(s)]
+    rows = [
+        r
+        for s in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test")
+        for r in load_requests(s)
+    ]
     for row in rows:
         for edit in row["edits"] + row["optional"]:
             assert edit["region"] in CLASSES_BY_NAME, json.dumps(row)

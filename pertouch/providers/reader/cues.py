@@ -123,6 +123,8 @@ def read_clause(
     found += _cue_spans(tokens, used, min_words=1)
     if senses is not None:
         found += _borrowed(clause, tokens, used, senses, region_words)
+    if piece.connector in EXCEPT and not S.has(tokens, S.COPULA | {"too"}):
+        found = []  # "except the red umbrella": what is held, described
     _read_hits(clause, sorted(found, key=lambda f: f[0]), complaint)
     _read_stance(clause, piece)
     return clause
@@ -194,6 +196,7 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
             cue.form in ("noun", "verb")
             and tokens[start - 1 : start]
             and tokens[start - 1] in S.ADVERBS
+            and tokens[: start - 1] != []  # a clause opening "so brighten those": "so" joins
         ):
             cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "too light", "too saturate"
         cue = _of_colour_range(cue, " ".join(tokens[start : start + width]), named_kinds)
@@ -215,6 +218,8 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
         ):
             clause.dropped = True
             continue  # "darken the bright window"; "blue in the shade" is where, not what
+        if cue.form == "verb" and start and _describes(tokens[start - 1]):
+            continue  # "the warm glow back": a noun, and the adjective before it says how
         if cue.form == "verb" and tokens[start - 1 : start] in (["a"], ["an"]) and clause.named:
             clause.hits += [Hit(a, 1, at=start) for a in clause.named]  # "a bit of a lift"
             continue

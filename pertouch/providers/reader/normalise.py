@@ -83,11 +83,11 @@ def _signed_words(match: re.Match[str]) -> str:
     sign, value, unit = match.group(1), float(match.group(2)), (match.group(3) or "")
     word = "up" if sign == "+" else "down"
     before = match.string[max(0, match.start() - 12) : match.start()]
+    after = match.string[match.end() : match.end() + 12]
+    exposure = before.rstrip().endswith(_EXPOSURE_WORDS) or bool(re.match(r"\s*expo", after))
     if unit in ("%", "percent"):
         levels = percent_to_levels(value)
-    elif unit.startswith(("ev", "stop")) or (
-        value <= 5 and before.rstrip().endswith(_EXPOSURE_WORDS)
-    ):
+    elif unit.startswith(("ev", "stop")) or (value <= 5 and exposure):  # "+0.3 exposure"
         levels = stops_to_levels(value)
     else:
         levels = min(1.0, value / 100.0)

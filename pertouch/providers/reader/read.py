@@ -130,10 +130,14 @@ def read_instruction(
     clauses: list[Clause] = []
     for piece in split_clauses(words):
         last = clauses[-1] if clauses else None
+        # "she is just black": a clause cut after its copula goes on with its predicate
+        dangling = last is not None and last.tokens[-1:] != [] and last.tokens[-1] in COPULA
         continued = (
-            last is not None and piece.connector == "and" and starts_with_adjective(piece.text)
+            last is not None
+            and (piece.connector == "and" or dangling)
+            and starts_with_adjective(piece.text)
         )
-        complaint = continued and last is not None and last.complained
+        complaint = continued and last is not None and (last.complained or dangling)
         clause = read_clause(piece, region_words, complaint, senses)
         if continued and last is not None and last.negated:
             clause.negated = True  # "rather than warm and orange"

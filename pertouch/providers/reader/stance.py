@@ -32,7 +32,7 @@ ADJECTIVE_SLOT |= {"overly", "super", "extremely", "getting", "gone", "turned"}
 #: Words the grammar knows the job of: never lent a sense.
 KNOWN = W.FILLER | W.COMPLAINT | W.WISH | W.RAISE | W.LOWER | W.PRONOUNS | W.POSITIVE | W.VAGUE
 KNOWN |= W.FIX | W.PROTECT | set(W.MOVE) | {"enough", "much", "many", "lot", "little", "please"}
-KNOWN |= {"black", "brown", "silver", "gold", "golden", "beige", "cream"}  # what a thing is
+KNOWN |= {"brown", "silver", "gold", "golden", "beige", "cream"}  # what a thing is
 PREPOSITIONS = {"from", "by", "under", "over", "into", "behind", "near", "through", "across"}
 KNOWN |= W.AWAY | PREPOSITIONS | {"done", "ready", "there", "here", "sure", "brownish", "greyish"}
 KNOWN |= {w for phrase in (*W.DEGREE_WORDS, *(p for p, _ in DEGREES)) for w in phrase.split()}
@@ -117,8 +117,10 @@ def adjective_sign(
         return -1, True  # "the lamps make everything orange": a cause described, not a wish
     if has(before, W.WISH):
         return 1, False
-    if complaint or has(before, W.COMPLAINT) or cue.negative:
+    if complaint or has(before, W.COMPLAINT | DISLIKE) or cue.negative:
         return -1, True
+    if before[-1:] == ["how"]:
+        return -1, True  # "not keen on how yellow the walls look": an exclamation
     return 1, False
 
 
@@ -203,8 +205,13 @@ def split_phrase(tokens: list[str], phrase: str) -> bool:
     return particle in tokens[at + 2 : at + 6]
 
 
+#: Dislike said with a negation: a complaint about what follows, not a negated request.
+DISLIKE = {"not keen", "not a fan", "not happy", "dont like", "do not like", "not loving"}
+DISLIKE |= {"not liking", "not sure about", "not too keen", "not crazy about"}
+
+
 def negated(tokens: list[str]) -> bool:
-    if "enough" in tokens:
+    if "enough" in tokens or has(tokens, DISLIKE):
         return False
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
