@@ -180,11 +180,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     model.read("the sky looks like an oven")  # warm-up: loads the embedder if the reader has one
     print(f"first read (cold start): {(time.perf_counter() - start) * 1000:.0f} ms")
     splits = SPLITS if args.split == "all" else (args.split,)
+    times: list[float] = []
     for split in splits:
         report = evaluate(model.read, split, keep_misses=args.misses)
+        times += report.times
         print("\n".join(report.lines()))
         for row, got in report.misses:
             print(_miss_line(row, got))
+    median = statistics.median(times) * 1000
+    print(f"median plan time per request (offline, warm): {median:.2f} ms over {len(times)}")
     return 0
 
 
