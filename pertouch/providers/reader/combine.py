@@ -73,7 +73,8 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             topic = clauses[index - 1] if index else None
             if topic is not None and topic.mentions and not topic.hits and not topic.protect:
                 named_last = topic  # "the colour of the sky is not good, more blue please"
-            _inherit_region(clause, previous, named_last, topic=topic is named_last)
+            referent = _referent(clause, clauses[:index], named_last)
+            _inherit_region(clause, previous, referent, topic=topic is named_last)
             edits, status = _edits(clause, clause.hits), "edit"
             previous = clause
         elif clause.named and unknown_predicate(clause):
@@ -150,6 +151,22 @@ def _cast_then_wish(clauses: list[Clause]) -> None:
         if cast and any(h.attribute == TEMP for c in later if not c.negated for h in c.hits):
             clause.hits = []
             clause.dropped = True
+
+
+#: Pronouns that stand for a person or an animal, never for the sky or the grass.
+_ANIMATE_PRONOUNS = {"he", "she", "him", "his", "hers"}
+
+
+def _referent(clause: Clause, before: list[Clause], named_last: Clause | None) -> Clause | None:
+    """The clause whose regions a pronoun takes: "he" and "him" the last person or animal named
+    ("the dog ... against the bright grass, lift him a bit"), "it" the last region named."""
+    if not _ANIMATE_PRONOUNS & set(clause.tokens):
+        return named_last
+    for earlier in reversed(before):
+        regions = [CLASSES_BY_NAME.get(r) for r in earlier.regions]
+        if any(r is not None and (r.kind == "people" or r.name == "animals") for r in regions):
+            return earlier
+    return named_last
 
 
 def _inherit_region(

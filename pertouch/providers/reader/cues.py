@@ -159,6 +159,8 @@ def _borrowed(
             continue
         if tokens[i + 1 : i + 2] == ["to"]:
             continue  # "hard to see": about the viewer, not the photo
+        if tokens[i - 1] in ("it", "he", "she", "they") and token.endswith(("ed", "s")):
+            continue  # "it rained", "she smiles": a verb after its subject, not an adjective
         lent = senses(token)
         if lent is not None:
             spans.append((i, 1, lent[0], ""))
