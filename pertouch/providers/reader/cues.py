@@ -87,6 +87,7 @@ class Clause:
     complained: bool = False  # an adjective read as a complaint: "and blue" continues it
     dropped: bool = False  # a cue set aside on purpose ("make it white"): not for the fallback
     borrowed: float = 0.0  # similarity of a word whose sense was borrowed (0: none)
+    about: list[str] = field(default_factory=list)  # attributes its nouns name ("the colours")
 
     @property
     def regions(self) -> list[str]:
@@ -98,9 +99,15 @@ def read_clause(
     region_words: Mapping[str, str],
     complaint: bool = False,
     senses: Senses | None = None,
+    remembered: bool = False,
+    topic: tuple[str, ...] = (),
 ) -> Clause:
     """Read one clause; ``complaint`` when it continues a complaint ("is cold and blue");
-    ``senses`` lends a sense to an unknown word in an adjective's place ("a bit dismal")."""
+    ``senses`` lends a sense to an unknown word in an adjective's place ("a bit dismal");
+    ``remembered`` when the request compares the photo with the scene as it was ("what I saw"),
+    so "the sky was deep blue" says how it should look, not what is wrong; ``topic`` the attributes
+    the clause before named, for a bare adjective that goes on about them ("colours too strong,
+    please soft")."""
     tokens = piece.text.split()
     clause = Clause(piece.connector, piece.text, tokens)
     clause.unsupported = unsupported_label(piece.text)
@@ -125,7 +132,9 @@ def read_clause(
         found += _borrowed(clause, tokens, used, senses, region_words)
     if piece.connector in EXCEPT and not S.has(tokens, S.COPULA | {"too"}):
         found = []  # "except the red umbrella": what is held, described
-    _read_hits(clause, sorted(found, key=lambda f: f[0]), complaint)
+    clause.named = list(topic)
+    _read_hits(clause, sorted(found, key=lambda f: f[0]), complaint, remembered)
+    clause.named = [a for a in clause.named if a not in topic or a in clause.about]
     _read_stance(clause, piece)
     return clause
 
@@ -183,7 +192,9 @@ def _darkness_spans(tokens: list[str], used: list[bool]) -> list[tuple[int, int,
     return spans
 
 
-def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint: bool) -> None:
+def _read_hits(
+    clause: Clause, found: list[tuple[int, int, Cue, str]], complaint: bool, remembered: bool
+) -> None:
     tokens = clause.tokens
     kinds: set[str] = {CLASSES_BY_NAME[r].kind for r in clause.regions if r in CLASSES_BY_NAME}
     named_kinds = set(kinds)  # of the regions named as nouns ("the blues"), not by a cue
@@ -203,6 +214,7 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
             cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "too light", "too saturate"
         cue = _of_colour_range(cue, " ".join(tokens[start : start + width]), named_kinds)
         if cue.form == "noun":
+            clause.about.append(cue.effects[0][0])
             sign = S.noun_sign(tokens, start, width, cue)
             if sign == 0:
                 clause.named.append(cue.effects[0][0])
@@ -229,6 +241,8 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
         if not effects:
             continue
         sign, complained = S.adjective_sign(tokens, start, width, cue, complaint)
+        if remembered and S.has(tokens[:start], {"was", "were"}) and not S.has(tokens, {"too"}):
+            sign, complained = 1, False  # "what I saw: the sky was deep blue": towards it
         if word in S.COMPLAINT_ONLY and sign > 0:
             clause.dropped = True
             continue

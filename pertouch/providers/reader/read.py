@@ -61,6 +61,11 @@ _LOOK_NOUNS |= {"filter", "finish", "tones", "mood"}
 _TAKEN_AWAY = ("too", "so", "overly", "less", "not", "no", "nor", "without")
 #: Words that make a copula before a look part of a request ("can it look more cinematic").
 _ASKED = {"more", "can", "could", "would", "please", "will", "should", "to", "bit", "little"}
+#: The scene as it was, against which the photo is measured ("more like what I saw").
+_REMEMBERED = re.compile(
+    r"\b(what i saw|what i remember|i remember|remember it|in real life|irl|in reality|in person"
+    r"|when i was there|how it (really )?(was|looked)|what it (really )?looked like)\b"
+)
 #: Hedges that, right before a look word, describe a state ("kinda faded"), not ask for a look.
 _HEDGES = {"kind of", "sort of", "rather", "pretty", "fairly", "quite", "bit of a"}
 #: Verbs that, shortly before a look word, describe the photo as it is ("it looks old and faded").
@@ -138,7 +143,10 @@ def read_instruction(
             and starts_with_adjective(piece.text)
         )
         complaint = continued and last is not None and (last.complained or dangling)
-        clause = read_clause(piece, region_words, complaint, senses)
+        remembered = bool(_REMEMBERED.search(flat))
+        clause = read_clause(
+            piece, region_words, complaint, senses, remembered, _topic(last, piece.text)
+        )
         if continued and last is not None and last.negated:
             clause.negated = True  # "rather than warm and orange"
         clauses.append(clause)
@@ -149,6 +157,19 @@ def read_instruction(
             return Reading("refine", factor=factor_of_refine, reasons=(reason,))
     combined = combine(clauses, fallback)
     return _reading(combined, style, factor, reasons, purpose)
+
+
+def _topic(last: Clause | None, text: str) -> tuple[str, ...]:
+    """The attribute a short bare clause goes on about: "colours too strong, | please soft"."""
+    tokens = text.split()
+    words = [w for w in tokens if w not in W.FILLER]
+    if last is None or not last.hits or len(set(last.about)) != 1 or len(words) > 2:
+        return ()
+    if any(w in W.PRONOUNS or w in ("make", "get") for w in tokens):
+        return ()  # "make it brighter": the photo, not the colours
+    if any(w in CUES and CUES[w].form == "noun" for w in words):
+        return ()
+    return tuple(dict.fromkeys(last.about))
 
 
 def _style(words: str, region_words: Mapping[str, str]) -> tuple[str, float, str, bool]:
