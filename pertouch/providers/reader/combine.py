@@ -14,7 +14,7 @@ instead of guessing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pertouch.core.adjustments import GLOBAL
 from pertouch.core.degrees import DEFAULT_DEGREE
@@ -163,10 +163,15 @@ def _referent(clause: Clause, before: list[Clause], named_last: Clause | None) -
     if not _ANIMATE_PRONOUNS & set(clause.tokens):
         return named_last
     for earlier in reversed(before):
-        regions = [CLASSES_BY_NAME.get(r) for r in earlier.regions]
-        if any(r is not None and (r.kind == "people" or r.name == "animals") for r in regions):
-            return earlier
+        animate = [m for m in earlier.mentions if _animate(m.region)]
+        if animate:  # "my dog sits on the lawn": the dog only
+            return replace(earlier, mentions=animate, mention_at=[])
     return named_last
+
+
+def _animate(region: str) -> bool:
+    found = CLASSES_BY_NAME.get(region)
+    return found is not None and (found.kind == "people" or found.name == "animals")
 
 
 def _inherit_region(
