@@ -19,6 +19,7 @@ from pertouch.providers.reader.words import SHORTHAND
 _KEEP_WHOLE = (
     (re.compile(r"\bb ?& ?w\b|\bblack (and|&|n) white\b"), " monochrome "),
     (re.compile(r"\beverything but\b"), "everything except"),
+    (re.compile(r"\btake (the|some of the) edge off\b"), "tone down"),
     (re.compile(r"\b(is|are|does|do) not (look |seem )?(quite )?right\b"), r"\1 wrong"),
     (re.compile(r"\b(is|are|looks?|seems?) not (natural|realistic)\b"), r"\1 wrong"),
     (re.compile(r"\b(is|are|looks?|seems?) not (good|great|nice|ideal|ok|okay)\b"), r"\1 bad"),

@@ -85,6 +85,8 @@ def noun_sign(tokens: list[str], start: int, width: int, cue: Cue) -> int:
         return 0  # "more natural colour", "real colours": correct it, not more of it
     if has(before[-3:], W.RAISE) or after[:1] == ["up"] or has(after, RAISE_AFTER):
         return 1
+    if cue.region:
+        return 1  # "a vignette please": a noun that names where and how is asked for
     return -1 if cue.negative else 0
 
 
