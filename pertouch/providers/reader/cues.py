@@ -170,6 +170,8 @@ def _borrowed(
             continue  # "hard to see": about the viewer, not the photo
         if tokens[i - 1] in ("it", "he", "she", "they") and token.endswith(("ed", "s")):
             continue  # "it rained", "she smiles": a verb after its subject, not an adjective
+        if token.endswith("ing") and tokens[i - 1] in S.COPULA:
+            continue  # "they are squinting": what someone does, not how the photo looks
         lent = senses(token)
         if lent is not None:
             spans.append((i, 1, lent[0], ""))
