@@ -121,6 +121,7 @@ def read_clause(
     for at, mention in find_regions(tokens, used, region_words, positions=True):
         clause.mentions.append(mention)
         clause.mention_at.append(at)
+    _drop_references(clause)
     for colour in read_colours(tokens, used, clause.regions, region_words):
         if colour.cue is None:
             clause.mentions.append(RegionMention(tokens[colour.start], colour.region))
@@ -137,6 +138,21 @@ def read_clause(
     clause.named = [a for a in clause.named if a not in topic or a in clause.about]
     _read_stance(clause, piece)
     return clause
+
+
+#: Words after which a region is what another is measured against, or the purpose of the change.
+_REFERENCE = {"than", "compared", "against", "relative", "versus", "vs", "so"}
+
+
+def _drop_references(clause: Clause) -> None:
+    """ "the sky is too bright compared to the buildings", "cool the background so the subject
+    stands out": the regions after the comparison or the purpose are not changed."""
+    cut = next((i for i, t in enumerate(clause.tokens) if i and t in _REFERENCE), -1)
+    if cut < 0 or not any(at < cut for at in clause.mention_at):
+        return
+    kept = [(at, m) for at, m in zip(clause.mention_at, clause.mentions, strict=True) if at < cut]
+    clause.mention_at = [at for at, _ in kept]
+    clause.mentions = [m for _, m in kept]
 
 
 def _cue_spans(
