@@ -215,6 +215,10 @@ def _refine(clauses: list[Clause], flat: str) -> float | None:
     for before, word in itertools.pairwise(words):
         if before in ("less", "more", "too") and word.isalpha() and not speller.reads(word):
             return None  # "make it less blah": "less" of something the grammar cannot name
+        if before in ("less", "more") and word == "like":
+            return None  # "more like spring": like something, not more of the last change
+        if word in ("less", "more") and before.isalpha() and not speller.reads(before):
+            return None  # "it needs to breathe more": more of what the grammar cannot name
     return refine_factor(flat, degree(flat))
 
 
