@@ -14,17 +14,18 @@ instead of guessing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from pertouch.core.adjustments import GLOBAL
 from pertouch.core.degrees import DEFAULT_DEGREE
 from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader import words as W
 from pertouch.providers.reader.asking import drop_answered, question, unknown_predicate
-from pertouch.providers.reader.colours import RANGES, natural_sign
+from pertouch.providers.reader.colours import natural_sign
 from pertouch.providers.reader.cues import Clause, Hit
 from pertouch.providers.reader.fallback import Guess
 from pertouch.providers.reader.lexicon import BRI, COL, TEMP
+from pertouch.providers.reader.reference import cast_then_wish, referent
 from pertouch.providers.reader.stance import has
 from pertouch.providers.reader.types import ClauseReading, ClauseStatus, Intent, Question, ReadBy
 
@@ -54,7 +55,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
     named_last: Clause | None = None  # the last clause that named a region, for "it" / "them"
     attributes_said = {h.attribute for c in clauses for h in c.hits}
     understood = any(c.hits or c.named or set(c.regions) - {GLOBAL} for c in clauses)
-    _cast_then_wish(clauses)
+    cast_then_wish(clauses)
     for index, clause in enumerate(clauses):
         status: ClauseStatus = "none"
         edits: list[Intent] = []
@@ -73,8 +74,8 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             topic = clauses[index - 1] if index else None
             if topic is not None and topic.mentions and not topic.hits and not topic.protect:
                 named_last = topic  # "the colour of the sky is not good, more blue please"
-            referent = _referent(clause, clauses[:index], named_last)
-            _inherit_region(clause, previous, referent, topic=topic is named_last)
+            pointed = referent(clause, clauses[:index], named_last)
+            _inherit_region(clause, previous, pointed, topic=topic is named_last)
             edits, status = _edits(clause, clause.hits), "edit"
             previous = clause
         elif clause.named and unknown_predicate(clause):
@@ -134,44 +135,6 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
     out.protected = list(dict.fromkeys(out.protected))
     out.carry = list(dict.fromkeys(out.carry))
     return out
-
-
-def _cast_then_wish(clauses: list[Clause]) -> None:
-    """ "the skin looks a bit green, warm it up": a complaint about an off-axis colour cast
-    names the problem and a later warming or cooling wish says how to fix it, so the complaint
-    asks for no edit of its own (its region still reaches the wish)."""
-    for index, clause in enumerate(clauses):
-        cast = (
-            clause.complained
-            and clause.hits
-            and all(h.attribute == COL and h.sign < 0 for h in clause.hits)
-            and any(t in RANGES for t in clause.tokens)
-        )
-        later = clauses[index + 1 :]
-        if cast and any(h.attribute == TEMP for c in later if not c.negated for h in c.hits):
-            clause.hits = []
-            clause.dropped = True
-
-
-#: Pronouns that stand for a person or an animal, never for the sky or the grass.
-_ANIMATE_PRONOUNS = {"he", "she", "him", "his", "hers"}
-
-
-def _referent(clause: Clause, before: list[Clause], named_last: Clause | None) -> Clause | None:
-    """The clause whose regions a pronoun takes: "he" and "him" the last person or animal named
-    ("the dog ... against the bright grass, lift him a bit"), "it" the last region named."""
-    if not _ANIMATE_PRONOUNS & set(clause.tokens):
-        return named_last
-    for earlier in reversed(before):
-        animate = [m for m in earlier.mentions if _animate(m.region)]
-        if animate:  # "my dog sits on the lawn": the dog only
-            return replace(earlier, mentions=animate, mention_at=[])
-    return named_last
-
-
-def _animate(region: str) -> bool:
-    found = CLASSES_BY_NAME.get(region)
-    return found is not None and (found.kind == "people" or found.name == "animals")
 
 
 def _inherit_region(

@@ -20,17 +20,15 @@ from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader import stance as S
 from pertouch.providers.reader import words as W
 from pertouch.providers.reader.clauses import EXCEPT, Piece
-from pertouch.providers.reader.colours import HUE_OF, RANGES, WB_POLES, hue, read_colours
+from pertouch.providers.reader.colours import HUE_OF, WB_POLES, hue, read_colours
+from pertouch.providers.reader.effects import describes, effects_of, of_colour_range, tone_pole
 from pertouch.providers.reader.forms import OPTIMIZE, unsupported_label
 from pertouch.providers.reader.lexicon import (
     BRI,
-    COL,
-    CON,
     CONDITIONS,
     CUES,
     MAX_CUE_WORDS,
     Cue,
-    Effect,
 )
 from pertouch.providers.reader.mentions import find_regions
 from pertouch.providers.reader.sizes import degree, number
@@ -49,11 +47,6 @@ class Hit(NamedTuple):
 
 
 _DARKNESS = Cue("noun", ((BRI, -1, 1.0),), negative=True)
-#: Contrast words that name contrast itself, kept as contrast even when said of a colour range.
-_LITERAL_CONTRAST = {"contrast", "contrasts", "micro contrast", "s curve", "high contrast"}
-_LITERAL_CONTRAST |= {"low contrast", "clarity", "definition", "texture", "structure", "separation"}
-#: Grey said of a tone region speaks of its level, not its colour ("the blacks look grey").
-_GREYS = {"grey", "gray", "greyish", "grayish", "milky"}
 #: Level words that are also the verb "become" before an adjective or colour ("gone magenta").
 _BECOME = {"gone"}
 
@@ -230,7 +223,7 @@ def _read_hits(
             and tokens[: start - 1] != []  # a clause opening "so brighten those": "so" joins
         ):
             cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "too light", "too saturate"
-        cue = _of_colour_range(cue, " ".join(tokens[start : start + width]), named_kinds)
+        cue = of_colour_range(cue, " ".join(tokens[start : start + width]), named_kinds)
         if cue.form == "noun":
             clause.about.append(cue.effects[0][0])
             sign = S.noun_sign(tokens, start, width, cue)
@@ -243,19 +236,19 @@ def _read_hits(
     for start, width, cue, region in rest:
         word = " ".join(tokens[start : start + width])
         following = tokens[start + width : start + width + 1]
-        if word in _BECOME and following and _describes(following[0]):
+        if word in _BECOME and following and describes(following[0]):
             continue  # "everything's gone magenta": became, not missing
         if S.attributive(tokens, start, width, cue) or (
             word in CONDITIONS and not (start and tokens[start - 1] in S.COPULA | {"am"})
         ):
             clause.dropped = True
             continue  # "darken the bright window"; "blue in the shade" is where, not what
-        if cue.form == "verb" and start and _describes(tokens[start - 1]):
+        if cue.form == "verb" and start and describes(tokens[start - 1]):
             continue  # "the warm glow back": a noun, and the adjective before it says how
         if cue.form == "verb" and tokens[start - 1 : start] in (["a"], ["an"]) and clause.named:
             clause.hits += [Hit(a, 1, at=start) for a in clause.named]  # "a bit of a lift"
             continue
-        effects = _effects(cue, word, clause.named, kinds, _tone_pole(clause.regions))
+        effects = effects_of(cue, word, clause.named, kinds, tone_pole(clause.regions))
         if not effects:
             continue
         sign, complained = S.adjective_sign(tokens, start, width, cue, complaint)
@@ -269,63 +262,6 @@ def _read_hits(
         clause.hits += [Hit(a, sign * p, w, region, colour, start) for a, p, w in effects]
     if any(h.attribute in clause.named for h in clause.hits):
         clause.named = [a for a in clause.named if a not in {h.attribute for h in clause.hits}]
-
-
-def _of_colour_range(cue: Cue, word: str, kinds: set[str]) -> Cue:
-    """A contrast word said of colour ranges alone speaks of their strength: "the blues need
-    some punch", "the reds look flat" ask for more colour there (a colour range has no contrast
-    of its own); words that name contrast itself ("more contrast in the greens") stay contrast."""
-    if kinds != {"colour"} or word in _LITERAL_CONTRAST or {e[0] for e in cue.effects} != {CON}:
-        return cue
-    return Cue(cue.form, ((COL, cue.effects[0][1], 1.0),), cue.negative, cue.region)
-
-
-def _describes(word: str) -> bool:
-    """True for an adjective or a colour name: what something became ("gone grey")."""
-    cue = CUES.get(word)
-    return word in WB_POLES or word in RANGES or (cue is not None and cue.form == "adj")
-
-
-def _effects(
-    cue: Cue, word: str, named: list[str], kinds: set[str], tone_pole: int = 0
-) -> tuple[Effect, ...]:
-    """The cue's effects, narrowed by what the clause is about."""
-    if cue.form == "level":
-        if not named and "tone" in kinds and tone_pole:  # "the shadows are too heavy"
-            return ((BRI, tone_pole * cue.effects[0][1], 1.0),)
-        attributes = named or ([COL] if "colour" in kinds else [])
-        return tuple((a, cue.effects[0][1], 1.0) for a in dict.fromkeys(attributes))
-    effects = cue.effects
-    if tone_pole and not named and word in _GREYS:
-        return ((BRI, -tone_pole, 1.0),)  # "the blacks look grey": lifted towards the middle
-    if tone_pole and not named and cue.negative and [e[0] for e in effects] == [CON]:
-        return ((BRI, tone_pole, 1.0),)  # "harsh shadows" are too dark, harsh highlights too bright
-    if word == "hot" and (BRI in named or "tone" in kinds):
-        effects = ((BRI, 1, 1.0),)
-    if set(named) == {COL} and len(effects) == 1 and effects[0][0] != COL:
-        attribute, pole, _ = effects[0]
-        if (
-            cue.negative
-            or attribute == CON
-            or (attribute == BRI and pole > 0 and word.startswith("bright"))
-        ):
-            # "the colours are flat", "a punchier colour", "brighten the colours": contrast
-            # words, and "bright" (but not "light": pale) said of the colours speak of strength
-            return ((COL, pole, 1.0),)
-    if len(effects) > 1:
-        tone = {BRI} if "tone" in kinds else set()
-        for wanted in (set(named), {COL} if "colour" in kinds else set(), tone):
-            narrowed = tuple(e for e in effects if e[0] in wanted)
-            if narrowed:
-                return narrowed
-    return effects
-
-
-def _tone_pole(regions: list[str]) -> int:
-    """Which end of brightness a tone region sits at: shadows low, highlights high."""
-    if set(regions) & W.DARK_TONES:
-        return -1
-    return 1 if {"highlights"} & set(regions) else 0
 
 
 def _read_stance(clause: Clause, piece: Piece) -> None:
