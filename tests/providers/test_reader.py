@@ -325,6 +325,13 @@ def test_a_colour_cast_complained_about_before_a_warming_wish_asks_nothing_of_it
     assert moves("the skin looks a bit green, can you warm it up") == {("skin", "temperature", 1)}
     assert moves("it's too pink, cool it down") == {(G, "temperature", -1)}
     assert moves("it's too pink") == {("magentas", "colorfulness", -1)}  # alone it is the ask
+    later_complaint = moves("the blues look too purple and the whites are yellowish")
+    assert ("blues", "colorfulness", -1) in later_complaint  # a second complaint is no wish
+
+
+def test_a_colour_lost_is_a_colour_lacking():
+    assert moves("the sea has lost its colour") == {("water", "colorfulness", 1)}
+    assert ("mountains", "contrast", 1) in moves("the hills are lost in haze")
 
 
 def test_a_thing_that_makes_a_colour_is_complained_about():

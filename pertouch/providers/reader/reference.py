@@ -27,7 +27,8 @@ def cast_then_wish(clauses: list[Clause]) -> None:
             and any(t in RANGES for t in clause.tokens)
         )
         later = clauses[index + 1 :]
-        if cast and any(h.attribute == TEMP for c in later if not c.negated for h in c.hits):
+        wishes = [c for c in later if not c.negated and not c.complained]
+        if cast and any(h.attribute == TEMP for c in wishes for h in c.hits):
             clause.hits = []
             clause.dropped = True
 

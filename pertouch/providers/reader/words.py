@@ -13,7 +13,8 @@ RAISE = {
     "heighten", "maximise", "maximize", "intensify", "gain", "bring out", "bring up", "turn up",
     "dial up", "ramp up", "pump up", "could use", "could do with", "wants", "want", "a touch of",
     "a bit of", "a little", "a hint of", "a dash of", "put", "plus", "strengthen", "emphasise",
-    "emphasize", "accentuate", "improve", "recover",
+    "emphasize", "accentuate", "improve", "recover", "has lost", "have lost", "lost its",
+    "lost their", "losing its", "losing their", "lost all",
 }  # fmt: skip
 #: Quantity words that raise a noun ("a touch of warmth") but only grade an adjective
 #: ("a little creamy").
