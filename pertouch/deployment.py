@@ -159,4 +159,5 @@ class ServedAgents:
                 memory_budget=self.settings.memory_budget,
             ),
             served=True,
+            model_budget_s=self.settings.model_budget,  # PERTOUCH_MODEL_BUDGET, unless a run says
         )

@@ -90,6 +90,7 @@ class Services:
             store=self.store,
             scale=self.scale,
             photos=PhotoSources(memory_budget=self.settings.memory_budget),
+            model_budget_s=self.settings.model_budget,
         )
 
     def context(self, **overrides: Any) -> Context:

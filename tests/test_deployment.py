@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import base64
 import io
+import socket
+import time
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from pertouch.deployment import ServedAgents
+from pertouch.deployment import ServedAgents, served_agents, served_graph
+from pertouch.graph.calling import FELL_BACK
 from pertouch.graph.context import ContextError, ServedContext
 from pertouch.settings import Settings, SettingsError
 
@@ -124,3 +127,53 @@ def test_a_clients_context_is_checked(agents, context, words):
         graph.invoke(
             {"instruction": "warmer"}, {"configurable": {"thread_id": "c"}}, context=context
         )
+
+
+@pytest.fixture
+def silent_url() -> Iterator[str]:
+    """An OpenAI-style address on 127.0.0.1 whose server accepts connections and never answers."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    try:
+        yield f"http://127.0.0.1:{silent.getsockname()[1]}/v1"
+    finally:
+        silent.close()
+
+
+def test_the_served_graph_keeps_the_servers_model_budget(
+    monkeypatch, tmp_path, rocket_data, silent_url
+):
+    # the server is configured as a server is, through its environment; the default budget is
+    # 20 s, so a turn against a model that never answers would take at least that long
+    for name, value in {
+        "PERTOUCH_HOME": str(tmp_path / "home"),
+        "PERTOUCH_MEMORY": str(tmp_path / "memory"),
+        "PERTOUCH_MODEL": "openai:test-vlm",
+        "OPENAI_BASE_URL": silent_url,
+        "OPENAI_API_KEY": "test-key",
+        "PERTOUCH_MODEL_BUDGET": "1.5",
+    }.items():
+        monkeypatch.setenv(name, value)
+    served_agents.cache_clear()
+    try:
+        graph = served_graph({})
+        config = {"configurable": {"thread_id": "budget"}, "recursion_limit": 60}
+        start, began = time.perf_counter(), time.time()
+        out = graph.invoke({"instruction": "brighten it a little", "photo": rocket_data}, config)
+        took = time.perf_counter() - start
+        deadline = graph.get_state(config).values["model_deadline"]
+        assert began < deadline <= began + 1.5 + 1.0  # the turn's deadline: 1.5 s, not 20 s
+        assert took < 9.0, f"the turn took {took:.1f} s"  # 11.5 s here with the 20 s budget
+        assert out["error"] == "" and FELL_BACK in out["response"]
+        assert {e["attribute"] for e in out["edits"]} == {"brightness"}  # the offline reader's
+    finally:
+        served_agents().close()
+        served_agents.cache_clear()
+
+
+def test_a_run_may_still_set_its_own_model_budget():
+    assert ServedContext().model_budget_s is None  # None: the server's PERTOUCH_MODEL_BUDGET
+    assert ServedContext(model_budget_s=5).model_budget_s == 5
+    with pytest.raises(ContextError, match="model_budget_s must be more than 0"):
+        ServedContext(model_budget_s=0)

@@ -38,9 +38,10 @@ class Context:
     max_steps: int = 8
     """Planner calls per turn before the agent stops asking the model."""
 
-    model_budget_s: float = 20.0
+    model_budget_s: float | None = None
     """Seconds the model may take over one turn, all its calls together; after them the offline
-    reader answers the rest of the turn."""
+    reader answers the rest of the turn. None: the graph's own budget (``build_graph``'s
+    ``model_budget_s``, which the services and the server take from ``PERTOUCH_MODEL_BUDGET``)."""
 
     use_memory: bool = True
     """Start a new photo from the user's remembered taste for similar scenes (when a memory is
@@ -80,8 +81,12 @@ class ServedContext(Context):
                     f"{name} must be a whole number from {low} to {high}, not {value!r}."
                 )
         budget = self.model_budget_s
+        if budget is None:
+            return  # the server's own budget
         if isinstance(budget, bool) or not isinstance(budget, int | float) or not 0 < budget <= 600:
-            raise ContextError(f"model_budget_s must be more than 0 and at most 600 seconds, not {budget!r}.")
+            raise ContextError(
+                f"model_budget_s must be more than 0 and at most 600 seconds, not {budget!r}."
+            )
 
 
 #: What a remote client may set the numeric knobs to (the defaults sit inside).

@@ -32,7 +32,7 @@ from pertouch.graph.context import Context, ServedContext
 from pertouch.graph.nodes.classify import classify
 from pertouch.graph.nodes.critique import critique
 from pertouch.graph.nodes.deliver import deliver
-from pertouch.graph.nodes.deps import Deps
+from pertouch.graph.nodes.deps import DEFAULT_MODEL_BUDGET, Deps
 from pertouch.graph.nodes.perceive import perceive
 from pertouch.graph.nodes.plan import plan, tools
 from pertouch.graph.nodes.render import render
@@ -52,6 +52,7 @@ def build_graph(
     fallback: BaseChatModel | None = None,
     photos: PhotoSources | None = None,
     served: bool = False,
+    model_budget_s: float = DEFAULT_MODEL_BUDGET,
 ) -> CompiledStateGraph[State, Context, InputState, Any]:
     """Assemble the agent; every dependency can be injected, and None means the offline default.
 
@@ -69,6 +70,8 @@ def build_graph(
         served: the graph for remote clients: a last ``deliver`` node writes the
             :class:`~pertouch.graph.state.ServedOutput` (the image as data), which is all a run
             returns, and the run's context is a :class:`~pertouch.graph.context.ServedContext`.
+        model_budget_s: seconds the model may take over one turn unless the run's context says
+            otherwise (``Settings.model_budget``: the server's budget reaches its runs this way).
     """
     from pertouch.providers.offline import OfflineChatModel
 
@@ -89,7 +92,15 @@ def build_graph(
     if photos is None:
         photos = REMOTE if served else PhotoSources()
     deps = Deps(
-        model, fallback, segmenter, renderer, store, scale or default_scale(), memory, photos
+        model,
+        fallback,
+        segmenter,
+        renderer,
+        store,
+        scale or default_scale(),
+        memory,
+        photos,
+        model_budget_s=model_budget_s,
     )
 
     builder: StateGraph[Any, Any, Any, Any]

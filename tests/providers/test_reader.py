@@ -305,3 +305,63 @@ def test_a_direction_said_after_the_attribute_past_a_degree():
     assert moves("saturation a touch lower on the sea") == {("water", "colorfulness", -1)}
     assert moves("exposure a little higher") == {(G, "brightness", 1)}
     assert moves("reduce the warmth up top") != {(G, "temperature", 1)}  # the verb said it first
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the blues need some punch", {("blues", "colorfulness", 1)}),
+        ("the reds look flat", {("reds", "colorfulness", 1)}),
+        ("the greens could use more", {("greens", "colorfulness", 1)}),
+        ("more contrast in the greens", {("greens", "contrast", 1)}),  # contrast itself stays
+        ("the water needs some punch", {("water", "contrast", 1)}),  # a region, not a range
+    ],
+)
+def test_intensity_said_of_a_colour_range_is_its_colour(text, expected):
+    assert moves(text) == expected
+
+
+def test_a_colour_cast_complained_about_before_a_warming_wish_asks_nothing_of_its_own():
+    assert moves("the skin looks a bit green, can you warm it up") == {("skin", "temperature", 1)}
+    assert moves("it's too pink, cool it down") == {(G, "temperature", -1)}
+    assert moves("it's too pink") == {("magentas", "colorfulness", -1)}  # alone it is the ask
+    later_complaint = moves("the blues look too purple and the whites are yellowish")
+    assert ("blues", "colorfulness", -1) in later_complaint  # a second complaint is no wish
+
+
+def test_a_colour_lost_is_a_colour_lacking():
+    assert moves("the sea has lost its colour") == {("water", "colorfulness", 1)}
+    assert ("mountains", "contrast", 1) in moves("the hills are lost in haze")
+
+
+def test_a_thing_that_makes_a_colour_is_complained_about():
+    assert moves("the stage lights make everything purple") == {("purples", "colorfulness", -1)}
+    assert moves("please make everything purple") == {("purples", "colorfulness", 1)}
+
+
+def test_a_look_named_as_the_purpose_of_a_change_is_spelled_by_it():
+    purpose = read("crush the shadows for a moody look")
+    assert purpose.kind == "strong" and not purpose.style
+    assert read("give it a moody look").style == "moody"
+    assert not read("it looks kind of faded").style  # said of the photo as it is
+
+
+def test_he_and_him_stand_for_the_last_person_or_animal_named():
+    said = moves("my dog sits on the lawn and the lawn is too bright, brighten him a little")
+    assert ("animals", "brightness", 1) in said and ("vegetation", "brightness", 1) not in said
+
+
+def test_the_scene_as_remembered_says_how_the_photo_should_look():
+    assert moves("the sky was deep blue when I was there") >= {("sky", "colorfulness", 1)}
+    assert moves("the sky was too dark") == {("sky", "brightness", 1)}  # a complaint still
+
+
+def test_signed_exposure_before_its_noun_is_in_stops():
+    reading = read("+0.3 exposure, -10 contrast")
+    deltas = {i.attribute: i.delta for i in reading.intents}
+    assert deltas["brightness"] > 0.1 and deltas["contrast"] < 0
+
+
+def test_an_except_clause_that_names_a_thing_holds_it():
+    assert moves("desaturate everything except the red umbrella") == {(G, "colorfulness", -1)}
+    assert moves("it's fine except the sky which is too white") == {("sky", "brightness", -1)}

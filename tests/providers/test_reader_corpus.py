@@ -17,9 +17,11 @@ from pertouch.providers.offline import OfflineChatModel
 from pertouch.providers.reader.fallback import load_bank
 
 MIN_TEST_ACCURACY = 0.93
-#: The dev splits are tuned on, so they must stay near what they measured (98.6, 92.4, 97.6, 98.1,
-#: 96.8%; dev5 read 88.4% before the reader was tuned on it).
-MIN_DEV_ACCURACY = {"dev": 0.97, "dev2": 0.9, "dev3": 0.95, "dev4": 0.95, "dev5": 0.94}
+#: The dev splits are tuned on, so they must stay near what they measured (98.8, 94.5, 98.4, 98.1,
+#: 98.7, 97.5, 94.7%; dev5, dev6 and dev7 read 88.4, 88.2 and 84.2% before the reader was tuned on
+#: them).
+MIN_DEV_ACCURACY = {"dev": 0.97, "dev2": 0.92, "dev3": 0.96, "dev4": 0.96, "dev5": 0.96}
+MIN_DEV_ACCURACY |= {"dev6": 0.95, "dev7": 0.92}
 #: A warm read of one request; the learned layer embeds a clause in a few milliseconds.
 MAX_MEDIAN_SECONDS = 0.02
 
@@ -34,7 +36,11 @@ def test_corpus_is_large_split_before_tuning_and_apart_from_the_phrase_bank():
     texts = [r["text"].lower() for r in dev + test]
     assert len(texts) >= 600 and len(set(texts)) == len(texts)
     assert 0.55 <= len(dev) / len(texts) <= 0.65
-    later = [r["text"].lower() for s in ("dev2", "dev3", "dev4", "dev5") for r in load_requests(s)]
+    later = [
+        r["text"].lower()
+        for s in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7")
+        for r in load_requests(s)
+    ]
     assert not set(later) & set(texts) and len(set(later)) == len(later)
     assert {r["source"] for r in test} == {r["source"] for r in dev}  # every kind of writer in both
     assert (
@@ -48,7 +54,11 @@ def test_every_label_names_a_known_region_and_attribute():
     from pertouch.core.attributes import ATTRIBUTES
     from pertouch.core.regions import CLASSES_BY_NAME
 
-    rows = [r for s in ("dev", "dev2", "dev3", "dev4", "dev5", "test") for r in load_requests(s)]
+    rows = [
+        r
+        for s in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test")
+        for r in load_requests(s)
+    ]
     for row in rows:
         for edit in row["edits"] + row["optional"]:
             assert edit["region"] in CLASSES_BY_NAME, json.dumps(row)

@@ -22,6 +22,9 @@ from pertouch.core.sources import PhotoSources
 from pertouch.core.store import ImageStore
 from pertouch.tools.segmentation.types import Segmenter
 
+#: The model's time budget per turn when neither the graph's builder nor the run says
+#: (PERTOUCH_MODEL_BUDGET's default).
+DEFAULT_MODEL_BUDGET = 20.0
 #: Decoded images kept in memory: the original, the current result and a round or two.
 _CACHED_IMAGES = 4
 
@@ -40,6 +43,8 @@ class Deps:
     """A :class:`~pertouch.memory.store.SceneMemory`, or None to run without memory."""
     photos: PhotoSources = field(default_factory=PhotoSources)
     """Which forms of photo a turn may give (a server refuses paths on its disk)."""
+    model_budget_s: float = DEFAULT_MODEL_BUDGET
+    """Seconds the model may take over one turn when the run's context does not say."""
     _images: OrderedDict[str, Pixels] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

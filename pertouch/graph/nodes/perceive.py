@@ -30,6 +30,7 @@ _LANDSCAPE = {"sky", "vegetation", "water", "ground", "mountains"}
 def perceive(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any]:
     """Check the instruction, load the photo (first turn), list its regions; reset the turn."""
     ctx = runtime.context or Context()
+    budget = ctx.model_budget_s if ctx.model_budget_s is not None else deps.model_budget_s
     turn: dict[str, Any] = {
         "start": Snapshot(
             adjustment=state.adjustment,
@@ -45,7 +46,7 @@ def perceive(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
         "notes": [],
         "response": "",
         "error": "",
-        "model_deadline": time.time() + ctx.model_budget_s if ctx.model_budget_s > 0 else 0.0,
+        "model_deadline": time.time() + budget if budget > 0 else 0.0,
         "model_fell_back": False,
     }
     text = state.instruction if isinstance(state.instruction, str) else ""

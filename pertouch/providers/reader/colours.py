@@ -104,7 +104,9 @@ def read_colours(
             used[i] = True
             found.append(ColourCue(i, 1, None, range_name))
             continue
-        named = region_words.get(after) or region_words.get(after2)
+        named = region_words.get(after) or (
+            region_words.get(after2) if after not in ("the", "a", "an", "her", "his") else ""
+        )  # "how yellow the walls look": the walls are its subject, not what it describes
         predicative = before in ("too", "so", "very", "more", "less", "overly", "bit")
         if named and named not in SPATIAL and after not in CAST_WORDS and not predicative:
             used[i] = True  # a modifier: "the red car"

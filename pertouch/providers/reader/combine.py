@@ -24,11 +24,14 @@ from pertouch.providers.reader.asking import drop_answered, question, unknown_pr
 from pertouch.providers.reader.colours import natural_sign
 from pertouch.providers.reader.cues import Clause, Hit
 from pertouch.providers.reader.fallback import Guess
-from pertouch.providers.reader.lexicon import BRI, COL
+from pertouch.providers.reader.lexicon import BRI, COL, TEMP
+from pertouch.providers.reader.reference import cast_then_wish, referent
 from pertouch.providers.reader.stance import has
 from pertouch.providers.reader.types import ClauseReading, ClauseStatus, Intent, Question, ReadBy
 
 Fallback = Callable[[str], Guess | None]
+#: The warm and cool tones, said alone, move the temperature ("it needs more warm tones").
+_TONE_POLES = {"warm tones": 1, "cool tones": -1}
 
 
 #: Verbs and particles of modifiers, known words that are no predicate of their own.
@@ -52,6 +55,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
     named_last: Clause | None = None  # the last clause that named a region, for "it" / "them"
     attributes_said = {h.attribute for c in clauses for h in c.hits}
     understood = any(c.hits or c.named or set(c.regions) - {GLOBAL} for c in clauses)
+    cast_then_wish(clauses)
     for index, clause in enumerate(clauses):
         status: ClauseStatus = "none"
         edits: list[Intent] = []
@@ -70,7 +74,8 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             topic = clauses[index - 1] if index else None
             if topic is not None and topic.mentions and not topic.hits and not topic.protect:
                 named_last = topic  # "the colour of the sky is not good, more blue please"
-            _inherit_region(clause, previous, named_last, topic=topic is named_last)
+            pointed = referent(clause, clauses[:index], named_last)
+            _inherit_region(clause, previous, pointed, topic=topic is named_last)
             edits, status = _edits(clause, clause.hits), "edit"
             previous = clause
         elif clause.named and unknown_predicate(clause):
@@ -191,6 +196,9 @@ def _regions_only(
 ) -> tuple[ClauseStatus, list[Intent]]:
     move = clause.move or (clause.modifier if previous is None or not previous.hits else 0)
     if move:
+        if clause.regions and set(clause.regions) <= set(_TONE_POLES):  # "more warm tones"
+            hits = [Hit(TEMP, move * _TONE_POLES[r], region=GLOBAL) for r in clause.regions]
+            return "edit", _edits(clause, hits)
         kinds = {CLASSES_BY_NAME[r].kind for r in clause.regions if r in CLASSES_BY_NAME}
         attribute = COL if kinds == {"colour"} else BRI  # "boost the reds", "bring down the sky"
         return "edit", _edits(clause, [Hit(attribute, move)])

@@ -21,16 +21,14 @@ from pertouch.providers.reader import stance as S
 from pertouch.providers.reader import words as W
 from pertouch.providers.reader.clauses import EXCEPT, Piece
 from pertouch.providers.reader.colours import HUE_OF, WB_POLES, hue, read_colours
+from pertouch.providers.reader.effects import describes, effects_of, of_colour_range, tone_pole
 from pertouch.providers.reader.forms import OPTIMIZE, unsupported_label
 from pertouch.providers.reader.lexicon import (
     BRI,
-    COL,
-    CON,
     CONDITIONS,
     CUES,
     MAX_CUE_WORDS,
     Cue,
-    Effect,
 )
 from pertouch.providers.reader.mentions import find_regions
 from pertouch.providers.reader.sizes import degree, number
@@ -49,6 +47,8 @@ class Hit(NamedTuple):
 
 
 _DARKNESS = Cue("noun", ((BRI, -1, 1.0),), negative=True)
+#: Level words that are also the verb "become" before an adjective or colour ("gone magenta").
+_BECOME = {"gone"}
 
 Senses = Callable[[str], "tuple[Cue, float] | None"]
 
@@ -80,6 +80,7 @@ class Clause:
     complained: bool = False  # an adjective read as a complaint: "and blue" continues it
     dropped: bool = False  # a cue set aside on purpose ("make it white"): not for the fallback
     borrowed: float = 0.0  # similarity of a word whose sense was borrowed (0: none)
+    about: list[str] = field(default_factory=list)  # attributes its nouns name ("the colours")
 
     @property
     def regions(self) -> list[str]:
@@ -91,9 +92,15 @@ def read_clause(
     region_words: Mapping[str, str],
     complaint: bool = False,
     senses: Senses | None = None,
+    remembered: bool = False,
+    topic: tuple[str, ...] = (),
 ) -> Clause:
     """Read one clause; ``complaint`` when it continues a complaint ("is cold and blue");
-    ``senses`` lends a sense to an unknown word in an adjective's place ("a bit dismal")."""
+    ``senses`` lends a sense to an unknown word in an adjective's place ("a bit dismal");
+    ``remembered`` when the request compares the photo with the scene as it was ("what I saw"),
+    so "the sky was deep blue" says how it should look, not what is wrong; ``topic`` the attributes
+    the clause before named, for a bare adjective that goes on about them ("colours too strong,
+    please soft")."""
     tokens = piece.text.split()
     clause = Clause(piece.connector, piece.text, tokens)
     clause.unsupported = unsupported_label(piece.text)
@@ -107,6 +114,7 @@ def read_clause(
     for at, mention in find_regions(tokens, used, region_words, positions=True):
         clause.mentions.append(mention)
         clause.mention_at.append(at)
+    _drop_references(clause)
     for colour in read_colours(tokens, used, clause.regions, region_words):
         if colour.cue is None:
             clause.mentions.append(RegionMention(tokens[colour.start], colour.region))
@@ -116,9 +124,28 @@ def read_clause(
     found += _cue_spans(tokens, used, min_words=1)
     if senses is not None:
         found += _borrowed(clause, tokens, used, senses, region_words)
-    _read_hits(clause, sorted(found, key=lambda f: f[0]), complaint)
+    if piece.connector in EXCEPT and not S.has(tokens, S.COPULA | {"too"}):
+        found = []  # "except the red umbrella": what is held, described
+    clause.named = list(topic)
+    _read_hits(clause, sorted(found, key=lambda f: f[0]), complaint, remembered)
+    clause.named = [a for a in clause.named if a not in topic or a in clause.about]
     _read_stance(clause, piece)
     return clause
+
+
+#: Words after which a region is what another is measured against, or the purpose of the change.
+_REFERENCE = {"than", "compared", "against", "relative", "versus", "vs", "so"}
+
+
+def _drop_references(clause: Clause) -> None:
+    """ "the sky is too bright compared to the buildings", "cool the background so the subject
+    stands out": the regions after the comparison or the purpose are not changed."""
+    cut = next((i for i, t in enumerate(clause.tokens) if i and t in _REFERENCE), -1)
+    if cut < 0 or not any(at < cut for at in clause.mention_at):
+        return
+    kept = [(at, m) for at, m in zip(clause.mention_at, clause.mentions, strict=True) if at < cut]
+    clause.mention_at = [at for at, _ in kept]
+    clause.mentions = [m for _, m in kept]
 
 
 def _cue_spans(
@@ -150,6 +177,10 @@ def _borrowed(
             continue
         if tokens[i + 1 : i + 2] == ["to"]:
             continue  # "hard to see": about the viewer, not the photo
+        if tokens[i - 1] in ("it", "he", "she", "they") and token.endswith(("ed", "s")):
+            continue  # "it rained", "she smiles": a verb after its subject, not an adjective
+        if token.endswith("ing") and tokens[i - 1] in S.COPULA:
+            continue  # "they are squinting": what someone does, not how the photo looks
         lent = senses(token)
         if lent is not None:
             spans.append((i, 1, lent[0], ""))
@@ -172,9 +203,12 @@ def _darkness_spans(tokens: list[str], used: list[bool]) -> list[tuple[int, int,
     return spans
 
 
-def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint: bool) -> None:
+def _read_hits(
+    clause: Clause, found: list[tuple[int, int, Cue, str]], complaint: bool, remembered: bool
+) -> None:
     tokens = clause.tokens
     kinds: set[str] = {CLASSES_BY_NAME[r].kind for r in clause.regions if r in CLASSES_BY_NAME}
+    named_kinds = set(kinds)  # of the regions named as nouns ("the blues"), not by a cue
     kinds |= {
         "colour"
         for *_, region in found
@@ -186,9 +220,12 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
             cue.form in ("noun", "verb")
             and tokens[start - 1 : start]
             and tokens[start - 1] in S.ADVERBS
+            and tokens[: start - 1] != []  # a clause opening "so brighten those": "so" joins
         ):
             cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "too light", "too saturate"
+        cue = of_colour_range(cue, " ".join(tokens[start : start + width]), named_kinds)
         if cue.form == "noun":
+            clause.about.append(cue.effects[0][0])
             sign = S.noun_sign(tokens, start, width, cue)
             if sign == 0:
                 clause.named.append(cue.effects[0][0])
@@ -198,18 +235,25 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
             rest.append((start, width, cue, region))
     for start, width, cue, region in rest:
         word = " ".join(tokens[start : start + width])
+        following = tokens[start + width : start + width + 1]
+        if word in _BECOME and following and describes(following[0]):
+            continue  # "everything's gone magenta": became, not missing
         if S.attributive(tokens, start, width, cue) or (
             word in CONDITIONS and not (start and tokens[start - 1] in S.COPULA | {"am"})
         ):
             clause.dropped = True
             continue  # "darken the bright window"; "blue in the shade" is where, not what
+        if cue.form == "verb" and start and describes(tokens[start - 1]):
+            continue  # "the warm glow back": a noun, and the adjective before it says how
         if cue.form == "verb" and tokens[start - 1 : start] in (["a"], ["an"]) and clause.named:
             clause.hits += [Hit(a, 1, at=start) for a in clause.named]  # "a bit of a lift"
             continue
-        effects = _effects(cue, word, clause.named, kinds, _tone_pole(clause.regions))
+        effects = effects_of(cue, word, clause.named, kinds, tone_pole(clause.regions))
         if not effects:
             continue
         sign, complained = S.adjective_sign(tokens, start, width, cue, complaint)
+        if remembered and S.has(tokens[:start], {"was", "were"}) and not S.has(tokens, {"too"}):
+            sign, complained = 1, False  # "what I saw: the sky was deep blue": towards it
         if word in S.COMPLAINT_ONLY and sign > 0:
             clause.dropped = True
             continue
@@ -218,46 +262,6 @@ def _read_hits(clause: Clause, found: list[tuple[int, int, Cue, str]], complaint
         clause.hits += [Hit(a, sign * p, w, region, colour, start) for a, p, w in effects]
     if any(h.attribute in clause.named for h in clause.hits):
         clause.named = [a for a in clause.named if a not in {h.attribute for h in clause.hits}]
-
-
-def _effects(
-    cue: Cue, word: str, named: list[str], kinds: set[str], tone_pole: int = 0
-) -> tuple[Effect, ...]:
-    """The cue's effects, narrowed by what the clause is about."""
-    if cue.form == "level":
-        if not named and "tone" in kinds and tone_pole:  # "the shadows are too heavy"
-            return ((BRI, tone_pole * cue.effects[0][1], 1.0),)
-        attributes = named or ([COL] if "colour" in kinds else [])
-        return tuple((a, cue.effects[0][1], 1.0) for a in dict.fromkeys(attributes))
-    effects = cue.effects
-    if tone_pole and not named and cue.negative and [e[0] for e in effects] == [CON]:
-        return ((BRI, tone_pole, 1.0),)  # "harsh shadows" are too dark, harsh highlights too bright
-    if word == "hot" and (BRI in named or "tone" in kinds):
-        effects = ((BRI, 1, 1.0),)
-    if set(named) == {COL} and len(effects) == 1 and effects[0][0] != COL:
-        attribute, pole, _ = effects[0]
-        if (
-            cue.negative
-            or attribute == CON
-            or (attribute == BRI and pole > 0 and word.startswith("bright"))
-        ):
-            # "the colours are flat", "a punchier colour", "brighten the colours": contrast
-            # words, and "bright" (but not "light": pale) said of the colours speak of strength
-            return ((COL, pole, 1.0),)
-    if len(effects) > 1:
-        tone = {BRI} if "tone" in kinds else set()
-        for wanted in (set(named), {COL} if "colour" in kinds else set(), tone):
-            narrowed = tuple(e for e in effects if e[0] in wanted)
-            if narrowed:
-                return narrowed
-    return effects
-
-
-def _tone_pole(regions: list[str]) -> int:
-    """Which end of brightness a tone region sits at: shadows low, highlights high."""
-    if set(regions) & W.DARK_TONES:
-        return -1
-    return 1 if {"highlights"} & set(regions) else 0
 
 
 def _read_stance(clause: Clause, piece: Piece) -> None:
@@ -275,7 +279,7 @@ def _read_stance(clause: Clause, piece: Piece) -> None:
     clause.positive = not directed and S.has(tokens, W.POSITIVE) and not clause.negated
     clause.vague = not directed and S.has(tokens, W.VAGUE)
     clause.neutral = not directed and S.has(tokens, W.NEUTRAL_CHANGE)
-    clause.fix = not directed and S.has(tokens, W.FIX)
+    clause.fix = not directed and S.has(tokens, W.CORRECT)
     if not directed and S.has(tokens, W.COMPLAINT) and not S.has(tokens, W.WISH):
         clause.complained = True  # "the skin looks waxy and pale": "and pale" continues it
     clause.optimize = not directed and bool(OPTIMIZE.search(text))

@@ -32,9 +32,9 @@ from pertouch.providers.reader.lexicon import Cue
 BANK = Path(__file__).parent / "data" / "phrase_bank.jsonl"
 #: Neighbours that vote, the share of the vote a reading needs to be acted on, and the cosine
 #: similarity to the nearest phrase under which a clause is not understood at all. Chosen by
-#: leave-one-out over the bank (``benchmarks/calibrate_fallback.py``, 425 phrases): with these it
-#: acts on 19% of phrases and is right on 93% of those, and asks about an attribute on another 23%;
-#: a share of 0.6 acts on 31% but is right on only 85%. A wrong edit costs more than a question.
+#: leave-one-out over the bank (``benchmarks/calibrate_fallback.py``, 435 phrases): with these it
+#: acts on 20% of phrases and is right on 92% of those, and asks about an attribute on another 22%;
+#: a share of 0.6 acts on 31% but is right on only 84%. A wrong edit costs more than a question.
 K = 7
 MIN_SIMILARITY = 0.35
 MIN_SHARE = 0.7

@@ -102,6 +102,7 @@ APPROVE_WORDS |= {"beautiful", "wonderful", "nailed", "spot", "keep", "happy", "
 APPROVE_FILLER = {"that", "it", "this", "looks", "look", "is", "now", "thank", "you", "i", "am"}
 APPROVE_FILLER |= {"really", "very", "so", "much", "just", "right", "exactly", "all", "on"}
 APPROVE_FILLER |= {"we", "are", "the", "one", "its", "me", "to", "with", "pretty", "that's"}
+APPROVE_FILLER |= {"a", "lot", "loads", "heaps", "mate", "guys", "again", "for", "help", "your"}
 UNDO = re.compile(
     r"\b(undo|revert|go back|take (that|it) back|back to (the )?(previous|last|before)|previous version"
     r"|never ?mind|cancel that|scratch that)\b"

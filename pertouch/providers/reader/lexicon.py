@@ -65,6 +65,7 @@ _add("adj", _one(BRI, -1), "underexposed,under exposed,crushed,blocked up,too di
 _add("adj", _one(BRI, 1), "overexposed,over exposed,blown out,blown,blinding,clipping", True)
 _add("adj", _one(BRI, 1), "clipped,burnt out,burned out,shiny,milky,glary,overlit,over lit", True)
 _add("adj", _one(BRI, 1), "white,whitish")
+_add("adj", _one(BRI, -1), "black,pitch black,jet black")
 _add("cmp", _one(BRI, 1), "whiter")
 _add(
     "adj",
@@ -128,6 +129,7 @@ _add("adj", ((COL, 1, 1.0), (BRI, -1, 1.0)), "deep")
 # temperature
 _add("adj", _one(TEMP, 1), "warm,golden,amber,sunlit,cosy,cozy,toasty,creamy,tanned,balmy")
 _add("adj", _one(TEMP, 1), "hot,sweltering,baking,scorching,boiling,fiery,sunburnt,sunburned", True)
+_add("adj", _one(TEMP, 1), "ruddy,flushed,beetroot,lobster", True)  # red skin: too warm
 _add("adj", _one(TEMP, -1), "cool,cold,icy,chilly,frosty,wintry,nordic")
 _add("adj", _one(TEMP, -1), "freezing,clinical,sterile,frigid,frozen", True)
 _add("cmp", _one(TEMP, 1), "warmer,yellower,redder,more golden,toastier,hotter,cosier,cozier")
@@ -142,6 +144,7 @@ _add("noun", _one(TEMP, -1), "coolness,coldness,chill,blueness")
 # ("loud" is not among them: listed with the garish colour words above, it stays one of them)
 _add("level", (("", 1, 1.0),), "strong,intense,heavy,overpowering,high,extreme,overwhelming")
 _add("level", (("", 1, 1.0),), "much,powerful,in your face")
+_add("level", (("", 1, 1.0),), "huge,massive,enormous,crazy,insane,mental")
 # excess said as a verdict: "the contrast is killing it", "the saturation is over the top"
 _add("level", (("", 1, 1.0),), "killing it,killing me,kill it,over the top,excessive,overkill")
 _add("level", (("", -1, 1.0),), "weak,low,faint,lacking,missing,gone,absent,poor")

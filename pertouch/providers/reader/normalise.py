@@ -19,6 +19,7 @@ from pertouch.providers.reader.words import SHORTHAND
 _KEEP_WHOLE = (
     (re.compile(r"\bb ?& ?w\b|\bblack (and|&|n) white\b"), " monochrome "),
     (re.compile(r"\beverything but\b"), "everything except"),
+    (re.compile(r"\btake (the|some of the) edge off\b"), "tone down"),
     (re.compile(r"\b(is|are|does|do) not (look |seem )?(quite )?right\b"), r"\1 wrong"),
     (re.compile(r"\b(is|are|looks?|seems?) not (natural|realistic)\b"), r"\1 wrong"),
     (re.compile(r"\b(is|are|looks?|seems?) not (good|great|nice|ideal|ok|okay)\b"), r"\1 bad"),
@@ -83,11 +84,11 @@ def _signed_words(match: re.Match[str]) -> str:
     sign, value, unit = match.group(1), float(match.group(2)), (match.group(3) or "")
     word = "up" if sign == "+" else "down"
     before = match.string[max(0, match.start() - 12) : match.start()]
+    after = match.string[match.end() : match.end() + 12]
+    exposure = before.rstrip().endswith(_EXPOSURE_WORDS) or bool(re.match(r"\s*expo", after))
     if unit in ("%", "percent"):
         levels = percent_to_levels(value)
-    elif unit.startswith(("ev", "stop")) or (
-        value <= 5 and before.rstrip().endswith(_EXPOSURE_WORDS)
-    ):
+    elif unit.startswith(("ev", "stop")) or (value <= 5 and exposure):  # "+0.3 exposure"
         levels = stops_to_levels(value)
     else:
         levels = min(1.0, value / 100.0)

@@ -37,7 +37,7 @@ from pertouch.providers.reader.mentions import find_regions
 from pertouch.providers.reader.normalise import normalise
 from pertouch.providers.reader.sizes import degree
 from pertouch.providers.reader.spelling import Speller
-from pertouch.providers.reader.stance import starts_with_adjective
+from pertouch.providers.reader.stance import COPULA, has, starts_with_adjective
 from pertouch.providers.reader.types import ClauseReading, Intent, Kind, Reading
 from pertouch.providers.styles import PRESETS, STYLE_WORDS
 
@@ -59,6 +59,17 @@ _LOOK_NOUNS = {"look", "style", "vibe", "vibes", "feel", "grade", "edit", "effec
 _LOOK_NOUNS |= {"filter", "finish", "tones", "mood"}
 #: A look named right after one of these is complained about or taken away, not asked for.
 _TAKEN_AWAY = ("too", "so", "overly", "less", "not", "no", "nor", "without")
+#: Words that make a copula before a look part of a request ("can it look more cinematic").
+_ASKED = {"more", "can", "could", "would", "please", "will", "should", "to", "bit", "little"}
+#: The scene as it was, against which the photo is measured ("more like what I saw").
+_REMEMBERED = re.compile(
+    r"\b(what i saw|what i remember|i remember|remember it|in real life|irl|in reality|in person"
+    r"|when i was there|how it (really )?(was|looked)|what it (really )?looked like)\b"
+)
+#: Hedges that, right before a look word, describe a state ("kinda faded"), not ask for a look.
+_HEDGES = {"kind of", "sort of", "rather", "pretty", "fairly", "quite", "bit of a"}
+#: Verbs that, shortly before a look word, describe the photo as it is ("it looks old and faded").
+_DESCRIBING = COPULA | {"appears", "got", "came", "gone", "went", "turned", "seems"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -120,15 +131,22 @@ def read_instruction(
     tokens = set(flat.split())
     if tokens & APPROVE_WORDS and tokens <= APPROVE_WORDS | APPROVE_FILLER:
         return Reading("approve", reasons=("The result is approved.",))
-    style, factor, words = _style(words, region_words)
+    style, factor, words, purpose = _style(words, region_words)
     clauses: list[Clause] = []
     for piece in split_clauses(words):
         last = clauses[-1] if clauses else None
+        # "she is just black": a clause cut after its copula goes on with its predicate
+        dangling = last is not None and last.tokens[-1:] != [] and last.tokens[-1] in COPULA
         continued = (
-            last is not None and piece.connector == "and" and starts_with_adjective(piece.text)
+            last is not None
+            and (piece.connector == "and" or dangling)
+            and starts_with_adjective(piece.text)
         )
-        complaint = continued and last is not None and last.complained
-        clause = read_clause(piece, region_words, complaint, senses)
+        complaint = continued and last is not None and (last.complained or dangling)
+        remembered = bool(_REMEMBERED.search(flat))
+        clause = read_clause(
+            piece, region_words, complaint, senses, remembered, _topic(last, piece.text)
+        )
         if continued and last is not None and last.negated:
             clause.negated = True  # "rather than warm and orange"
         clauses.append(clause)
@@ -138,32 +156,51 @@ def read_instruction(
             reason = f"Scaling the last change by {factor_of_refine:g}."
             return Reading("refine", factor=factor_of_refine, reasons=(reason,))
     combined = combine(clauses, fallback)
-    return _reading(combined, style, factor, reasons)
+    return _reading(combined, style, factor, reasons, purpose)
 
 
-def _style(words: str, region_words: Mapping[str, str]) -> tuple[str, float, str]:
-    """The named look and its degree, unless it describes a region ("make the sky dramatic")."""
+def _topic(last: Clause | None, text: str) -> tuple[str, ...]:
+    """The attribute a short bare clause goes on about: "colours too strong, | please soft"."""
+    tokens = text.split()
+    words = [w for w in tokens if w not in W.FILLER]
+    if last is None or not last.hits or len(set(last.about)) != 1 or len(words) > 2:
+        return ()
+    if any(w in W.PRONOUNS or w in ("make", "get") for w in tokens):
+        return ()  # "make it brighter": the photo, not the colours
+    if any(w in CUES and CUES[w].form == "noun" for w in words):
+        return ()
+    return tuple(dict.fromkeys(last.about))
+
+
+def _style(words: str, region_words: Mapping[str, str]) -> tuple[str, float, str, bool]:
+    """The named look, its degree, the words without it, and whether it is said as the purpose of
+    the changes ("crush the shadows for a moody look"); no look where it describes a region ("make
+    the sky dramatic") or the photo as it is ("it looks kind of faded")."""
     style, start, end = find_style(words)
     if not style:
-        return "", 1.0, words
+        return "", 1.0, words, False
     around = clause_around(words, start, end).split()
     mentions = find_regions(around, [False] * len(around), region_words)
     before, after = words[:start].split()[-2:], words[end:].split()[:2]
+    sentence = re.split(r"[.!?;]", words[:start])[-1].split()[-4:]
     named = any(m.region != "global" for m in mentions)
+    purpose = before[-1:] == ["for"] or before[:1] == ["for"]
     if not set(after) & _LOOK_NOUNS:  # "neon city look", "a film look" are always looks
         if words[start:end] in CUES and named:
-            return "", 1.0, words  # "make the sky more dramatic": an adjective for the sky
+            return "", 1.0, words, False  # "make the sky more dramatic": an adjective for the sky
         if after[:1] and find_regions(after[:1], [False], region_words):
-            return "", 1.0, words  # "the autumn trees": a season, not a look
+            return "", 1.0, words, False  # "the autumn trees": a season, not a look
         if before[-1:] and before[-1] in _TAKEN_AWAY:
-            return "", 1.0, words  # "a bit too moody now", "less moody": away from a look
-        if before[-1:] and before[-1] in ("looks", "is", "seems", "feels", "appears", "got"):
-            return "", 1.0, words  # "it looks faded" describes the problem, not the wish
+            return "", 1.0, words, False  # "a bit too moody now", "less moody": away from a look
+        if set(sentence) & _DESCRIBING and not has(sentence, W.WISH | _ASKED):
+            return "", 1.0, words, False  # "it looks kind of faded", "old and faded": the problem
+        if has(before, _HEDGES) and not has(sentence, W.WISH):
+            return "", 1.0, words, False  # "kinda faded", "pretty washed out": a state, said bare
         if unsupported_label(clause_around(words, start, end)):
-            return "", 1.0, words  # "add a caption saying summer 2024"
+            return "", 1.0, words, False  # "add a caption saying summer 2024"
     size = degree(words[max(0, start - 30) : start])
     factor = 1.0 if size is None else size / DEFAULT_DEGREE
-    return style, round(min(factor, 2.0), 3), words[:start] + " " + words[end:]
+    return style, round(min(factor, 2.0), 3), words[:start] + " " + words[end:], purpose
 
 
 def _refine(clauses: list[Clause], flat: str) -> float | None:
@@ -178,12 +215,19 @@ def _refine(clauses: list[Clause], flat: str) -> float | None:
     for before, word in itertools.pairwise(words):
         if before in ("less", "more", "too") and word.isalpha() and not speller.reads(word):
             return None  # "make it less blah": "less" of something the grammar cannot name
+        if before in ("less", "more") and word == "like":
+            return None  # "more like spring": like something, not more of the last change
+        if word in ("less", "more") and before.isalpha() and not speller.reads(before):
+            return None  # "it needs to breathe more": more of what the grammar cannot name
     return refine_factor(flat, degree(flat))
 
 
-def _reading(combined: Combined, style: str, factor: float, reasons: list[str]) -> Reading:
+def _reading(
+    combined: Combined, style: str, factor: float, reasons: list[str], purpose: bool = False
+) -> Reading:
     intents = combined.intents
-    if style and len({i.attribute for i in intents}) >= _SPELLED_OUT:
+    spelled = _SPELLED_OUT if not purpose else 1  # "cool blue tones for a winter feel"
+    if style and len({i.attribute for i in intents}) >= spelled:
         reasons.append(f'"{style}" describes the changes asked for; making those, not the look.')
         style = ""  # "moody, a little darker with cooler tones": the words say how
     if style:

@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pertouch.core.adjustments import GLOBAL
+from pertouch.core.degrees import DEGREES
+from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader import words as W
-from pertouch.providers.reader.colours import WB_POLES
+from pertouch.providers.reader.colours import RANGES, WB_POLES
 from pertouch.providers.reader.lexicon import CUES, Cue
 
 COPULA = {"is", "are", "was", "were", "looks", "look", "seems", "seem", "feels", "feel"}
@@ -30,9 +32,10 @@ ADJECTIVE_SLOT |= {"overly", "super", "extremely", "getting", "gone", "turned"}
 #: Words the grammar knows the job of: never lent a sense.
 KNOWN = W.FILLER | W.COMPLAINT | W.WISH | W.RAISE | W.LOWER | W.PRONOUNS | W.POSITIVE | W.VAGUE
 KNOWN |= W.FIX | W.PROTECT | set(W.MOVE) | {"enough", "much", "many", "lot", "little", "please"}
-KNOWN |= {"black", "brown", "silver", "gold", "golden", "beige", "cream"}  # what a thing is
+KNOWN |= {"brown", "silver", "gold", "golden", "beige", "cream"}  # what a thing is
 PREPOSITIONS = {"from", "by", "under", "over", "into", "behind", "near", "through", "across"}
 KNOWN |= W.AWAY | PREPOSITIONS | {"done", "ready", "there", "here", "sure", "brownish", "greyish"}
+KNOWN |= {w for phrase in (*W.DEGREE_WORDS, *(p for p, _ in DEGREES)) for w in phrase.split()}
 DETERMINERS = {"the", "a", "an", "her", "his", "their", "my", "our", "this", "that", "its"}
 ADVERBS = {"too", "so", "very", "overly", "rather", "quite", "really", "way"}
 #: Said as a wish these mean neutral as much as bright ("make the snow white"): complaints only.
@@ -78,8 +81,12 @@ def noun_sign(tokens: list[str], start: int, width: int, cue: Cue) -> int:
     previous = CUES.get(before[-1]) if before else None
     if previous is not None and previous.form in ("adj", "cmp"):
         return 0  # "warm colour": the adjective says it, the noun is its subject
+    if before and before[-1] in W.CORRECT:
+        return 0  # "more natural colour", "real colours": correct it, not more of it
     if has(before[-3:], W.RAISE) or after[:1] == ["up"] or has(after, RAISE_AFTER):
         return 1
+    if cue.region:
+        return 1  # "a vignette please": a noun that names where and how is asked for
     return -1 if cue.negative else 0
 
 
@@ -108,11 +115,33 @@ def adjective_sign(
         return -1, False  # "take the yellow out", "fix the yellow"
     if before[-1:] == ["more"] or has(before[-2:], W.RAISE - W.QUANTITY):
         return 1, False
+    if caused(before):
+        return -1, True  # "the lamps make everything orange": a cause described, not a wish
     if has(before, W.WISH):
         return 1, False
-    if complaint or has(before, W.COMPLAINT) or cue.negative:
+    if complaint or has(before, W.COMPLAINT | DISLIKE) or cue.negative:
         return -1, True
+    if before[-1:] == ["how"]:
+        return -1, True  # "not keen on how yellow the walls look": an exclamation
     return 1, False
+
+
+#: Words before "make" that leave it a request ("can you make", "please make", "to make").
+_ASKING = W.FILLER | W.WISH | {"to", "and", "then", "but", "or", "pls", "lets", "should", "must"}
+_ASKING |= {"will", "cant", "cannot", "might", "also", "simply", "maybe", "possibly", "kindly"}
+
+
+def caused(before: list[str]) -> bool:
+    """True when "make" has a thing for its subject ("the stage lights make everything purple",
+    "this filter make it too warm"): a complaint about a cause, not a request. A bare noun before
+    it is not enough: terse writers put the region first ("sky make blue")."""
+    at = max((i for i, t in enumerate(before) if t in ("make", "makes")), default=-1)
+    if at < 0:
+        return False
+    subject = before[max(0, at - 3) : at]
+    if not subject or not subject[-1].isalpha() or subject[-1] in _ASKING:
+        return False
+    return before[at] == "makes" or bool(set(subject[:-1]) & DETERMINERS)
 
 
 def attributive(tokens: list[str], start: int, width: int, cue: Cue) -> bool:
@@ -136,7 +165,9 @@ def starts_with_adjective(text: str) -> bool:
     """True when a clause opens with an adjective or colour ("and blue"), continuing a copula."""
     first = next((t for t in text.split() if t not in SKIP_FIRST), "")
     cue = CUES.get(first)
-    return (cue is not None and cue.form in ("adj", "level")) or first in WB_POLES
+    return (
+        (cue is not None and cue.form in ("adj", "level")) or first in WB_POLES or first in RANGES
+    )
 
 
 def modifier(tokens: list[str]) -> int:
@@ -157,6 +188,13 @@ def move(tokens: list[str], regions: list[str]) -> int:
             if sign:
                 return sign
             return -1 if set(regions) & W.BRIGHT_TONES else 1 if set(regions) & W.DARK_TONES else 0
+    if all(r in CLASSES_BY_NAME and CLASSES_BY_NAME[r].kind == "colour" for r in regions):
+        # colour ranges alone have one thing to give: "the greens could use more", "less of the
+        # reds", "pump the teals"
+        if has(tokens, W.LOWER):
+            return -1
+        if has(tokens, W.RAISE - W.QUANTITY) or has(tokens, W.QUANTITY):
+            return 1
     return 0
 
 
@@ -169,8 +207,13 @@ def split_phrase(tokens: list[str], phrase: str) -> bool:
     return particle in tokens[at + 2 : at + 6]
 
 
+#: Dislike said with a negation: a complaint about what follows, not a negated request.
+DISLIKE = {"not keen", "not a fan", "not happy", "dont like", "do not like", "not loving"}
+DISLIKE |= {"not liking", "not sure about", "not too keen", "not crazy about"}
+
+
 def negated(tokens: list[str]) -> bool:
-    if "enough" in tokens:
+    if "enough" in tokens or has(tokens, DISLIKE):
         return False
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""

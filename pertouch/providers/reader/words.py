@@ -13,7 +13,8 @@ RAISE = {
     "heighten", "maximise", "maximize", "intensify", "gain", "bring out", "bring up", "turn up",
     "dial up", "ramp up", "pump up", "could use", "could do with", "wants", "want", "a touch of",
     "a bit of", "a little", "a hint of", "a dash of", "put", "plus", "strengthen", "emphasise",
-    "emphasize", "accentuate", "improve", "recover",
+    "emphasize", "accentuate", "improve", "recover", "has lost", "have lost", "lost its",
+    "lost their", "losing its", "losing their", "lost all",
 }  # fmt: skip
 #: Quantity words that raise a noun ("a touch of warmth") but only grade an adjective
 #: ("a little creamy").
@@ -28,6 +29,7 @@ LOWER = {
     "lose", "knock back", "knock down", "back off", "ease off", "ease up", "rein in", "strip",
     "too much", "so much", "bring down", "minimise", "minimize", "subdue", "cut back", "go easy",
     "tone back", "eliminate", "erase", "without", "no more", "dampen", "suppress", "counteract",
+    "pare back", "scale back", "ease back", "rein back",
 }  # fmt: skip
 #: Words that make an adjective a complaint about how the photo is ("is too dark").
 COMPLAINT = {
@@ -79,12 +81,15 @@ NEUTRAL_CHANGE = {
 FIX = {"fix", "correct", "neutralise", "neutralize", "balance", "sort out", "repair", "normalise"}
 FIX |= {"normalize", "even out", "clean up", "tidy up", "natural", "neutral", "normal", "realistic"}
 FIX |= {"accurate", "true to life", "lifelike", "correct colours", "correct colors"}
+#: Adjectives that, before an attribute noun, ask for it correct rather than more ("real colours").
+CORRECT = FIX | {"real", "true", "original", "proper"}
 #: Movement verbs that, said of a region alone, move its brightness ("bring down the sky").
 MOVE = {
     "bring up": 1, "raise": 1, "push": 1, "boost": 1, "pull up": 1, "increase": 1, "lift": 1,
     "bring down": -1, "pull down": -1, "lower": -1, "drop": -1, "tame": -1, "knock back": -1,
     "pull back": -1, "tone down": -1, "reduce": -1, "take down": -1, "bring back": -1,
     "recover": 0, "rescue": 0, "open": 1, "hold back": -1, "control": -1, "decrease": -1,
+    "pare back": -1, "scale back": -1, "ease back": -1,
 }  # fmt: skip
 #: Tone regions for "recover": bright ones come down, dark ones up.
 BRIGHT_TONES = {"highlights", "sky"}
@@ -98,6 +103,8 @@ PROTECT |= {"don't touch", "dont touch", "do not touch"}
 #: Modifiers that also set a degree: "crank" is a lot, "a hair" a touch.
 DEGREE_WORDS = {"crank": 0.4, "cranked": 0.4, "a hair": 0.1, "a fraction": 0.1, "a notch": 0.15}
 DEGREE_WORDS |= {"a wee bit": 0.1, "a little more": 0.15, "kind of": 0.15, "a bit much": 0.15}
+#: Informal quantities of a lot ("lift it loads", "heaps brighter").
+DEGREE_WORDS |= {"loads": 0.4, "heaps": 0.4, "tons": 0.4, "a ton": 0.4, "loads more": 0.4}
 #: Words kept from spelling correction: chat shorthand people use, with what it means.
 SHORTHAND = {
     "pls": "please", "plz": "please", "plse": "please", "u": "you", "ur": "your", "abit": "a bit",

@@ -1,0 +1,54 @@
+"""How clauses point at one another: whom "he" means, and a complaint that a later wish answers.
+
+"The dog is on the grass, lift him": "him" is the last person or animal named, never the grass.
+"The skin looks a bit green, warm it up": the cast names the problem and the warming wish says how
+to fix it, so the complaint asks for no edit of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pertouch.core.regions import CLASSES_BY_NAME
+from pertouch.providers.reader.colours import RANGES
+from pertouch.providers.reader.cues import Clause
+from pertouch.providers.reader.lexicon import COL, TEMP
+
+
+def cast_then_wish(clauses: list[Clause]) -> None:
+    """ "the skin looks a bit green, warm it up": a complaint about an off-axis colour cast
+    names the problem and a later warming or cooling wish says how to fix it, so the complaint
+    asks for no edit of its own (its region still reaches the wish)."""
+    for index, clause in enumerate(clauses):
+        cast = (
+            clause.complained
+            and clause.hits
+            and all(h.attribute == COL and h.sign < 0 for h in clause.hits)
+            and any(t in RANGES for t in clause.tokens)
+        )
+        later = clauses[index + 1 :]
+        wishes = [c for c in later if not c.negated and not c.complained]
+        if cast and any(h.attribute == TEMP for c in wishes for h in c.hits):
+            clause.hits = []
+            clause.dropped = True
+
+
+#: Pronouns that stand for a person or an animal, never for the sky or the grass.
+ANIMATE_PRONOUNS = {"he", "she", "him", "his", "hers"}
+
+
+def referent(clause: Clause, before: list[Clause], named_last: Clause | None) -> Clause | None:
+    """The clause whose regions a pronoun takes: "he" and "him" the last person or animal named
+    ("the dog ... against the bright grass, lift him a bit"), "it" the last region named."""
+    if not ANIMATE_PRONOUNS & set(clause.tokens):
+        return named_last
+    for earlier in reversed(before):
+        animate_ones = [m for m in earlier.mentions if animate(m.region)]
+        if animate_ones:  # "my dog sits on the lawn": the dog only
+            return replace(earlier, mentions=animate_ones, mention_at=[])
+    return named_last
+
+
+def animate(region: str) -> bool:
+    found = CLASSES_BY_NAME.get(region)
+    return found is not None and (found.kind == "people" or found.name == "animals")
