@@ -32,6 +32,9 @@ BoolArray = NDArray[np.bool_]
 MIN_SKY = 0.03
 #: ...and water.
 MIN_WATER = 0.02
+#: Without a horizon, the share of the frame's width a flat blue part must span to be water: a
+#: lake or a sea seen from its shore runs across the frame, a blue bokeh blob or a cup does not.
+OPEN_WATER_WIDTH = 0.6
 
 
 def sky_colour(c: Superpixels) -> BoolArray:
@@ -103,6 +106,20 @@ def _sky_gaps(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
     return gaps
 
 
+def bare_wall(c: Superpixels, sky: BoolArray, horizon: float | None) -> bool:
+    """Whether a grey or white "sky" with no horizon under it is a wall, a lamp or a backdrop.
+
+    A real sky is seen above something: it ends at a horizon, or it is blue (a blue sky seen
+    between leaves or behind a kite need not end in one). Grey or white with neither is, on the
+    dev photos, a grey wall behind a clock or the glare of lamps.
+    """
+    if horizon is not None or not sky.any():
+        return False
+    weights = c.area[sky]
+    neutral = float(weights[c.chroma[sky] < 7.0].sum() / weights.sum())
+    return neutral >= 0.7
+
+
 def find_horizon(c: Superpixels, sky: BoolArray) -> float | None:
     """The row where most columns stop being sky, or None (see the module doc).
 
@@ -162,7 +179,9 @@ def find_water(
         area = float(c.area[part].sum())
         width = float(c.right[part].max() - c.left[part].min())
         height = float(c.bottom[part].max() - c.top[part].min())
-        if width < 0.25 or height < 0.05 or area < MIN_WATER:
+        if width < (0.25 if horizon is not None else OPEN_WATER_WIDTH) or area < MIN_WATER:
+            continue
+        if height < 0.05:
             continue
         weights = c.area[part] / area
         texture = float((c.texture[part] * weights).sum())
