@@ -220,6 +220,7 @@ def search(photos: list[dict], cache: Path | None) -> None:
     for photo in photos:
         score(photo, np.argmax(raw[photo["name"]], axis=1), tally)
     report("learned alone", tally)
+
     # Per class: the veto under which the learner drops a rule's label, and the classes it may
     # give to cells the rules left unlabelled. Fills first, then each class's veto in turn with
     # the others at the chosen setting (a veto moves mostly its own kind's score).

@@ -46,8 +46,8 @@ from pertouch.tools.segmentation.cell_classifier import (
 from pertouch.tools.segmentation.cell_features import cell_features
 from pertouch.tools.segmentation.sky import (
     MIN_SKY,
-    bare_wall,
     MIN_WATER,
+    bare_wall,
     find_horizon,
     find_sky,
     find_water,
