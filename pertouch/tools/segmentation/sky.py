@@ -50,7 +50,8 @@ def sky_companion(c: Superpixels) -> BoolArray:
     light = c.lab[:, 0]
     warm = hue_in(c.hue, 315.0, 100.0) & (light >= 35.0)
     dark_cloud = (c.chroma < 10.0) & (light >= 15.0)
-    night = hue_in(c.hue, 225.0, 315.0) & (c.chroma >= 3.0) & (light >= 4.0)
+    # Dusk and night skies run from deep blue through violet and magenta to a dark red glow.
+    night = hue_in(c.hue, 225.0, 30.0) & (c.chroma >= 3.0) & (light >= 4.0)
     return sky_colour(c) | warm | dark_cloud | night
 
 
