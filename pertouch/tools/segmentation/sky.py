@@ -32,6 +32,11 @@ BoolArray = NDArray[np.bool_]
 MIN_SKY = 0.03
 #: ...and water.
 MIN_WATER = 0.02
+#: Narrowest part (share of the frame's width) of sky continued below the horizon kept as water.
+REFLECTION_WIDTH = 0.08
+#: Above this row, sky-coloured cloud may have this much texture (a sunset's streaked clouds).
+HIGH_CLOUD_ROW = 0.35
+HIGH_CLOUD_TEXTURE = 4.0
 #: Without a horizon, the share of the frame's width a flat blue part must span to be water: a
 #: lake or a sea seen from its shore runs across the frame, a blue bokeh blob or a cup does not.
 OPEN_WATER_WIDTH = 0.6
@@ -70,7 +75,9 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
     # floats in (pale rock under a white overcast is not).
     brighter = light >= float(np.median(light[seeds])) + 5.0
     cloud = brighter & (light >= 60.0) & (c.chroma < 12.0) & (c.texture < 3.5) & (c.lines < 0.06)
-    companion = sky_companion(c) & (smooth(c) | cloud) & ~blocked
+    # High in the frame, a sunset's or a storm's clouds are shaded and streaked, not smooth.
+    high = (c.row < HIGH_CLOUD_ROW) & smooth(c, HIGH_CLOUD_TEXTURE)
+    companion = sky_companion(c) & (smooth(c) | cloud | high) & ~blocked
     own = sky_colour(c)
     neighbours = c.adjacency
     sky = seeds.copy()
@@ -174,13 +181,21 @@ def find_water(
             close = np.sqrt((ab**2).sum(axis=2)).min(axis=1) < 8.0
             mirror = below & calm & close & (light >= dim) & (light <= bright)
         # The sky cannot continue below what stands on the horizon: there it is its reflection.
-        mirror |= sky & (c.row > max(horizon + 0.03, 0.45))
+        continued = sky & (c.row > max(horizon + 0.03, 0.45))
+        mirror |= continued
+    else:
+        continued = np.zeros(c.count, bool)
     keep = np.zeros(c.count, bool)
     for part in parts(c, blue | mirror):
         area = float(c.area[part].sum())
         width = float(c.right[part].max() - c.left[part].min())
         height = float(c.bottom[part].max() - c.top[part].min())
-        if width < (0.25 if horizon is not None else OPEN_WATER_WIDTH) or area < MIN_WATER:
+        # Water beside a pier or between boats may be narrow; the sky seen again below the
+        # horizon is reflection enough, whatever its width.
+        narrowest = 0.25 if horizon is not None else OPEN_WATER_WIDTH
+        if continued[part].mean() >= 0.5:
+            narrowest = REFLECTION_WIDTH
+        if width < narrowest or area < MIN_WATER:
             continue
         if height < 0.05:
             continue
