@@ -38,6 +38,8 @@ from pertouch.providers.reader import Reading, read_instruction
 CONTEXT_TAG = "context"
 CORRECTIONS_TAG = "corrections"
 MEASUREMENTS_TAG = "measurements"
+#: Words dropped from a given mask's word when it is read as a region ("the kite" -> "kite").
+_ARTICLES = frozenset({"the", "a", "an", "my", "this", "that", "these", "those", "our"})
 
 
 def tagged(tag: str, data: Any) -> str:
@@ -57,6 +59,24 @@ def default_region_words() -> dict[str, str]:
     words.update({"whole thing": GLOBAL, "everything": GLOBAL, "overall": GLOBAL})
     for dropped in ("all", "back", "behind", "him", "them", "focus", "thing", "things", "model"):
         words.pop(dropped, None)
+    return words
+
+
+def shown_words(region_words: Mapping[str, str], context: Mapping[str, Any]) -> dict[str, str]:
+    """``region_words`` plus the words the person gave masks for ("kite", "the red car").
+
+    A word no region class knows would otherwise read as no region at all, and the edit would
+    fall on the whole photo; perceive lists the given words among ``regions_in_photo``, so each
+    such word is read as a region of its own name, which the segmenter answers with the mask.
+    """
+    words = dict(region_words)
+    for entry in context.get("regions_in_photo", []):
+        phrase = normalise(str(entry))
+        bare = " ".join(w for w in phrase.split() if w not in _ARTICLES) or phrase
+        if phrase in CLASSES_BY_NAME or bare in CLASSES_BY_NAME:
+            continue
+        for form in {phrase, bare}:
+            words.setdefault(form, bare)
     return words
 
 
@@ -173,7 +193,9 @@ class OfflineChatModel(BaseChatModel):
         if isinstance(last, HumanMessage) and last.name == "critique":
             fixes = read_tagged(message_text(last), CORRECTIONS_TAG) or []
             return _calls([("set_edit", fix) for fix in fixes] + [("render", {})])
-        reading = self.read(latest_instruction(messages))
+        reading = read_instruction(
+            latest_instruction(messages), shown_words(self.region_words, context)
+        )
         wanted = planned_totals(reading, context)
         asked_as = _object_phrases(reading)
         if isinstance(last, ToolMessage):

@@ -45,7 +45,7 @@ def test_retouch_takes_masks_on_the_command_line(tmp_path, rocket, monkeypatch):
 
 
 def test_an_object_shown_by_hand_is_edited_by_the_persons_word(tmp_path, rocket):
-    """"The boats" read as the class vehicles still find the mask painted as "boats"; and "the
+    """ "The boats" read as the class vehicles still find the mask painted as "boats"; and "the
     car" finds the one mask given as "the red car"."""
     photo, inside = _photo_and_mask(tmp_path, rocket)
     with Retoucher(home=tmp_path / "home", rounds=1) as agent:
@@ -59,3 +59,25 @@ def test_an_object_shown_by_hand_is_edited_by_the_persons_word(tmp_path, rocket)
         changed = np.abs(result.image.astype(int) - rocket.astype(int)).sum(axis=2) > 2
         assert changed[inside].mean() > 0.5 and changed[~inside].mean() < 0.05
         assert "stood in" not in result.response
+
+
+def test_a_mask_for_a_word_no_class_knows_edits_only_that_mask(tmp_path, rocket):
+    """A mask given as "kite" (no region class; the embedding would guess the sky): the painted
+    kite alone takes the edit, and "the sky" in a later turn is the segmenter's sky, not the kite."""
+    photo = tmp_path / "rocket.png"
+    Image.fromarray(rocket).save(photo)
+    kite = np.zeros(rocket.shape[:2], np.uint8)
+    kite[40:120, 400:520] = 255
+    Image.fromarray(kite).save(tmp_path / "kite.png")
+    inside = kite > 0
+    with Retoucher(home=tmp_path / "home", rounds=1) as agent:
+        first = agent.turn("brighten the kite", photo, masks={"kite": tmp_path / "kite.png"})
+        assert [(e.region, e.attribute.value) for e in first.state.edits] == [
+            ("kite", "brightness")
+        ]
+        changed = np.abs(first.image.astype(int) - rocket.astype(int)).sum(axis=2) > 2
+        assert changed[inside].mean() > 0.5 and changed[~inside].mean() < 0.05
+        later = agent.turn("make the sky brighter", thread_id=first.thread_id)
+    assert ("sky", "brightness") in {(e.region, e.attribute.value) for e in later.state.edits}
+    brighter = later.image.astype(int).sum(axis=2) - first.image.astype(int).sum(axis=2)
+    assert (brighter[:30] > 2).mean() > 0.5  # the sky's top rows, far from the kite

@@ -135,9 +135,7 @@ def cell_features(
         rules: per kind of :data:`RULE_KINDS`, the ``(n,)`` cells the rules label that kind.
     """
     light = lab[..., 0]
-    gx = cv2.Sobel(light, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(light, cv2.CV_32F, 0, 1, ksize=3)
-    energy_x, energy_y = _per_cell(c, np.abs(gx)), _per_cell(c, np.abs(gy))
+    energy_x, energy_y = c.edges_x, c.edges_y
     gradient = energy_x + energy_y
     vertical_edges = (energy_x - energy_y) / np.maximum(gradient, 1e-3)
     detail = _per_cell(c, np.abs(cv2.Laplacian(light, cv2.CV_32F, ksize=3)))

@@ -32,6 +32,14 @@ BoolArray = NDArray[np.bool_]
 MIN_SKY = 0.03
 #: ...and water.
 MIN_WATER = 0.02
+#: Narrowest part (share of the frame's width) of sky continued below the horizon kept as water.
+REFLECTION_WIDTH = 0.08
+#: Above this row, sky-coloured cloud may have this much texture (a sunset's streaked clouds).
+HIGH_CLOUD_ROW = 0.35
+HIGH_CLOUD_TEXTURE = 4.0
+#: Without a horizon, the share of the frame's width a flat blue part must span to be water: a
+#: lake or a sea seen from its shore runs across the frame, a blue bokeh blob or a cup does not.
+OPEN_WATER_WIDTH = 0.6
 
 
 def sky_colour(c: Superpixels) -> BoolArray:
@@ -47,7 +55,8 @@ def sky_companion(c: Superpixels) -> BoolArray:
     light = c.lab[:, 0]
     warm = hue_in(c.hue, 315.0, 100.0) & (light >= 35.0)
     dark_cloud = (c.chroma < 10.0) & (light >= 15.0)
-    night = hue_in(c.hue, 225.0, 315.0) & (c.chroma >= 3.0) & (light >= 4.0)
+    # Dusk and night skies run from deep blue through violet and magenta to a dark red glow.
+    night = hue_in(c.hue, 225.0, 30.0) & (c.chroma >= 3.0) & (light >= 4.0)
     return sky_colour(c) | warm | dark_cloud | night
 
 
@@ -66,7 +75,9 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
     # floats in (pale rock under a white overcast is not).
     brighter = light >= float(np.median(light[seeds])) + 5.0
     cloud = brighter & (light >= 60.0) & (c.chroma < 12.0) & (c.texture < 3.5) & (c.lines < 0.06)
-    companion = sky_companion(c) & (smooth(c) | cloud) & ~blocked
+    # High in the frame, a sunset's or a storm's clouds are shaded and streaked, not smooth.
+    high = (c.row < HIGH_CLOUD_ROW) & smooth(c, HIGH_CLOUD_TEXTURE)
+    companion = sky_companion(c) & (smooth(c) | cloud | high) & ~blocked
     own = sky_colour(c)
     neighbours = c.adjacency
     sky = seeds.copy()
@@ -101,6 +112,20 @@ def _sky_gaps(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
     gaps = np.zeros(c.count, bool)
     gaps[candidates[distance < 4.0]] = True
     return gaps
+
+
+def bare_wall(c: Superpixels, sky: BoolArray, horizon: float | None) -> bool:
+    """Whether a grey or white "sky" with no horizon under it is a wall, a lamp or a backdrop.
+
+    A real sky is seen above something: it ends at a horizon, or it is blue (a blue sky seen
+    between leaves or behind a kite need not end in one). Grey or white with neither is, on the
+    dev photos, a grey wall behind a clock or the glare of lamps.
+    """
+    if horizon is not None or not sky.any():
+        return False
+    weights = c.area[sky]
+    neutral = float(weights[c.chroma[sky] < 7.0].sum() / weights.sum())
+    return neutral >= 0.7
 
 
 def find_horizon(c: Superpixels, sky: BoolArray) -> float | None:
@@ -156,13 +181,23 @@ def find_water(
             close = np.sqrt((ab**2).sum(axis=2)).min(axis=1) < 8.0
             mirror = below & calm & close & (light >= dim) & (light <= bright)
         # The sky cannot continue below what stands on the horizon: there it is its reflection.
-        mirror |= sky & (c.row > max(horizon + 0.03, 0.45))
+        continued = sky & (c.row > max(horizon + 0.03, 0.45))
+        mirror |= continued
+    else:
+        continued = np.zeros(c.count, bool)
     keep = np.zeros(c.count, bool)
     for part in parts(c, blue | mirror):
         area = float(c.area[part].sum())
         width = float(c.right[part].max() - c.left[part].min())
         height = float(c.bottom[part].max() - c.top[part].min())
-        if width < 0.25 or height < 0.05 or area < MIN_WATER:
+        # Water beside a pier or between boats may be narrow; the sky seen again below the
+        # horizon is reflection enough, whatever its width.
+        narrowest = 0.25 if horizon is not None else OPEN_WATER_WIDTH
+        if continued[part].mean() >= 0.5:
+            narrowest = REFLECTION_WIDTH
+        if width < narrowest or area < MIN_WATER:
+            continue
+        if height < 0.05:
             continue
         weights = c.area[part] / area
         texture = float((c.texture[part] * weights).sum())

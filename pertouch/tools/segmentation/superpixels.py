@@ -13,6 +13,8 @@ gets the measurements the labeller (:mod:`landscape`) reasons with:
   counted twice, for segments of 12 px and more (any edge: a sky has none) and for segments of
   25 px and more (structure: on the dev photos 0.04-0.07 px per px on buildings, under 0.02 on
   rock, hills and trees; grass blades have them too, but grass is told by its colour first);
+* edge direction: the mean horizontal and vertical lightness gradient, so a part whose edges all
+  run one way (the streaks of a panned shot) can be told from a facade, which has both;
 * position: mean, top and bottom row, left and right column, in fractions of the frame;
 * neighbours: which cells touch, and the colour difference across each contact.
 
@@ -54,6 +56,8 @@ class Superpixels:
     texture: FloatArray  # (n,) median local deviation of L
     lines: FloatArray  # (n,) straight-line pixels per cell pixel
     structure: FloatArray  # (n,) pixels of long straight lines per cell pixel
+    edges_x: FloatArray  # (n,) mean |dL/dx| (Sobel): edges that run up and down
+    edges_y: FloatArray  # (n,) mean |dL/dy|: edges that run across
     row: FloatArray  # (n,) mean row, 0 top .. 1 bottom
     top: FloatArray  # (n,) topmost row
     bottom: FloatArray  # (n,) lowest row
@@ -202,6 +206,8 @@ def superpixels(rgb: FloatArray, lab: FloatArray, region_size: int = REGION_SIZE
     pairs, contact = _adjacency(labels, count)
     a, b = means[:, 1], means[:, 2]
     every, long = line_maps(rgb)
+    gx = np.abs(cv2.Sobel(light, cv2.CV_32F, 1, 0, ksize=3))
+    gy = np.abs(cv2.Sobel(light, cv2.CV_32F, 0, 1, ksize=3))
     return Superpixels(
         labels=labels,
         count=count,
@@ -213,6 +219,8 @@ def superpixels(rgb: FloatArray, lab: FloatArray, region_size: int = REGION_SIZE
         texture=_median_per_cell(labels, count, local.astype(np.float32)),
         lines=_per_cell(labels, count, every),
         structure=_per_cell(labels, count, long),
+        edges_x=_per_cell(labels, count, gx),
+        edges_y=_per_cell(labels, count, gy),
         row=_per_cell(labels, count, rows.astype(np.float32)),
         top=top - 0.5 / height,
         bottom=bottom + 0.5 / height,

@@ -8,8 +8,9 @@ through MCP. :class:`UserMasks` holds those masks by word; :class:`WithUserMasks
 the segmenter as before.
 
 Words are matched the way phrases are understood everywhere else: a word naming a region the
-segmenter knows is stored under its region class ("lake", "the water" and "sea" are all *water*);
-an object or any other word ("boats", "the red car") is stored under its content words, so "the
+segmenter knows by its lexicon is stored under its region class ("lake", "the water" and "sea"
+are all *water*); an object, or any other word (even one the embedding would guess a class for:
+"kite" is not the sky) ("boats", "the red car") is stored under its content words, so "the
 boats" finds a mask given as "boats" and the red car keeps its own mask beside the boats. A mask may be bool, uint8, uint16 or float, ``(H, W)``, or an image whose alpha (for a
 painted layer) or grey value is the weight; it is resized to the photo when it has the photo's
 shape, and refused, with one sentence, when its aspect ratio differs.
@@ -117,7 +118,9 @@ class UserMasks(Mapping[str, FloatMask]):
     def key(self, phrase: str) -> str:
         """The key a word or phrase is stored and looked up under."""
         resolution = self._lexicon.resolve(check_phrase(phrase))
-        named = resolution.known and not resolution.within
+        # Only a word the lexicon knows names a region class: the embedding's nearest guess would
+        # file a mask shown as "kite" under the sky, and edit the whole sky with it.
+        named = resolution.known and not resolution.within and resolution.matched_by == "lexicon"
         if named and CLASSES_BY_NAME[resolution.region].kind != "object":
             return resolution.region
         return content_words(phrase)
