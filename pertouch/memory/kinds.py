@@ -70,3 +70,9 @@ def kind_of(m: Mapping[str, float]) -> str:
 def _step(value: float, threshold: float, softness: float) -> float:
     """A logistic step: 0.5 at ``threshold``, 0.88 one ``softness`` above it."""
     return 1.0 / (1.0 + math.exp(-(value - threshold) / softness))
+
+
+def in_words(m: Mapping[str, float]) -> str:
+    """The kinds in plain words, surest first: "landscape 0.87, close-up 0.11" (none under 0.05)."""
+    chances = sorted(probabilities(m).items(), key=lambda kv: -kv[1])
+    return ", ".join(f"{kind} {p:.2f}" for kind, p in chances if p >= 0.05)
