@@ -27,8 +27,16 @@ from numpy.typing import NDArray
 
 Split = Literal["dev", "test"]
 SceneKind = Literal[
-    "portrait", "landscape", "water", "close-up", "still-life", "architecture", "night", "animal"
+    "portrait", "landscape", "water", "close-up", "still-life", "architecture", "animal"
 ]
+#: The kinds of scene the memory tells apart (``pertouch.memory.kinds.KINDS``), for each finer
+#: corpus kind: open views with water are landscapes; still lifes and animals filling the frame
+#: are close-ups. Time of day is not a kind (a night sky over the sea is a landscape).
+SCENE_OF_KIND: dict[str, str] = {
+    "portrait": "people", "landscape": "landscape", "water": "landscape",
+    "architecture": "cityscape", "close-up": "close-up", "still-life": "close-up",
+    "animal": "close-up",
+}  # fmt: skip
 
 _MATE = Path("/usr/share/backgrounds/mate/nature")
 _LOMIRI = Path("/usr/share/backgrounds")
@@ -44,6 +52,11 @@ class CorpusPhoto:
     split: Split
     kind: SceneKind
     note: str = ""
+
+    @property
+    def scene(self) -> str:
+        """The kind of scene as the memory names it (see :data:`SCENE_OF_KIND`)."""
+        return SCENE_OF_KIND[self.kind]
 
     @property
     def path(self) -> Path | None:
@@ -85,7 +98,7 @@ CORPUS: tuple[CorpusPhoto, ...] = (
     CorpusPhoto("astronaut", "skimage:astronaut", "dev", "portrait", "studio portrait, flag, orange suit"),
     CorpusPhoto("coffee", "skimage:coffee", "dev", "still-life", "cup on a wooden table, warm"),
     CorpusPhoto("chelsea", "skimage:chelsea", "dev", "animal", "a cat's face, close"),
-    CorpusPhoto("rocket", "skimage:rocket", "dev", "night", "launch pad at dusk, deep blue sky"),
+    CorpusPhoto("rocket", "skimage:rocket", "dev", "architecture", "launch towers and rocket at dusk"),
     CorpusPhoto("motorcycle", "skimage:stereo_motorcycle", "dev", "still-life", "motorcycle in a studio"),
     # -- dev: mate-backgrounds, nature ----------------------------------------------------------
     CorpusPhoto("aqua", str(_MATE / "Aqua.jpg"), "dev", "close-up", "water drop, cool grey-blue"),
@@ -135,7 +148,7 @@ CORPUS: tuple[CorpusPhoto, ...] = (
     _plasma("OneStandsOut", "close-up", "moss macro, one red tip"),
     _plasma("Path", "landscape", "forest path, tall trees"),
     _plasma("summer_1am", "water", "dusk lake, pink sky"),
-    CorpusPhoto("infinite-sea", str(_LOMIRI / "Infinite-Sea_by_Aury88.jpg"), "test", "night", "milky way over the sea"),
+    CorpusPhoto("infinite-sea", str(_LOMIRI / "Infinite-Sea_by_Aury88.jpg"), "test", "water", "milky way over the sea"),
     CorpusPhoto("kleiber", str(_LOMIRI / "Kleiber_by_Lukas_Baubkus.jpg"), "test", "animal", "nuthatch on a tree trunk"),
 )
 

@@ -8,7 +8,7 @@ different photos say whether kinds are told apart, and only those count for the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +20,7 @@ from pertouch.memory.space import SceneSpace
 DIFFERENT_BELOW = 0.96
 _GROUP_OF = np.array([g for g, names in GROUPS.items() for _ in names])
 _STEPS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+_KIND_WEIGHTS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 @dataclass(frozen=True)
@@ -86,42 +87,49 @@ def fit(items: Sequence[Item], version: int) -> SceneSpace:
     A measurement's weight is its group's weight times the square root of its Fisher ratio
     (between-kind over within-kind variance, relative to the median one, clipped to [0.25, 2]),
     so measurements that told kinds apart count more without any one taking over. Group weights
-    are a coordinate search over a few steps that maximises nearest-neighbour precision plus the
-    share of same-kind pairs above the cut-off; the cut-off keeps :data:`DIFFERENT_BELOW` of
-    different-kind pairs below it. The people measurements keep weight 1: the dev photos have one
-    portrait, too few to fit on, and recall keeps people and no-people scenes apart by rule.
+    are a coordinate search over a few steps, and the kind weight (the share of the cosine that
+    the recognised kinds of scene make) a search over :data:`_KIND_WEIGHTS`, both maximising
+    nearest-neighbour precision plus the share of same-kind pairs above the cut-off; the cut-off
+    keeps :data:`DIFFERENT_BELOW` of different-kind pairs below it. The people measurements keep
+    weight 1: the dev photos have one portrait, too few to fit on, and recall keeps people and
+    no-people scenes apart by rule.
     """
     x = np.array([i.values for i in items], dtype=np.float64)
     centre, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
     z = (x - centre) / scale
     kinds = np.array([i.kind for i in items])
-    ratio = _fisher(z[kinds != "portrait"], kinds[kinds != "portrait"])
+    others = ~np.array([i.people for i in items])
+    ratio = _fisher(z[others], kinds[others])
     feature_weight = np.clip(np.sqrt(ratio / np.median(ratio)), 0.25, 2.0)
     feature_weight[_GROUP_OF == "people"] = 1.0
     group_weight = {g: 1.0 for g in GROUPS}
+    kind_weight = 0.0
 
-    def space_for(weights: dict[str, float]) -> SceneSpace:
+    def space_for(weights: dict[str, float], kinds: float) -> SceneSpace:
         per_feature = np.array([weights[g] / np.sqrt(len(GROUPS[g])) for g in _GROUP_OF])
         w = per_feature * feature_weight
         w[_GROUP_OF == "people"] = 1.0 / np.sqrt(len(GROUPS["people"]))
-        draft = SceneSpace(version, FEATURES, tuple(centre), tuple(scale), tuple(w), 0.0)
+        draft = SceneSpace(version, FEATURES, tuple(centre), tuple(scale), tuple(w), 0.0, kinds)
         return _with_cut(draft, items)
 
-    def objective(weights: dict[str, float]) -> float:
-        scores = score(space_for(weights), items)
+    def objective(weights: dict[str, float], kinds: float) -> float:
+        scores = score(space_for(weights, kinds), items)
         return scores.nn_precision + scores.same_above
 
-    best = objective(group_weight)
+    best = objective(group_weight, kind_weight)
     for _ in range(2):
+        for trial_kinds in _KIND_WEIGHTS:
+            if (value := objective(group_weight, trial_kinds)) > best + 1e-9:
+                best, kind_weight = value, trial_kinds
         for group in (g for g in GROUPS if g != "people"):
             for step in _STEPS:
                 trial = {**group_weight, group: step}
                 if (
                     any(trial[g] for g in GROUPS if g != "people")
-                    and (value := objective(trial)) > best + 1e-9
+                    and (value := objective(trial, kind_weight)) > best + 1e-9
                 ):
                     best, group_weight = value, trial
-    return space_for(group_weight)
+    return space_for(group_weight, kind_weight)
 
 
 def _with_cut(space: SceneSpace, items: Sequence[Item]) -> SceneSpace:
@@ -131,7 +139,7 @@ def _with_cut(space: SceneSpace, items: Sequence[Item]) -> SceneSpace:
     upper = np.triu(np.ones_like(s, dtype=bool), 1)
     different = s[(photo[:, None] != photo[None, :]) & (kind[:, None] != kind[None, :]) & upper]
     cut = float(np.quantile(different, DIFFERENT_BELOW)) + 1e-4
-    return SceneSpace(space.version, space.features, space.centre, space.scale, space.weights, cut)
+    return replace(space, min_similarity=min(cut, 0.99))
 
 
 def _fisher(z: NDArray[np.float64], labels: NDArray[np.str_]) -> NDArray[np.float64]:

@@ -160,6 +160,10 @@ def _recall(memory: Any, name: str, photo: Path, as_json: bool, segmenter: Any) 
         print(json.dumps({"scene": scene.to_dict(), "suggestion": suggestion.to_dict()}, indent=1))
         return
     print(f"photo:   {photo.name}: {scene.text()}")
+    if scene.measured:
+        from pertouch.memory.kinds import in_words
+
+        print(f"kind:    {in_words(scene.measurements)}")
     print(f"suggest: {suggestion.reason or f'{name} has no approved photos to compare yet.'}")
     if suggestion.edits:
         print(

@@ -80,9 +80,12 @@ def explain_nothing(
     near = [m for m in matches if m.comparable]
     if near:
         best = max(near, key=lambda m: m.similarity)
+        kinds = ""
+        if best.record.scene.framing != scene.framing:  # the usual reason: another kind of scene
+            kinds = f" (a {best.record.scene.framing}, and this looks like a {scene.framing})"
         return (
-            f"{NOTHING_SIMILAR}: the closest, {_name(best)}, is {best.similarity:.2f} similar "
-            f"where {min_similarity:.2f} is needed, so it starts as shot."
+            f"{NOTHING_SIMILAR}: the closest, {_name(best)}{kinds}, is {best.similarity:.2f} "
+            f"similar where {min_similarity:.2f} is needed, so it starts as shot."
         )
     if scene.has_people:
         return (

@@ -10,7 +10,9 @@ real-photo corpus (``benchmarks/corpus.py``), not fitted.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, cast
+
+from pertouch.memory import kinds
 
 Framing = Literal["portrait", "group", "landscape", "cityscape", "close-up"]
 FRAMINGS: tuple[str, ...] = ("portrait", "group", "landscape", "cityscape", "close-up")
@@ -27,23 +29,14 @@ LIGHT_PHRASES = {
 
 
 def framing(m: Mapping[str, float]) -> Framing:
-    """What the frame is of, from people, open sky or water, level and plumb edges, and focus.
-
-    A face of at least 1 % of the frame (about a head and shoulders in a 4 x 6 print), or people
-    filling a quarter of it, makes a portrait; two faces or more, a group. Open scenes show sky or
-    water over 15 % of the frame, or level edges (horizons, shores) dominate; with plumb edges
-    (walls, towers) as common as a quarter of all strong edges they are cityscapes. Everything
-    else is a subject seen close.
-    """
-    faces = round(m["face_count"] * 4)
-    if faces >= 2 and m["people_share"] >= 0.03:
-        return "group"
-    if m["largest_face"] >= 0.01 or m["people_share"] >= 0.25:
-        return "portrait"
-    open_view = m["sky_share"] + m["water_share"] >= 0.15 or m["level_share"] >= 0.35
-    if open_view and m["plumb_share"] >= 0.25:
-        return "cityscape"
-    return "landscape" if open_view else "close-up"
+    """What the frame is of: the most probable kind of :mod:`pertouch.memory.kinds`, with people
+    named a group when two faces or more are found, else a portrait."""
+    found = kinds.kind_of(m)
+    if found == "people":
+        return (
+            "group" if round(m["face_count"] * 4) >= 2 and m["people_share"] >= 0.03 else "portrait"
+        )
+    return cast(Framing, found)
 
 
 def setting(m: Mapping[str, float]) -> str:

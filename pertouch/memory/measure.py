@@ -46,6 +46,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "blur_share", "detail_spread", "centre_sharpness",
         *(f"band{i}_detail" for i in range(_BANDS)),
     ),
+    "cues": ("horizon", "straight_lines", "defocus"),
 }  # fmt: skip
 FEATURES: tuple[str, ...] = tuple(name for names in GROUPS.values() for name in names)
 
@@ -81,6 +82,7 @@ def measure(
     out.update(_colour(rgb, lab))
     out.update(_layout(lab))
     out.update(_structure(lab[..., 0]))
+    out.update(_cues(lab[..., 0]))
     return {name: float(out[name]) for name in FEATURES}
 
 
@@ -208,3 +210,34 @@ def _structure(lightness: FloatArray) -> dict[str, float]:
 def _block_means(values: FloatArray, n: int) -> NDArray[np.float64]:
     rows = np.array_split(values, n, axis=0)
     return np.array([[c.mean() for c in np.array_split(r, n, axis=1)] for r in rows])
+
+
+def _cues(lightness: FloatArray) -> dict[str, float]:
+    """What tells open, built and close scenes apart: a horizon, straight lines, out-of-focus areas.
+
+    Straight segments come from OpenCV's line segment detector. ``horizon`` is the longest level
+    segment (within 8 degrees) as a share of the width: a shore, a skyline or the sea's edge runs
+    across most of an open view. ``straight_lines`` is the total length of long (a quarter of the
+    diagonal or more) segments that are not level, in diagonals: towers, cables and walls draw
+    them; grass, petals and branches are curved or short. ``defocus`` is the share of the lower
+    three quarters of the frame (8 x 8 blocks) whose Laplacian energy is under 15 % of the
+    sharpest blocks': a blurred background around a close subject, which a sky at the top is not.
+    """
+    h, w = lightness.shape
+    # A detector per call (it costs microseconds): one shared across threads is not safe.
+    found = cv2.createLineSegmentDetector().detect(
+        np.round(np.clip(lightness, 0.0, 1.0) * 255).astype(np.uint8)
+    )[0]
+    lines = np.zeros((0, 4), np.float32) if found is None else found.reshape(-1, 4)
+    dx, dy = lines[:, 2] - lines[:, 0], lines[:, 3] - lines[:, 1]
+    length = np.hypot(dx, dy)
+    angle = np.degrees(np.arctan2(dy, dx)) % 180.0
+    level = np.minimum(angle, 180.0 - angle) < 8.0
+    diagonal = float(np.hypot(h, w))
+    laplace = _block_means(np.abs(cv2.Laplacian(lightness, cv2.CV_32F, ksize=3)), 8)
+    soft = laplace < 0.15 * max(float(np.percentile(laplace, 90)), 1e-6)
+    return {
+        "horizon": float(length[level].max() / w) if level.any() else 0.0,
+        "straight_lines": float(length[(length >= diagonal / 4) & ~level].sum() / diagonal),
+        "defocus": float(soft[2:].mean()),
+    }

@@ -70,5 +70,6 @@ def test_recall_prints_the_suggestion_and_why(tmp_path, capsys):
     assert main([*store, "recall", "ana", str(next_photo)]) == 0
     text = capsys.readouterr().out
     assert "used" in text and "starts warmer" in text and "'warmer'" in text
+    assert "kind:    cityscape" in text  # a launch pad: towers against the sky
     assert main([*store, "recall", "nobody", str(photo)]) == 2
     assert "no user called 'nobody'" in capsys.readouterr().err

@@ -60,7 +60,9 @@ def test_dissimilar_matches_suggest_nothing_and_say_so():
     suggestion = suggest(LAUNCH_NEXT, [far])
     assert suggestion.empty and len(suggestion.matches) == 1
     assert suggestion.reason.startswith(NOTHING_SIMILAR)
-    assert "cup.jpg, is 0.31 similar" in suggestion.reason
+    assert "cup.jpg (a close-up, and this looks like a cityscape), is 0.31 similar" in (
+        suggestion.reason
+    )
     assert suggest(LAUNCH_NEXT, []).reason == ""  # nothing remembered: nothing to say
 
 
