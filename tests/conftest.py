@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -30,3 +32,15 @@ def rocket() -> np.ndarray:
 @pytest.fixture(scope="session")
 def chelsea() -> np.ndarray:
     return data.chelsea()
+
+
+@pytest.fixture
+def silent_url() -> Iterator[str]:
+    """An OpenAI-style address on 127.0.0.1 whose server accepts connections and never answers."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    try:
+        yield f"http://127.0.0.1:{silent.getsockname()[1]}/v1"
+    finally:
+        silent.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import io
-import socket
 import time
 from collections.abc import Iterator
 
@@ -127,18 +126,6 @@ def test_a_clients_context_is_checked(agents, context, words):
         graph.invoke(
             {"instruction": "warmer"}, {"configurable": {"thread_id": "c"}}, context=context
         )
-
-
-@pytest.fixture
-def silent_url() -> Iterator[str]:
-    """An OpenAI-style address on 127.0.0.1 whose server accepts connections and never answers."""
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(16)
-    try:
-        yield f"http://127.0.0.1:{silent.getsockname()[1]}/v1"
-    finally:
-        silent.close()
 
 
 def test_the_served_graph_keeps_the_servers_model_budget(

@@ -3,13 +3,10 @@ budget, then the offline reader answers the rest of the turn and the reply says 
 
 from __future__ import annotations
 
-import socket
 import sys
 import time
 import types
-from collections.abc import Iterator
 
-import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from pertouch.graph import prompts
@@ -18,18 +15,6 @@ from pertouch.graph.schemas import Classification, answer_tool
 from pertouch.providers.chat import ModelConfig, load_chat_model
 from pertouch.providers.offline import OfflineChatModel
 from tests.graph.conftest import run_turn
-
-
-@pytest.fixture
-def silent_url() -> Iterator[str]:
-    """An OpenAI-style address on 127.0.0.1 whose server accepts connections and never answers."""
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(16)
-    try:
-        yield f"http://127.0.0.1:{silent.getsockname()[1]}/v1"
-    finally:
-        silent.close()
 
 
 def _classify(model, deadline):
