@@ -38,7 +38,7 @@ def test_corpus_is_large_split_before_tuning_and_apart_from_the_phrase_bank():
     assert 0.55 <= len(dev) / len(texts) <= 0.65
     later = [
         r["text"].lower()
-        for s in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7")
+        for s in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8")
         for r in load_requests(s)
     ]
     assert not set(later) & set(texts) and len(set(later)) == len(later)
@@ -56,7 +56,7 @@ def test_every_label_names_a_known_region_and_attribute():
 
     rows = [
         r
-        for s in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test")
+        for s in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "test")
         for r in load_requests(s)
     ]
     for row in rows:
