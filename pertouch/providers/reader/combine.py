@@ -102,6 +102,11 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             hits = [h._replace(sign=clause.modifier, at=-1) for h in previous.hits]
             clause.mentions = list(previous.mentions)
             edits, status = _edits(clause, hits, previous.degree), "edit"
+        elif clause.modifier and clause.pronoun and _names_only(clauses[index - 1 : index]):
+            said = clauses[index - 1]  # "the colours look like a filter, tone them down"
+            clause.mentions = list(said.mentions)
+            hits = [Hit(a, clause.modifier) for a in dict.fromkeys(said.named)]
+            edits, status = _edits(clause, hits, clause.degree), "edit"
         elif clause.modifier and clause.pronoun and named_last is not None:
             clause.mentions = list(named_last.mentions)  # "the reds are bleeding, pull them back"
             status, edits = _regions_only(clause, [], None, out)
@@ -135,6 +140,11 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
     out.protected = list(dict.fromkeys(out.protected))
     out.carry = list(dict.fromkeys(out.carry))
     return out
+
+
+def _names_only(before: list[Clause]) -> bool:
+    """True when the clause before named an attribute ("the colours") and said nothing of it."""
+    return bool(before) and bool(before[0].named) and not before[0].hits
 
 
 def _inherit_region(

@@ -3,8 +3,12 @@
 Lower case; contractions expanded ("it's" -> "it is", also typed without the apostrophe: "isnt"); chat shorthand expanded ("pls", "bg",
 "kinda"); slider and exposure numbers written as words ("highlights -50" -> "highlights down by 0.5
 levels", "+0.7 EV" -> "up by 0.35 levels"); phrases that hold an "and" kept whole ("black and white"
--> "monochrome") so the clause splitter does not cut them; "to" that means "too" restored ("its to
-dark"); then every token goes through the speller. Punctuation that ends clauses is kept.
+-> "monochrome") so the clause splitter does not cut them; slang made plain ("it's giving washed
+out", "lowkey too bright", "a lil extra"); negations that complain ("shouldn't be this dark", "not
+so much contrast") said as complaints; "to" or "2" that means "too" restored ("its to dark"); then
+every token goes through the speller. Afterwards "pull" without a particle lowers (Lightroom's
+"pull the highlights"), and a complaint typed straight into its remedy is cut ("so cold warm it").
+Punctuation that ends clauses is kept.
 """
 
 from __future__ import annotations
@@ -33,6 +37,49 @@ _KEEP_WHOLE = (
             r"\b(?:a )?(?:little |tiny )?(?:bit|touch|hint|dash|tad|smidge|splash) of(?! an?\b)"
         ),
         "a little more",
+    ),
+    # negations that complain ("should not be this dark", "not as bright as they should be")
+    (re.compile(r"\b(should|must|need|needs) not be (this|that|so|as) (?=\w)"), "is too "),
+    (
+        re.compile(
+            r"\b(is|are|was|were) not (quite )?(as|so) (\w+) as (\w+ )?(should|could|ought to"
+            r"|used to|can|would) be\b"
+        ),
+        r"\1 not \4 enough",
+    ),
+    (re.compile(r"\bnot (quite )?(so|as|that|too) much\b"), "less"),
+    (
+        re.compile(r"\b(do not|dont|did not) want (it|this|them|that) (so|this|that|as|too) "),
+        r"want \2 less ",
+    ),
+    # "everything except the faces should be darker": the predicate belongs to "everything"
+    (
+        re.compile(
+            r"\b(everything|the whole thing|the rest) (except|apart from|other than) ((?:the |her "
+            r"|his |their |my )?\w+) ((?:should|could|needs to|must) be \w+)"
+        ),
+        r"\1 \4 \2 \3",
+    ),
+    # slang: "it's giving washed out" looks washed out; "lowkey too bright" is a hedge, no look
+    (
+        re.compile(
+            r"\b(is|are) giving (?!(nothing|me|us|you|him|her|it|them|off|a|an|some|more|the|this"
+            r"|that)\b)"
+        ),
+        r"\1 looking ",
+    ),
+    (
+        re.compile(
+            r"\b(low|high) ?key (?=(too|so|kind of|kinda|a bit|really|very|pretty|quite)\b)"
+        ),
+        "",
+    ),
+    (
+        re.compile(
+            r"\b(is|are|looks?|a (little|bit)|little|lil|bit|kind of|kinda|so|way) extra"
+            r"(?=\s*($|[,.;!?]|\b(and|but|tbh|imo|now|ngl)\b))"
+        ),
+        r"\1 too strong",
     ),
     (re.compile(r"\bw/o\b"), "without"),
     (re.compile(r"\bw/"), "with "),
@@ -108,7 +155,44 @@ def normalise(text: str, speller: Speller) -> str:
             word = speller.correct(word)
         tokens.extend(part for part in (word, tail) if part)
     _restore_too(tokens)
+    _pull_down(tokens)
+    _cut_before_a_command(tokens)
     return " ".join(tokens)
+
+
+#: After "pull", these say which way; without one "pull the highlights" lowers (Lightroom usage).
+_PULL_WAYS = {"up", "down", "back", "out", "off", "in", "into", "apart", "together", "away"}
+_PULL_WAYS |= {"toward", "towards"}
+
+
+def _pull_down(tokens: list[str]) -> None:
+    """ "pull the highlights" -> "pull down the highlights" when no particle says another way."""
+    for i, token in enumerate(tokens):
+        if token == "pull" and not set(tokens[i + 1 : i + 4]) & _PULL_WAYS:
+            tokens[i] = "pull down"
+
+
+_OBJECTS = {"it", "them", "this", "that"}
+
+
+def _cut_before_a_command(tokens: list[str]) -> None:
+    """ "so cold warm it" -> "so cold , warm it": a complaint typed straight into its remedy.
+
+    Only where an adjective cue ends the complaint and a verb cue with a pronoun object starts the
+    wish, so "make it warm" and "a warm it" stay whole."""
+    for i in range(len(tokens) - 2, 0, -1):
+        verb, before = tokens[i], tokens[i - 1]
+        if tokens[i + 1] not in _OBJECTS or before in ("make", "get", "keep", "leave", "and"):
+            continue
+        said = CUES.get(before)
+        if said is None or said.form not in ("adj", "level") or verb not in _COMMANDS:
+            continue
+        tokens.insert(i, ",")
+
+
+#: Verbs that take the photo as object and carry a direction ("warm it", "brighten it").
+_COMMANDS = {w for w, c in CUES.items() if c.form == "verb" and " " not in w}
+_COMMANDS |= {"warm", "cool", "lift", "fix", "lighten", "darken", "brighten", "tone", "calm"}
 
 
 def _restore_too(tokens: list[str]) -> None:
@@ -117,7 +201,7 @@ def _restore_too(tokens: list[str]) -> None:
         following = tokens[i + 1]
         cue = CUES.get(following)
         is_adjective = cue is not None and cue.form in ("adj", "level")
-        if token == "to" and (is_adjective or following in ("much", "many")):
+        if token in ("to", "2") and (is_adjective or following in ("much", "many")):
             after = tokens[i + 2] if i + 2 < len(tokens) else ""
             if after not in _NOT_TOO_AFTER:
                 tokens[i] = "too"

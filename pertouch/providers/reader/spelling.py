@@ -125,8 +125,11 @@ class Speller:
             if count and frequency < RARE_RATIO * count:
                 continue
             # at the same distance a photo word beats a common one: "wam" is "warm", not "was"
-            options.append((distance, word not in self._preferred, -frequency, word))
-        return min(options)[3] if options else ""
+            # and one that keeps the typed ending, which carries the inflection: "warmr" is
+            # "warmer", not "warm"
+            ending = word[-1] != token[-1]
+            options.append((distance, word not in self._preferred, ending, -frequency, word))
+        return min(options)[4] if options else ""
 
     def _distance(self, token: str, word: str) -> int:
         from symspellpy import Verbosity

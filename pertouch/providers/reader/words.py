@@ -118,6 +118,7 @@ SHORTHAND = {
     "minimise": "minimize", "maximise": "maximize", "bgs": "backgrounds", "hilights": "highlights",
     "hilites": "highlights", "skintone": "skin tone", "skintones": "skin tones",
     "everyone": "people", "everybody": "people", "imho": "", "haha": "", "xx": "", "x": "",
+    "em": "them", "sat": "saturation", "ngl": "", "fr": "", "idk": "", "smh": "", "ish": "",
 }  # fmt: skip
 #: Filler that carries no request ("please", "can you"), for telling empty clauses apart.
 FILLER = {

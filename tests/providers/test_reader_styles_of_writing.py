@@ -1,0 +1,86 @@
+"""The offline reader on writing styles dev8 was written for: phone typing, slang, negations,
+Lightroom verbs and a look asked for in a frame ("make it look faded"). One class per test."""
+
+from __future__ import annotations
+
+from pertouch.providers.offline import default_region_words
+from pertouch.providers.reader import Reading, read_instruction
+from pertouch.providers.reader.read import default_speller
+
+WORDS = default_region_words()
+G = "global"
+
+
+def read(text: str) -> Reading:
+    return read_instruction(text, WORDS)
+
+
+def moves(text: str) -> set[tuple[str, str, int]]:
+    """(region, attribute, direction) of every edit."""
+    return {(i.region, i.attribute, 1 if i.delta > 0 else -1) for i in read(text).intents}
+
+
+def test_a_slip_keeps_the_typed_ending_of_a_comparative():
+    assert default_speller().correct("warmr") == "warmer"
+    assert moves("abit warmr") == {(G, "temperature", 1)}  # "a bit warm" would be a complaint
+
+
+def test_phone_shorthand_and_digits_for_words():
+    assert moves("sky 2 white fix") == {("sky", "brightness", -1)}
+    assert moves("the skin is too saturated, drop the orange sat") >= {("skin", "colorfulness", -1)}
+    assert all(a == "colorfulness" for _, a, _ in moves("drop the orange sat"))
+
+
+def test_a_complaint_typed_straight_into_its_remedy():
+    assert moves("evrything looks so cold warm it") == {(G, "temperature", 1)}
+    assert moves("make it warm") == {(G, "temperature", 1)}  # a wish stays whole
+
+
+def test_negations_that_complain():
+    assert moves("the face shouldn't be this dark") == {("face", "brightness", 1)}
+    assert moves("the highlights aren't as bright as they should be") == {
+        ("highlights", "brightness", 1)
+    }
+    assert moves("not quite so much contrast on the face") == {("face", "contrast", -1)}
+    assert moves("I don't want it so contrasty") == {(G, "contrast", -1)}
+    assert read("don't make it brighter").kind == "unsupported"  # a negated wish still does nothing
+
+
+def test_an_except_phrase_inside_the_subject_leaves_the_predicate_to_the_rest():
+    assert (G, "brightness", -1) in moves("everything except the faces should be darker")
+
+
+def test_slang_for_looks_and_excess():
+    assert moves("it's giving washed out, add some punch") >= {(G, "contrast", 1)}
+    assert (G, "colorfulness", -1) not in moves("it's giving washed out, add some punch")
+    assert read("lowkey too bright").kind == "strong" and moves("lowkey too bright") == {
+        (G, "brightness", -1)
+    }
+    assert read("give it a low key look").style == "low-key"  # the look itself is still a look
+    assert moves("the colours are a lil extra") == {(G, "colorfulness", -1)}
+    assert moves("add extra contrast") == {(G, "contrast", 1)}  # "extra" before a noun adds
+
+
+def test_pull_without_a_particle_lowers():
+    assert moves("lift the shadows a stop and pull the highlights") == {
+        ("shadows", "brightness", 1),
+        ("highlights", "brightness", -1),
+    }
+    assert moves("pull up the shadows") == {("shadows", "brightness", 1)}
+    assert moves("pull the temp toward blue a bit") == {(G, "temperature", -1)}
+
+
+def test_a_pronoun_after_a_named_attribute_takes_it():
+    said = moves("colours are giving 2010 instagram filter, tone em down")
+    assert said == {(G, "colorfulness", -1)}
+
+
+def test_the_frame_of_a_look_asks_nothing():
+    for text, style in [
+        ("make it look faded", "faded"),
+        ("can you make it look vintage ish", "vintage"),
+        ("i want it to look cinematic", "cinematic"),
+    ]:
+        reading = read(text)
+        assert reading.style == style and not reading.questions, text
+    assert "unsupported" in [c.status for c in read("make it cinematic and sharpen it").clauses]
