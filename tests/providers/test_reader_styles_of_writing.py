@@ -84,3 +84,34 @@ def test_the_frame_of_a_look_asks_nothing():
         reading = read(text)
         assert reading.style == style and not reading.questions, text
     assert "unsupported" in [c.status for c in read("make it cinematic and sharpen it").clauses]
+
+
+def test_the_state_a_change_is_for_and_a_state_conceded_ask_nothing():
+    said = moves("It's already colourful but the reds look almost neon, add some contrast")
+    assert said == {("reds", "colorfulness", -1), ("reds", "contrast", 1)} or said == {
+        ("reds", "colorfulness", -1),
+        (G, "contrast", 1),
+    }
+    assert moves("add a touch of contrast so the fruit looks crisp") == {(G, "contrast", 1)}
+    assert moves("warm it up slightly for a softer, romantic feel") == {(G, "temperature", 1)}
+    assert moves("it's already too dark") == {(G, "brightness", 1)}  # "too" still complains
+    assert moves("go for a warmer look") == {(G, "temperature", 1)}  # no change before "for"
+
+
+def test_it_is_the_photo_after_a_region_named_in_the_plural():
+    said = moves("the flowers don't stand out, could you make it lighter")
+    assert (G, "brightness", 1) in said and ("vegetation", "brightness", -1) not in said
+    said = moves("the sky is dull, make it brighter")  # a singular region is still "it"
+    assert ("sky", "brightness", 1) in said and (G, "brightness", 1) not in said
+
+
+def test_a_move_said_of_a_region_takes_the_attribute_the_next_complaint_names():
+    assert moves("Could you tone down the greenery, it's a bit lurid") == {
+        ("vegetation", "colorfulness", -1)
+    }
+    assert moves("bring down the sky, it is too bright") == {("sky", "brightness", -1)}
+
+
+def test_a_bare_wish_after_a_colour_complaint_goes_on_about_the_colours():
+    assert moves("Colors is too much strong, make more soft") == {(G, "colorfulness", -1)}
+    assert (G, "brightness", 1) in moves("the colours are too strong, make it brighter")

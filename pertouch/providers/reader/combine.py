@@ -205,6 +205,8 @@ def _regions_only(
     clause: Clause, later: list[Clause], previous: Clause | None, out: Combined
 ) -> tuple[ClauseStatus, list[Intent]]:
     move = clause.move or (clause.modifier if previous is None or not previous.hits else 0)
+    if move and _said_next(move, later[:1]):
+        return "edit", []  # "tone down the greenery, it is a bit lurid": the complaint says what
     if move:
         if clause.regions and set(clause.regions) <= set(_TONE_POLES):  # "more warm tones"
             hits = [Hit(TEMP, move * _TONE_POLES[r], region=GLOBAL) for r in clause.regions]
@@ -231,6 +233,14 @@ def _regions_only(
         return "none", []
     out.carry += [r for r in clause.regions if r != GLOBAL]
     return "carry", []
+
+
+def _said_next(move: int, following: list[Clause]) -> bool:
+    """True when the next clause complains about "it" on one attribute, the way the move goes."""
+    if not following or following[0].regions or not following[0].pronoun:
+        return False
+    signs = {(h.attribute, h.sign) for h in following[0].hits}
+    return len(signs) == 1 and next(iter(signs))[1] == move
 
 
 def out_said(out: Combined, previous: Clause | None) -> bool:

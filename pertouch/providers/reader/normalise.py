@@ -48,6 +48,7 @@ _KEEP_WHOLE = (
         r"\1 not \4 enough",
     ),
     (re.compile(r"\bnot (quite )?(so|as|that|too) much\b"), "less"),
+    (re.compile(r"\b(do|does|did) not (really )?(stand out|pop)\b"), "lack pop"),
     (
         re.compile(r"\b(do not|dont|did not) want (it|this|them|that) (so|this|that|as|too) "),
         r"want \2 less ",

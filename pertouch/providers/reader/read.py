@@ -170,11 +170,19 @@ def _topic(last: Clause | None, text: str) -> tuple[str, ...]:
     words = [w for w in tokens if w not in W.FILLER]
     if last is None or not last.hits or len(set(last.about)) != 1 or len(words) > 2:
         return ()
-    if any(w in W.PRONOUNS or w in ("make", "get") for w in tokens):
-        return ()  # "make it brighter": the photo, not the colours
+    if any(w in W.PRONOUNS for w in tokens) or _has_object(tokens):
+        return ()  # "make it brighter", "make the photo brighter": the photo, not the colours
     if any(w in CUES and CUES[w].form == "noun" for w in words):
         return ()
     return tuple(dict.fromkeys(last.about))
+
+
+def _has_object(tokens: list[str]) -> bool:
+    """True when "make" or "get" takes an object ("make the photo"); "make more soft" has none."""
+    return any(
+        w in ("make", "get") and tokens[i + 1 : i + 2] in (["the"], ["this"], ["everything"])
+        for i, w in enumerate(tokens)
+    )
 
 
 def _style(words: str, region_words: Mapping[str, str]) -> tuple[str, float, str, bool]:

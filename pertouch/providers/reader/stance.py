@@ -225,3 +225,37 @@ def negated(tokens: list[str]) -> bool:
             if not (copula and cue is not None and cue.form in ("adj", "level")):
                 return True
     return False
+
+
+#: Words that, after a purpose "so" or "for", start the state the change is for.
+_PURPOSE_STARTS = {"the", "it", "they", "she", "he", "that", "her", "his", "their", "everything"}
+_PURPOSE_STARTS |= {"a", "an", "more", "some"}
+#: Degree words that may stand between "already" and what it concedes ("already quite bright").
+_CONCEDED = {"quite", "very", "pretty", "fairly", "rather", "really", "nice", "nicely", "so"}
+
+
+def said_for_its_own_sake(
+    tokens: list[str], found: list[tuple[int, int, Cue, str]]
+) -> list[tuple[int, int, Cue, str]]:
+    """Cues that ask for nothing: the state a change is for ("add contrast so the fruit looks
+    crisp", "warm it up for a softer feel") once a cue before it asked for the change, and a state
+    conceded with "already" ("it is already colourful, but ...")."""
+    kept = []
+    starts = sorted(f[0] for f in found)
+    for span in found:
+        at = span[0]
+        purpose = next(
+            (
+                i
+                for i in range(1, at)
+                if tokens[i] in ("so", "for") and tokens[i + 1] in _PURPOSE_STARTS
+            ),
+            -1,
+        )
+        if purpose > 0 and starts[0] < purpose:
+            continue
+        before = [t for t in tokens[max(0, at - 3) : at] if t not in _CONCEDED]
+        if before[-1:] == ["already"]:
+            continue
+        kept.append(span)
+    return kept
