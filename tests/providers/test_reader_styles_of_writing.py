@@ -115,3 +115,16 @@ def test_a_move_said_of_a_region_takes_the_attribute_the_next_complaint_names():
 def test_a_bare_wish_after_a_colour_complaint_goes_on_about_the_colours():
     assert moves("Colors is too much strong, make more soft") == {(G, "colorfulness", -1)}
     assert (G, "brightness", 1) in moves("the colours are too strong, make it brighter")
+
+
+def test_a_negation_inside_the_purpose_does_not_cancel_the_change():
+    said = moves(
+        "I'd love the sky to be more vivid, and the water a bit darker so it doesn't compete"
+    )
+    assert ("water", "brightness", -1) in said and ("sky", "colorfulness", 1) in said
+    assert read("don't make it darker").kind == "unsupported"
+
+
+def test_a_raise_or_lower_said_of_a_colour_range_in_a_place_is_its_colour():
+    assert ("blues", "colorfulness", -1) in moves("bring down the blues in the sky")
+    assert moves("bring down the sky") == {("sky", "brightness", -1)}

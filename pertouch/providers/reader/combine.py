@@ -212,7 +212,8 @@ def _regions_only(
             hits = [Hit(TEMP, move * _TONE_POLES[r], region=GLOBAL) for r in clause.regions]
             return "edit", _edits(clause, hits)
         kinds = {CLASSES_BY_NAME[r].kind for r in clause.regions if r in CLASSES_BY_NAME}
-        attribute = COL if kinds == {"colour"} else BRI  # "boost the reds", "bring down the sky"
+        # "boost the reds", "bring down the blues in the sky"; but "bring down the sky"
+        attribute = COL if "colour" in kinds else BRI
         return "edit", _edits(clause, [Hit(attribute, move)])
     if clause.positive:
         return "keep", []
