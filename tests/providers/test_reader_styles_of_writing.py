@@ -128,3 +128,17 @@ def test_a_negation_inside_the_purpose_does_not_cancel_the_change():
 def test_a_raise_or_lower_said_of_a_colour_range_in_a_place_is_its_colour():
     assert ("blues", "colorfulness", -1) in moves("bring down the blues in the sky")
     assert moves("bring down the sky") == {("sky", "brightness", -1)}
+
+
+def test_a_comparative_typed_without_its_e_and_colour_words_after_2():
+    assert default_speller().correct("coolr") == "cooler"
+    assert moves("coolr n brightr") == {(G, "temperature", -1), (G, "brightness", 1)}
+    assert moves("skin 2 orange") == {("skin", "temperature", -1)}
+    assert moves("so yellow cool it") == {(G, "temperature", -1)}
+    assert read("change her dress to red").kind == "unsupported"  # "to red" stays "to"
+
+
+def test_a_limit_after_a_wish_is_not_a_change_of_its_own():
+    assert moves("make it moodier but not too dark") >= {(G, "brightness", -1)}
+    assert (G, "brightness", 1) not in moves("make it moodier but not too dark")
+    assert moves("not too dark please") == {(G, "brightness", 1)}

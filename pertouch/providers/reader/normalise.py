@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from pertouch.core.degrees import percent_to_levels, stops_to_levels
+from pertouch.providers.reader.colours import RANGES, WB_POLES
 from pertouch.providers.reader.lexicon import CUES
 from pertouch.providers.reader.spelling import Speller
 from pertouch.providers.reader.words import SHORTHAND
@@ -48,6 +49,8 @@ _KEEP_WHOLE = (
         r"\1 not \4 enough",
     ),
     (re.compile(r"\bnot (quite )?(so|as|that|too) much\b"), "less"),
+    # "moodier but not too dark": a limit on the change, which the size of a step already keeps
+    (re.compile(r"(?<=\w)\s*,? but not (too|overly|excessively) \w+\b"), ""),
     (re.compile(r"\b(do|does|did) not (really )?(stand out|pop)\b"), "lack pop"),
     (
         re.compile(r"\b(do not|dont|did not) want (it|this|them|that) (so|this|that|as|too) "),
@@ -174,6 +177,9 @@ def _pull_down(tokens: list[str]) -> None:
 
 
 _OBJECTS = {"it", "them", "this", "that"}
+_DEGREE_OR_COPULA = {"is", "are", "its", "looks", "look", "way", "far", "bit", "little", "much"}
+#: Colour words, read by rule rather than from the lexicon, that complain like adjectives.
+_COLOURS = {*WB_POLES, *RANGES}
 
 
 def _cut_before_a_command(tokens: list[str]) -> None:
@@ -186,7 +192,8 @@ def _cut_before_a_command(tokens: list[str]) -> None:
         if tokens[i + 1] not in _OBJECTS or before in ("make", "get", "keep", "leave", "and"):
             continue
         said = CUES.get(before)
-        if said is None or said.form not in ("adj", "level") or verb not in _COMMANDS:
+        adjective = before in _COLOURS or (said is not None and said.form in ("adj", "level"))
+        if not adjective or verb not in _COMMANDS:
             continue
         tokens.insert(i, ",")
 
@@ -201,7 +208,10 @@ def _restore_too(tokens: list[str]) -> None:
     for i, token in enumerate(tokens[:-1]):
         following = tokens[i + 1]
         cue = CUES.get(following)
-        is_adjective = cue is not None and cue.form in ("adj", "level")
+        # a colour after "to" is "too" only where no verb could take it ("change it to red")
+        said = token == "2" or i == 0 or tokens[i - 1] in _DEGREE_OR_COPULA
+        colour = following in _COLOURS and said
+        is_adjective = colour or (cue is not None and cue.form in ("adj", "level"))
         if token in ("to", "2") and (is_adjective or following in ("much", "many")):
             after = tokens[i + 2] if i + 2 < len(tokens) else ""
             if after not in _NOT_TOO_AFTER:

@@ -100,6 +100,8 @@ class Speller:
             return base
         if self.known(token):
             return token
+        if token.endswith("r") and token[:-1] + "er" in self._vocabulary:
+            return token[:-1] + "er"  # a comparative typed without its "e": "darkr", "coolr"
         count = self._english.get(token, 0)
         best = self._candidate(token, count)
         if best and (count or self._distance(token, best) == 1):
