@@ -142,3 +142,20 @@ def test_a_limit_after_a_wish_is_not_a_change_of_its_own():
     assert moves("make it moodier but not too dark") >= {(G, "brightness", -1)}
     assert (G, "brightness", 1) not in moves("make it moodier but not too dark")
     assert moves("not too dark please") == {(G, "brightness", 1)}
+
+
+def test_letters_held_down_for_emphasis():
+    assert moves("sooo orange omg fix it") == {(G, "temperature", -1)}
+    assert moves("toooo dark") == {(G, "brightness", 1)}
+    assert moves("pleeease brighterrr") == {(G, "brightness", 1)}
+
+
+def test_sizes_whose_words_name_a_region_are_sizes():
+    assert moves("bump the blacks a hair") == {("shadows", "brightness", 1)}
+    assert moves("cool the WB a couple hundred kelvin") == {(G, "temperature", -1)}
+    assert moves("bump the sky down") == {("sky", "brightness", -1)}
+
+
+def test_an_s_before_a_participle_or_degree_is_a_verb():
+    assert moves("the sky's way too bright") == {("sky", "brightness", -1)}
+    assert ("sky", "colorfulness", 1) in moves("the sky's colour is dull")

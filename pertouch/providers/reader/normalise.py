@@ -85,6 +85,11 @@ _KEEP_WHOLE = (
         ),
         r"\1 too strong",
     ),
+    # sizes whose words name a region: "a hair" is a touch, "a couple hundred" (kelvin) a bit
+    (re.compile(r"\ba hair\b(?! (colou?r|dye|cut|style|line)\b)"), "a touch"),
+    (re.compile(r"\ba couple (of )?hundred\b"), "a bit"),
+    (re.compile(r"\ba couple (of )?stops\b"), "two stops"),
+    (re.compile(r"\bsort (it|this|that)( out)?\b"), "fix it"),
     (re.compile(r"\bw/o\b"), "without"),
     (re.compile(r"\bw/"), "with "),
     (re.compile(r"(?<=[a-z])\+(?=[a-z])"), " and "),
@@ -119,6 +124,14 @@ def basic(text: str) -> str:
     text = re.sub(r"\b(can)'t\b", r"\1 not", text).replace("won't", "will not")
     text = re.sub(r"n't\b", " not", text).replace("'re", " are").replace("'d", " would")
     text = text.replace("'ll", " will").replace("'ve", " have").replace("i'm", "i am")
+    # "the sky's too bright", "the whole thing's gone magenta": a verb, not a possessive
+    text = re.sub(r"(\w)'s (?=(gone|got|been|become|lost|turned|come)\b)", r"\1 has ", text)
+    text = re.sub(
+        r"(\w)'s (?=(a|too|so|very|really|way|quite|rather|kind|bit|looking|getting|not|all|just"
+        r"|still|pretty|far|slightly|much|overly|a bit|completely|totally|almost)\b)",
+        r"\1 is ",
+        text,
+    )
     text = re.sub(r"(\w)'s\b", r"\1", text)
     text = _BARE_NOT.sub(r"\1 not", text).replace("cant ", "can not ")
     for pattern, replacement in _KEEP_WHOLE:
@@ -153,6 +166,7 @@ def normalise(text: str, speller: Speller) -> str:
     for token in basic(text).split():
         word = token.strip(".,;:!?")
         tail = token[len(word) :] if token.startswith(word) else ""
+        word = _unstretched(word, speller)
         if word in SHORTHAND:
             word = SHORTHAND[word]
         elif word:
@@ -201,6 +215,15 @@ def _cut_before_a_command(tokens: list[str]) -> None:
 #: Verbs that take the photo as object and carry a direction ("warm it", "brighten it").
 _COMMANDS = {w for w, c in CUES.items() if c.form == "verb" and " " not in w}
 _COMMANDS |= {"warm", "cool", "lift", "fix", "lighten", "darken", "brighten", "tone", "calm"}
+
+
+def _unstretched(word: str, speller: Speller) -> str:
+    """ "sooo" -> "so", "toooo" -> "too", "pleeease" -> "please": letters held down for emphasis."""
+    if not re.search(r"([a-z])\1\1", word):
+        return word
+    double = re.sub(r"([a-z])\1{2,}", r"\1\1", word)
+    single = re.sub(r"([a-z])\1{2,}", r"\1", word)
+    return next((w for w in (double, single) if speller.known(w)), single)
 
 
 def _restore_too(tokens: list[str]) -> None:
