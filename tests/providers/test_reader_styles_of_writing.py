@@ -159,3 +159,15 @@ def test_sizes_whose_words_name_a_region_are_sizes():
 def test_an_s_before_a_participle_or_degree_is_a_verb():
     assert moves("the sky's way too bright") == {("sky", "brightness", -1)}
     assert ("sky", "colorfulness", 1) in moves("the sky's colour is dull")
+
+
+def test_a_colour_named_as_the_noun_of_a_region_colour_speaks_of_its_strength():
+    said = moves("the green of the trees is too much, like fake, please reduce it")
+    assert said == {("vegetation", "colorfulness", -1)}
+    assert moves("the blue of the sky is not deep enough") == {("sky", "colorfulness", 1)}
+
+
+def test_a_comparative_against_the_scene_as_it_was_complains():
+    assert moves("the whole thing is darker than I remember") == {(G, "brightness", 1)}
+    assert moves("it came out bluer than it was") == {(G, "temperature", 1)}
+    assert moves("make it darker than it is now") == {(G, "brightness", -1)}  # a wish stays one

@@ -173,6 +173,8 @@ def normalise(text: str, speller: Speller) -> str:
             word = speller.correct(word)
         tokens.extend(part for part in (word, tail) if part)
     _restore_too(tokens)
+    _colour_of(tokens)
+    _measured_against(tokens)
     _pull_down(tokens)
     _cut_before_a_command(tokens)
     return " ".join(tokens)
@@ -215,6 +217,57 @@ def _cut_before_a_command(tokens: list[str]) -> None:
 #: Verbs that take the photo as object and carry a direction ("warm it", "brighten it").
 _COMMANDS = {w for w, c in CUES.items() if c.form == "verb" and " " not in w}
 _COMMANDS |= {"warm", "cool", "lift", "fix", "lighten", "darken", "brighten", "tone", "calm"}
+
+
+def _colour_of(tokens: list[str]) -> None:
+    """ "the green of the trees is too much" -> "the colour of the trees ...": a colour named as
+    the noun of a region's colour speaks of its strength, not of a cast."""
+    for i in range(1, len(tokens) - 2):
+        if tokens[i - 1] == "the" and tokens[i] in _COLOURS and tokens[i + 1] == "of":
+            if tokens[i + 2] in ("the", "her", "his", "my", "their", "our", "this", "that"):
+                tokens[i] = "colour"
+
+
+#: What a photo is measured against when it "is darker than" it: the scene, or the photo before.
+_STANDARDS = {
+    "i",
+    "it",
+    "what",
+    "in",
+    "they",
+    "we",
+    "she",
+    "he",
+    "real",
+    "reality",
+    "how",
+    "before",
+}
+_LINKS = {"is", "are", "looks", "look", "seems", "seem", "was", "were", "much", "way", "far"}
+_LINKS |= {"bit", "a", "lot", "little", "even", "slightly", "came", "out", "now", "got", "gone"}
+_COPULAS = {"is", "are", "looks", "look", "seems", "seem", "was", "were", "came", "got", "gone"}
+
+
+def _measured_against(tokens: list[str]) -> None:
+    """ "the whole thing is darker than I remember" -> "... is too dark than ...": a comparative
+    said of how the photo is, against the scene or how it was, is a complaint, not a wish."""
+    for i in range(1, len(tokens) - 2):
+        cue = CUES.get(tokens[i])
+        if tokens[i + 1] != "than" or tokens[i + 2] not in _STANDARDS:
+            continue
+        if not ((cue is not None and cue.form == "cmp") or _base(tokens[i]) in _COLOURS):
+            continue
+        if tokens[i - 1] in _LINKS and set(tokens[max(0, i - 4) : i]) & _COPULAS:
+            tokens[i] = f"too {_base(tokens[i])}" if _base(tokens[i]) else tokens[i]
+
+
+def _base(comparative: str) -> str:
+    """The adjective of a comparative ("darker" -> "dark", "paler" -> "pale"), or ""."""
+    stem = comparative[:-2] if comparative.endswith("er") else ""
+    for base in (stem, stem + "e", stem[:-1], stem[:-1] + "y" if stem.endswith("i") else ""):
+        if base and (base in CUES or base in _COLOURS):
+            return base
+    return ""
 
 
 def _unstretched(word: str, speller: Speller) -> str:
