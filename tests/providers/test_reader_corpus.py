@@ -22,6 +22,8 @@ MIN_TEST_ACCURACY = 0.93
 #: them).
 MIN_DEV_ACCURACY = {"dev": 0.97, "dev2": 0.92, "dev3": 0.96, "dev4": 0.96, "dev5": 0.96}
 MIN_DEV_ACCURACY |= {"dev6": 0.95, "dev7": 0.92}
+#: dev8 read 84.3% before the reader was tuned on it and 95.8% after.
+MIN_DEV_ACCURACY |= {"dev8": 0.94}
 #: A warm read of one request; the learned layer embeds a clause in a few milliseconds.
 MAX_MEDIAN_SECONDS = 0.02
 
