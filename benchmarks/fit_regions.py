@@ -40,6 +40,7 @@ from pertouch.tools.segmentation.cell_classifier import (
     MODEL_FILE,
     TreeModel,
     combine,
+    present,
     smooth_probabilities,
 )
 from pertouch.tools.segmentation.landscape import KINDS, MIN_SHARE
@@ -128,6 +129,7 @@ def _model(clf, x: np.ndarray, setting: dict) -> TreeModel:
         passes=setting["passes"],
         veto=_per_class(setting.get("veto", {})),
         fill=np.array([name in setting.get("fill", ()) for name in CLASSES]),
+        presence=_per_class(setting.get("presence", {})),
         depth=int(max(n["depth"].max() for _, n in trees)),
     )
     init = (clf.decision_function(x[:1]) - model.raw_scores(x[:1].astype(np.float32)))[0]
@@ -208,7 +210,8 @@ def search(photos: list[dict], cache: Path | None) -> None:
     for photo in photos:
         score(photo, photo["rules"].copy(), rules)
     report("rules", rules)
-    setting = {k: v for k, v in CHOSEN.items() if k not in ("smoothing", "passes", "veto", "fill")}
+    judged = ("smoothing", "passes", "veto", "fill", "presence")
+    setting = {k: v for k, v in CHOSEN.items() if k not in judged}
     if cache is not None and cache.exists():
         loaded = np.load(cache)
         raw = {name: loaded[name] for name in loaded.files}
@@ -221,22 +224,37 @@ def search(photos: list[dict], cache: Path | None) -> None:
         score(photo, np.argmax(raw[photo["name"]], axis=1), tally)
     report("learned alone", tally)
 
-    # Per class: the veto under which the learner drops a rule's label, and the classes it may
-    # give to cells the rules left unlabelled. Fills first, then each class's veto in turn with
-    # the others at the chosen setting (a veto moves mostly its own kind's score).
-    def tried(veto: dict[str, float], fill: tuple[str, ...]) -> float:
+    # Per class: the veto under which the learner drops a rule's label, the classes it may give
+    # to cells the rules left unlabelled, and the belief a whole region needs to be kept. Fills
+    # first, then each class's veto and presence in turn with the others at the chosen setting
+    # (each moves mostly its own kind's score).
+    def tried(veto: dict[str, float], fill: tuple[str, ...], presence: dict[str, float]) -> float:
         tally = {kind: [] for kind in KINDS}
         fills = np.array([name in fill for name in CLASSES])
         for photo in photos:
             p = smooth_probabilities(photo["cells"], raw[photo["name"]], 0.4, 1)
-            score(photo, combine(photo["rules"], p, _per_class(veto), fills), tally)
-        return report(f"veto {veto} fill {','.join(f[:3] for f in fill)}", tally)
+            best = combine(photo["rules"], p, _per_class(veto), fills)
+            best = present(best, p, photo["cells"].area, _per_class(presence))
+            score(photo, best, tally)
+        short = ",".join(f[:3] for f in fill)
+        return report(f"veto {veto} fill {short} presence {presence}", tally)
 
-    for fill in ((), ("vegetation",), ("water", "vegetation"), ("sky", "water", "vegetation")):
-        tried(CHOSEN["veto"], fill)
+    chosen_veto, chosen_presence = CHOSEN["veto"], CHOSEN.get("presence", {})
+    for fill in (
+        (),
+        ("vegetation",),
+        ("water", "vegetation"),
+        ("water", "vegetation", "ground"),
+        ("water", "vegetation", "architecture"),
+        ("sky", "water", "vegetation"),
+    ):
+        tried(chosen_veto, fill, chosen_presence)
     for kind in KINDS:
         for level in (0.0, 0.05, 0.1, 0.2, 0.3):
-            tried({**CHOSEN["veto"], kind: level}, CHOSEN["fill"])
+            tried({**chosen_veto, kind: level}, CHOSEN["fill"], chosen_presence)
+    for kind in KINDS:
+        for level in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6):
+            tried(chosen_veto, CHOSEN["fill"], {**chosen_presence, kind: level})
 
 
 def main() -> None:
