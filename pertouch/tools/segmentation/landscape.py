@@ -6,22 +6,27 @@ kind by the cues that a photographer would name:
 * **sky**, the **horizon** and **water**: see :mod:`sky` (smooth sky-coloured cells grown from
   the top edge; the row where the sky ends; a flat sea or a low mirror of the sky below it).
 * **vegetation**: green to yellow-green cells (Lab hue 95-175) with few straight lines; outdoors
-  also yellow ones with a grass-like texture and orange autumn foliage that borders green plants
-  and has no long lines (a deck, a boat or a table-top is not a plant).
+  also yellow ones with a grass-like texture (in parts not dense with long lines: a lit lattice
+  is not grass) and orange autumn foliage that borders green plants and has no long lines (a
+  deck, a boat or a table-top is not a plant).
 * **architecture**: connected parts of what is left whose density of long straight lines is that
   of boards, facades and roofs (at least 0.025 px of 25 px-or-longer lines per px) rather than of
-  rock, hills or bark, and which stand up from the ground (at least 30 % above the horizon).
+  rock, hills or bark, and which stand up from the ground (at least 30 % above the horizon);
+  muted in colour, or saturated only when it stands against the sky (a tower lit by lamps or the
+  low sun).
 * **ground**: the remaining cells grown from the bottom edge, below the horizon, across colour
   steps under 18 (paths, roads, sand, gravel, snow, decks and boardwalks; not saturated things
   such as boats). Indoors (no sky, water or plants) only a neutral floor in the lower half counts:
   the wooden table under a cup is not ground.
 
 The learned labeller (:mod:`cell_classifier`, fitted on the dev photos' outlines) then checks
-these labels: a vegetation label it finds improbable (under 0.1) is dropped (sunlit rock, a dark
-tower), and cells the rules left unlabelled become water or vegetation where that is its most
-probable class (a sea the flat-blue rule missed, shaded foliage). Sky, buildings and ground stay
-with the rules: leave-one-photo-out on the dev outlines the learner alone matched the rules on sky
-and fell far short on buildings and ground, which only a few outlined photos hold.
+these labels: a vegetation label it finds improbable (under 0.3) is dropped (sunlit rock, a dark
+tower), cells the rules left unlabelled become water or vegetation where that is its most
+probable class (a sea the flat-blue rule missed, shaded foliage), and a whole vegetation
+region whose cells it gives that kind under 0.2 on average is dropped (a flower's yellow petals).
+Sky, buildings and ground stay with the rules: held out by photo on the dev outlines, the learner
+alone matched the rules on sky and fell far short on buildings and ground, which only a few
+outlined photos hold.
 
 Each kind also gets a *possible* share: the cells that loosely fit its cues. A kind that is not
 found while nothing could be it is *confidently absent*; one not found while something could be
@@ -178,10 +183,10 @@ def find_architecture(
         if float((np.abs(ex - ey) / (ex + ey + 1e-3) * weights).sum()) >= ONE_WAY:
             continue
         # Facades, boards and roofs are neutral or muted; a saturated lined part is a table-top,
-        # a boat or a painted object, not a building, unless it stands against the sky and is
-        # dense with lines (a lit tower, a sunlit facade; not a rocket's smooth body).
+        # a boat or a painted object, not a building, unless it stands against the sky (a lit
+        # tower, a sunlit facade).
         muted = float((c.chroma[part] * weights).sum()) < 25.0
-        lit = structure >= LATTICE and _against_sky(c, part, sky, i, j) >= AGAINST_SKY
+        lit = _against_sky(c, part, sky, i, j) >= AGAINST_SKY
         if structure >= 0.025 and (muted or lit):
             keep[part] = True
     return keep
