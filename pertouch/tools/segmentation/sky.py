@@ -7,10 +7,14 @@
   sky must also be smoother than a painted wall (median texture under 0.45); white cloud brighter
   than the sky around it may have more shading (texture under 3.5) and sharp edges. The sky grows
   from those cells to smooth neighbours across small colour steps only, so it follows a sunset's
-  gradient but stops at the edge of a sea, a roof or a tree. Sky seen through foliage joins when
-  its colour matches the sky already found. Objects the sky encloses are found in :mod:`scene`.
+  gradient but stops at the edge of a sea, a roof or a tree; two kinds of cell join across larger
+  steps: the soft, bright, warm glow round a low sun, and, high in the frame, blue cloud brighter
+  than the sky beside it but of its hue. Sky seen through foliage joins when its colour matches
+  the sky already found. Objects the sky encloses are found in :mod:`scene`.
 * **horizon**: the row where most columns stop being sky (the band holding the most columns'
-  end of the unbroken sky from the top, if it holds at least a quarter of them).
+  end of the unbroken sky from the top, if it holds at least a quarter of them; or the band of
+  their lowest sky when more columns agree on that: cloud banks between a sunset's glow and the
+  hills end the unbroken sky high up).
 * **water**: smooth, line-free cells below the horizon that are a flat blue or cyan sea, or that
   mirror the sky (its colours, no brighter than it) low in the frame, in parts spanning a quarter
   of the frame's width; sky-like cells that the sky grew into below what stands on the horizon
@@ -120,26 +124,7 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
             sky[part] = False
     if c.area[sky].sum() < MIN_SKY:
         return np.zeros(c.count, bool)
-    sky |= _enclosed_clouds(c, sky, blocked)
     return sky | _sky_gaps(c, sky, blocked)
-
-
-def _enclosed_clouds(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
-    """Dark grey cloud banks the sky surrounds: reached only across a large lightness step.
-
-    A part of the photo that touches nothing but sky (and the frame) in the upper half, and is
-    grey, soft and not black, is cloud; a kite or a balloon is coloured and stays a hole, for
-    :mod:`scene` to find as an object.
-    """
-    grey = (c.chroma < 12.0) & (c.lab[:, 0] >= 15.0) & (c.texture < HIGH_CLOUD_TEXTURE)
-    found = np.zeros(c.count, bool)
-    for part in parts(c, ~sky):
-        if float(c.bottom[part].max()) >= 0.5 or blocked[part].any():
-            continue
-        weights = c.area[part]
-        if float(weights[grey[part]].sum()) >= 0.9 * float(weights.sum()):
-            found[part] = True
-    return found
 
 
 def _sky_gaps(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
