@@ -281,8 +281,11 @@ class OfflineSegmenter:
             if float(objects.mean()) >= MIN_SUBJECT_IN_SKY:
                 blurred = cv2.GaussianBlur(objects, (0, 0), 0.8)
                 return scene.Detection(np.asarray(blurred, np.float32), 0.8)
+            # sky, water, vegetation and ground are never the subject; a building can be (a
+            # tower, a church, a rocket on its pad)
             labels = self._landscape(a)
-            taken = labels.cells.paint(labels.label > 0)
+            built = ("none", *landscape.KINDS).index("architecture")
+            taken = labels.cells.paint((labels.label > 0) & (labels.label != built))
             return scene.detect_salient(a.features, taken)
         if name == "background":
             subject = self._detection(a, "subject")
