@@ -171,3 +171,28 @@ def test_a_comparative_against_the_scene_as_it_was_complains():
     assert moves("the whole thing is darker than I remember") == {(G, "brightness", 1)}
     assert moves("it came out bluer than it was") == {(G, "temperature", 1)}
     assert moves("make it darker than it is now") == {(G, "brightness", -1)}  # a wish stays one
+
+
+def test_brought_out_with_no_attribute_named_a_region_pops():
+    # before, "bring out the clouds" read as nothing alone and took the warmth of the clause before
+    assert moves("bring out the clouds") == {("sky", "colorfulness", 1), ("sky", "contrast", 1)}
+    assert moves("warm it up a bit and bring out the clouds") == {
+        (G, "temperature", 1),
+        ("sky", "colorfulness", 1),
+        ("sky", "contrast", 1),
+    }
+    assert moves("bring out the colours in the sky") == {("sky", "colorfulness", 1)}
+
+
+def test_detail_in_the_dark_or_bright_parts_is_a_tone_move():
+    assert moves("bring out the details in the shadows") == {("shadows", "brightness", 1)}
+    assert moves("recover shadow detail") == {("shadows", "brightness", 1)}
+    assert moves("recover highlight detail in the clouds") == {("sky", "brightness", -1)}
+    assert moves("bring out more detail") == {(G, "contrast", 1)}
+
+
+def test_to_stand_out_is_to_pop_unless_it_is_the_purpose_of_another_change():
+    # before, "the kite should stand out more" scaled a last change that a first turn has not got
+    assert read("the kite should stand out more").kind == "strong"
+    assert moves("make her stand out") == {("person", "colorfulness", 1), ("person", "contrast", 1)}
+    assert ("person", "brightness", 1) in moves("she is dark, lift her a bit so she stands out")

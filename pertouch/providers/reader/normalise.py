@@ -52,6 +52,40 @@ _KEEP_WHOLE = (
     # "moodier but not too dark": a limit on the change, which the size of a step already keeps
     (re.compile(r"(?<=\w)\s*,? but not (too|overly|excessively) \w+\b"), ""),
     (re.compile(r"\b(do|does|did) not (really )?(stand out|pop)\b"), "lack pop"),
+    # detail in the dark parts is seen by lifting them, in the bright parts by pulling them down
+    (
+        re.compile(
+            r"\b(?:bring out|recover|show|reveal|get back|see)( the| some| more)? details? in the"
+            r" (shadows|darks|dark areas|dark parts)\b"
+        ),
+        "lift the shadows",
+    ),
+    (
+        re.compile(
+            r"\b(?:bring out|recover|show|reveal|get back|see)( the| some| more)? details? in the"
+            r" (highlights|brights|bright areas|bright parts)\b"
+        ),
+        "pull down the highlights",
+    ),
+    (
+        re.compile(
+            r"\b(?:bring out|recover|show|reveal|get back)( the| some| more)? shadows? details?\b"
+        ),
+        "lift the shadows",
+    ),
+    (
+        re.compile(
+            r"\b(?:bring out|recover|show|reveal|get back)( the| some| more)? highlights? details?"
+            r" in the (\w+)"
+        ),
+        r"darken the \2 a little",
+    ),
+    (
+        re.compile(
+            r"\b(?:bring out|recover|show|reveal|get back)( the| some| more)? highlights? details?\b"
+        ),
+        "pull down the highlights",
+    ),
     (
         re.compile(r"\b(do not|dont|did not) want (it|this|them|that) (so|this|that|as|too) "),
         r"want \2 less ",
@@ -173,6 +207,8 @@ def normalise(text: str, speller: Speller) -> str:
             word = speller.correct(word)
         tokens.extend(part for part in (word, tail) if part)
     _restore_too(tokens)
+    _stand_out(tokens)
+    _bring_out(tokens)
     _colour_of(tokens)
     _measured_against(tokens)
     _pull_down(tokens)
@@ -217,6 +253,35 @@ def _cut_before_a_command(tokens: list[str]) -> None:
 #: Verbs that take the photo as object and carry a direction ("warm it", "brighten it").
 _COMMANDS = {w for w, c in CUES.items() if c.form == "verb" and " " not in w}
 _COMMANDS |= {"warm", "cool", "lift", "fix", "lighten", "darken", "brighten", "tone", "calm"}
+
+
+#: Words that end the object of "bring out".
+_CLAUSE_ENDS = {",", ".", ";", ":", "!", "?", "and", "but", "then", "so", "while"}
+
+
+def _stand_out(tokens: list[str]) -> None:
+    """ "the boats should stand out more" -> "... pop more": to stand out is to pop. Not after
+    "so" ("lift her a bit so she stands out"): there it is the purpose of another change."""
+    for i in range(len(tokens) - 1):
+        if tokens[i] in ("stand", "stands", "standing") and tokens[i + 1] == "out":
+            if "so" not in tokens[max(0, i - 3) : i]:
+                tokens[i : i + 2] = ["pop"]
+
+
+def _bring_out(tokens: list[str]) -> None:
+    """ "bring out the clouds" -> "make the clouds pop": brought out with no attribute named, a
+    region is made to pop; "bring out the colours in the sky" names one and is left alone."""
+    for i in range(len(tokens) - 2):
+        if tokens[i] != "bring" or tokens[i + 1] != "out":
+            continue
+        span = []
+        for token in tokens[i + 2 : i + 8]:
+            if token in _CLAUSE_ENDS:
+                break
+            span.append(token)
+        if not span or any(t in CUES or t in _COLOURS for t in span):
+            continue
+        tokens[i : i + 2 + len(span)] = ["make", *span, "pop"]
 
 
 def _colour_of(tokens: list[str]) -> None:
