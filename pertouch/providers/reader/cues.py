@@ -8,6 +8,9 @@ several senses ("the colours are washed out" is about colour, not contrast) and 
 word which attribute it grades ("the warmth is too strong").
 A clause that names an attribute without any direction ("adjust the brightness") is left for the
 combiner to ask about, praise ("the sky is fine") to keep, and "fix the exposure" to the auto look.
+
+It is longer than 300 lines because every step reads the same clause's token positions (which
+words are taken by a region, a colour or a cue), which one pass over the clause keeps together.
 """
 
 from __future__ import annotations

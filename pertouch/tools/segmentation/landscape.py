@@ -32,6 +32,9 @@ Each kind also gets a *possible* share: the cells that loosely fit its cues. A k
 found while nothing could be it is *confidently absent*; one not found while something could be
 it is only *not found*, so the reply can be honest about which; cells the learner gives the kind
 a probability of 0.3 or more count as possible too.
+
+It is longer than 300 lines because the kinds are decided in order on one set of cells, each
+rule reading the labels the earlier ones gave, and the learner's checks read them all.
 """
 
 from __future__ import annotations
