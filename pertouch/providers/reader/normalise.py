@@ -21,6 +21,9 @@ from pertouch.providers.reader import passes
 from pertouch.providers.reader.spelling import Speller
 from pertouch.providers.reader.words import SHORTHAND
 
+#: "bring out the", "recover some", "show more": the start of a wish to see detail.
+_SEE_DETAIL = r"\b(?:bring out|recover|show|reveal|get back|see)(?: the| some| more)? "
+
 _KEEP_WHOLE = (
     (re.compile(r"\bb ?& ?w\b|\bblack (and|&|n) white\b"), " monochrome "),
     (re.compile(r"\beverything but\b"), "everything except"),
@@ -54,38 +57,18 @@ _KEEP_WHOLE = (
     (re.compile(r"\b(do|does|did) not (really )?(stand out|pop)\b"), "lack pop"),
     # detail in the dark parts is seen by lifting them, in the bright parts by pulling them down
     (
-        re.compile(
-            r"\b(?:bring out|recover|show|reveal|get back|see)( the| some| more)? details? in the"
-            r" (shadows|darks|dark areas|dark parts)\b"
-        ),
+        re.compile(_SEE_DETAIL + r"details? in the (shadows|darks|dark areas|dark parts)\b"),
         "lift the shadows",
     ),
     (
         re.compile(
-            r"\b(?:bring out|recover|show|reveal|get back|see)( the| some| more)? details? in the"
-            r" (highlights|brights|bright areas|bright parts)\b"
+            _SEE_DETAIL + r"details? in the (highlights|brights|bright areas|bright parts)\b"
         ),
         "pull down the highlights",
     ),
-    (
-        re.compile(
-            r"\b(?:bring out|recover|show|reveal|get back)( the| some| more)? shadows? details?\b"
-        ),
-        "lift the shadows",
-    ),
-    (
-        re.compile(
-            r"\b(?:bring out|recover|show|reveal|get back)( the| some| more)? highlights? details?"
-            r" in the (\w+)"
-        ),
-        r"darken the \2 a little",
-    ),
-    (
-        re.compile(
-            r"\b(?:bring out|recover|show|reveal|get back)( the| some| more)? highlights? details?\b"
-        ),
-        "pull down the highlights",
-    ),
+    (re.compile(_SEE_DETAIL + r"shadows? details?\b"), "lift the shadows"),
+    (re.compile(_SEE_DETAIL + r"highlights? details? in the (\w+)"), r"darken the \1 a little"),
+    (re.compile(_SEE_DETAIL + r"highlights? details?\b"), "pull down the highlights"),
     (
         re.compile(r"\b(do not|dont|did not) want (it|this|them|that) (so|this|that|as|too) "),
         r"want \2 less ",
