@@ -129,7 +129,7 @@ def apply_operators_planar(planes: F32, fields: Fields) -> None:
         weight *= _ONE - _SKIN_PROTECTION * skin
         vibrance = np.where(boosted, v * weight, v)
     else:
-        vibrance = v
+        vibrance = v.copy()  # the fields are the caller's: never change them in place
     vibrance += _ONE
     scale *= vibrance
     # never push a channel past 0 or 1 along the chroma direction

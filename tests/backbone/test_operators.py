@@ -91,3 +91,12 @@ def test_temperature_keeps_luma(coffee):
     for t in (-1.0, 1.0):
         out = apply_operators(rgb, fields(rgb.shape[:2], temperature=t))
         assert abs(luma(out).mean() - luma(rgb).mean()) < 0.01
+
+
+def test_the_callers_fields_are_left_as_they_were(astronaut):
+    rgb = to_float_rgb(astronaut)
+    given = fields(rgb.shape[:2], temperature=0.5)
+    copies = {k: getattr(given, k).copy() for k in ("vibrance", "contrast", "temperature")}
+    apply_operators(rgb, given)
+    for name, before in copies.items():
+        assert np.array_equal(getattr(given, name), before), name

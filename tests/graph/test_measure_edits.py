@@ -47,3 +47,24 @@ def test_temperature_alone_is_still_measured_against_its_target(renderer):
     assert [(m.region, m.attribute) for m in rows] == [(GLOBAL, "temperature")]
     assert rows[0].measured < rows[0].before - 0.1
     assert rows[0].miss <= 0.05
+
+
+def test_a_global_edit_is_measured_where_no_region_adds_its_own(renderer):
+    """'Warm it up, and the sky more': the sky's extra warmth is not the global edit's overshoot."""
+    from pertouch.tools.segmentation import OfflineSegmenter
+
+    photo = np.ascontiguousarray(data.rocket())
+    with OfflineSegmenter() as segmenter:
+        sky = segmenter.segment(photo, "the sky").mask
+    masks = {"sky": sky}
+    state = (
+        AdjustmentState()
+        .with_edit(GLOBAL, "temperature", 0.15)
+        .with_edit("sky", "temperature", 0.15)
+    )
+    output = renderer.render(photo, state, masks)
+    rows = {m.region: m for m in measure_edits(photo, output, masks, state, state, renderer.scale)}
+    # the land got the global warming alone and reached it; on the whole photo (two thirds sky)
+    # the sky's extra warming would read as an overshoot and the critique would cut the land's
+    assert rows[GLOBAL].miss <= 0.05
+    assert rows["sky"].miss <= 0.05

@@ -69,6 +69,11 @@ def render_protected(
     return renderer.render(image, state, masks), []
 
 
+#: Share of the photo that must be left outside the edited regions for a global edit to be
+#: measured there rather than on the whole photo.
+MIN_GLOBAL_REST = 0.1
+
+
 def measure_edits(
     original: Pixels,
     output: Pixels,
@@ -80,8 +85,9 @@ def measure_edits(
 ) -> tuple[Measurement, ...]:
     """Per planned edit: the level before, the target the words asked for, the level measured.
 
-    A region's own edit is measured on its mask, a global edit on the whole photo; with the
-    auto baseline every attribute of the whole photo is checked too.
+    A region's own edit is measured on its mask, a global edit where no region's own edit acts
+    (:func:`_global_view`); with the auto baseline every attribute of the whole photo is checked
+    too.
 
     Temperature is not measured where the region's colourfulness moves as well: the renderer
     treats temperature as white balance and lets a colour change carry the measured temperature
@@ -101,8 +107,9 @@ def measure_edits(
     if not pairs:
         return ()
     names = list(dict.fromkeys(r for r, _ in pairs))
-    whole = np.full(original.shape[:2], 255, np.uint8)
-    chosen = {n: whole if n == GLOBAL else masks[n] for n in names}
+    height, width = original.shape[:2]
+    rest = _global_view((height, width), masks, planned) if GLOBAL in names else None
+    chosen = {n: rest if n == GLOBAL and rest is not None else masks[n] for n in names}
     before = {n: scale.to_level(v) for n, v in measure_raw(original, chosen).items()}
     after = {n: scale.to_level(v) for n, v in measure_raw(output, chosen).items()}
     targets = planned.targets(before, names)
@@ -123,6 +130,26 @@ def measure_edits(
         )
         for name, attribute in pairs
     )
+
+
+def _global_view(
+    shape: tuple[int, int], masks: Mapping[str, NDArray[np.generic]], planned: AdjustmentState
+) -> NDArray[np.uint8]:
+    """Where a global edit is measured: the photo less the regions that have edits of their own.
+
+    Those regions carry the global edit plus their own, so on the whole photo the global edit's
+    measured change would include theirs ("warm it up and warm the sky more" would read as more
+    warming than asked, and the critique would take the land's warming back). When they cover
+    nearly all of the photo, the whole photo is measured.
+    """
+    rest = np.ones(shape, np.float32)
+    for region in {e.region for e in planned.edits if e.region != GLOBAL and e.region in masks}:
+        mask = masks[region]
+        inside = np.asarray(mask, np.float32) / (255.0 if mask.dtype == np.uint8 else 1.0)
+        np.minimum(rest, 1.0 - np.clip(inside, 0.0, 1.0), out=rest)
+    if float(rest.mean()) < MIN_GLOBAL_REST:
+        rest[:] = 1.0
+    return np.round(rest * 255).astype(np.uint8)
 
 
 def _colour_asked(state: AdjustmentState, region: str) -> bool:

@@ -102,6 +102,11 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             hits = [h._replace(sign=clause.modifier, at=-1) for h in previous.hits]
             clause.mentions = list(previous.mentions)
             edits, status = _edits(clause, hits, previous.degree), "edit"
+        elif clause.modifier and clause.pronoun and _names_only(clauses[index - 1 : index]):
+            said = clauses[index - 1]  # "the colours look like a filter, tone them down"
+            clause.mentions = list(said.mentions)
+            hits = [Hit(a, clause.modifier) for a in dict.fromkeys(said.named)]
+            edits, status = _edits(clause, hits, clause.degree), "edit"
         elif clause.modifier and clause.pronoun and named_last is not None:
             clause.mentions = list(named_last.mentions)  # "the reds are bleeding, pull them back"
             status, edits = _regions_only(clause, [], None, out)
@@ -135,6 +140,11 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
     out.protected = list(dict.fromkeys(out.protected))
     out.carry = list(dict.fromkeys(out.carry))
     return out
+
+
+def _names_only(before: list[Clause]) -> bool:
+    """True when the clause before named an attribute ("the colours") and said nothing of it."""
+    return bool(before) and bool(before[0].named) and not before[0].hits
 
 
 def _inherit_region(
@@ -195,12 +205,15 @@ def _regions_only(
     clause: Clause, later: list[Clause], previous: Clause | None, out: Combined
 ) -> tuple[ClauseStatus, list[Intent]]:
     move = clause.move or (clause.modifier if previous is None or not previous.hits else 0)
+    if move and _said_next(move, later[:1]):
+        return "edit", []  # "tone down the greenery, it is a bit lurid": the complaint says what
     if move:
         if clause.regions and set(clause.regions) <= set(_TONE_POLES):  # "more warm tones"
             hits = [Hit(TEMP, move * _TONE_POLES[r], region=GLOBAL) for r in clause.regions]
             return "edit", _edits(clause, hits)
         kinds = {CLASSES_BY_NAME[r].kind for r in clause.regions if r in CLASSES_BY_NAME}
-        attribute = COL if kinds == {"colour"} else BRI  # "boost the reds", "bring down the sky"
+        # "boost the reds", "bring down the blues in the sky"; but "bring down the sky"
+        attribute = COL if "colour" in kinds else BRI
         return "edit", _edits(clause, [Hit(attribute, move)])
     if clause.positive:
         return "keep", []
@@ -221,6 +234,14 @@ def _regions_only(
         return "none", []
     out.carry += [r for r in clause.regions if r != GLOBAL]
     return "carry", []
+
+
+def _said_next(move: int, following: list[Clause]) -> bool:
+    """True when the next clause complains about "it" on one attribute, the way the move goes."""
+    if not following or following[0].regions or not following[0].pronoun:
+        return False
+    signs = {(h.attribute, h.sign) for h in following[0].hits}
+    return len(signs) == 1 and next(iter(signs))[1] == move
 
 
 def out_said(out: Combined, previous: Clause | None) -> bool:

@@ -124,6 +124,9 @@ def read_clause(
     found += _cue_spans(tokens, used, min_words=1)
     if senses is not None:
         found += _borrowed(clause, tokens, used, senses, region_words)
+    kept = S.said_for_its_own_sake(tokens, found)
+    clause.dropped = len(kept) < len(found)  # what was set aside is not for the fallback either
+    found = kept
     if piece.connector in EXCEPT and not S.has(tokens, S.COPULA | {"too"}):
         found = []  # "except the red umbrella": what is held, described
     clause.named = list(topic)

@@ -95,7 +95,7 @@ _add("cmp", _one(CON, -1), "softer,gentler,flatter,smoother")
 _add("verb", _one(CON, 1), "punch up,dehaze,clear up,define,sculpt")
 _add("verb", _one(CON, -1), "soften,flatten")
 _add("noun", _one(CON, 1), "contrast,punch,clarity,depth,drama,definition,texture,micro contrast")
-_add("noun", _one(CON, 1), "s curve,contrasts,crispness,structure,oomph,separation")
+_add("noun", _one(CON, 1), "s curve,contrasts,crispness,structure,oomph,separation,detail,details")
 _add("noun", _one(CON, 1), "harshness", True)
 _add("noun", _one(CON, -1), "haze,fog,flatness,softness,murk,mist", True)
 # colourfulness

@@ -57,6 +57,9 @@ Fallback = Callable[[str], Guess | None]
 _SPELLED_OUT = 2
 _LOOK_NOUNS = {"look", "style", "vibe", "vibes", "feel", "grade", "edit", "effect", "aesthetic"}
 _LOOK_NOUNS |= {"filter", "finish", "tones", "mood"}
+#: What is left of a clause once its look is taken out when it only framed the look.
+_LOOK_FRAME = _LOOK_NOUNS | W.FILLER | {"look", "looks", "looking", "give", "go", "turn", "more"}
+_LOOK_FRAME |= {"something", "bit", "kind", "of", "ish", "sort", "vibe", "feeling", "a", "an"}
 #: A look named right after one of these is complained about or taken away, not asked for.
 _TAKEN_AWAY = ("too", "so", "overly", "less", "not", "no", "nor", "without")
 #: Words that make a copula before a look part of a request ("can it look more cinematic").
@@ -134,6 +137,8 @@ def read_instruction(
     style, factor, words, purpose = _style(words, region_words)
     clauses: list[Clause] = []
     for piece in split_clauses(words):
+        if style and set(piece.text.split()) <= _LOOK_FRAME:
+            continue  # "make it look | faded": the frame of the look, accounted for with it
         last = clauses[-1] if clauses else None
         # "she is just black": a clause cut after its copula goes on with its predicate
         dangling = last is not None and last.tokens[-1:] != [] and last.tokens[-1] in COPULA
@@ -165,11 +170,19 @@ def _topic(last: Clause | None, text: str) -> tuple[str, ...]:
     words = [w for w in tokens if w not in W.FILLER]
     if last is None or not last.hits or len(set(last.about)) != 1 or len(words) > 2:
         return ()
-    if any(w in W.PRONOUNS or w in ("make", "get") for w in tokens):
-        return ()  # "make it brighter": the photo, not the colours
+    if any(w in W.PRONOUNS for w in tokens) or _has_object(tokens):
+        return ()  # "make it brighter", "make the photo brighter": the photo, not the colours
     if any(w in CUES and CUES[w].form == "noun" for w in words):
         return ()
     return tuple(dict.fromkeys(last.about))
+
+
+def _has_object(tokens: list[str]) -> bool:
+    """True when "make" or "get" takes an object ("make the photo"); "make more soft" has none."""
+    return any(
+        w in ("make", "get") and tokens[i + 1 : i + 2] in (["the"], ["this"], ["everything"])
+        for i, w in enumerate(tokens)
+    )
 
 
 def _style(words: str, region_words: Mapping[str, str]) -> tuple[str, float, str, bool]:

@@ -13,6 +13,7 @@ from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader.colours import RANGES
 from pertouch.providers.reader.cues import Clause
 from pertouch.providers.reader.lexicon import COL, TEMP
+from pertouch.providers.reader.types import RegionMention
 
 
 def cast_then_wish(clauses: list[Clause]) -> None:
@@ -41,6 +42,8 @@ def referent(clause: Clause, before: list[Clause], named_last: Clause | None) ->
     """The clause whose regions a pronoun takes: "he" and "him" the last person or animal named
     ("the dog ... against the bright grass, lift him a bit"), "it" the last region named."""
     if not ANIMATE_PRONOUNS & set(clause.tokens):
+        if named_last is not None and _only_it(clause) and all(map(plural, named_last.mentions)):
+            return None  # "the flowers don't stand out, make it lighter": "it" is the photo
         return named_last
     for earlier in reversed(before):
         animate_ones = [m for m in earlier.mentions if animate(m.region)]
@@ -52,3 +55,18 @@ def referent(clause: Clause, before: list[Clause], named_last: Clause | None) ->
 def animate(region: str) -> bool:
     found = CLASSES_BY_NAME.get(region)
     return found is not None and (found.kind == "people" or found.name == "animals")
+
+
+#: Plurals without an "s".
+_PLURALS = {"people", "children", "men", "women", "kids", "folks", "feet", "teeth", "geese"}
+
+
+def plural(mention: RegionMention) -> bool:
+    """True when a region was named in the plural ("the flowers", "the people")."""
+    last = mention.phrase.split()[-1] if mention.phrase else ""
+    singular_s = last.endswith(("ss", "us", "is")) or len(last) < 4
+    return last in _PLURALS or (last.endswith("s") and not singular_s)
+
+
+def _only_it(clause: Clause) -> bool:
+    return "it" in clause.tokens and not {"them", "they", "those", "these"} & set(clause.tokens)

@@ -100,6 +100,8 @@ class Speller:
             return base
         if self.known(token):
             return token
+        if token.endswith("r") and token[:-1] + "er" in self._vocabulary:
+            return token[:-1] + "er"  # a comparative typed without its "e": "darkr", "coolr"
         count = self._english.get(token, 0)
         best = self._candidate(token, count)
         if best and (count or self._distance(token, best) == 1):
@@ -125,8 +127,11 @@ class Speller:
             if count and frequency < RARE_RATIO * count:
                 continue
             # at the same distance a photo word beats a common one: "wam" is "warm", not "was"
-            options.append((distance, word not in self._preferred, -frequency, word))
-        return min(options)[3] if options else ""
+            # and one that keeps the typed ending, which carries the inflection: "warmr" is
+            # "warmer", not "warm"
+            ending = word[-1] != token[-1]
+            options.append((distance, word not in self._preferred, ending, -frequency, word))
+        return min(options)[4] if options else ""
 
     def _distance(self, token: str, word: str) -> int:
         from symspellpy import Verbosity

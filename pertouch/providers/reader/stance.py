@@ -215,6 +215,9 @@ DISLIKE |= {"not liking", "not sure about", "not too keen", "not crazy about"}
 def negated(tokens: list[str]) -> bool:
     if "enough" in tokens or has(tokens, DISLIKE):
         return False
+    cut = purpose_at(tokens)
+    if cut > 0 and any(t in CUES for t in tokens[:cut]):
+        tokens = tokens[:cut]  # "darker so it does not compete": the purpose is not negated
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token in ("dont", "never") or " ".join(tokens[i : i + 2]) in ("do not", "no need"):
@@ -225,3 +228,42 @@ def negated(tokens: list[str]) -> bool:
             if not (copula and cue is not None and cue.form in ("adj", "level")):
                 return True
     return False
+
+
+#: Words that, after a purpose "so" or "for", start the state the change is for.
+_PURPOSE_STARTS = {"the", "it", "they", "she", "he", "that", "her", "his", "their", "everything"}
+_PURPOSE_STARTS |= {"a", "an", "more", "some"}
+#: Degree words that may stand between "already" and what it concedes ("already quite bright").
+_CONCEDED = {"quite", "very", "pretty", "fairly", "rather", "really", "nice", "nicely", "so"}
+
+
+def said_for_its_own_sake(
+    tokens: list[str], found: list[tuple[int, int, Cue, str]]
+) -> list[tuple[int, int, Cue, str]]:
+    """Cues that ask for nothing: the state a change is for ("add contrast so the fruit looks
+    crisp", "warm it up for a softer feel") once a cue before it asked for the change, and a state
+    conceded with "already" ("it is already colourful, but ...")."""
+    kept = []
+    starts = sorted(f[0] for f in found)
+    for span in found:
+        at = span[0]
+        purpose = purpose_at(tokens[: at + 1])
+        if purpose > 0 and starts[0] < purpose:
+            continue
+        before = [t for t in tokens[max(0, at - 3) : at] if t not in _CONCEDED]
+        if before[-1:] == ["already"]:
+            continue
+        kept.append(span)
+    return kept
+
+
+def purpose_at(tokens: list[str]) -> int:
+    """Where the purpose of a change starts ("... so it does not compete"), or -1."""
+    return next(
+        (
+            i
+            for i in range(1, len(tokens) - 1)
+            if tokens[i] in ("so", "for") and tokens[i + 1] in _PURPOSE_STARTS
+        ),
+        -1,
+    )

@@ -89,7 +89,7 @@ MOVE = {
     "bring down": -1, "pull down": -1, "lower": -1, "drop": -1, "tame": -1, "knock back": -1,
     "pull back": -1, "tone down": -1, "reduce": -1, "take down": -1, "bring back": -1,
     "recover": 0, "rescue": 0, "open": 1, "hold back": -1, "control": -1, "decrease": -1,
-    "pare back": -1, "scale back": -1, "ease back": -1,
+    "pare back": -1, "scale back": -1, "ease back": -1, "bump down": -1, "bump": 1, "nudge up": 1, "nudge down": -1,
 }  # fmt: skip
 #: Tone regions for "recover": bright ones come down, dark ones up.
 BRIGHT_TONES = {"highlights", "sky"}
@@ -118,6 +118,7 @@ SHORTHAND = {
     "minimise": "minimize", "maximise": "maximize", "bgs": "backgrounds", "hilights": "highlights",
     "hilites": "highlights", "skintone": "skin tone", "skintones": "skin tones",
     "everyone": "people", "everybody": "people", "imho": "", "haha": "", "xx": "", "x": "",
+    "em": "them", "sat": "saturation", "ngl": "", "fr": "", "idk": "", "smh": "", "ish": "",
 }  # fmt: skip
 #: Filler that carries no request ("please", "can you"), for telling empty clauses apart.
 FILLER = {

@@ -59,6 +59,9 @@ class TreeModel:
             under this (0: never).
         fill: ``(K,)`` per class, whether cells the rules leave unlabelled may take it when it
             is the learner's most probable class.
+        presence: ``(K,)`` per class, the area-weighted mean learned probability a whole region
+            needs over its cells to be kept (0: always kept): the yellow "vegetation" of a flower
+            close-up or the lined "building" of a motorcycle is dropped as one piece.
     """
 
     feature: IntArray
@@ -74,6 +77,7 @@ class TreeModel:
     depth: int
     veto: FloatArray = field(default_factory=lambda: np.zeros(len(CLASSES), np.float32))
     fill: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(len(CLASSES), bool))
+    presence: FloatArray = field(default_factory=lambda: np.zeros(len(CLASSES), np.float32))
 
     def to_json(self, features: tuple[str, ...] = FEATURE_NAMES) -> dict[str, object]:
         return {
@@ -85,6 +89,7 @@ class TreeModel:
             "depth": self.depth,
             "veto": [float(v) for v in self.veto],
             "fill": [bool(v) for v in self.fill],
+            "presence": [float(v) for v in self.presence],
             "init": [round(float(v), 6) for v in self.init],
             "tree_class": self.tree_class.tolist(),
             "feature": self.feature.tolist(),
@@ -115,6 +120,7 @@ class TreeModel:
             depth=int(data["depth"]),
             veto=np.asarray(data["veto"], np.float32),
             fill=np.asarray(data["fill"], bool),
+            presence=np.asarray(data.get("presence", [0.0] * len(CLASSES)), np.float32),
         )
 
     def raw_scores(self, x: FloatArray) -> FloatArray:
@@ -170,6 +176,28 @@ def combine(
     out = np.where(kept, rules, 0)
     best = np.argmax(probabilities, axis=1)
     out = np.where((out == 0) & fill[best], best, out)
+    return out.astype(np.int32)
+
+
+def present(
+    labels: IntArray, probabilities: FloatArray, area: FloatArray, presence: FloatArray
+) -> IntArray:
+    """``labels`` with every class whose region the learner doubts as a whole set to "none".
+
+    A region is doubted when the area-weighted mean of its class's learned probability over its
+    cells is under ``presence`` for that class. Single cells are judged by :func:`combine`; this
+    judges the region, so a close-up's yellow petals, each a little grass-like, are not kept as
+    "vegetation" because the rules and the learner half agree on every one of them.
+    """
+    out = labels.copy()
+    for k in range(1, len(presence)):
+        cells = labels == k
+        if presence[k] <= 0 or not cells.any():
+            continue
+        weights = area[cells]
+        belief = float((probabilities[cells, k] * weights).sum() / max(float(weights.sum()), 1e-9))
+        if belief < presence[k]:
+            out[cells] = 0
     return out.astype(np.int32)
 
 

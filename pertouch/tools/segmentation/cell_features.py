@@ -5,9 +5,13 @@ learned labeller (:mod:`cell_classifier`) reads the same cues and more, and lear
 drawn by hand how they combine. Per cell (:data:`FEATURE_NAMES` in order):
 
 * colour: mean CIE Lab, chroma, the hue as a direction, and the spread of a and b inside the cell;
-* texture: lightness spread, median local deviation, fine detail (mean absolute Laplacian), and
+* texture: lightness spread, median local deviation, fine detail (mean absolute Laplacian),
   gradient energy split by direction (facades and boards have much more of one direction; leaves,
-  clouds and gravel have both);
+  clouds and gravel have both), and how much the gradients inside the cell share one orientation
+  (the coherence of the structure tensor: ripples, boards and panned streaks are coherent, foliage
+  and gravel are not);
+* colour against the photo: a and b less the photo's median a and b (a colour-graded photo's green
+  sky is green only against a neutral grey), and the cell's lightness rank in the photo;
 * straight lines: short and long segment density (:mod:`superpixels`);
 * position: mean, top and bottom row, distance from the frame's vertical middle line, area, and the
   rows relative to the horizon the sky rules find;
@@ -52,6 +56,10 @@ _OWN = (
     "vertical_edges",
     "lines",
     "structure",
+    "coherence",
+    "cast_a",
+    "cast_b",
+    "light_rank",
 )
 _CONTEXT = ("L", "a", "b", "chroma", "texture", "detail", "vertical_edges", "structure")
 FEATURE_NAMES: tuple[str, ...] = (
@@ -142,6 +150,13 @@ def cell_features(
     a_mean, b_mean = c.lab[:, 1], c.lab[:, 2]
     a_spread = np.sqrt(np.maximum(_per_cell(c, lab[..., 1] ** 2) - a_mean**2, 0.0))
     b_spread = np.sqrt(np.maximum(_per_cell(c, lab[..., 2] ** 2) - b_mean**2, 0.0))
+    gx = cv2.Sobel(light, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(light, cv2.CV_32F, 0, 1, ksize=3)
+    jxx, jyy, jxy = _per_cell(c, gx * gx), _per_cell(c, gy * gy), _per_cell(c, gx * gy)
+    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy**2) / np.maximum(jxx + jyy, 1e-3)
+    order = np.argsort(c.lab[:, 0], kind="stable")
+    rank = np.empty(c.count, np.float32)
+    rank[order] = np.cumsum(c.area[order]) - c.area[order] / 2
     hue = np.radians(c.hue)
     weight = np.minimum(c.chroma / 10.0, 1.0)  # a grey cell's hue is noise
     own = np.stack(
@@ -159,6 +174,10 @@ def cell_features(
             vertical_edges,
             c.lines,
             c.structure,
+            coherence,
+            a_mean - float(np.median(lab[..., 1])),
+            b_mean - float(np.median(lab[..., 2])),
+            rank,
         ],
         axis=1,
     ).astype(np.float32)

@@ -8,7 +8,8 @@ against the sky, or else a saliency estimate (:mod:`scene`). A tonal or colour r
 narrowed to a region ("the orange in the sky", "the shadows in the trees"). Each photo is analysed
 once on a small working view and cached, so asking "the sky", then "the faces", then "the shadows"
 of the same photo costs one analysis; masks reach full resolution through edge-aware refinement
-(:mod:`refine`). What is not found is answered honestly (:mod:`answers`): confidently absent, not
+(:mod:`refine`), and the sky's edge through a colour matte (:mod:`sky_matte`: the sky between a
+tower's bars or a tree's twigs is sky, so an edit to the sky leaves no halo). What is not found is answered honestly (:mod:`answers`): confidently absent, not
 found, or an object the offline models have no notion of, with what the photo does contain.
 
 It is longer than 300 lines because every region kind's answer (found, absent, alternatives) goes
@@ -34,6 +35,7 @@ from pertouch.tools.segmentation.lexicon import Lexicon, Resolution
 from pertouch.tools.segmentation.people import PeopleAnalysis, PeopleDetector
 from pertouch.tools.segmentation.people_parts import PEOPLE, detect_people
 from pertouch.tools.segmentation.refine import refine_mask, upsample_mask
+from pertouch.tools.segmentation.sky_matte import matte_sky
 from pertouch.tools.segmentation.superpixels import superpixels
 from pertouch.tools.segmentation.types import FloatMask, ProposedRegion, RegionMap, Segmentation
 
@@ -279,8 +281,11 @@ class OfflineSegmenter:
             if float(objects.mean()) >= MIN_SUBJECT_IN_SKY:
                 blurred = cv2.GaussianBlur(objects, (0, 0), 0.8)
                 return scene.Detection(np.asarray(blurred, np.float32), 0.8)
+            # sky, water, vegetation and ground are never the subject; a building can be (a
+            # tower, a church, a rocket on its pad)
             labels = self._landscape(a)
-            taken = labels.cells.paint(labels.label > 0)
+            built = ("none", *landscape.KINDS).index("architecture")
+            taken = labels.cells.paint((labels.label > 0) & (labels.label != built))
             return scene.detect_salient(a.features, taken)
         if name == "background":
             subject = self._detection(a, "subject")
@@ -335,8 +340,20 @@ class OfflineSegmenter:
                 a.masks.update({n: (m / total).astype(np.float32) for n, m in refined.items()})
             else:
                 radius, eps = _REFINE["people" if name in PEOPLE else kind]
-                a.masks[name] = refine_mask(detection.mask, a.small, a.full, radius, eps)
+                mask = refine_mask(detection.mask, a.small, a.full, radius, eps)
+                if name == "sky":
+                    mask = matte_sky(detection.mask, mask, a.small, a.full)
+                elif name == "subject" and self._subject_against_sky(a):
+                    # the sky the matte finds between a tower's bars is not subject
+                    sky = self._full_mask(a, "sky", self._detection(a, "sky"))
+                    mask = mask * (1.0 - sky)
+                a.masks[name] = mask
         return a.masks[name]
+
+    def _subject_against_sky(self, a: _Analysis) -> bool:
+        """Whether the subject is a thing (not people) in a photo with a sky."""
+        person = self._detection(a, "person").confidence
+        return person <= 0 and self._detection(a, "sky").confidence > 0
 
     def _contents(self, a: _Analysis) -> tuple[str, ...]:
         found = [

@@ -7,10 +7,14 @@
   sky must also be smoother than a painted wall (median texture under 0.45); white cloud brighter
   than the sky around it may have more shading (texture under 3.5) and sharp edges. The sky grows
   from those cells to smooth neighbours across small colour steps only, so it follows a sunset's
-  gradient but stops at the edge of a sea, a roof or a tree. Sky seen through foliage joins when
-  its colour matches the sky already found. Objects the sky encloses are found in :mod:`scene`.
+  gradient but stops at the edge of a sea, a roof or a tree; two kinds of cell join across larger
+  steps: the soft, bright, warm glow round a low sun, and, high in the frame, blue cloud brighter
+  than the sky beside it but of its hue. Sky seen through foliage joins when its colour matches
+  the sky already found. Objects the sky encloses are found in :mod:`scene`.
 * **horizon**: the row where most columns stop being sky (the band holding the most columns'
-  end of the unbroken sky from the top, if it holds at least a quarter of them).
+  end of the unbroken sky from the top, if it holds at least a quarter of them; or the band of
+  their lowest sky when more columns agree on that: cloud banks between a sunset's glow and the
+  hills end the unbroken sky high up).
 * **water**: smooth, line-free cells below the horizon that are a flat blue or cyan sea, or that
   mirror the sky (its colours, no brighter than it) low in the frame, in parts spanning a quarter
   of the frame's width; sky-like cells that the sky grew into below what stands on the horizon
@@ -37,6 +41,15 @@ REFLECTION_WIDTH = 0.08
 #: Above this row, sky-coloured cloud may have this much texture (a sunset's streaked clouds).
 HIGH_CLOUD_ROW = 0.35
 HIGH_CLOUD_TEXTURE = 4.0
+#: How many times as many columns must agree on their lowest sky as on the end of their unbroken
+#: sky for the lowest sky to mark the horizon.
+LOWEST_AGREEMENT = 1.0
+#: Largest a-b step across which a high blue cell brighter than the sky joins it.
+CLOUD_TINT = 10.0
+#: A sunset's glow (warm, bright, soft) joins the sky across any colour step below this texture
+#: and above this lightness.
+GLOW_TEXTURE = 6.0
+GLOW_LIGHT = 65.0
 #: Without a horizon, the share of the frame's width a flat blue part must span to be water: a
 #: lake or a sea seen from its shore runs across the frame, a blue bokeh blob or a cup does not.
 OPEN_WATER_WIDTH = 0.6
@@ -77,7 +90,11 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
     cloud = brighter & (light >= 60.0) & (c.chroma < 12.0) & (c.texture < 3.5) & (c.lines < 0.06)
     # High in the frame, a sunset's or a storm's clouds are shaded and streaked, not smooth.
     high = (c.row < HIGH_CLOUD_ROW) & smooth(c, HIGH_CLOUD_TEXTURE)
-    companion = sky_companion(c) & (smooth(c) | cloud | high) & ~blocked
+    # The glow round a low sun is brighter than any sky seed and sits between dark clouds, so it
+    # is reached across a large step; it is soft (a lit tower or facade has far more texture).
+    glow = hue_in(c.hue, 35.0, 100.0) & (c.chroma >= 15.0) & (c.texture < GLOW_TEXTURE)
+    glow &= (light >= max(GLOW_LIGHT, float(np.median(light[seeds])))) & (c.row < 0.5)
+    companion = sky_companion(c) & (smooth(c) | cloud | high | glow) & ~blocked
     own = sky_colour(c)
     neighbours = c.adjacency
     sky = seeds.copy()
@@ -88,7 +105,16 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
             if sky[j] or not companion[j]:
                 continue
             step = float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum()))
-            if step < (9.0 if own[j] else 8.0) or (cloud[j] and c.row[j] < 0.5):
+            # High up, a lit blue cloud is brighter than the sky beside it but of its hue (a
+            # hazy blue mountain is darker than the sky it meets).
+            tint = float(np.sqrt(((c.lab[i, 1:] - c.lab[j, 1:]) ** 2).sum()))
+            lit = c.lab[j, 0] > c.lab[i, 0]
+            shaded = own[j] and high[j] and lit and tint < CLOUD_TINT
+            if (
+                step < (9.0 if own[j] else 8.0)
+                or shaded
+                or ((cloud[j] or glow[j]) and c.row[j] < 0.5)
+            ):
                 sky[j] = True
                 queue.append(j)
     # A grey or white sky is smoother than anything painted or built that has its colour: on the
@@ -144,21 +170,25 @@ def find_horizon(c: Superpixels, sky: BoolArray) -> float | None:
         return None
     run_ends = np.where(painted.all(axis=0), height, np.argmin(painted, axis=0)) / height
     lowest = (height - np.argmax(painted[::-1], axis=0)) / height
-    for ends in (run_ends, lowest):
-        row = _densest_band(ends[open_columns & (ends < 0.97)], 0.25 * width)
-        if row is not None:
-            return row
-    return None
+    needed = 0.25 * width
+    first = _densest_band(run_ends[open_columns & (run_ends < 0.97)], needed)
+    second = _densest_band(lowest[open_columns & (lowest < 0.97)], needed)
+    # Dark cloud banks can end the unbroken sky high up in many columns; when more columns
+    # agree on where their lowest sky ends, that is the horizon (a sunset between clouds).
+    if first is not None and (second is None or second[1] < LOWEST_AGREEMENT * first[1]):
+        return first[0]
+    return None if second is None else second[0]
 
 
-def _densest_band(rows: FloatArray, needed: float, band: float = 0.06) -> float | None:
-    """Centre of the ``band``-high row band holding the most of ``rows``, if it holds ``needed``."""
+def _densest_band(rows: FloatArray, needed: float, band: float = 0.06) -> tuple[float, int] | None:
+    """Centre of the ``band``-high row band holding the most of ``rows`` and how many it holds,
+    if it holds ``needed``."""
     if len(rows) < needed:
         return None
     starts = np.arange(0.0, 1.0, 0.01)
     held = np.array([((rows >= s) & (rows < s + band)).sum() for s in starts])
     best = int(np.argmax(held))
-    return float(starts[best] + band / 2) if held[best] >= needed else None
+    return (float(starts[best] + band / 2), int(held[best])) if held[best] >= needed else None
 
 
 def find_water(

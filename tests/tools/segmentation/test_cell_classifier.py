@@ -10,6 +10,7 @@ from pertouch.tools.segmentation.cell_classifier import (
     CLASSES,
     TreeModel,
     bundled_model,
+    present,
     smooth_probabilities,
 )
 from pertouch.tools.segmentation.cell_features import FEATURE_NAMES, NO_MIRROR, cell_features
@@ -93,3 +94,16 @@ def test_features_see_the_mirror_of_the_sky_in_a_lake():
     assert above.any() and np.allclose(mirror[above], NO_MIRROR)  # nothing mirrors above it
     mirrored = (cells.top > horizon) & (cells.bottom < 2 * horizon)  # their mirror is in frame
     assert mirrored.any() and (mirror[mirrored] < NO_MIRROR).mean() > 0.5
+
+
+def test_a_region_the_learner_doubts_is_dropped_whole():
+    labels = np.array([3, 3, 3, 1, 1, 0], np.int32)
+    probabilities = np.zeros((6, len(CLASSES)), np.float32)
+    probabilities[:3, 3] = [0.4, 0.1, 0.05]  # vegetation believed 0.15 on average by area
+    probabilities[3:5, 1] = [0.05, 0.1]  # sky doubted too, but sky has no gate
+    area = np.array([0.1, 0.2, 0.1, 0.3, 0.2, 0.1], np.float32)
+    gate = np.zeros(len(CLASSES), np.float32)
+    gate[3] = 0.2
+    assert present(labels, probabilities, area, gate).tolist() == [0, 0, 0, 1, 1, 0]
+    gate[3] = 0.1
+    assert present(labels, probabilities, area, gate).tolist() == labels.tolist()

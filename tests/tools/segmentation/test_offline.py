@@ -123,6 +123,14 @@ def test_subject_and_background_without_people(segmenter, photos):
     assert np.abs(subject.mask + background.mask - 1.0).mean() < 0.05
 
 
+def test_a_built_thing_can_be_the_subject(segmenter, photos):
+    """The rocket on its pad is read as a building; it is still what the photo is of."""
+    subject = segmenter.segment(photos["rocket"], "the subject")
+    assert subject.found
+    assert subject.mask[180:360, 310:328].mean() > 0.5  # the rocket's body, found by looking
+    assert subject.mask[20:120, 100:180].mean() < 0.05  # open sky
+
+
 def test_subject_is_the_people_when_there_are_people(segmenter, photos):
     subject = segmenter.segment(photos["astronaut"], "the main subject")
     person = segmenter.segment(photos["astronaut"], "people")

@@ -128,3 +128,24 @@ def test_a_colour_range_narrowed_to_the_sky_stays_in_it(segmenter):
     shadows = segmenter.segment(_photo("aitzgorri"), "the shadows in the trees")
     trees = segmenter.segment(_photo("aitzgorri"), "the trees")
     assert shadows.found and (shadows.mask <= trees.mask + 1e-6).all()
+
+
+def test_a_yellow_flower_close_up_has_no_vegetation(segmenter):
+    # Its petals are grass-coloured and textured, cell by cell; as a region the learner doubts it.
+    answer = segmenter.segment(_photo("yellowflower"), "the trees")
+    assert float((answer.mask >= 0.5).mean()) < 0.02
+
+
+def test_a_lit_tower_is_a_building_not_vegetation(segmenter):
+    pixels = _photo("tower")
+    assert _iou(segmenter, "tower", "building") >= 0.6
+    trees = segmenter.segment(pixels, "the trees").mask >= 0.5
+    truth = OUTLINES["tower"].label_map(pixels.shape[:2])
+    assert float(trees[truth == LABELS.index("building")].mean()) < 0.05
+
+
+def test_a_sunset_between_dark_clouds_ends_at_the_hills(segmenter):
+    # The unbroken sky ends high up at cloud banks in many columns; the sky's glow reaches down
+    # to the hills, where the horizon is (about a third of the way down).
+    labels = segmenter.landscape_labels(_photo("EveningGlow"))
+    assert labels.horizon is not None and 0.25 <= labels.horizon <= 0.36
