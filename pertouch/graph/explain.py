@@ -145,6 +145,10 @@ def _held(row: Measurement) -> str:
     figures = (
         f"{name} {row.attribute} {row.before:+.2f} -> {row.measured:+.2f}, {row.target:+.2f} asked"
     )
+    asked = row.target - row.before
+    if abs(asked) > 1e-3:
+        kept = min(max((row.measured - row.before) / asked, 0.0), 1.0)
+        figures += f": about {kept:.0%} of the change asked"
     if row.attribute == "temperature":
         what = "warmth" if row.target > row.before else "cooling"
         return (
