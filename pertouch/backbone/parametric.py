@@ -25,7 +25,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.backbone.headroom import hold_white_balance
+from pertouch.backbone.colour_budget import hold_colour
+from pertouch.backbone.headroom import cap_strengths, hold_white_balance
 from pertouch.backbone.operators import Fields, apply_operators_planar
 from pertouch.backbone.solver import Problem, build_problems, solve, within_bands
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
@@ -41,6 +42,7 @@ REST = "(rest)"
 _MIN_REST_FRACTION = 1e-3
 _CORRECTION_ITERATIONS = 6  # warm re-solves after a faithful check move little
 _COLOUR, _TEMPERATURE = Attribute.COLORFULNESS.channel, Attribute.TEMPERATURE.channel
+_BRIGHTNESS = Attribute.BRIGHTNESS.channel
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,19 @@ class RenderPlan:
     coeff_a: F32 = field(repr=False)
     coeff_b: F32 = field(repr=False)
     pivot: F32 = field(repr=False)
+    #: ``(R, 4)``: levels held short of the state's target to do no harm (a white balance at the
+    #: highlights' edge, the auto look's colour at its mean-colour budget); ``targets`` holds
+    #: what they reached instead.
+    held: NDArray[np.bool_] | None = field(default=None, repr=False)
+
+    def held_back(self) -> list[tuple[str, str]]:
+        """(solver region, attribute) pairs held short of the state's target."""
+        if self.held is None:
+            return []
+        return [
+            (self.regions[i], ATTRIBUTES[k].value)
+            for i, k in zip(*np.nonzero(self.held), strict=True)
+        ]
 
     def summary(self) -> dict[str, Any]:
         """Plain data for logs and the agent's trace: per region, levels before, target and reached."""
@@ -228,6 +243,7 @@ class ParametricRenderer:
             if (retry.within_bands, -retry.error) > (False, -result.error):
                 result = retry
         held = None
+        off = _white_balance_off(state, edited)
         if protect_highlights:
             result, targets, held, spent = hold_white_balance(
                 faithful or proxy,
@@ -238,9 +254,29 @@ class ParametricRenderer:
                 edited,
                 cfg.tolerance,
                 _CORRECTION_ITERATIONS,
+                off,
             )
             iterations += spent
             held = held if held.any() else None
+        shown = None if held is None else held & edited  # a white balance kept off is not held
+        limited = _auto_colour(state, regions)
+        if limited.any():
+            result, targets, frozen, spent = hold_colour(
+                proxy,
+                result,
+                targets,
+                offset,
+                edited,
+                limited,
+                cfg.tolerance,
+                _CORRECTION_ITERATIONS,
+                held,
+            )
+            iterations += spent
+            colour = np.zeros_like(frozen)
+            colour[:, _COLOUR] = frozen[:, _COLOUR]
+            shown = colour if held is None else held | colour
+            held = frozen if frozen.any() else None
         levels, within = result.levels, result.within_bands
         for _ in range(cfg.corrections if faithful is not None else 0):
             assert faithful is not None
@@ -263,9 +299,19 @@ class ParametricRenderer:
             iterations += result.iterations
             levels = faithful.levels(result.strengths)
             within = within_bands(levels, targets, edited)
+        strengths = result.strengths
+        if protect_highlights and faithful is not None:
+            # the corrections refit the operators that were not held: they may not take back
+            # the room the holds kept (a highlight's fade undone by its exposure)
+            strengths, late = cap_strengths(faithful, strengths, off)
+            if late.any():
+                levels = faithful.levels(strengths)
+                targets = np.where(late, levels, targets)
+                within = within_bands(levels, targets, edited)
+                shown = late & edited if shown is None else shown | (late & edited)
         return RenderPlan(
             regions=regions,
-            strengths=result.strengths,
+            strengths=strengths,
             baseline=baseline,
             targets=targets,
             levels=levels,
@@ -274,6 +320,7 @@ class ParametricRenderer:
             coeff_a=problems.coeff_a,
             coeff_b=problems.coeff_b,
             pivot=problems.pivot,
+            held=shown if shown is not None and shown.any() else None,
         )
 
     # -- applying -----------------------------------------------------------------------------
@@ -389,6 +436,34 @@ def _recoloured(state: AdjustmentState, regions: list[str]) -> NDArray[np.bool_]
     return np.array(
         [
             bool(state.edited(name)[_COLOUR]) or state.auto_delta(name)[_COLOUR] != 0.0
+            for name in regions
+        ]
+    )
+
+
+def _white_balance_off(state: AdjustmentState, edited: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Regions ``(R,)`` whose white balance stays as shot: brightened or darkened, temperature
+    not asked for.
+
+    Temperature is the colour of a region's mean, and a change of exposure moves it a long way
+    (encoded values do not scale alike); the solver would answer with a white balance nobody
+    asked for, and neutral content takes the tint (high-key and dreamy cooled the astronaut's
+    white suit, dramatic and low-key warmed the cat's grey fur, by 3.5 to 7 units of b*). For a
+    weak wish the white balance stays put instead and the temperature goes where the exposure
+    takes it. A fade alone is left to the white balance: it lifts dark colours' chroma, and there
+    holding the mean's temperature is what keeps the photo's colours from shifting (matte and
+    soft on the coffee, 3.8 units). The auto look sets its white balance itself.
+    """
+    if state.baseline == "auto":
+        return np.zeros(len(edited), dtype=bool)
+    return ~edited[:, _TEMPERATURE] & edited[:, _BRIGHTNESS]
+
+
+def _auto_colour(state: AdjustmentState, regions: list[str]) -> NDArray[np.bool_]:
+    """Regions whose added colour is the auto look's touch alone (no edit asks for colour)."""
+    return np.array(
+        [
+            state.auto_delta(name)[_COLOUR] > 0.0 and not bool(state.edited(name)[_COLOUR])
             for name in regions
         ]
     )

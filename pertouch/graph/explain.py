@@ -55,6 +55,8 @@ def respond_text(state: State) -> str:
                 "beyond what well-made photos of its kind do, so the photo is kept nearly as "
                 "shot (say what you would like, e.g. 'warmer' or 'more contrast')."
             )
+        elif guards is not None and not guards.visible and any(m.held for m in last.measured):
+            lines.append(f"Little visible changed after {how} ({kind.replace('_', ' ')}): {edits}.")
         elif guards is not None and not guards.visible:
             lines.append(
                 f"Nothing visible changed after {how} ({kind.replace('_', ' ')}): {edits}; "
@@ -67,6 +69,7 @@ def respond_text(state: State) -> str:
         if moved:
             lines.append("Measured: " + "; ".join(moved) + ".")
         lines.extend(dict.fromkeys(s for s in map(_at_limit, last.measured) if s))
+        lines.extend(dict.fromkeys(s for s in map(_held, last.measured) if s))
         if guards is not None:
             lines.extend(c.sentence for c in guards.checks if not c.passed and c.name != "visible")
         if unsupported:
@@ -131,6 +134,31 @@ def _at_limit(row: Measurement) -> str:
     return (
         f"The {name} {'were' if plural else 'was'} already near {end} "
         f"({before:+.2f} {row.attribute}); I {moved} {'them' if plural else 'it'} to the limit."
+    )
+
+
+def _held(row: Measurement) -> str:
+    """A sentence when the renderer held the row short of its target to do no harm, else ""."""
+    if not row.held:
+        return ""
+    name = "photo" if row.region == GLOBAL else row.region
+    figures = (
+        f"{name} {row.attribute} {row.before:+.2f} -> {row.measured:+.2f}, {row.target:+.2f} asked"
+    )
+    asked = row.target - row.before
+    if abs(asked) > 1e-3:
+        kept = min(max((row.measured - row.before) / asked, 0.0), 1.0)
+        figures += f": about {kept:.0%} of the change asked"
+    if row.attribute == "temperature":
+        what = "warmth" if row.target > row.before else "cooling"
+        return (
+            f"The {what} was held back to keep the highlights from clipping ({figures}); "
+            "more would blow out the brightest parts."
+        )
+    what = "colour" if row.attribute == "colorfulness" else row.attribute
+    return (
+        f"The {what} was held back where more would clip highlights, crush shadows or tint "
+        f"neutral tones ({figures})."
     )
 
 

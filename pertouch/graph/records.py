@@ -43,10 +43,14 @@ class Measurement:
     measured: float
     delta: float
     """The edit's delta in the rendered state (what the renderer was asked for)."""
+    held: bool = False
+    """The renderer held this level short of its target to do no harm (a white balance that
+    would clip the highlights, an auto colour touch that would tint neutral content): as far as
+    it harmlessly goes, so not a miss to correct."""
 
     @property
     def miss(self) -> float:
-        return abs(self.target - self.measured)
+        return 0.0 if self.held else abs(self.target - self.measured)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +60,7 @@ class Measurement:
             "target": self.target,
             "measured": self.measured,
             "delta": self.delta,
+            "held": self.held,
         }
 
 

@@ -158,6 +158,8 @@ class OfflineChatModel(BaseChatModel):
         corrections = []
         limited = []
         for row in rows:
+            if row.get("held"):
+                continue  # the renderer stopped it where it would do harm: as far as it goes
             error = row["target"] - row["measured"]
             at_limit = abs(row["target"]) >= 0.98 or abs(row["delta"] + error) > MAX_REQUEST
             low, high = accepted_band(row["target"] - row["before"])

@@ -9,9 +9,11 @@ from pertouch.backbone.parametric import ParametricRenderer
 from pertouch.backbone.solver import build_problems
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.attributes import Attribute
+from pertouch.core.guards import GuardLimits, check_guards
 from pertouch.core.levels import default_scale
 from pertouch.core.metrics import to_float_rgb
 from pertouch.core.photo_stats import clipped_mask
+from pertouch.providers.styles import look_steps
 
 TEMP = Attribute.TEMPERATURE.channel
 
@@ -61,3 +63,25 @@ def test_a_cap_clips_just_the_budget(coffee):
         out = apply_operators(problem.rgb, problem.fields(strengths))
         share = newly_clipped(coffee, np.round(out * 255).astype(np.uint8))
         assert (share <= CLIP_BUDGET + 1e-3) is within, (strength, share)
+
+
+def test_a_look_held_back_by_bright_water_still_shows(renderer):
+    """Aqua's water drop has 14% of its pixels within two code values of the top: counted
+    against the budget, they held vivid's contrast and colour at nothing (no visible change).
+    Held back, the look still shows, and its contrast still rises."""
+    from benchmarks.corpus import CORPUS, load
+
+    photo = next(p for p in CORPUS if p.name == "aqua")
+    if not photo.available:
+        pytest.skip("the Debian Mate wallpapers are not installed")
+    pixels = load(photo, 768)
+    state = AdjustmentState()
+    for region, attribute, delta in look_steps("vivid"):
+        state = state.with_edit(region, attribute, delta)
+    free = renderer.solve(pixels, state, {})
+    plan = renderer.solve(pixels, state, {}, protect_highlights=True)
+    out = renderer.apply(pixels, plan)
+    report = check_guards(pixels, out, {}, GuardLimits.for_state(state))
+    assert report.visible, report.failures
+    contrast = Attribute.CONTRAST.channel
+    assert 0.05 < plan.strengths[0, contrast] < free.strengths[0, contrast]

@@ -37,20 +37,7 @@ def _camera() -> np.ndarray:
     return np.repeat(grey[..., None], 3, axis=2)  # a black-and-white photograph
 
 
-#: Known harm (issue 12, open): since the regions learned to veto false ground and sky in close-ups,
-#: the cat's face is one "subject" region whose colour touch shifts the neutral fur 3.4 b* (limit 3).
-KNOWN_HARM = {"chelsea": "the subject's colour touch warms the neutral fur by 3.4 b* (limit 3)"}
-
-PHOTOS = [
-    pytest.param(
-        p,
-        id=p.name,
-        marks=[pytest.mark.xfail(reason=KNOWN_HARM[p.name], strict=True)]
-        if p.name in KNOWN_HARM
-        else [],
-    )
-    for p in CORPUS
-] + [pytest.param("camera", id="camera")]
+PHOTOS = [pytest.param(p, id=p.name) for p in CORPUS] + [pytest.param("camera", id="camera")]
 
 
 @pytest.mark.parametrize("photo", PHOTOS)

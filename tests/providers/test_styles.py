@@ -53,33 +53,26 @@ def test_faded_and_vintage_mean_less_colour_lifted_blacks_and_less_contrast():
 LIFTED_BLACKS = ("faded", "matte", "vintage", "film")
 
 
-#: (look, photo) pairs whose render still fails a do-no-harm guard, measured: strong contrast and
-#: colour clip and crush, and some looks tint neutral content. White balance no longer clips (named
-#: looks are solved with ``protect_highlights``). Listed so every other pair is held to the guards;
-#: remove a pair when it is fixed.
-KNOWN_HARM = frozenset(
-    {
-        *((look, "astronaut") for look in ("cyberpunk", "dreamy", "hdr", "high-key")),
-        ("cyberpunk", "coffee"),
-        ("dramatic", "coffee"),
-        *((look, "chelsea") for look in ("dramatic", "low-key", "vivid")),
-    }
-)
+#: (look, photo) pairs that still fail a do-no-harm guard, measured; listed so every other pair is
+#: held to the guards (remove a pair when it is fixed). Vivid's vibrance lifts the cat's faint
+#: brown-grey fur most and tints it 3.0 units (limit 3): colour was asked for, so the renderer's
+#: mean-colour budget (auto look only) does not apply. The coffee cup's rim sits within two code
+#: values of the top, which no longer spends the contrast and colour budget (counted, such pixels
+#: held vivid at nothing on bright water): vivid blows 4.6% of the photo there, summer 1.1%.
+KNOWN_HARM = frozenset({("vivid", "chelsea"), ("vivid", "coffee"), ("summer", "coffee")})
 
 
-#: (look, photo) pairs whose white balance the renderer holds back to protect highlights
-#: (``protect_highlights``, :mod:`pertouch.backbone.headroom`) so far that it does not show: the
-#: astronaut's white suit clips at once under a warm or cool gain, and cyberpunk's colour and
-#: contrast already use up the clipping budget of both photos. Their white balance is not checked
-#: for direction or visibility; they must still do no harm (or be listed in KNOWN_HARM).
-HELD_BACK = frozenset(
-    {
-        ("warm", "astronaut"),
-        ("cool", "astronaut"),
-        ("cyberpunk", "astronaut"),
-        ("cyberpunk", "coffee"),
-    }
-)
+#: (look, photo) pairs, and the attributes the renderer holds back to do no harm
+#: (``protect_highlights``, :mod:`pertouch.backbone.headroom`) so far that they may not move: the
+#: astronaut's white suit clips at once under a warm or cool gain, and hdr's midtone S-curve would
+#: clip the suit (5.8% of the photo) and is held where it does not, while the shadows lift and
+#: the highlights come down as asked. Those attributes are not checked for direction; the pairs
+#: must still do no harm, and only a held white balance may leave a look invisible.
+HELD_BACK: dict[tuple[str, str], frozenset[Attribute]] = {
+    ("warm", "astronaut"): frozenset({Attribute.TEMPERATURE}),
+    ("cool", "astronaut"): frozenset({Attribute.TEMPERATURE}),
+    ("hdr", "astronaut"): frozenset({Attribute.CONTRAST}),
+}
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +117,7 @@ def test_each_look_moves_the_photo_the_way_its_steps_say(name, photo, tools, req
                 continue  # already at the end of the scale that way
             if c == TEMP and abs(before[region][c]) > 1.0:
                 continue  # saturated colours sit at the CCT formula's clamp: no white balance shows
-            if c == TEMP and pair in HELD_BACK:
+            if attribute in HELD_BACK.get(pair, ()):
                 continue
             if c == Attribute.BRIGHTNESS.channel and asked[c] > 0 and before[region][c] < -0.95:
                 continue  # pure black does not lift under a gain (styles' docstring)
@@ -150,8 +143,8 @@ def test_each_look_moves_the_photo_the_way_its_steps_say(name, photo, tools, req
         assert black1 > black0 + 1.0, (name, black0, black1)
     # and it does no harm it was not asked for: no new clipping, crushed shadows or cast
     report = check_guards(photo, out, {}, GuardLimits.for_state(state))
-    if pair in HELD_BACK:
-        assert report.harmless or pair in KNOWN_HARM, (name, report.failures)
+    if Attribute.TEMPERATURE in HELD_BACK.get(pair, ()) and not report.visible:
+        assert report.harmless, (name, report.failures)
         pytest.xfail(
             f"{name!r} held back by the highlights (issue 12): {' '.join(report.failures)}"
         )

@@ -48,6 +48,7 @@ def critique(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, A
         "\n".join(
             f"- {m.region} {m.attribute}: before {m.before:+.2f}, target {m.target:+.2f}, "
             f"measured {m.measured:+.2f} (delta {m.delta:+.2f})"
+            + (" (held back by the renderer to do no harm; not a miss)" if m.held else "")
             for m in record.measured
         )
         or "- nothing was edited"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
 from langgraph.runtime import Runtime
 from numpy.typing import NDArray
 
+from pertouch.backbone.base import Renderer
+from pertouch.backbone.parametric import ParametricRenderer
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.attributes import ATTRIBUTES, Attribute
 from pertouch.core.errors import PerTouchError
@@ -26,7 +28,7 @@ def render(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any
     original = deps.image(state.photo_ref)
     masks = {name: deps.store.get(ref) for name, ref in state.masks.items()}
     try:
-        output = deps.renderer.render(original, state.adjustment, masks)
+        output, held = render_protected(deps.renderer, original, state.adjustment, masks)
     except PerTouchError as err:
         return {"error": str(err)}
     ref = deps.put(output)
@@ -34,7 +36,7 @@ def render(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any
         round=state.round + 1,
         adjustment=state.adjustment,
         measured=measure_edits(
-            original, output, masks, state.planned, state.adjustment, deps.scale
+            original, output, masks, state.planned, state.adjustment, deps.scale, held
         ),
         output_ref=ref,
     )
@@ -45,6 +47,26 @@ def render(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any
         "round": state.round + 1,
         "rounds": [*state.rounds, record],
     }
+
+
+def render_protected(
+    renderer: Renderer,
+    image: Pixels,
+    state: AdjustmentState,
+    masks: Mapping[str, NDArray[np.generic]],
+) -> tuple[Pixels, list[tuple[str, str]]]:
+    """Render ``state``, its white balance stopped where the highlights would clip; also the
+    (region, attribute) pairs the renderer held short of their targets.
+
+    New clipping is never what a person asks for ("warmer" on a white space suit blew 3.4% of
+    the photo), so the agent solves every turn with ``protect_highlights``; the measurement then
+    takes a held level as far as it harmlessly goes, and the reply says it was held. Renderers
+    that do not solve (the diffusion backbone) render as they are and hold nothing.
+    """
+    if isinstance(renderer, ParametricRenderer):
+        plan = renderer.solve(image, state, masks, protect_highlights=True)
+        return renderer.apply(image, plan), plan.held_back()
+    return renderer.render(image, state, masks), []
 
 
 #: Share of the photo that must be left outside the edited regions for a global edit to be
@@ -59,6 +81,7 @@ def measure_edits(
     planned: AdjustmentState,
     rendered: AdjustmentState,
     scale: LevelScale,
+    held: Collection[tuple[str, str]] = (),
 ) -> tuple[Measurement, ...]:
     """Per planned edit: the level before, the target the words asked for, the level measured.
 
@@ -70,6 +93,10 @@ def measure_edits(
     treats temperature as white balance and lets a colour change carry the measured temperature
     with it (less colour is also closer to grey's temperature), so a level target for it would
     send the critique to undo a white balance nobody asked to change.
+
+    ``held`` names the (solver region, attribute) pairs the renderer held short of their target
+    to do no harm (:func:`render_protected`); a row is held when its own region was, or, for the
+    whole photo, any region. Its miss counts as none: the critique must not push it further.
     """
     pairs = [(e.region, e.attribute.value) for e in planned.edits]
     if planned.baseline == "auto":  # each region the look moved, on its own mask
@@ -89,6 +116,7 @@ def measure_edits(
     recoloured = {n for n in names if _colour_asked(planned, n)}
     pairs = [p for p in pairs if not (p[0] in recoloured and p[1] == Attribute.TEMPERATURE.value)]
     current = {(e.region, e.attribute.value): e.delta for e in rendered.edits}
+    stopped = {(r, a) for r, a in held} | {(GLOBAL, a) for _, a in held}
     channels = [a.value for a in ATTRIBUTES]
     return tuple(
         Measurement(
@@ -98,6 +126,7 @@ def measure_edits(
             target=round(float(targets[name][channels.index(attribute)]), 3),
             measured=round(float(after[name][channels.index(attribute)]), 3),
             delta=current.get((name, attribute), 0.0),
+            held=(name, attribute) in stopped,
         )
         for name, attribute in pairs
     )
