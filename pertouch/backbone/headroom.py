@@ -182,6 +182,7 @@ def hold_white_balance(
     tolerance: float,
     iterations: int,
     off: NDArray[np.bool_] | None = None,
+    tonal: bool = True,
 ) -> tuple[Solution, F64, NDArray[np.bool_], int]:
     """Solve again with each region's white balance, contrast and colour held at its cap where
     it went past it.
@@ -199,6 +200,7 @@ def hold_white_balance(
         targets: ``(R, 4)`` target levels (``check``'s).
         off: ``(R,)`` regions whose white balance is held at zero (a cap of 0): their temperature
             was not asked to change.
+        tonal: cap contrast and colour too (a weak wish); False holds the white balance only.
 
     Returns:
         The solution; the targets with each held level at the level it reached; the held
@@ -207,7 +209,7 @@ def hold_white_balance(
     held = np.zeros_like(edited, dtype=bool)
     spent = 0
     for _ in range(_HOLDS):
-        start, newly = cap_strengths(check, result.strengths, off)
+        start, newly = cap_strengths(check, result.strengths, off, tonal)
         if not newly.any():
             break
         held |= newly
@@ -225,7 +227,7 @@ def hold_white_balance(
         spent += result.iterations
     else:
         # the last refit moved the other operators: cap once more, without another refit
-        start, newly = cap_strengths(check, result.strengths, off)
+        start, newly = cap_strengths(check, result.strengths, off, tonal)
         if newly.any():
             held |= newly
             result = replace(result, strengths=start, levels=proxy.levels(start))
@@ -236,11 +238,13 @@ def hold_white_balance(
 
 
 def cap_strengths(
-    check: Problem, strengths: F64, off: NDArray[np.bool_] | None
+    check: Problem, strengths: F64, off: NDArray[np.bool_] | None, tonal: bool = True
 ) -> tuple[F64, NDArray[np.bool_]]:
-    """``strengths`` with contrast and colour, then white balance, at their caps; and the
-    ``(R, 4)`` strengths that were capped."""
+    """``strengths`` with contrast and colour (when ``tonal``), then white balance, at their
+    caps; and the ``(R, 4)`` strengths that were capped."""
     start = strengths.copy()
+    if not tonal:
+        return _cap_white_balance(check, start, np.zeros_like(start, dtype=bool), off)
     # contrast and colour first, as a whole (judged without the white balance, whose own
     # clipping would otherwise be laid at their door); then the white balance in the room left
     neutral = start.copy()
@@ -249,12 +253,19 @@ def cap_strengths(
     punch = (factors < 0.98)[:, None] & (start > 1e-3)
     punch[:, _TEMP] = punch[:, Attribute.BRIGHTNESS.channel] = False
     start = np.where(punch, start * factors[:, None], start)
+    return _cap_white_balance(check, start, punch, off)
+
+
+def _cap_white_balance(
+    check: Problem, start: F64, capped: NDArray[np.bool_], off: NDArray[np.bool_] | None
+) -> tuple[F64, NDArray[np.bool_]]:
+    """``start`` with each region's white balance at its cap, and ``capped`` marking it too."""
     caps = white_balance_caps(check, start)
     if off is not None:
         caps[off] = 0.0
     over = np.abs(start[:, _TEMP]) > caps * 1.02
     start[over, _TEMP] = np.sign(start[over, _TEMP]) * caps[over]
-    capped = punch.copy()
+    capped = capped.copy()
     capped[over, _TEMP] = True
     return start, capped
 

@@ -143,13 +143,17 @@ class ParametricRenderer:
         masks: Mapping[str, NDArray[np.generic]],
         *,
         protect_highlights: bool = False,
+        bound_tone: bool | None = None,
     ) -> RenderPlan:
         """Find per-region strengths that land every region on its target levels.
 
         With ``protect_highlights`` (named looks: a weak wish, not a measured request), each
         region's white balance moves no further than its highlights allow
         (:mod:`pertouch.backbone.headroom`), so the plan's targets may fall short of the state's.
-        Explicit edits keep the renderer's promise and land on their targets.
+        Explicit edits keep the renderer's promise and land on their targets. ``bound_tone``
+        (default: as ``protect_highlights``) also stops contrast and colour where they would clip,
+        crush or tint neutrals; a measured request ("make the sky more vivid") passes False, so
+        only its white balance is held.
 
         Solves on a half-size view first (cheap Jacobians), then on the analysis view. A photo no
         larger than ``render_size`` is then rendered whole and measured as the real output will
@@ -244,6 +248,7 @@ class ParametricRenderer:
                 result = retry
         held = None
         off = _white_balance_off(state, edited)
+        tonal = protect_highlights if bound_tone is None else bound_tone
         if protect_highlights:
             result, targets, held, spent = hold_white_balance(
                 faithful or proxy,
@@ -255,6 +260,7 @@ class ParametricRenderer:
                 cfg.tolerance,
                 _CORRECTION_ITERATIONS,
                 off,
+                tonal,
             )
             iterations += spent
             held = held if held.any() else None
@@ -303,7 +309,7 @@ class ParametricRenderer:
         if protect_highlights and faithful is not None:
             # the corrections refit the operators that were not held: they may not take back
             # the room the holds kept (a highlight's fade undone by its exposure)
-            strengths, late = cap_strengths(faithful, strengths, off)
+            strengths, late = cap_strengths(faithful, strengths, off, tonal)
             if late.any():
                 levels = faithful.levels(strengths)
                 targets = np.where(late, levels, targets)

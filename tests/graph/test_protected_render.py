@@ -41,3 +41,20 @@ def test_warmer_with_room_in_the_highlights_is_not_held(make_graph, store, tmp_p
     assert all(m.measured > m.before + 0.1 for m in rows), rows
     assert "held back" not in values["response"]
     assert _new_clipping(store, photo, values["output_ref"]) <= 0.01
+
+
+def test_a_measured_wish_for_colour_gets_its_colour(make_graph, photo_files):
+    """The demo's request is asked for, not a look: contrast and colour bounds are for weak
+    wishes, so the dark dusk sky's colour is not held to nothing (only white balance is held)."""
+    text = (
+        "the sky is dull, make it more vivid and a touch darker, and brighten the subject a little"
+    )
+    values, _ = run_turn(make_graph(), "dusk", text, photo_files["rocket"])
+    rows = [
+        m
+        for m in values["rounds"][-1].measured
+        if (m.region, m.attribute) == ("sky", "colorfulness")
+    ]
+    assert rows and not any(m.held for m in rows), rows
+    assert all(m.measured > m.before + 0.15 for m in rows), rows
+    assert "colour was held back" not in values["response"]

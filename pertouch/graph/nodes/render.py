@@ -28,7 +28,8 @@ def render(state: State, runtime: Runtime[Context], deps: Deps) -> dict[str, Any
     original = deps.image(state.photo_ref)
     masks = {name: deps.store.get(ref) for name, ref in state.masks.items()}
     try:
-        output, held = render_protected(deps.renderer, original, state.adjustment, masks)
+        weak = state.kind.startswith("weak")
+        output, held = render_protected(deps.renderer, original, state.adjustment, masks, weak)
     except PerTouchError as err:
         return {"error": str(err)}
     ref = deps.put(output)
@@ -54,6 +55,7 @@ def render_protected(
     image: Pixels,
     state: AdjustmentState,
     masks: Mapping[str, NDArray[np.generic]],
+    weak: bool = True,
 ) -> tuple[Pixels, list[tuple[str, str]]]:
     """Render ``state``, its white balance stopped where the highlights would clip; also the
     (region, attribute) pairs the renderer held short of their targets.
@@ -62,9 +64,13 @@ def render_protected(
     the photo), so the agent solves every turn with ``protect_highlights``; the measurement then
     takes a held level as far as it harmlessly goes, and the reply says it was held. Renderers
     that do not solve (the diffusion backbone) render as they are and hold nothing.
+
+    Contrast and colour are bounded too only for a ``weak`` wish (a look, "make it better"): a
+    measured request ("make the sky more vivid") gets the colour it asked for, and the guards
+    report any harm.
     """
     if isinstance(renderer, ParametricRenderer):
-        plan = renderer.solve(image, state, masks, protect_highlights=True)
+        plan = renderer.solve(image, state, masks, protect_highlights=True, bound_tone=weak)
         return renderer.apply(image, plan), plan.held_back()
     return renderer.render(image, state, masks), []
 
