@@ -142,13 +142,14 @@ def _held(row: Measurement) -> str:
     if not row.held:
         return ""
     name = "photo" if row.region == GLOBAL else row.region
-    figures = (
-        f"{name} {row.attribute} {row.before:+.2f} -> {row.measured:+.2f}, {row.target:+.2f} asked"
-    )
     asked = row.target - row.before
+    figures = (
+        f"{name} {row.attribute} {row.before:+.2f} -> {row.measured:+.2f}, "
+        f"a change of {asked:+.2f} asked"
+    )
     if abs(asked) > 1e-3:
         kept = min(max((row.measured - row.before) / asked, 0.0), 1.0)
-        figures += f": about {kept:.0%} of the change asked"
+        figures += f": about {kept:.0%} of it kept"
     if row.attribute == "temperature":
         what = "warmth" if row.target > row.before else "cooling"
         return (
