@@ -17,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from pertouch.backbone.headroom import at_reached, refit_held
 from pertouch.backbone.operators import apply_operators_planar
-from pertouch.backbone.solver import Problem, Solution, solve
+from pertouch.backbone.solver import Problem, Solution
 from pertouch.core.attributes import Attribute
 from pertouch.core.auto_look import MAX_COLOUR_SHIFT
 from pertouch.core.colour import lab_of_rgb
@@ -108,21 +109,12 @@ def hold_colour(
         ours[over, _COLOUR] = True
         frozen = held | ours
         frozen[ours[:, _COLOUR], _TEMP] = True
-        result = solve(
-            proxy,
-            targets + offset,
-            edited,
-            start,
-            result.jacobian,
-            tolerance,
-            iterations,
-            free=frozen,
-            locked=frozen,
+        result = refit_held(
+            proxy, targets + offset, edited, start, result, frozen, tolerance, iterations
         )
         spent += result.iterations
     frozen = held | ours
     frozen[ours[:, _COLOUR], _TEMP] = True
     if ours.any():
-        targets = targets.copy()
-        targets[frozen] = (result.levels - offset)[frozen]
+        targets = at_reached(targets, result.levels - offset, frozen)
     return result, targets, frozen, spent

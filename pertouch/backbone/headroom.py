@@ -213,16 +213,8 @@ def hold_white_balance(
         if not newly.any():
             break
         held |= newly
-        result = solve(
-            proxy,
-            targets + offset,
-            edited,
-            start,
-            result.jacobian,
-            tolerance,
-            iterations,
-            free=held,
-            locked=held,
+        result = refit_held(
+            proxy, targets + offset, edited, start, result, held, tolerance, iterations
         )
         spent += result.iterations
     else:
@@ -231,10 +223,41 @@ def hold_white_balance(
         if newly.any():
             held |= newly
             result = replace(result, strengths=start, levels=proxy.levels(start))
-    if held.any():
-        targets = targets.copy()
-        targets[held] = (result.levels - offset)[held]
-    return result, targets, held, spent
+    return result, at_reached(targets, result.levels - offset, held), held, spent
+
+
+def refit_held(
+    proxy: Problem,
+    targets: F64,
+    edited: NDArray[np.bool_],
+    start: F64,
+    previous: Solution,
+    held: NDArray[np.bool_],
+    tolerance: float,
+    iterations: int,
+) -> Solution:
+    """Solve again from ``start`` with the ``held`` strengths locked where they are: a held
+    level goes where its strength takes it and the other operators are refitted around it."""
+    return solve(
+        proxy,
+        targets,
+        edited,
+        start,
+        previous.jacobian,
+        tolerance,
+        iterations,
+        free=held,
+        locked=held,
+    )
+
+
+def at_reached(targets: F64, levels: F64, held: NDArray[np.bool_]) -> F64:
+    """``targets`` with each held level replaced by the level it reached (a copy when any is)."""
+    if not held.any():
+        return targets
+    out = targets.copy()
+    out[held] = levels[held]
+    return out
 
 
 def cap_strengths(
