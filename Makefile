@@ -37,9 +37,10 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/bench_render.py
 
-# Debian packages for the browser tests (chromium) and the real-photo corpus (benchmarks/corpus.py).
+# Debian packages for the browser tests (chromium) and the real-photo corpus (benchmarks/corpus.py:
+# wallpapers and opencv-doc's example photographs).
 # Needs root; tests that use them are skipped where they are missing.
-SYSTEM_PACKAGES := chromium mate-backgrounds lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 plasma-workspace-wallpapers
+SYSTEM_PACKAGES := chromium mate-backgrounds lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 plasma-workspace-wallpapers opencv-doc
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

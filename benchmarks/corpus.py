@@ -1,13 +1,14 @@
 """The real photographs the project tunes and checks on, split into dev and test.
 
 Nothing here is downloaded: the photos come with scikit-image's wheel (one with scikit-learn's) and
-with three Debian packages that the Makefile and ``.ci/run`` install (``mate-backgrounds``,
+with Debian packages that the Makefile and ``.ci/run`` install (``mate-backgrounds``,
 ``lomiri-wallpapers-16.04`` and ``plasma-workspace-wallpapers``; ``lomiri-wallpapers-20.04`` adds
-two), and with Python packages the project installs anyway (Gradio's and Matplotlib's sample
+two; ``opencv-doc``'s example photographs add nineteen small ones, 256-1280 px), and with Python packages the project installs anyway (Gradio's and Matplotlib's sample
 photos). Drawings, film stills and abstract wallpapers in those packages are left out; every photo listed is a real photograph, labelled by
 looking at it with the kind of scene it is.
 
-Tune on ``dev`` only. ``test`` (the Plasma and Lomiri 20.04 photographs and three package photos) is for the figures quoted
+Tune on ``dev`` only. ``test`` (the Plasma and Lomiri 20.04 photographs, seven OpenCV ones and three
+package photos) is for the figures quoted
 in notes, and is never tuned on.
 
     from benchmarks.corpus import load, photos
@@ -41,6 +42,7 @@ SCENE_OF_KIND: dict[str, str] = {
 _MATE = Path("/usr/share/backgrounds/mate/nature")
 _LOMIRI = Path("/usr/share/backgrounds")
 _PLASMA = Path("/usr/share/wallpapers")
+_OPENCV = Path("/usr/share/doc/opencv-doc/examples")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,27 @@ CORPUS: tuple[CorpusPhoto, ...] = (
     CorpusPhoto("cheetah-face", "package:gradio/media_assets/images/cheetah1.jpg", "test", "animal", "cheetah's face, close"),
     CorpusPhoto("tower", "package:gradio/media_assets/images/tower.jpg", "test", "architecture", "lit iron tower, blue sky, branches"),
     CorpusPhoto("hopper", "package:matplotlib/mpl-data/sample_data/grace_hopper.jpg", "test", "portrait", "officer's portrait, flag behind"),
+    # -- opencv-doc's example photographs (small; the kinds dev lacked: a lake, a field under sky,
+    # streets, aerial views, a sports portrait) ---------------------------------------------------
+    CorpusPhoto("lake", str(_OPENCV / "hfs/data/001.jpg"), "dev", "water", "lake, wooded shore, blue sky"),
+    CorpusPhoto("lone-tree", str(_OPENCV / "hfs/data/002.jpg"), "dev", "landscape", "bare tree on a meadow, clouds"),
+    CorpusPhoto("aerial-forest", str(_OPENCV / "data/aero3.jpg"), "dev", "landscape", "town and forest from a plane, hazy"),
+    CorpusPhoto("hotel", str(_OPENCV / "data/building.jpg"), "dev", "architecture", "hotel facade, lawn, trees"),
+    CorpusPhoto("street", str(_OPENCV / "data/leuvenA.jpg"), "dev", "architecture", "cobbled street, brick houses, overcast"),
+    CorpusPhoto("footballer", str(_OPENCV / "data/messi5.jpg"), "dev", "portrait", "footballer kicking, crowd behind"),
+    CorpusPhoto("plant", str(_OPENCV / "alphamat/input_images/plant.jpg"), "dev", "still-life", "potted plant on a shelf"),
+    CorpusPhoto("apple", str(_OPENCV / "data/apple.jpg"), "dev", "still-life", "red apple, green cloth"),
+    CorpusPhoto("baboon", str(_OPENCV / "data/baboon.jpg"), "dev", "animal", "mandrill's face, close"),
+    CorpusPhoto("squirrel", str(_OPENCV / "data/squirrel_cls.jpg"), "dev", "animal", "squirrel on a branch, leaves"),
+    CorpusPhoto("butterfly", str(_OPENCV / "data/butterfly.jpg"), "dev", "close-up", "swallowtail on a leaf"),
+    CorpusPhoto("fruits", str(_OPENCV / "data/fruits.jpg"), "dev", "still-life", "cut citrus and kiwi"),
+    CorpusPhoto("aerial-town", str(_OPENCV / "data/aero1.jpg"), "test", "landscape", "town, river and lakes from a plane"),
+    CorpusPhoto("palace", str(_OPENCV / "data/home.jpg"), "test", "architecture", "yellow palace, blue sky, birds"),
+    CorpusPhoto("brick-house", str(_OPENCV / "reg/home.png"), "test", "architecture", "brick house against pale sky"),
+    CorpusPhoto("robin", str(_OPENCV / "hfs/data/000.jpg"), "test", "animal", "robin on a rail, soft background"),
+    CorpusPhoto("dog", str(_OPENCV / "data/chicky_512.png"), "test", "animal", "small dog, mouth open"),
+    CorpusPhoto("orange", str(_OPENCV / "data/orange.jpg"), "test", "still-life", "an orange, dark ground"),
+    CorpusPhoto("aloe", str(_OPENCV / "data/aloeL.jpg"), "test", "still-life", "potted aloe, patterned wall"),
     # -- test: plasma-workspace-wallpapers and lomiri-wallpapers-20.04 ----------------------------
     _plasma("BytheWater", "water", "wooden deck by a lake, blue"),
     _plasma("ColdRipple", "water", "pier into fog, nearly grey"),
