@@ -46,7 +46,7 @@ from pertouch.tools.segmentation.cell_classifier import (
     present,
     smooth_probabilities,
 )
-from pertouch.tools.segmentation.landscape import KINDS, MIN_SHARE
+from pertouch.tools.segmentation.landscape import KINDS, MIN_SHARE, regrow_ground
 
 OUTPUT = Path(__file__).parents[1] / "pertouch" / "tools" / "segmentation" / "data" / MODEL_FILE
 #: Outline label -> learned class.
@@ -67,7 +67,7 @@ CHOSEN = {
     "presence": {"vegetation": 0.2},
     # Not the sky: filled sky cells would hide a kite from the objects-in-the-sky finder, for
     # 0.01 of IoU (leave-one-out).
-    "fill": ("water", "vegetation"),
+    "fill": ("vegetation",),
 }
 
 
@@ -251,6 +251,7 @@ def search(photos: list[dict], cache: Path | None, folds: int = 0) -> None:
             p = smooth_probabilities(photo["cells"], raw[photo["name"]], 0.4, 1)
             best = combine(photo["rules"], p, _per_class(veto), fills)
             best = present(best, p, photo["cells"].area, _per_class(presence))
+            best = regrow_ground(photo["cells"], photo["rules"], best, blocked=best < 0)
             score(photo, best, tally)
         short = ",".join(f[:3] for f in fill)
         return report(f"veto {veto} fill {short} presence {presence}", tally)

@@ -90,6 +90,8 @@ SHARP_GROUND = 3.0
 DARK_GROUND = 15.0
 #: Share of the bottom row an indoor floor spans: a floor runs across the frame.
 FLOOR_WIDTH = 0.5
+#: Density of long straight lines under which a cell of a building's part may be its floor.
+FLOOR_STRUCTURE = 0.005
 #: Learned probability at which a cell could be a kind that was not found (for honest absence).
 PLAUSIBLE = 0.3
 #: Below this share of loosely fitting cells, a kind that was not found is confidently absent.
@@ -171,12 +173,21 @@ def find_architecture(
     """
     keep = np.zeros(c.count, bool)
     i, j = c.pairs[:, 0], c.pairs[:, 1]
+    # Where the sky reaches lowest: in a street the sky ends at the rooflines, so the horizon
+    # (where most columns' sky ends) lies high on the roofs, while the sky goes down to the end
+    # of the lane.
+    sky_floor = float(np.percentile(c.bottom[sky], 95)) if sky.any() else 0.0
     for part in parts(c, ~blocked):
         area = float(c.area[part].sum())
         if area < MIN_SHARE["architecture"]:
             continue
+        lit = _against_sky(c, part, sky, i, j) >= AGAINST_SKY
         if horizon is not None and float(c.area[part][c.row[part] < horizon].sum()) < 0.3 * area:
-            continue  # mostly below the horizon: a deck, a road, a pier
+            # Mostly below the horizon: a deck, a road, a pier; unless it stands against a sky
+            # reaching down beside it (houses along a street; not a sea behind grass stalks).
+            standing = float(c.area[part][c.row[part] < sky_floor].sum()) >= 0.3 * area
+            if not (lit and standing):
+                continue
         weights = c.area[part] / area
         structure = float((c.structure[part] * weights).sum())
         # The streaks of a panned or wind-blurred shot are long lines too, but all run one way;
@@ -189,10 +200,33 @@ def find_architecture(
         # a boat or a painted object, not a building, unless it stands against the sky (a lit
         # tower, a sunlit facade).
         muted = float((c.chroma[part] * weights).sum()) < 25.0
-        lit = _against_sky(c, part, sky, i, j) >= AGAINST_SKY
         if structure >= 0.025 and (muted or lit):
             keep[part] = True
+            keep &= ~_floor(c, part)
     return keep
+
+
+def _floor(c: Superpixels, part: NDArray[np.int64]) -> BoolArray:
+    """The cells of a lined part that are the floor it stands on, not building.
+
+    A street's cobbles or a room's floor join the walls in one part; they are told by having no
+    long straight lines (on the dev street, cobbles 0 px per px in every cell, brick walls a
+    median of 0.02) and by reaching the bottom edge through such cells, in the lower half.
+    """
+    inside = np.zeros(c.count, bool)
+    inside[part] = True
+    candidate = inside & (c.structure < FLOOR_STRUCTURE) & (c.top >= 0.45)
+    floor = candidate & (c.bottom >= 0.98)
+    queue = deque(np.flatnonzero(floor).tolist())
+    while queue:
+        i = queue.popleft()
+        for j in c.adjacency[i]:
+            if floor[j] or not candidate[j]:
+                continue
+            if float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum())) < 18.0:
+                floor[j] = True
+                queue.append(j)
+    return floor
 
 
 def _against_sky(
@@ -304,6 +338,7 @@ def label_landscape(
             rules[found[kind]] = CLASSES.index(kind)
         best = combine(rules, learned, model.veto, model.fill)
         best = present(best, learned, c.area, model.presence)
+        best = regrow_ground(c, rules, best, blocked)
         found = {kind: (best == CLASSES.index(kind)) & ~blocked for kind in KINDS}
     confidence, possible = {}, {}
     for index, kind in enumerate(KINDS, start=1):
@@ -319,6 +354,31 @@ def label_landscape(
             loose[kind] |= ~blocked & (learned[:, CLASSES.index(kind)] >= PLAUSIBLE)
         possible[kind] = float(c.area[loose[kind] & (label == 0)].sum())
     return LandscapeLabels(c, label, confidence, possible, horizon, features)
+
+
+def regrow_ground(
+    c: Superpixels, rules: NDArray[np.int32], best: NDArray[np.int32], blocked: BoolArray
+) -> NDArray[np.int32]:
+    """``best`` (indices into :data:`CLASSES`) with the ground grown again into the cells whose
+    ``rules`` label the learner dropped.
+
+    Mossy cobbles or a shaded path read as green to the rules, which then block the ground from
+    growing over them; once the learner drops that label, the ground continues across them
+    (colour steps under 18, as :func:`find_ground` grows).
+    """
+    ground = best == CLASSES.index("ground")
+    freed = (rules > 0) & (best == 0) & ~blocked
+    grown = ground.copy()
+    queue = deque(np.flatnonzero(ground).tolist())
+    while queue:
+        i = queue.popleft()
+        for j in c.adjacency[i]:
+            if grown[j] or not freed[j]:
+                continue
+            if float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum())) < 18.0:
+                grown[j] = True
+                queue.append(j)
+    return np.where(grown, CLASSES.index("ground"), best).astype(np.int32)
 
 
 def _confidence(kind: str, share: float) -> float:

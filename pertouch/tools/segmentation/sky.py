@@ -50,6 +50,11 @@ CLOUD_TINT = 10.0
 #: and above this lightness.
 GLOW_TEXTURE = 6.0
 GLOW_LIGHT = 65.0
+#: The pale cyan haze of a clear sky low over land: at most this chroma, at least this lightness.
+PALE_CHROMA = 20.0
+PALE_LIGHT = 75.0
+#: Straight-edge density of a cell that may be a stalk or a mast in front of water.
+OCCLUDER_LINES = 0.1
 #: Without a horizon, the share of the frame's width a flat blue part must span to be water: a
 #: lake or a sea seen from its shore runs across the frame, a blue bokeh blob or a cup does not.
 OPEN_WATER_WIDTH = 0.6
@@ -70,7 +75,10 @@ def sky_companion(c: Superpixels) -> BoolArray:
     dark_cloud = (c.chroma < 10.0) & (light >= 15.0)
     # Dusk and night skies run from deep blue through violet and magenta to a dark red glow.
     night = hue_in(c.hue, 225.0, 30.0) & (c.chroma >= 3.0) & (light >= 4.0)
-    return sky_colour(c) | warm | dark_cloud | night
+    # Low over a meadow or a town, a clear sky pales to a light cyan haze, and cumulus there is
+    # tinted by it (on the dev lone tree, hue 205-225, chroma 13-18, lightness 88-95).
+    haze = hue_in(c.hue, 195.0, 225.0) & (c.chroma < PALE_CHROMA) & (light >= PALE_LIGHT)
+    return sky_colour(c) | warm | dark_cloud | night | haze
 
 
 def smooth(c: Superpixels, limit: float = 1.6) -> BoolArray:
@@ -216,7 +224,9 @@ def find_water(
     else:
         continued = np.zeros(c.count, bool)
     keep = np.zeros(c.count, bool)
-    for part in parts(c, blue | mirror):
+    candidate = blue | mirror
+    for part in parts(c, candidate | _occluders(c, candidate, below)):
+        part = part[candidate[part]]
         area = float(c.area[part].sum())
         width = float(c.right[part].max() - c.left[part].min())
         height = float(c.bottom[part].max() - c.top[part].min())
@@ -239,3 +249,14 @@ def find_water(
         if flat_sea or low_mirror:
             keep[part] = True
     return keep
+
+
+def _occluders(c: Superpixels, water: BoolArray, below: BoolArray) -> BoolArray:
+    """Thin lined things standing in front of water (grass stalks, masts, cables): cells with
+    straight edges touching water-like cells on at least two sides, so a sea seen between dune
+    grass is measured as one stretch across the frame, not as many narrow pieces."""
+    touching = np.zeros(c.count, np.int32)
+    i, j = c.pairs[:, 0], c.pairs[:, 1]
+    np.add.at(touching, i, water[j].astype(np.int32))
+    np.add.at(touching, j, water[i].astype(np.int32))
+    return below & ~water & (c.lines >= OCCLUDER_LINES) & (touching >= 2)
