@@ -101,6 +101,7 @@ def dataset() -> list[dict]:
                 "target": target,
                 "void": void,
                 "rules": labels.label,
+                "horizon": labels.horizon,
             }
         )
     segmenter.close()
@@ -251,7 +252,9 @@ def search(photos: list[dict], cache: Path | None, folds: int = 0) -> None:
             p = smooth_probabilities(photo["cells"], raw[photo["name"]], 0.4, 1)
             best = combine(photo["rules"], p, _per_class(veto), fills)
             best = present(best, p, photo["cells"].area, _per_class(presence))
-            best = regrow_ground(photo["cells"], photo["rules"], best, blocked=best < 0)
+            best = regrow_ground(
+                photo["cells"], photo["rules"], best, blocked=best < 0, horizon=photo["horizon"]
+            )
             score(photo, best, tally)
         short = ",".join(f[:3] for f in fill)
         return report(f"veto {veto} fill {short} presence {presence}", tally)

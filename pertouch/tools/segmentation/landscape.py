@@ -82,12 +82,20 @@ LATTICE = 0.07
 #: be a building: a facade or a tower lit by the sun or by lamps stands against the sky, a red
 #: motorcycle, a table-top or a tray of brushes does not.
 AGAINST_SKY = 0.3
+#: Share of a part's boundary that touches plants above which a lined part smaller than
+#: BRANCH_SHARE of the photo is a branch, a trunk or stems among leaves (a squirrel's branch in
+#: blurred foliage: 1.0 of its boundary, 7 % of the photo), not a building; a building filling
+#: much of the frame may have only trees and lawn round it when its sky is not found.
+AMONG_PLANTS = 0.9
+BRANCH_SHARE = 0.25
 #: Share of a part's edge energy that may run one way before it reads as streaks, not building.
 ONE_WAY = 0.65
 #: Without a horizon, ground cells must have at least this median texture (in focus)...
 SHARP_GROUND = 3.0
 #: ...and, with or without one, at least this lightness (L): a black backdrop is not ground.
 DARK_GROUND = 15.0
+#: Without a horizon, ground reaching above this row is a backdrop, not ground.
+BACKDROP_TOP = 0.05
 #: Share of the bottom row an indoor floor spans: a floor runs across the frame.
 FLOOR_WIDTH = 0.5
 #: Density of long straight lines under which a cell of a building's part may be its floor.
@@ -165,12 +173,18 @@ def find_vegetation(c: Superpixels, blocked: BoolArray, outdoors: bool) -> BoolA
 
 
 def find_architecture(
-    c: Superpixels, horizon: float | None, blocked: BoolArray, sky: BoolArray
+    c: Superpixels,
+    horizon: float | None,
+    blocked: BoolArray,
+    sky: BoolArray,
+    plants: BoolArray | None = None,
 ) -> BoolArray:
     """Connected parts with the long straight lines of buildings, standing up from the ground.
 
     A lined part lying wholly below the horizon is a deck, a road or a pier: ground, not building.
+    A lined part that ``plants`` enclose is a branch, a trunk or stems among leaves.
     """
+    plants = np.zeros(c.count, bool) if plants is None else plants
     keep = np.zeros(c.count, bool)
     i, j = c.pairs[:, 0], c.pairs[:, 1]
     # Where the sky reaches lowest: in a street the sky ends at the rooflines, so the horizon
@@ -182,6 +196,8 @@ def find_architecture(
         if area < MIN_SHARE["architecture"]:
             continue
         lit = _against_sky(c, part, sky, i, j) >= AGAINST_SKY
+        if area < BRANCH_SHARE and _against_sky(c, part, plants, i, j) >= AMONG_PLANTS:
+            continue
         if horizon is not None and float(c.area[part][c.row[part] < horizon].sum()) < 0.3 * area:
             # Mostly below the horizon: a deck, a road, a pier; unless it stands against a sky
             # reaching down beside it (houses along a street; not a sea behind grass stalks).
@@ -236,7 +252,8 @@ def _against_sky(
     i: NDArray[np.int32],
     j: NDArray[np.int32],
 ) -> float:
-    """Share of the part's outer boundary (contact length) shared with sky cells."""
+    """Share of the part's outer boundary (contact length) shared with ``sky`` cells (or any
+    other set of cells: the plants round a branch)."""
     inside = np.zeros(c.count, bool)
     inside[part] = True
     outer = inside[i] != inside[j]
@@ -280,6 +297,19 @@ def find_ground(
                 queue.append(j)
     if not outdoors and float(c.paint(ground)[-1].mean()) < FLOOR_WIDTH:
         return np.zeros(c.count, bool)  # a corner of a table-top or a wall, not a floor
+    return ground if horizon is not None else _without_backdrops(c, ground)
+
+
+def _without_backdrops(c: Superpixels, ground: BoolArray) -> BoolArray:
+    """``ground`` less its parts that reach the top of the frame, for a photo without a horizon.
+
+    Seen from within a forest or by a stream, the ground rises from the bottom edge but does not
+    reach the top of the frame; what does is a backdrop: a cloth behind an apple, a mandrill's fur.
+    """
+    ground = ground.copy()
+    for part in parts(c, ground):
+        if float(c.top[part].min()) < BACKDROP_TOP:
+            ground[part] = False
     return ground
 
 
@@ -300,7 +330,7 @@ def rule_labels(
     # Indoors the plain floor is found before the walls, which would otherwise take it along.
     ground = np.zeros(c.count, bool) if outdoors else find_ground(c, horizon, taken, False)
     taken |= ground
-    architecture = find_architecture(c, horizon, taken, sky)
+    architecture = find_architecture(c, horizon, taken, sky, vegetation)
     taken |= architecture
     if outdoors:
         ground = find_ground(c, horizon, taken, True)
@@ -338,7 +368,7 @@ def label_landscape(
             rules[found[kind]] = CLASSES.index(kind)
         best = combine(rules, learned, model.veto, model.fill)
         best = present(best, learned, c.area, model.presence)
-        best = regrow_ground(c, rules, best, blocked)
+        best = regrow_ground(c, rules, best, blocked, horizon)
         found = {kind: (best == CLASSES.index(kind)) & ~blocked for kind in KINDS}
     confidence, possible = {}, {}
     for index, kind in enumerate(KINDS, start=1):
@@ -357,7 +387,11 @@ def label_landscape(
 
 
 def regrow_ground(
-    c: Superpixels, rules: NDArray[np.int32], best: NDArray[np.int32], blocked: BoolArray
+    c: Superpixels,
+    rules: NDArray[np.int32],
+    best: NDArray[np.int32],
+    blocked: BoolArray,
+    horizon: float | None,
 ) -> NDArray[np.int32]:
     """``best`` (indices into :data:`CLASSES`) with the ground grown again into the cells whose
     ``rules`` label the learner dropped.
@@ -378,6 +412,9 @@ def regrow_ground(
             if float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum())) < 18.0:
                 grown[j] = True
                 queue.append(j)
+    if horizon is None:
+        grown = _without_backdrops(c, grown)
+        best = np.where(ground & ~grown, 0, best)
     return np.where(grown, CLASSES.index("ground"), best).astype(np.int32)
 
 

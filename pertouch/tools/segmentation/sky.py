@@ -55,6 +55,8 @@ PALE_CHROMA = 20.0
 PALE_LIGHT = 75.0
 #: Straight-edge density of a cell that may be a stalk or a mast in front of water.
 OCCLUDER_LINES = 0.1
+#: Least chroma of the blue stretch at a side of the frame that seeds a sky the top edge hides.
+SIDE_CHROMA = 10.0
 #: Without a horizon, the share of the frame's width a flat blue part must span to be water: a
 #: lake or a sea seen from its shore runs across the frame, a blue bokeh blob or a cup does not.
 OPEN_WATER_WIDTH = 0.6
@@ -87,10 +89,19 @@ def smooth(c: Superpixels, limit: float = 1.6) -> BoolArray:
 
 
 def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
-    """Sky cells: grown from smooth sky-coloured cells on the top edge (see the module doc)."""
+    """Sky cells: grown from smooth sky-coloured cells on the top edge (see the module doc), or,
+    when none of those grows into a sky, from a blue stretch at a side (:func:`_side_seeds`)."""
     seeds = (c.top <= 0.02) & sky_colour(c) & smooth(c, 1.2) & ~blocked
-    if not seeds.any():
-        return np.zeros(c.count, bool)
+    sky = _grow_sky(c, seeds, blocked) if seeds.any() else seeds
+    if not sky.any():
+        side = _side_seeds(c, blocked)
+        if side.any():
+            sky = _grow_sky(c, side, blocked)
+    return sky
+
+
+def _grow_sky(c: Superpixels, seeds: BoolArray, blocked: BoolArray) -> BoolArray:
+    """The sky grown from ``seeds`` (see the module doc), or nothing if it is too small."""
     light = c.lab[:, 0]
     # Sunlit cumulus is soft, has more shading than clear sky, and is brighter than the sky it
     # floats in (pale rock under a white overcast is not).
@@ -133,6 +144,22 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
     if c.area[sky].sum() < MIN_SKY:
         return np.zeros(c.count, bool)
     return sky | _sky_gaps(c, sky, blocked)
+
+
+def _side_seeds(c: Superpixels, blocked: BoolArray) -> BoolArray:
+    """Sky seeds when branches or a roof hide the top edge: a smooth, clearly blue stretch in the
+    upper half that reaches a side of the frame (the sky beside a hotel under a tree's boughs).
+
+    Only blue, not grey: a grey stretch at the side is as likely a wall.
+    """
+    blue = hue_in(c.hue, 225.0, 315.0) & (c.chroma >= SIDE_CHROMA) & (c.lab[:, 0] >= 50.0)
+    candidate = blue & smooth(c, 1.2) & (c.row < 0.5) & ~blocked
+    seeds = np.zeros(c.count, bool)
+    for part in parts(c, candidate):
+        at_side = bool(((c.left[part] <= 0.01) | (c.right[part] >= 0.99)).any())
+        if at_side and float(c.area[part].sum()) >= MIN_SKY:
+            seeds[part] = True
+    return seeds
 
 
 def _sky_gaps(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
