@@ -11,19 +11,24 @@ kind by the cues that a photographer would name:
   deck, a boat or a table-top is not a plant).
 * **architecture**: connected parts of what is left whose density of long straight lines is that
   of boards, facades and roofs (at least 0.025 px of 25 px-or-longer lines per px) rather than of
-  rock, hills or bark, and which stand up from the ground (at least 30 % above the horizon);
-  muted in colour, or saturated only when it stands against the sky (a tower lit by lamps or the
-  low sun).
+  rock, hills or bark, and which stand up from the ground (at least 30 % above the horizon, or
+  against a sky reaching down beside them: houses along a street, whose rooflines put the horizon
+  high); muted in colour, or saturated only when it stands against the sky (a tower lit by lamps
+  or the low sun); not a small part wrapped in plants (a branch among leaves). The line-free
+  floor of such a part, reached from the bottom edge, is left to the ground (a street's cobbles).
 * **ground**: the remaining cells grown from the bottom edge, below the horizon, across colour
   steps under 18 (paths, roads, sand, gravel, snow, decks and boardwalks; not saturated things
-  such as boats). Indoors (no sky, water or plants) only a neutral floor in the lower half counts:
-  the wooden table under a cup is not ground.
+  such as boats). Without a horizon, ground that reaches the top of the frame is a backdrop (the
+  cloth behind an apple, a mandrill's fur). Indoors (no sky, water or plants) only a neutral floor
+  in the lower half counts: the wooden table under a cup is not ground.
 
 The learned labeller (:mod:`cell_classifier`, fitted on the dev photos' outlines) then checks
 these labels: a vegetation label it finds improbable (under 0.3) is dropped (sunlit rock, a dark
-tower), cells the rules left unlabelled become water or vegetation where that is its most
-probable class (a sea the flat-blue rule missed, shaded foliage), and a whole vegetation
-region whose cells it gives that kind under 0.2 on average is dropped (a flower's yellow petals).
+tower), cells the rules left unlabelled become vegetation where that is its most probable class
+(shaded foliage; not water: with 44 outlined dev photos it filled clouds and hazy mountains more
+than seas), a whole vegetation region whose cells it gives that kind under 0.2 on average is
+dropped (a flower's yellow petals), and the ground grows again over the cells whose label it
+dropped (mossy cobbles the rules took for green plants).
 Sky, buildings and ground stay with the rules: held out by photo on the dev outlines, the learner
 alone matched the rules on sky and fell far short on buildings and ground, which only a few
 outlined photos hold.

@@ -1,24 +1,27 @@
 """The sky, the horizon and the water that mirrors the sky, on superpixels.
 
-* **sky**: cells touching the top edge that are smooth (median local lightness deviation under
-  1.6, so stars and thin wires do not count), have no straight lines, and have a sky colour: blue
-  to violet, neutral grey or white (not beige: a studio backdrop is not sky), or, once joined to
-  that sky, the warm orange, pink and red of a sunset and the deep blue of dusk; a grey or white
-  sky must also be smoother than a painted wall (median texture under 0.45); white cloud brighter
-  than the sky around it may have more shading (texture under 3.5) and sharp edges. The sky grows
-  from those cells to smooth neighbours across small colour steps only, so it follows a sunset's
-  gradient but stops at the edge of a sea, a roof or a tree; two kinds of cell join across larger
-  steps: the soft, bright, warm glow round a low sun, and, high in the frame, blue cloud brighter
-  than the sky beside it but of its hue. Sky seen through foliage joins when its colour matches
-  the sky already found. Objects the sky encloses are found in :mod:`scene`.
+* **sky**: cells touching the top edge (or, when boughs or a roof hide it, a smooth blue
+  stretch in the upper half reaching a side of the frame) that are smooth (median local lightness
+  deviation under 1.6, so stars and thin wires do not count), have no straight lines, and have a
+  sky colour: blue to violet, neutral grey or white (not beige: a studio backdrop is not sky),
+  or, once joined to that sky, the warm orange, pink and red of a sunset, the deep blue of dusk
+  and the pale cyan haze low over land; a grey or white sky must also be smoother than a painted
+  wall (median texture under 0.45); white cloud brighter than the sky around it may have more
+  shading (texture under 3.5) and sharp edges. The sky grows from those cells to smooth
+  neighbours across small colour steps only, so it follows a sunset's gradient but stops at the
+  edge of a sea, a roof or a tree; two kinds of cell join across larger steps: the soft, bright,
+  warm glow round a low sun, and, high in the frame, blue cloud brighter than the sky beside it
+  but of its hue. Sky seen through foliage joins when its colour matches the sky already found.
+  Objects the sky encloses are found in :mod:`scene`.
 * **horizon**: the row where most columns stop being sky (the band holding the most columns'
   end of the unbroken sky from the top, if it holds at least a quarter of them; or the band of
   their lowest sky when more columns agree on that: cloud banks between a sunset's glow and the
   hills end the unbroken sky high up).
 * **water**: smooth, line-free cells below the horizon that are a flat blue or cyan sea, or that
   mirror the sky (its colours, no brighter than it) low in the frame, in parts spanning a quarter
-  of the frame's width; sky-like cells that the sky grew into below what stands on the horizon
-  are its reflection, and so water. Out-of-focus water is smooth too, so it is found the same way.
+  of the frame's width (measured across stalks or masts standing in front); sky-like cells that
+  the sky grew into below what stands on the horizon are its reflection, and so water.
+  Out-of-focus water is smooth too, so it is found the same way.
 """
 
 from __future__ import annotations
