@@ -22,7 +22,8 @@ dropping false ground but lowered the pooled IoU (.23 -> .22), so it is not take
 photos, one photo out at a time gave the same picture as 8 folds. The learner cannot yet stand
 for buildings or ground, with only a few outlined photos holding each. ``--write`` fits the
 chosen setting on all dev photos and writes ``pertouch/tools/segmentation/data/
-landscape_trees.json`` (the same file again: the fit is seeded). Set ``OMP_NUM_THREADS=1`` on a shared machine.
+landscape_trees.json`` (the same file again: the fit is seeded). Set ``OMP_NUM_THREADS=1`` on
+a shared machine.
 Test photos are never read.
 """
 
