@@ -343,8 +343,12 @@ class OfflineSegmenter:
                 mask = refine_mask(detection.mask, a.small, a.full, radius, eps)
                 if name == "sky":
                     mask = matte_sky(detection.mask, mask, a.small, a.full)
-                elif name == "subject" and self._subject_against_sky(a):
-                    # the sky the matte finds between a tower's bars is not subject
+                elif (name == "subject" and self._subject_against_sky(a)) or (
+                    kind == "scene" and self._detection(a, "sky").confidence > 0
+                ):
+                    # the sky the matte finds between a tower's bars, past a roof's edge or
+                    # among branches is not subject, building or tree: "make the houses warmer"
+                    # turned the overcast sky orange beside every roof
                     sky = self._full_mask(a, "sky", self._detection(a, "sky"))
                     mask = mask * (1.0 - sky)
                 a.masks[name] = mask

@@ -87,7 +87,7 @@ def test_unknown_and_unsupported_regions_answer_with_what_is_there(segmenter, ph
 
 def test_embedding_fallback_through_the_segmenter(embedder, photos):
     with OfflineSegmenter(lexicon=Lexicon(embedder)) as segmenter:
-        answer = segmenter.segment(photos["astronaut"], "the astronaut")
+        answer = segmenter.segment(photos["astronaut"], "the ballerina")
         assert answer.found and answer.region == "person" and answer.matched_by == "embedding"
         assert "person" in answer.note
         kitty = segmenter.segment(photos["chelsea"], "the kitty")
