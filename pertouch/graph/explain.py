@@ -74,7 +74,10 @@ def respond_text(state: State) -> str:
             )
         else:
             lines.append(f"Done in {how} ({kind.replace('_', ' ')}): {edits}.")
-        moved = [_moved(m) for m in last.measured][:6]
+        rows = last.measured
+        if kind == "weak_optimize":  # the auto look checks every attribute; say what it moved
+            rows = tuple(m for m in rows if abs(m.measured - m.before) >= _STILL / 2)
+        moved = [_moved(m) for m in rows][:6]
         if moved:
             lines.append("Measured: " + "; ".join(moved) + ".")
         lines.extend(dict.fromkeys(s for s in map(_at_limit, last.measured) if s))

@@ -78,3 +78,24 @@ def test_a_turn_that_found_none_of_its_regions_says_nothing_was_changed():
     state = State(classification=Classification(kind="strong"), notes=[note])
 
     assert respond_text(state) == f"Nothing was changed. {note}"
+
+
+def test_the_auto_look_reports_only_what_it_moved():
+    still = Measurement(
+        region="sky", attribute="contrast", before=0.3, target=0.3, measured=0.302, delta=0.0
+    )
+    lifted = Measurement(
+        region="vegetation",
+        attribute="brightness",
+        before=-0.17,
+        target=-0.02,
+        measured=-0.01,
+        delta=0.15,
+    )
+    look = Round(
+        round=1, adjustment=AdjustmentState("auto", ()), measured=(still, lifted), output_ref=""
+    )
+    text = respond_text(State(classification=Classification(kind="weak_optimize"), rounds=[look]))
+
+    assert "vegetation brightness -0.17 -> -0.01 (+0.16)" in text
+    assert "sky contrast" not in text
