@@ -2,11 +2,16 @@
 
 Selfie segmentation alone paints person-shaped blobs onto chairs and coats, so its mask is kept
 only where a detector vouches for a person: a connected part of it must hold a detected face or,
-for people seen from behind or too small for the face model, a pose detection. Face mesh gives the
-face oval, lips and eyes as polygons; a face the mesh misses keeps an ellipse in its detection box.
+for people seen from behind or too small for the face model, a pose detection. The detectors are
+fooled too (an apple as a face, a bird or a cheetah as a pose), so each answer must pass the checks
+of :mod:`people_checks`: the face mesh, run on a close-up crop of each detected face, must find it
+there (or a human pose put its nose in it); a pose must be a human skeleton that the selfie mask
+agrees with. The mesh gives the face oval, lips and eyes as polygons; a face confirmed by the pose
+alone keeps an ellipse in its detection box. For one body, the pose model's own mask trims the
+selfie mask where it spills onto the ground under the feet.
 mediapipe is imported here, on first use, so ``import pertouch`` stays light.
 
-It is longer than 300 lines because the three mediapipe graphs and the rules that make them agree
+It is longer than 300 lines because the four mediapipe graphs and the rules that make them agree
 share one lifetime and one lock.
 """
 
@@ -164,7 +169,7 @@ class PeopleDetector:
             return self._analyse(np.ascontiguousarray(rgb))
 
     def _analyse(self, rgb: NDArray[np.uint8]) -> PeopleAnalysis:
-        shape = rgb.shape[:2]
+        shape = (rgb.shape[0], rgb.shape[1])
         selfie = self._model("selfie").process(rgb).segmentation_mask
         selfie = np.zeros(shape, np.float32) if selfie is None else selfie.astype(np.float32)
         detected = self._detect_faces(rgb)
@@ -176,7 +181,7 @@ class PeopleDetector:
             if mesh is not None or (pose is not None and checks.inside(pose.nose, f.box)):
                 faces.append(f)
                 landmarks.append(mesh)
-        person, confidence = self._gate(selfie, faces, pose)
+        person, confidence = self._gate(selfie, faces, pose, rgb)
         face, eyes, lips = _face_parts(shape, faces, landmarks)
         face_confidence = max((f.score for f in faces), default=0.0)
         share = float((selfie > 0.5).mean())
@@ -225,7 +230,11 @@ class PeopleDetector:
         return min(found, key=lambda points: float(np.hypot(*(points.mean(axis=0) - centre))))
 
     def _gate(
-        self, selfie: FloatArray, faces: list[FaceBox], pose: _Pose | None
+        self,
+        selfie: FloatArray,
+        faces: list[FaceBox],
+        pose: _Pose | None,
+        rgb: NDArray[np.uint8],
     ) -> tuple[FloatArray, float]:
         """Keep the parts of the selfie mask that a face (or else a pose) vouches for."""
         anchors: list[tuple[float, float, float, float]] = [f.box for f in faces]
@@ -250,7 +259,7 @@ class PeopleDetector:
         if pose is not None and (
             not faces or (len(faces) == 1 and checks.inside(pose.nose, faces[0].box))
         ):
-            person = checks.within_pose(person, pose.mask)
+            person = checks.within_pose(person, pose.mask, rgb)
         return person, confidence
 
     def _pose(self, rgb: NDArray[np.uint8], selfie: FloatArray) -> _Pose | None:
