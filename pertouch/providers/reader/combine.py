@@ -25,7 +25,7 @@ from pertouch.providers.reader.colours import natural_sign
 from pertouch.providers.reader.cues import Clause, Hit
 from pertouch.providers.reader.fallback import Guess
 from pertouch.providers.reader.lexicon import BRI, COL, TEMP
-from pertouch.providers.reader.reference import cast_then_wish, referent
+from pertouch.providers.reader.reference import cast_then_wish, referent, remedies
 from pertouch.providers.reader.stance import has
 from pertouch.providers.reader.types import ClauseReading, ClauseStatus, Intent, Question, ReadBy
 
@@ -68,7 +68,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             status = "protect"
         elif clause.negated:
             status = "none"  # "don't make it darker": nothing to do for this clause
-        elif clause.optimize and not clause.hits:
+        elif clause.optimize and not clause.hits and not remedies(clause, attributes_said):
             status, out.optimize = "optimize", True
         elif clause.hits:
             topic = clauses[index - 1] if index else None

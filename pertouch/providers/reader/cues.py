@@ -23,7 +23,7 @@ from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader import stance as S
 from pertouch.providers.reader import words as W
 from pertouch.providers.reader.clauses import EXCEPT, Piece
-from pertouch.providers.reader.colours import HUE_OF, WB_POLES, hue, read_colours
+from pertouch.providers.reader.colours import HUE_OF, RANGES, WB_POLES, hue, read_colours
 from pertouch.providers.reader.effects import describes, effects_of, of_colour_range, tone_pole
 from pertouch.providers.reader.forms import OPTIMIZE, unsupported_label
 from pertouch.providers.reader.lexicon import (
@@ -52,6 +52,9 @@ class Hit(NamedTuple):
 _DARKNESS = Cue("noun", ((BRI, -1, 1.0),), negative=True)
 #: Level words that are also the verb "become" before an adjective or colour ("gone magenta").
 _BECOME = {"gone"}
+#: Degree words between "gone" and what it became ("gone a bit magenta", "gone really grey").
+_GRADES = {"a", "bit", "little", "tad", "touch", "slightly", "very", "really", "quite", "rather"}
+_GRADES |= {"so", "all", "kind", "sort", "of", "somewhat", "totally", "completely", "pretty"}
 
 Senses = Callable[[str], "tuple[Cue, float] | None"]
 
@@ -132,10 +135,15 @@ def read_clause(
     found = kept
     if piece.connector in EXCEPT and not S.has(tokens, S.COPULA | {"too"}):
         found = []  # "except the red umbrella": what is held, described
+    keeping = bool(found) and S.kept(tokens)
+    if keeping:
+        found, clause.dropped = [], True  # "keep the warm glow on the stone": what stays
     clause.named = list(topic)
     _read_hits(clause, sorted(found, key=lambda f: f[0]), complaint, remembered)
     clause.named = [a for a in clause.named if a not in topic or a in clause.about]
     _read_stance(clause, piece)
+    if keeping and not clause.protect:
+        clause.positive = True  # "I like the gloomy mood": nothing to change, nothing to ask
     return clause
 
 
@@ -195,6 +203,13 @@ def _borrowed(
     return spans
 
 
+def _colour_taken_out(tokens: list[str], at: int) -> bool:
+    """ "pull some blue out of the shadows": a colour taken out of the shadows, which are where."""
+    before = tokens[max(0, at - 3) : at]
+    out_of = before[-2:] == ["out", "of"] or before[-3:-1] == ["out", "of"]
+    return out_of and any(t in WB_POLES or t in RANGES for t in tokens[:at])
+
+
 def _darkness_spans(tokens: list[str], used: list[bool]) -> list[tuple[int, int, Cue, str]]:
     """ "too much shadow on the face", "remove the shadows": shadow as darkness, not the region."""
     spans = []
@@ -203,6 +218,7 @@ def _darkness_spans(tokens: list[str], used: list[bool]) -> list[tuple[int, int,
             token in ("shadow", "shadows")
             and not used[i]
             and S.BEFORE_DARKNESS & set(tokens[max(0, i - 3) : i])
+            and not _colour_taken_out(tokens, i)
         ):
             spans.append((i, 1, _DARKNESS, ""))
             used[i] = True
@@ -241,7 +257,7 @@ def _read_hits(
             rest.append((start, width, cue, region))
     for start, width, cue, region in rest:
         word = " ".join(tokens[start : start + width])
-        following = tokens[start + width : start + width + 1]
+        following = [t for t in tokens[start + width :] if t not in _GRADES][:1]
         if word in _BECOME and following and describes(following[0]):
             continue  # "everything's gone magenta": became, not missing
         if S.attributive(tokens, start, width, cue) or (

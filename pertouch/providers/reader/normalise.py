@@ -18,6 +18,7 @@ import re
 
 from pertouch.core.degrees import percent_to_levels, stops_to_levels
 from pertouch.providers.reader import passes
+from pertouch.providers.reader.colours import RANGES, WB_POLES
 from pertouch.providers.reader.spelling import Speller
 from pertouch.providers.reader.words import SHORTHAND
 
@@ -38,10 +39,18 @@ _KEEP_WHOLE = (
     # a quantity of a colour is a noun to add, not a colour the photo has: "add a bit of blue"
     (
         re.compile(
-            r"\b(?:a )?(?:little |tiny )?(?:bit|touch|hint|dash|tad|smidge|splash) of(?! an?\b)"
+            r"\b(?:a )?(?:little |tiny )?(?:bit|touch|hint|dash|tad|smidge|splash) of\b(?! an?\b)"
         ),
         "a little more",
     ),
+    # a quantity after a verb that adds is more of a noun, not a slight state: "add a little
+    # yellow to the sand" (not "a little yellow"), "put a touch of warmth in"
+    (
+        re.compile(r"\b(add|put|give|inject|throw in) (?:a )?(?:little|touch|tad|hint|smidge)\b"),
+        r"\1 a little more",
+    ),
+    # to "pop" something into a place is to put it there (British): "pop some warmth into it"
+    (re.compile(r"\bpop (?=(?:[a-z]+ ){1,5}?(?:into|onto|in to)\b)"), "put "),
     # negations that complain ("should not be this dark", "not as bright as they should be")
     (re.compile(r"\b(should|must|need|needs) not be (this|that|so|as) (?=\w)"), "is too "),
     (
@@ -51,9 +60,10 @@ _KEEP_WHOLE = (
         ),
         r"\1 not \4 enough",
     ),
-    (re.compile(r"\bnot (quite )?(so|as|that|too) much\b"), "less"),
-    # "moodier but not too dark": a limit on the change, which the size of a step already keeps
+    # "moodier but not too dark", "warmer but not too much": a limit on the change, which the
+    # size of a step already keeps
     (re.compile(r"(?<=\w)\s*,? but not (too|overly|excessively) \w+\b"), ""),
+    (re.compile(r"\bnot (quite )?(so|as|that|too) much\b"), "less"),
     (re.compile(r"\b(do|does|did) not (really )?(stand out|pop)\b"), "lack pop"),
     # detail in the dark parts is seen by lifting them, in the bright parts by pulling them down
     (
@@ -117,6 +127,8 @@ _KEEP_WHOLE = (
 #: Contractions typed without the apostrophe ("isnt", "doesnt", "dont"); "cant" is done apart.
 _BARE_NOT = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|could|would|should)nt\b")
 _SIGNED = re.compile(r"(?:(?<=\s)|^)([+-])\s?(\d+(?:\.\d+)?)\s*(%|percent|ev|stops?)?")
+#: Colour names that, after a region's "'s", are the colour it has ("the sea's green").
+_COLOUR_NAMES = "|".join(sorted({*WB_POLES, *RANGES}, key=len, reverse=True))
 _EXPOSURE_WORDS = ("exposure", "ev", "expo", "stop", "stops")
 
 
@@ -133,6 +145,12 @@ def basic(text: str) -> str:
         r"(\w)'s (?=(a|too|so|very|really|way|quite|rather|kind|bit|looking|getting|not|all|just"
         r"|still|pretty|far|slightly|much|overly|a bit|completely|totally|almost)\b)",
         r"\1 is ",
+        text,
+    )
+    # "the sky's blue is weak": the colour a region has, spoken of as its strength
+    text = re.sub(
+        rf"(\w)'s (?:{_COLOUR_NAMES}) (?=(is|are|looks?|seems?|needs?|could|should)\b)",
+        r"\1 colour ",
         text,
     )
     text = re.sub(r"(\w)'s\b", r"\1", text)

@@ -69,6 +69,11 @@ _REMEMBERED = re.compile(
     r"\b(what i saw|what i remember|i remember|remember it|in real life|irl|in reality|in person"
     r"|when i was there|how it (really )?(was|looked)|what it (really )?looked like)\b"
 )
+#: A clause that only asks to fix what was said ("fix please", "could you sort it").
+_BARE_FIX = re.compile(
+    r"^(please )?((can|could|would|will) you )?(fix|correct|repair|sort out)"
+    r"( it| this| that| them| please| up| out| for me)*$"
+)
 #: Hedges that, right before a look word, describe a state ("kinda faded"), not ask for a look.
 _HEDGES = {"kind of", "sort of", "rather", "pretty", "fairly", "quite", "bit of a"}
 #: Verbs that, shortly before a look word, describe the photo as it is ("it looks old and faded").
@@ -136,7 +141,9 @@ def read_instruction(
         return Reading("approve", reasons=("The result is approved.",))
     style, factor, words, purpose = _style(words, region_words)
     clauses: list[Clause] = []
-    for piece in split_clauses(words):
+    pieces = split_clauses(words)
+    remedy_at = max((i for i, p in enumerate(pieces) if _BARE_FIX.match(p.text)), default=-1)
+    for index, piece in enumerate(pieces):
         if style and set(piece.text.split()) <= _LOOK_FRAME:
             continue  # "make it look | faded": the frame of the look, accounted for with it
         last = clauses[-1] if clauses else None
@@ -148,6 +155,8 @@ def read_instruction(
             and starts_with_adjective(piece.text)
         )
         complaint = continued and last is not None and (last.complained or dangling)
+        # "dark, cold and flat. fix please": bare adjectives before a bare fix are what is wrong
+        complaint = complaint or (index < remedy_at and starts_with_adjective(piece.text))
         remembered = bool(_REMEMBERED.search(flat))
         clause = read_clause(
             piece, region_words, complaint, senses, remembered, _topic(last, piece.text)

@@ -207,6 +207,25 @@ def split_phrase(tokens: list[str], phrase: str) -> bool:
     return particle in tokens[at + 2 : at + 6]
 
 
+#: What someone wants kept or says they like: the cues after it describe what stays, not a change
+#: ("keep the warm glow on the stone", "I actually like the gloomy mood", "which I want to keep").
+_KEPT = {"want to keep", "like to keep", "which i like", "which i love", "i like", "i love"}
+_KEPT |= {"i actually like", "i really like", "i do like", "i quite like", "i actually love"}
+_KEPT |= {"i really love", "do not mind", "dont mind", "i am happy with", "i like how"}
+_KEPT |= {"i love how", "we like", "we love"}
+_KEEP_VERBS = {"keep", "preserve", "retain", "maintain"}
+#: Words that, in the same clause, make it a change after all ("keep it warm but brighter").
+_CHANGING = {"too", "more", "less", "make", "than", "but", "not"}
+
+
+def kept(tokens: list[str]) -> bool:
+    """True when a clause only says what to keep or what is liked, so its cues ask for nothing."""
+    if has(tokens, _CHANGING - {"not"}) or ("not" in tokens and not has(tokens, _KEPT)):
+        return False
+    first = next((t for t in tokens if t not in W.FILLER and t not in ("but", "and")), "")
+    return first in _KEEP_VERBS or has(tokens, _KEPT)
+
+
 #: Dislike said with a negation: a complaint about what follows, not a negated request.
 DISLIKE = {"not keen", "not a fan", "not happy", "dont like", "do not like", "not loving"}
 DISLIKE |= {"not liking", "not sure about", "not too keen", "not crazy about"}
@@ -233,6 +252,8 @@ def negated(tokens: list[str]) -> bool:
 #: Words that, after a purpose "so" or "for", start the state the change is for.
 _PURPOSE_STARTS = {"the", "it", "they", "she", "he", "that", "her", "his", "their", "everything"}
 _PURPOSE_STARTS |= {"a", "an", "more", "some"}
+#: A viewer who can then see something ("so you can see the detail") starts a purpose too.
+_PURPOSE_SUBJECTS = [[who, verb] for who in ("you", "we", "people") for verb in ("can", "could")]
 #: Degree words that may stand between "already" and what it concedes ("already quite bright").
 _CONCEDED = {"quite", "very", "pretty", "fairly", "rather", "really", "nice", "nicely", "so"}
 
@@ -263,7 +284,8 @@ def purpose_at(tokens: list[str]) -> int:
         (
             i
             for i in range(1, len(tokens) - 1)
-            if tokens[i] in ("so", "for") and tokens[i + 1] in _PURPOSE_STARTS
+            if tokens[i] in ("so", "for")
+            and (tokens[i + 1] in _PURPOSE_STARTS or tokens[i + 1 : i + 3] in _PURPOSE_SUBJECTS)
         ),
         -1,
     )
