@@ -101,3 +101,27 @@ def test_british_thanks_and_starting_again():
     assert read("ta, spot on").kind == "approve"
     assert read("ditch that and put it back").kind == "undo"
     assert read("change it back please").kind == "undo"
+
+
+def test_an_amount_or_a_shade_before_a_colour_is_the_colours_own():
+    assert moves("way too much blue in the shadows") == {("shadows", "temperature", 1)}
+    assert moves("her dress should be a glowing red") == {("clothes", "temperature", 1)}
+
+
+def test_an_adjective_used_as_a_verb_on_an_object_is_a_command():
+    assert moves("add noise for a film feel and warm it up") == {(G, "temperature", 1)}
+    assert moves("it feels dull and cold") >= {(G, "temperature", 1)}  # a complaint goes on
+
+
+def test_a_colour_before_a_thing_no_region_names_describes_it():
+    assert moves("I love the yellow raincoat but the faces are too dark") == {
+        ("face", "brightness", 1)
+    }
+    assert {(a, d) for _, a, d in moves("take some of the green out of her cheeks")} == {
+        ("colorfulness", -1)
+    }
+
+
+def test_the_hour_a_photo_was_taken_at_is_no_colour():
+    assert moves("shot during blue hour, the faces are a bit dark") == {("face", "brightness", 1)}
+    assert read("give it a golden hour look").style == "golden hour"

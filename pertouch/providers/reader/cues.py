@@ -203,6 +203,15 @@ def _borrowed(
     return spans
 
 
+def _grades_a_colour(cue: Cue, after: str) -> bool:
+    """True when an amount or a brightness word stands right before a colour word: "too much
+    yellow" is the amount of the colour, "bright red" and "glowing orange" are its shade, so
+    neither moves the tone of where it is said; the colour word is read on its own."""
+    if not (after in WB_POLES or after in RANGES or hue(after)):
+        return False
+    return cue.form == "level" or (cue.form == "adj" and {a for a, *_ in cue.effects} == {BRI})
+
+
 def _colour_taken_out(tokens: list[str], at: int) -> bool:
     """ "pull some blue out of the shadows": a colour taken out of the shadows, which are where."""
     before = tokens[max(0, at - 3) : at]
@@ -258,6 +267,9 @@ def _read_hits(
     for start, width, cue, region in rest:
         word = " ".join(tokens[start : start + width])
         following = [t for t in tokens[start + width :] if t not in _GRADES][:1]
+        after = tokens[start + width] if start + width < len(tokens) else ""
+        if _grades_a_colour(cue, after):
+            continue  # "too much yellow in the highlights", "glowing orange": the colour's own
         if word in _BECOME and following and describes(following[0]):
             continue  # "everything's gone magenta": became, not missing
         if S.attributive(tokens, start, width, cue) or (

@@ -179,3 +179,16 @@ def refine_factor(text: str, degree: float | None) -> float | None:
     if MORE.search(text):
         return 2.0 if big else 1.25 if small else 1.5
     return None
+
+
+#: An adjective used as a verb on an object is a command, never more of a complaint ("... and
+#: cool it down" after "for a film feel").
+COMMAND = re.compile(
+    r"^(warm|cool|brighten|darken|lighten|soften|deepen|richen|calm)"
+    r" (it|them|this|that|everything|things|the|her|his|up|down|off)\b"
+)
+#: A clause that only asks to fix what was said ("fix please", "could you sort it").
+BARE_FIX = re.compile(
+    r"^(please )?((can|could|would|will) you )?(fix|correct|repair|sort out)"
+    r"( it| this| that| them| please| up| out| for me)*$"
+)

@@ -46,9 +46,13 @@ _KEEP_WHOLE = (
     # a quantity after a verb that adds is more of a noun, not a slight state: "add a little
     # yellow to the sand" (not "a little yellow"), "put a touch of warmth in"
     (
-        re.compile(r"\b(add|put|give|inject|throw in) (?:a )?(?:little|touch|tad|hint|smidge)\b"),
+        re.compile(
+            r"\b(add|put|give|inject|throw in) (?:a )?(?:little|touch|tad|hint|smidge)\b(?! more)"
+        ),
         r"\1 a little more",
     ),
+    # the named hours of the day a photo was taken at are when, not a colour or a look
+    (re.compile(r"\b(at|during|in) (the )?(blue|golden|magic) hour\b"), r"\1 dusk"),
     # to "pop" something into a place is to put it there (British): "pop some warmth into it"
     (re.compile(r"\bpop (?=(?:[a-z]+ ){1,5}?(?:into|onto|in to)\b)"), "put "),
     # negations that complain ("should not be this dark", "not as bright as they should be")

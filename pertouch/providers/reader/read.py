@@ -25,6 +25,8 @@ from pertouch.providers.reader.fallback import Guess, default_classifier, defaul
 from pertouch.providers.reader.forms import (
     APPROVE_FILLER,
     APPROVE_WORDS,
+    BARE_FIX,
+    COMMAND,
     RESET,
     UNDO,
     find_style,
@@ -68,11 +70,6 @@ _ASKED = {"more", "can", "could", "would", "please", "will", "should", "to", "bi
 _REMEMBERED = re.compile(
     r"\b(what i saw|what i remember|i remember|remember it|in real life|irl|in reality|in person"
     r"|when i was there|how it (really )?(was|looked)|what it (really )?looked like)\b"
-)
-#: A clause that only asks to fix what was said ("fix please", "could you sort it").
-_BARE_FIX = re.compile(
-    r"^(please )?((can|could|would|will) you )?(fix|correct|repair|sort out)"
-    r"( it| this| that| them| please| up| out| for me)*$"
 )
 #: Hedges that, right before a look word, describe a state ("kinda faded"), not ask for a look.
 _HEDGES = {"kind of", "sort of", "rather", "pretty", "fairly", "quite", "bit of a"}
@@ -142,7 +139,7 @@ def read_instruction(
     style, factor, words, purpose = _style(words, region_words)
     clauses: list[Clause] = []
     pieces = split_clauses(words)
-    remedy_at = max((i for i, p in enumerate(pieces) if _BARE_FIX.match(p.text)), default=-1)
+    remedy_at = max((i for i, p in enumerate(pieces) if BARE_FIX.match(p.text)), default=-1)
     for index, piece in enumerate(pieces):
         if style and set(piece.text.split()) <= _LOOK_FRAME:
             continue  # "make it look | faded": the frame of the look, accounted for with it
@@ -153,6 +150,7 @@ def read_instruction(
             last is not None
             and (piece.connector == "and" or dangling)
             and starts_with_adjective(piece.text)
+            and not COMMAND.match(piece.text)
         )
         complaint = continued and last is not None and (last.complained or dangling)
         # "dark, cold and flat. fix please": bare adjectives before a bare fix are what is wrong
