@@ -125,3 +125,35 @@ def test_a_colour_before_a_thing_no_region_names_describes_it():
 def test_the_hour_a_photo_was_taken_at_is_no_colour():
     assert moves("shot during blue hour, the faces are a bit dark") == {("face", "brightness", 1)}
     assert read("give it a golden hour look").style == "golden hour"
+
+
+def test_a_colour_or_warmth_word_before_light_says_how_the_light_is():
+    assert moves("I would love that warm golden light back") == {(G, "temperature", 1)}
+    assert moves("more light on the faces") == {("face", "brightness", 1)}
+
+
+def test_a_toned_look_said_as_a_state_is_a_cast_and_neutralising_it_its_remedy():
+    reading = read("the whole thing has come out sepia toned, could you neutralise the colour")
+    assert reading.kind == "strong"
+    assert moves("the whole thing has come out sepia toned, could you neutralise the colour") == {
+        (G, "temperature", -1)
+    }
+    assert moves("it looks sepia-ish") == {(G, "temperature", -1)}
+    assert read("make it sepia").unsupported  # asked for, the look is still toning
+
+
+def test_british_vague_complaints_ask():
+    reading = read("the sky looks a bit naff")
+    assert not reading.intents and reading.questions
+    assert read("the sky's gone a weird colour").questions
+
+
+def test_two_word_verbs_said_around_their_object():
+    assert moves("the reds are too strong, rein them in") == {("reds", "colorfulness", -1)}
+    assert moves("would you mind taking the edge off the highlights") == {
+        ("highlights", "brightness", -1)
+    }
+
+
+def test_hair_gone_brassy_is_too_warm():
+    assert moves("my hair has come out brassy") == {("hair", "temperature", -1)}

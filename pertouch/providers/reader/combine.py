@@ -194,7 +194,7 @@ def _named_only(clause: Clause, out: Combined, said: set[str]) -> tuple[ClauseSt
         out.questions += [question(clause, a) for a in dict.fromkeys(clause.named)]
         return "question", []
     if clause.fix or clause.optimize:
-        if set(clause.named) <= said:
+        if set(clause.named) <= said or remedies(clause, said):
             return "none", []  # "overexposed, fix the brightness": another clause says how
         out.optimize = True
         return "optimize", []

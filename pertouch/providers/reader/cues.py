@@ -52,6 +52,8 @@ class Hit(NamedTuple):
 _DARKNESS = Cue("noun", ((BRI, -1, 1.0),), negative=True)
 #: Level words that are also the verb "become" before an adjective or colour ("gone magenta").
 _BECOME = {"gone"}
+#: What something can become that names no attribute: "gone a funny colour", "a weird shade".
+_HUES = W.VAGUE | {"colour", "color", "shade", "tint", "hue"}
 #: Degree words between "gone" and what it became ("gone a bit magenta", "gone really grey").
 _GRADES = {"a", "bit", "little", "tad", "touch", "slightly", "very", "really", "quite", "rather"}
 _GRADES |= {"so", "all", "kind", "sort", "of", "somewhat", "totally", "completely", "pretty"}
@@ -203,6 +205,19 @@ def _borrowed(
     return spans
 
 
+#: Nouns of light whose colour an adjective before them can give ("the warm light").
+_LIGHT_NOUNS = {"light", "lighting", "sunlight", "daylight", "sunshine", "lamplight", "glow"}
+
+
+def _coloured_light(tokens: list[str], start: int, cue: Cue) -> bool:
+    """True when a light noun follows a colour or warmth word ("golden light", "the blue light"):
+    the light's colour is what is spoken of, not how much light there is."""
+    if tokens[start] not in _LIGHT_NOUNS or not start or not describes(tokens[start - 1]):
+        return False
+    said = CUES.get(tokens[start - 1])
+    return said is None or BRI not in {a for a, *_ in said.effects}
+
+
 def _grades_a_colour(cue: Cue, after: str) -> bool:
     """True when an amount or a brightness word stands right before a colour word: "too much
     yellow" is the amount of the colour, "bright red" and "glowing orange" are its shade, so
@@ -255,6 +270,8 @@ def _read_hits(
         ):
             cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "too light", "too saturate"
         cue = of_colour_range(cue, " ".join(tokens[start : start + width]), named_kinds)
+        if cue.form == "noun" and _coloured_light(tokens, start, cue):
+            continue  # "that warm golden light back": the adjective says how the light is
         if cue.form == "noun":
             clause.about.append(cue.effects[0][0])
             sign = S.noun_sign(tokens, start, width, cue)
@@ -270,7 +287,7 @@ def _read_hits(
         after = tokens[start + width] if start + width < len(tokens) else ""
         if _grades_a_colour(cue, after):
             continue  # "too much yellow in the highlights", "glowing orange": the colour's own
-        if word in _BECOME and following and describes(following[0]):
+        if word in _BECOME and following and (describes(following[0]) or following[0] in _HUES):
             continue  # "everything's gone magenta": became, not missing
         if S.attributive(tokens, start, width, cue) or (
             word in CONDITIONS and not (start and tokens[start - 1] in S.COPULA | {"am"})

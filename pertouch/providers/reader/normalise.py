@@ -28,7 +28,7 @@ _SEE_DETAIL = r"\b(?:bring out|recover|show|reveal|get back|see)(?: the| some| m
 _KEEP_WHOLE = (
     (re.compile(r"\bb ?& ?w\b|\bblack (and|&|n) white\b"), " monochrome "),
     (re.compile(r"\beverything but\b"), "everything except"),
-    (re.compile(r"\btake (the|some of the) edge off\b"), "tone down"),
+    (re.compile(r"\b(take|takes|taking|took) (the|some of the) edge off\b"), "tone down"),
     (re.compile(r"\b(is|are|does|do) not (look |seem )?(quite )?right\b"), r"\1 wrong"),
     (re.compile(r"\b(is|are|looks?|seems?) not (natural|realistic)\b"), r"\1 wrong"),
     (re.compile(r"\b(is|are|looks?|seems?) not (good|great|nice|ideal|ok|okay)\b"), r"\1 bad"),
@@ -50,6 +50,14 @@ _KEEP_WHOLE = (
             r"\b(add|put|give|inject|throw in) (?:a )?(?:little|touch|tad|hint|smidge)\b(?! more)"
         ),
         r"\1 a little more",
+    ),
+    # a toned look said of the photo as it is, is a warm cast: "it has gone a bit sepia"
+    (
+        re.compile(
+            r"\b(is|are|looks?|looking|gone|turned|seems?|come out|came out) ((?:a |all )?"
+            r"(?:bit |little |slightly |rather |quite |very |kind of |sort of )?)sepia(?: ?ish| toned)?\b"
+        ),
+        r"\1 \2yellowish",
     ),
     # the named hours of the day a photo was taken at are when, not a colour or a look
     (re.compile(r"\b(at|during|in) (the )?(blue|golden|magic) hour\b"), r"\1 dusk"),

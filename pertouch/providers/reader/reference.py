@@ -77,10 +77,11 @@ def _only_it(clause: Clause) -> bool:
 def remedies(clause: Clause, said: set[str]) -> bool:
     """True when "fix it", "sort that" or "the colour balance is off" only asks to remedy what
     another clause complains of or asks ("his face has gone red, could you sort that"): the
-    other clause says how, so this one is no general request of its own."""
+    other clause says how, so this one is no general request of its own. After a cast, "the
+    colour" it would neutralise is that cast ("gone sepia, neutralise the colour")."""
     return (
         clause.fix
         and bool(said)
         and not set(clause.regions) - {GLOBAL}
-        and set(clause.named) <= said
+        and set(clause.named) <= said | ({COL} if TEMP in said else set())
     )

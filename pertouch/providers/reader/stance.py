@@ -177,7 +177,13 @@ def modifier(tokens: list[str]) -> int:
         return -1
     if has(tokens, {"up", "more"}):
         return 1
+    # a two-word verb said around its object: "rein them in", "ease it off"
+    if any(split_phrase(tokens, p) for p in _SPLIT_LOWER):
+        return -1
     return 0
+
+
+_SPLIT_LOWER = [p for p in W.LOWER if " " in p and p.split()[1] in ("in", "off", "out", "away")]
 
 
 def move(tokens: list[str], regions: list[str]) -> int:
