@@ -157,3 +157,18 @@ def test_two_word_verbs_said_around_their_object():
 
 def test_hair_gone_brassy_is_too_warm():
     assert moves("my hair has come out brassy") == {("hair", "temperature", -1)}
+
+
+def test_a_name_inside_a_sentence_is_not_spelled_into_a_word():
+    assert moves("This is our dog on the beach at Whitby. Could you lighten the sand?") == {
+        ("ground", "brightness", 1)
+    }
+    assert moves("the Sky is too Brigth") == {("sky", "brightness", -1)}  # one slip: corrected
+
+
+def test_keeping_something_while_changing_the_rest_keeps_it():
+    assert moves("cool it down a bit, keeping the candles warm") == {(G, "temperature", -1)}
+
+
+def test_praise_said_of_two_regions_joined_by_and_covers_both():
+    assert moves("darken the sky. The sea and sand look fine") == {("sky", "brightness", -1)}

@@ -193,9 +193,24 @@ def _signed_words(match: re.Match[str]) -> str:
     return f" {noun}{word} by {levels:.2f} levels "
 
 
+def _edits(word: str, other: str) -> int:
+    """Optimal-string-alignment distance (a swapped pair of letters is one edit)."""
+    from symspellpy.editdistance import DistanceAlgorithm, EditDistance
+
+    distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA).compare(word, other, 3)
+    return 4 if distance < 0 else int(distance)
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words inside a sentence ("on the beach at Whitby", "in Lisbon"): names of
+    places, people and pets, which the speller must not turn into a vocabulary word ("white")."""
+    return {m.group(1).lower() for m in re.finditer(r"(?<=[a-z,;:] )([A-Z][a-z]{2,})\b", text)}
+
+
 def normalise(text: str, speller: Speller) -> str:
     """``text`` as the grammar reads it: see the module docstring."""
     tokens: list[str] = []
+    named = names(text)
     for token in basic(text).split():
         word = token.strip(".,;:!?")
         tail = token[len(word) :] if token.startswith(word) else ""
@@ -203,7 +218,9 @@ def normalise(text: str, speller: Speller) -> str:
         if word in SHORTHAND:
             word = SHORTHAND[word]
         elif word:
-            word = speller.correct(word)
+            corrected = speller.correct(word)
+            # a name is kept unless one slip away from a word ("the Sky is too Brigth")
+            word = word if word in named and _edits(word, corrected) > 1 else corrected
         tokens.extend(part for part in (word, tail) if part)
     for rewrite in passes.IN_ORDER:
         rewrite(tokens)

@@ -85,3 +85,16 @@ def remedies(clause: Clause, said: set[str]) -> bool:
         and not set(clause.regions) - {GLOBAL}
         and set(clause.named) <= said | ({COL} if TEMP in said else set())
     )
+
+
+def kept_with(following: Clause) -> bool:
+    """True when the next clause joins more regions to this one and praises or holds them all."""
+    return following.connector == "and" and bool(following.regions) and following.positive
+
+
+def said_next(move: int, following: list[Clause]) -> bool:
+    """True when the next clause complains about "it" on one attribute, the way the move goes."""
+    if not following or following[0].regions or not following[0].pronoun:
+        return False
+    signs = {(h.attribute, h.sign) for h in following[0].hits}
+    return len(signs) == 1 and next(iter(signs))[1] == move

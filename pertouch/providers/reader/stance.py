@@ -219,7 +219,7 @@ _KEPT = {"want to keep", "like to keep", "which i like", "which i love", "i like
 _KEPT |= {"i actually like", "i really like", "i do like", "i quite like", "i actually love"}
 _KEPT |= {"i really love", "do not mind", "dont mind", "i am happy with", "i like how"}
 _KEPT |= {"i love how", "we like", "we love"}
-_KEEP_VERBS = {"keep", "preserve", "retain", "maintain"}
+_KEEP_VERBS = {"keep", "preserve", "retain", "maintain", "keeping", "preserving", "retaining"}
 #: Words that, in the same clause, make it a change after all ("keep it warm but brighter").
 _CHANGING = {"too", "more", "less", "make", "than", "but", "not"}
 
