@@ -172,3 +172,15 @@ def test_keeping_something_while_changing_the_rest_keeps_it():
 
 def test_praise_said_of_two_regions_joined_by_and_covers_both():
     assert moves("darken the sky. The sea and sand look fine") == {("sky", "brightness", -1)}
+
+
+def test_an_adjective_that_is_also_a_verb_takes_an_object_as_a_command():
+    assert moves("lovely, and now warm the faces a little") == {("face", "temperature", 1)}
+    assert moves("the faces are still warm") == {("face", "temperature", -1)}  # said of them
+
+
+def test_a_look_word_after_almost_describes_the_photo():
+    reading = read("the greens are too vivid, almost neon, tone them down")
+    assert reading.style == "" and moves(
+        "the greens are too vivid, almost neon, tone them down"
+    ) == {("greens", "colorfulness", -1)}

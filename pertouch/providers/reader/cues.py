@@ -26,6 +26,7 @@ from pertouch.providers.reader.clauses import EXCEPT, Piece
 from pertouch.providers.reader.colours import HUE_OF, RANGES, WB_POLES, hue, read_colours
 from pertouch.providers.reader.effects import describes, effects_of, of_colour_range, tone_pole
 from pertouch.providers.reader.forms import OPTIMIZE, unsupported_label
+from pertouch.providers.reader.keeping import kept as only_kept
 from pertouch.providers.reader.lexicon import (
     BRI,
     CONDITIONS,
@@ -137,7 +138,7 @@ def read_clause(
     found = kept
     if piece.connector in EXCEPT and not S.has(tokens, S.COPULA | {"too"}):
         found = []  # "except the red umbrella": what is held, described
-    keeping = bool(found) and S.kept(tokens)
+    keeping = bool(found) and only_kept(tokens)
     if keeping:
         found, clause.dropped = [], True  # "keep the warm glow on the stone": what stays
     clause.named = list(topic)

@@ -72,7 +72,8 @@ _REMEMBERED = re.compile(
     r"|when i was there|how it (really )?(was|looked)|what it (really )?looked like)\b"
 )
 #: Hedges that, right before a look word, describe a state ("kinda faded"), not ask for a look.
-_HEDGES = {"kind of", "sort of", "rather", "pretty", "fairly", "quite", "bit of a"}
+_HEDGES = {"kind of", "sort of", "rather", "pretty", "fairly", "quite", "bit of a", "almost"}
+_HEDGES |= {"nearly", "practically", "basically", "virtually", "bordering on", "verging on"}
 #: Verbs that, shortly before a look word, describe the photo as it is ("it looks old and faded").
 _DESCRIBING = COPULA | {"appears", "got", "came", "gone", "went", "turned", "seems"}
 

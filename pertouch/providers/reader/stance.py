@@ -119,6 +119,9 @@ def adjective_sign(
         return -1, True  # "the lamps make everything orange": a cause described, not a wish
     if has(before, W.WISH):
         return 1, False
+    verb = width == 1 and tokens[start] in _ALSO_VERBS and after[:1] and after[0] in _OBJECTS
+    if verb and not set(before[-1:]) & (COPULA | set(ADVERBS) | {"how"}):
+        return 1, False  # "now warm the faces": an adjective with an object is a verb, a command
     if complaint or has(before, W.COMPLAINT | DISLIKE) or cue.negative:
         return -1, True
     if before[-1:] == ["how"]:
@@ -126,6 +129,11 @@ def adjective_sign(
     return 1, False
 
 
+#: Words that, right after an adjective, make it a verb with an object ("warm the faces").
+_OBJECTS = {"the", "her", "his", "their", "my", "it", "them", "this", "that", "everything"}
+_OBJECTS |= {"those", "these", "our", "your", "things"}
+#: Adjectives that are verbs too ("warm the faces", "cool it", "dim the lamps").
+_ALSO_VERBS = {"warm", "cool", "dim", "clear", "clean", "calm", "mellow", "mute", "soften"}
 #: Words before "make" that leave it a request ("can you make", "please make", "to make").
 _ASKING = W.FILLER | W.WISH | {"to", "and", "then", "but", "or", "pls", "lets", "should", "must"}
 _ASKING |= {"will", "cant", "cannot", "might", "also", "simply", "maybe", "possibly", "kindly"}
@@ -211,25 +219,6 @@ def split_phrase(tokens: list[str], phrase: str) -> bool:
         return False
     at = tokens.index(verb)
     return particle in tokens[at + 2 : at + 6]
-
-
-#: What someone wants kept or says they like: the cues after it describe what stays, not a change
-#: ("keep the warm glow on the stone", "I actually like the gloomy mood", "which I want to keep").
-_KEPT = {"want to keep", "like to keep", "which i like", "which i love", "i like", "i love"}
-_KEPT |= {"i actually like", "i really like", "i do like", "i quite like", "i actually love"}
-_KEPT |= {"i really love", "do not mind", "dont mind", "i am happy with", "i like how"}
-_KEPT |= {"i love how", "we like", "we love"}
-_KEEP_VERBS = {"keep", "preserve", "retain", "maintain", "keeping", "preserving", "retaining"}
-#: Words that, in the same clause, make it a change after all ("keep it warm but brighter").
-_CHANGING = {"too", "more", "less", "make", "than", "but", "not"}
-
-
-def kept(tokens: list[str]) -> bool:
-    """True when a clause only says what to keep or what is liked, so its cues ask for nothing."""
-    if has(tokens, _CHANGING - {"not"}) or ("not" in tokens and not has(tokens, _KEPT)):
-        return False
-    first = next((t for t in tokens if t not in W.FILLER and t not in ("but", "and")), "")
-    return first in _KEEP_VERBS or has(tokens, _KEPT)
 
 
 #: Dislike said with a negation: a complaint about what follows, not a negated request.
