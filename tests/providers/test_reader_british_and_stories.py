@@ -184,3 +184,10 @@ def test_a_look_word_after_almost_describes_the_photo():
     assert reading.style == "" and moves(
         "the greens are too vivid, almost neon, tone them down"
     ) == {("greens", "colorfulness", -1)}
+
+
+def test_a_flat_one_lives_in_is_a_place_not_a_lack_of_contrast():
+    assert moves("Took this in our flat last night, it's far too orange") == {
+        (G, "temperature", -1)
+    }
+    assert moves("it looks flat") == {(G, "contrast", 1)}

@@ -59,6 +59,14 @@ _KEEP_WHOLE = (
         ),
         r"\1 \2yellowish",
     ),
+    # a flat one lives in is a place (British), not a lack of contrast: "taken in our flat"
+    (
+        re.compile(
+            r"\b(in|at|from|outside|inside|of|near|round|to) (our|my|his|her|their|your|a|the)"
+            r" (flat|tiny flat|new flat|old flat)\b"
+        ),
+        r"\1 \2 apartment",
+    ),
     # the named hours of the day a photo was taken at are when, not a colour or a look
     (re.compile(r"\b(at|during|in) (the )?(blue|golden|magic) hour\b"), r"\1 dusk"),
     # to "pop" something into a place is to put it there (British): "pop some warmth into it"
