@@ -187,7 +187,6 @@ def test_a_look_word_after_almost_describes_the_photo():
 
 
 def test_a_flat_one_lives_in_is_a_place_not_a_lack_of_contrast():
-    assert moves("Took this in our flat last night, it's far too orange") == {
-        (G, "temperature", -1)
-    }
+    assert moves("Took this in our flat in Leeds, it is too dark") == {(G, "brightness", 1)}
+    assert moves("We were at a friend's flat, can you warm it up") == {(G, "temperature", 1)}
     assert moves("it looks flat") == {(G, "contrast", 1)}

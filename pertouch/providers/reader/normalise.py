@@ -63,9 +63,9 @@ _KEEP_WHOLE = (
     (
         re.compile(
             r"\b(in|at|from|outside|inside|of|near|round|to) (our|my|his|her|their|your|a|the)"
-            r" (flat|tiny flat|new flat|old flat)\b"
+            r" ((?!(?:so|too|very|quite|really|bit|little|rather|pretty)\b)[a-z']+ )?flat\b"
         ),
-        r"\1 \2 apartment",
+        r"\1 \2 \3apartment",
     ),
     # the named hours of the day a photo was taken at are when, not a colour or a look
     (re.compile(r"\b(at|during|in) (the )?(blue|golden|magic) hour\b"), r"\1 dusk"),
