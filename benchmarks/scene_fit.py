@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from pertouch.memory.kinds import UNKNOWN, sure_kind
 from pertouch.memory.measure import FEATURES, GROUPS
 from pertouch.memory.space import SceneSpace
 
@@ -48,11 +49,13 @@ class Scores:
 
 
 def similarities(space: SceneSpace, items: Sequence[Item]) -> NDArray[np.float64]:
-    """Cosine of every pair, with pairs across the people line set to -1 (recall's rule)."""
-    vectors = np.array([space.vector(dict(zip(FEATURES, i.values, strict=True))) for i in items])
+    """Cosine of every pair, with pairs not surely of one kind set to -1 (recall's rule)."""
+    measured = [dict(zip(FEATURES, i.values, strict=True)) for i in items]
+    vectors = np.array([space.vector(m) for m in measured])
     s = vectors @ vectors.T
-    people = np.array([i.people for i in items])
-    return np.where(people[:, None] == people[None, :], s, -1.0)
+    kinds = np.array([sure_kind(m) for m in measured])
+    shared = (kinds[:, None] == kinds[None, :]) & (kinds[:, None] != UNKNOWN)
+    return np.where(shared, s, -1.0)
 
 
 def score(space: SceneSpace, items: Sequence[Item], cut: float | None = None) -> Scores:

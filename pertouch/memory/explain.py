@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from pertouch.core.adjustments import GLOBAL, Edit
 from pertouch.core.attributes import Attribute
 from pertouch.memory.framing import LIGHT_PHRASES
+from pertouch.memory.kinds import UNKNOWN, in_words, sure_kind
 from pertouch.memory.scene import SceneDescription
 
 if TYPE_CHECKING:
@@ -87,11 +88,33 @@ def explain_nothing(
             f"{NOTHING_SIMILAR}: the closest, {_name(best)}{kinds}, is {best.similarity:.2f} "
             f"similar where {min_similarity:.2f} is needed, so it starts as shot."
         )
+    if scene.measured and sure_kind(scene.measurements) == UNKNOWN:
+        return (
+            f"{NOTHING_SIMILAR}: I cannot tell surely what kind of scene it is "
+            f"({in_words(scene.measurements)}), so it borrows no other photo's look and starts "
+            "as shot."
+        )
     if scene.has_people:
         return (
             f"{NOTHING_SIMILAR}: it shows people and none you approved did, so it starts as shot."
         )
-    return f"{NOTHING_SIMILAR}: every photo you approved showed people and this one does not."
+    if all(m.record.scene.has_people for m in matches):
+        return f"{NOTHING_SIMILAR}: every photo you approved showed people and this one does not."
+    return (
+        f"{NOTHING_SIMILAR}: it looks like a {scene.framing}, and none you approved surely was "
+        f"({_kinds_of(matches)}), so it starts as shot."
+    )
+
+
+def _kinds_of(matches: Sequence[Match]) -> str:
+    """The kinds of the matched photos, most first: "landscape (2), of unsure kind (1)"."""
+    counts: dict[str, int] = {}
+    for m in matches:
+        past = m.record.scene
+        kind = sure_kind(past.measurements) if past.measured else past.framing
+        name = "of unsure kind" if kind == UNKNOWN else past.framing
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(f"{name} ({n})" for name, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 def common_ground(scene: SceneDescription, past: Sequence[SceneDescription]) -> str:
