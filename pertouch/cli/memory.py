@@ -161,9 +161,11 @@ def _recall(memory: Any, name: str, photo: Path, as_json: bool, segmenter: Any) 
         return
     print(f"photo:   {photo.name}: {scene.text()}")
     if scene.measured:
-        from pertouch.memory.kinds import in_words
+        from pertouch.memory.kinds import SURE, UNKNOWN, in_words, sure_kind
 
-        print(f"kind:    {in_words(scene.measurements)}")
+        unsure = sure_kind(scene.measurements) == UNKNOWN
+        doubt = f" (none reaches {SURE:.2f}: unsure, shares with no photo)" if unsure else ""
+        print(f"kind:    {in_words(scene.measurements)}{doubt}")
     print(f"suggest: {suggestion.reason or f'{name} has no approved photos to compare yet.'}")
     if suggestion.edits:
         print(
@@ -175,7 +177,7 @@ def _recall(memory: Any, name: str, photo: Path, as_json: bool, segmenter: Any) 
         record = match.record
         edits = ", ".join(f"{e.region} {e.attribute.value} {e.delta:+.2f}" for e in record.edits)
         used = (
-            "used" if match.weight > 0 else "people differ" if not match.comparable else "too far"
+            "used" if match.weight > 0 else "kind differs" if not match.comparable else "too far"
         )
         print(
             f"  {match.similarity:5.2f}  {used:<13} {record.photo or record.id[:8]:<24} "

@@ -51,8 +51,9 @@ DEFOCUS = 0.25
 #: afar, such as a player in a stadium (dev: the footballer 0.20; dandelions' false face 0.01).
 FIGURE = 0.1
 #: A building's share of the frame, with sky behind it, that makes a scene built (dev: the pagoda
-#: 0.14 and the launch towers 0.17; a butterfly's leaf read as a wall 0.17 has no sky).
-BUILDING = 0.1
+#: 0.14, the launch towers 0.17 and 0.08 cropped close; no landscape of dev has any building
+#: against its sky; a butterfly's leaf read as a wall, 0.17, has no sky behind it).
+BUILDING = 0.06
 #: A building's share of the frame that makes a scene built without sky, when half the long
 #: straight edges of :data:`BUILT_LINES` run across it (dev: the hotel's facade 0.41 with 0.6; the
 #: plant's shelves 0.52 with 0.28, the garage behind the motorcycle 0.81 with none).
@@ -71,9 +72,13 @@ def probabilities(m: Mapping[str, float]) -> dict[str, float]:
     whole_figure = faces >= 1 and m["people_share"] >= FIGURE
     people = float(m["largest_face"] >= 0.01 or m["people_share"] >= 0.25 or group or whole_figure)
     building = m["architecture_share"]
-    against_sky = _step(building, BUILDING, 0.02) * _step(m["sky_share"], SKY_BEHIND, 0.01)
+    against_sky = _step(building, BUILDING, 0.01) * _step(m["sky_share"], SKY_BEHIND, 0.01)
     facade = _step(building, FACADE, 0.03) * _step(m["straight_lines"], BUILT_LINES / 2, 0.05)
-    built = max(_step(m["straight_lines"], BUILT_LINES, 0.25), against_sky, facade)
+    # Each cue is evidence on its own; two weak ones (a cropped tower's lines and a sliver of
+    # its frame against the sky) add up, as independent chances do.
+    built = 1.0 - (1.0 - _step(m["straight_lines"], BUILT_LINES, 0.25)) * (1.0 - against_sky) * (
+        1.0 - facade
+    )
     backdrop_in_focus = _step(DEFOCUS, m["defocus"], 0.04)
     open_beyond = max(
         _step(m["sky_share"] + m["water_share"], SKY_OR_WATER, 0.02),
