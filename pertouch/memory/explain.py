@@ -101,20 +101,26 @@ def explain_nothing(
     if all(m.record.scene.has_people for m in matches):
         return f"{NOTHING_SIMILAR}: every photo you approved showed people and this one does not."
     return (
-        f"{NOTHING_SIMILAR}: it looks like a {scene.framing}, and none you approved surely was "
-        f"({_kinds_of(matches)}), so it starts as shot."
+        f"{NOTHING_SIMILAR}: it looks like a {scene.framing}, and what you approved was another "
+        f"kind of scene ({_kinds_of(matches)}), so it starts as shot."
     )
 
 
 def _kinds_of(matches: Sequence[Match]) -> str:
-    """The kinds of the matched photos, most first: "landscape (2), of unsure kind (1)"."""
+    """The kinds of the matched photos, most first: "3 landscapes, 1 photo of unsure kind"."""
     counts: dict[str, int] = {}
     for m in matches:
         past = m.record.scene
         kind = sure_kind(past.measurements) if past.measured else past.framing
-        name = "of unsure kind" if kind == UNKNOWN else past.framing
+        name = "photo of unsure kind" if kind == UNKNOWN else past.framing
         counts[name] = counts.get(name, 0) + 1
-    return ", ".join(f"{name} ({n})" for name, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    return ", ".join(
+        f"{n} {name.replace('photo', 'photos') if 'photo' in name else name + 's'}"
+        if n > 1
+        else f"1 {name}"
+        for name, n in ranked
+    )
 
 
 def common_ground(scene: SceneDescription, past: Sequence[SceneDescription]) -> str:

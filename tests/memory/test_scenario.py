@@ -72,6 +72,7 @@ def test_a_close_up_does_not_inherit_the_landscapes_warmth(memory, scenes):
     flower = memory.recall("ana", scenes["dahlia"])
     assert flower.empty and _temperature(flower) == 0
     assert flower.reason.startswith(NOTHING_SIMILAR) and "close-up" in flower.reason, flower.reason
+    assert "another kind of scene (3 landscapes)" in flower.reason
 
 
 @pytest.mark.parametrize("location", ["embedded"], indirect=True)
