@@ -94,8 +94,9 @@ def fit(items: Sequence[Item], version: int) -> SceneSpace:
     the recognised kinds of scene make) a search over :data:`_KIND_WEIGHTS`, both maximising
     nearest-neighbour precision plus the share of same-kind pairs above the cut-off; the cut-off
     keeps :data:`DIFFERENT_BELOW` of different-kind pairs below it. The people measurements keep
-    weight 1: the dev photos have one portrait, too few to fit on, and recall keeps people and
-    no-people scenes apart by rule.
+    weight 1: the dev photos have two photos of people, too few to fit on, and recall keeps
+    scenes not surely of one kind apart by rule (:func:`pertouch.memory.kinds.share_kind`), as
+    :func:`similarities` does.
     """
     x = np.array([i.values for i in items], dtype=np.float64)
     centre, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
