@@ -26,13 +26,13 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from benchmarks.corpus import CORPUS, load, photos
-from benchmarks.scene_fit import Item, Scores, fit, score
+from benchmarks.scene_fit import Item, Scores, cross_validate, fit, score
 from benchmarks.scene_variants import VARIANTS, variant
-from pertouch.memory.kinds import kind_of
+from pertouch.memory.kinds import UNKNOWN, kind_of, sure_kind
 from pertouch.memory.measure import FEATURES
 from pertouch.memory.space import DEFAULT_SPACE_FILE, SceneSpace
 
-SPACE_VERSION = 4
+SPACE_VERSION = 5
 _FINE_KIND = {p.name: p.kind for p in CORPUS}
 
 
@@ -73,7 +73,13 @@ def recognised(items: list[Item]) -> str:
             wrong[key] = wrong.get(key, 0) + 1
     right = 1.0 - sum(wrong.values()) / len(items)
     misses = ", ".join(f"{k} x{n}" for k, n in sorted(wrong.items()))
-    return f"kind recognised {right:.1%} of {len(items)} items; missed: {misses or 'none'}"
+    sure = [sure_kind(dict(zip(FEATURES, i.values, strict=True))) for i in items]
+    unsure = sum(k == UNKNOWN for k in sure) / len(items)
+    sure_wrong = sum(k not in (UNKNOWN, i.kind) for k, i in zip(sure, items, strict=True))
+    return (
+        f"kind recognised {right:.1%} of {len(items)} items (sure and wrong "
+        f"{sure_wrong / len(items):.1%}, unsure {unsure:.1%}); missed: {misses or 'none'}"
+    )
 
 
 def line(label: str, s: Scores) -> str:
@@ -91,6 +97,9 @@ def main() -> None:
     parser.add_argument("--space", type=Path, default=DEFAULT_SPACE_FILE)
     parser.add_argument("--cache", type=Path, help="JSON file of measurements to reuse")
     parser.add_argument("--dev-only", action="store_true", help="leave the test photos unread")
+    parser.add_argument(
+        "--folds", type=int, default=0, help="also score dev by K-fold cross-validation over photos"
+    )
     args = parser.parse_args()
     cache = json.loads(args.cache.read_text()) if args.cache and args.cache.is_file() else {}
     start = time.perf_counter()
@@ -118,6 +127,8 @@ def main() -> None:
         print(line(f"{split} scene kinds", score(space, items)))
     for split, items in splits:
         print(line(f"{split} corpus kinds", score(space, finer(items))))
+    if args.folds > 1:
+        print(line(f"dev {args.folds}-fold kinds", cross_validate(dev, SPACE_VERSION, args.folds)))
 
 
 if __name__ == "__main__":

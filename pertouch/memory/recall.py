@@ -2,8 +2,9 @@
 
 Each similar record votes for its edits with a weight: how similar its scene is (above a floor,
 below which it does not count at all) times how recent it is (halving every ``half_life``). Only
-scenes surely of one kind vote for each other, however similar their light and colour: a
-portrait never inherits a landscape's look, and a photo whose kind is unsure inherits nothing. For
+scenes surely of one kind and holding much the same (sky, water, leaves, buildings, people in
+like shares) vote for each other, however similar their light and colour: a portrait never
+inherits a landscape's look, and a photo whose kind is unsure inherits nothing. For
 every region class the new photo has, and for the photo as a whole, the suggestion is the
 weighted mean of the past deltas, a record that did not touch that attribute voting zero. The mean
 is shrunk towards zero by a prior weight, so one old, half-similar retouch moves a new photo only a
@@ -19,8 +20,8 @@ import numpy as np
 
 from pertouch.core.adjustments import GLOBAL, AdjustmentState, Baseline, Edit
 from pertouch.core.attributes import ATTRIBUTES
+from pertouch.memory.composition import share_taste
 from pertouch.memory.explain import explain, explain_nothing
-from pertouch.memory.kinds import share_kind
 from pertouch.memory.records import MemoryRecord, edits_of
 from pertouch.memory.scene import SceneDescription
 from pertouch.memory.space import default_space
@@ -140,11 +141,11 @@ def weight(
 
 
 def comparable(new: SceneDescription, past: SceneDescription) -> bool:
-    """Whether a past scene may vote for a new one: both are surely of one kind of scene
-    (:func:`pertouch.memory.kinds.share_kind`); scenes without measurements, by whether both
-    show people or neither does."""
+    """Whether a past scene may vote for a new one: both are surely of one kind of scene and hold
+    much the same (:func:`pertouch.memory.composition.share_taste`); scenes without
+    measurements, by whether both show people or neither does."""
     if new.measured and past.measured:
-        return share_kind(new.measurements, past.measurements)
+        return share_taste(new.measurements, past.measurements)
     return new.has_people == past.has_people
 
 

@@ -11,7 +11,9 @@ lengths), so the whole is a unit vector and two scenes compare by cosine. The nu
 ``python benchmarks/eval_scenes.py --fit`` on dev photos and their variants (crops, mirror images,
 exposure and white-balance nudges) and shipped as ``data/scene_space.json``; the same script
 reports the figures on dev and test. Recall compares only scenes surely of one kind
-(:func:`pertouch.memory.kinds.share_kind`); the vector ranks and holds to the cut-off within it.
+(:func:`pertouch.memory.kinds.share_kind`) and holding much the same
+(:func:`pertouch.memory.composition.share_taste`); the vector ranks and holds to the cut-off
+within it.
 
 Changing the measurements or the fit changes :attr:`SceneSpace.version`; stored records keep their
 measurements, so the memory re-embeds them on the next open (see :mod:`pertouch.memory.users`).
