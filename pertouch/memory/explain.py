@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from pertouch.core.adjustments import GLOBAL, Edit
 from pertouch.core.attributes import Attribute
+from pertouch.memory.composition import MAX_DIFFERENCE, difference
 from pertouch.memory.framing import LIGHT_PHRASES
-from pertouch.memory.kinds import UNKNOWN, in_words, sure_kind
+from pertouch.memory.kinds import UNKNOWN, in_words, share_kind, sure_kind
 from pertouch.memory.scene import SceneDescription
 
 if TYPE_CHECKING:
@@ -100,6 +101,23 @@ def explain_nothing(
         )
     if all(m.record.scene.has_people for m in matches):
         return f"{NOTHING_SIMILAR}: every photo you approved showed people and this one does not."
+    alike = [
+        m
+        for m in matches
+        if scene.measured
+        and m.record.scene.measured
+        and share_kind(scene.measurements, m.record.scene.measurements)
+    ]
+    if alike:  # of one kind, but the frames hold other things (composition.share_taste)
+        closest = min(
+            alike, key=lambda m: difference(scene.measurements, m.record.scene.measurements)
+        )
+        apart = difference(scene.measurements, closest.record.scene.measurements)
+        return (
+            f"{NOTHING_SIMILAR}: the closest {scene.framing}, {_name(closest)}, holds other things "
+            f"({apart:.0%} of the frame differs in sky, water, leaves, ground, buildings or "
+            f"people; at most {MAX_DIFFERENCE:.0%} may), so it starts as shot."
+        )
     return (
         f"{NOTHING_SIMILAR}: it looks like a {scene.framing}, and what you approved was another "
         f"kind of scene ({_kinds_of(matches)}), so it starts as shot."

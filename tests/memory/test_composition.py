@@ -56,3 +56,21 @@ def test_taste_needs_one_sure_kind_and_much_the_same_frame():
     # Both close-ups, surely, but one is all leaves and the other a cup on a bare table.
     assert sure_kind(LEAVES) == sure_kind(CUP) and difference(LEAVES, CUP) > MAX_DIFFERENCE
     assert not share_taste(LEAVES, CUP)
+
+
+def test_recall_says_when_a_photo_of_one_kind_holds_other_things(memory):
+    """Cups approved cooler do not cool a close-up of leaves, and the reason says why."""
+    from pertouch.core.adjustments import Edit
+    from pertouch.memory.explain import NOTHING_SIMILAR
+    from pertouch.memory.scene import SceneDescription
+
+    memory.users.create("ana")
+    for _ in range(3):
+        cup = SceneDescription(framing="close-up", measurements=CUP)
+        memory.remember(
+            "ana", cup, [Edit("global", "temperature", -0.3)], "cooler", photo="cup.jpg"
+        )
+    leaves = memory.recall("ana", SceneDescription(framing="close-up", measurements=LEAVES))
+    assert leaves.empty and not leaves.used
+    assert leaves.reason.startswith(NOTHING_SIMILAR) and "cup.jpg" in leaves.reason
+    assert "holds other things (100% of the frame differs" in leaves.reason, leaves.reason
