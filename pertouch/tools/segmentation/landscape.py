@@ -4,7 +4,8 @@ Every superpixel (:mod:`superpixels`) gets at most one of these labels, decided 
 kind by the cues that a photographer would name:
 
 * **sky**, the **horizon** and **water**: see :mod:`sky` (smooth sky-coloured cells grown from
-  the top edge; the row where the sky ends; a flat sea or a low mirror of the sky below it).
+  the top edge; the row where the sky ends; a flat sea or a low mirror of the sky below it;
+  then the sky's edge cells that a roof crosses, down to the sky's lowest reach).
 * **vegetation**: green to yellow-green cells (Lab hue 95-175) with few straight lines; outdoors
   also yellow ones with a grass-like texture (in parts not dense with long lines: a lit lattice
   is not grass) and orange autumn foliage that borders green plants and has no long lines (a
@@ -66,6 +67,7 @@ from pertouch.tools.segmentation.sky import (
     find_sky,
     find_water,
     sky_colour,
+    sky_edges,
 )
 from pertouch.tools.segmentation.superpixels import Superpixels, hue_in, parts, touching
 
@@ -328,6 +330,11 @@ def rule_labels(
         sky = np.zeros(c.count, bool)
     water = find_water(c, sky, horizon, blocked)
     sky &= ~water
+    # once the horizon is set, the sky takes the cells of its edge that a roof or a ridge
+    # crosses, down to where the sky reaches lowest (a street's sky goes below the rooflines)
+    if horizon is not None:
+        lowest = float(np.percentile(c.bottom[sky], 95))
+        sky |= sky_edges(c, sky, blocked | water) & (c.row < lowest)
     taken = blocked | sky | water
     vegetation = find_vegetation(c, taken, outdoors=bool(sky.any()))
     taken |= vegetation
