@@ -105,6 +105,9 @@ DARK_GROUND = 15.0
 BACKDROP_TOP = 0.05
 #: Share of the bottom row an indoor floor spans: a floor runs across the frame.
 FLOOR_WIDTH = 0.5
+#: Median texture an indoor floor has at least: a floor under the camera is in focus (the dev
+#: motorcycle's showroom floor 1.0), a wall behind a close-up is blurred smooth (the bulb's 0.4).
+FLOOR_FOCUS = 0.6
 #: Density of long straight lines under which a cell of a building's part may be its floor.
 FLOOR_STRUCTURE = 0.005
 #: Learned probability at which a cell could be a kind that was not found (for honest absence).
@@ -276,8 +279,10 @@ def find_ground(
     """Cells grown from the bottom edge below the horizon (see the module doc).
 
     Indoors (no sky, water or plants) only a plain, neutral floor in the lower half counts (no
-    long lines: boards of a wall are not a floor): the wooden table under a cup or a tray of
-    coloured cups is not ground.
+    long lines: boards of a wall are not a floor), spanning half the bottom row and in focus:
+    the wooden table under a cup, a tray of coloured cups or the blurred wall behind a hanging
+    bulb is not ground. Without a horizon outdoors, the ground also spans half the bottom row
+    (by a stream, in a forest): the corner of a shelf or a flowerpot under a close-up does not.
     """
     floor = 0.3 if horizon is None else horizon
     lit = c.lab[:, 0] >= DARK_GROUND
@@ -302,8 +307,13 @@ def find_ground(
             if step < 18.0:
                 ground[j] = True
                 queue.append(j)
-    if not outdoors and float(c.paint(ground)[-1].mean()) < FLOOR_WIDTH:
+    span = float(c.paint(ground)[-1].mean())
+    if not outdoors and span < FLOOR_WIDTH:
         return np.zeros(c.count, bool)  # a corner of a table-top or a wall, not a floor
+    if not outdoors and ground.any() and float(np.median(c.texture[ground])) < FLOOR_FOCUS:
+        return np.zeros(c.count, bool)  # an out-of-focus wall behind a close-up, not a floor
+    if horizon is None and span < FLOOR_WIDTH:
+        return np.zeros(c.count, bool)  # the corner of a shelf or a pot under a close-up
     return ground if horizon is not None else _without_backdrops(c, ground)
 
 

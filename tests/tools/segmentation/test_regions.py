@@ -195,3 +195,11 @@ def test_the_sky_beside_the_roofs_is_not_building(segmenter):
     houses = segmenter.segment(pixels, "the buildings").mask
     assert float((houses[sky] > 0.3).mean()) < 0.02
     assert float(houses[sky].mean()) < 0.015
+
+
+@pytest.mark.parametrize("name", ["bulb", "brushes", "plant"])
+def test_a_wall_or_shelf_under_a_close_up_is_not_ground(segmenter, name):
+    """The blurred grey wall behind a hanging bulb is not a floor (a floor under the camera is in
+    focus), and the corner of a shelf or a flowerpot at the bottom of a close-up without a
+    horizon is not ground (ground seen from within runs across the bottom of the frame)."""
+    assert not segmenter.segment(_photo(name), "the ground").found
