@@ -203,3 +203,24 @@ def test_a_wall_or_shelf_under_a_close_up_is_not_ground(segmenter, name):
     focus), and the corner of a shelf or a flowerpot at the bottom of a close-up without a
     horizon is not ground (ground seen from within runs across the bottom of the frame)."""
     assert not segmenter.segment(_photo(name), "the ground").found
+
+
+def test_warming_the_street_houses_leaves_the_sky_grey():
+    """A warmed-buildings render of the street does not paint orange blotches into the overcast
+    beside the roofs (mean b* shift in the outlined sky 0.66 before the sky took its edge cells,
+    0.19 after; the houses themselves warm by about 1.5)."""
+    from pertouch.backbone.parametric import ParametricRenderer
+    from pertouch.core.adjustments import AdjustmentState
+    from pertouch.tools.segmentation import OfflineSegmenter
+
+    pixels = _photo("street")
+    truth = OUTLINES["street"].label_map(pixels.shape[:2])
+    houses = OfflineSegmenter(cache_size=1).segment(pixels, "the buildings").mask
+    state = AdjustmentState().with_edit("buildings", "temperature", 0.5)
+    out = ParametricRenderer().render(pixels, state, {"buildings": houses})
+    before = cv2.cvtColor(pixels, cv2.COLOR_RGB2Lab).astype(np.float32)[..., 2]
+    shift = cv2.cvtColor(out, cv2.COLOR_RGB2Lab).astype(np.float32)[..., 2] - before
+    sky, built = truth == LABELS.index("sky"), truth == LABELS.index("building")
+    assert float(shift[built].mean()) > 1.0
+    assert float(shift[sky].mean()) < 0.35
+    assert float((shift[sky] > 3.0).mean()) < 0.03
