@@ -4,7 +4,8 @@ Every superpixel (:mod:`superpixels`) gets at most one of these labels, decided 
 kind by the cues that a photographer would name:
 
 * **sky**, the **horizon** and **water**: see :mod:`sky` (smooth sky-coloured cells grown from
-  the top edge; the row where the sky ends; a flat sea or a low mirror of the sky below it).
+  the top edge; the row where the sky ends; a flat sea or a low mirror of the sky below it;
+  then the sky's edge cells that a roof crosses, down to the sky's lowest reach).
 * **vegetation**: green to yellow-green cells (Lab hue 95-175) with few straight lines; outdoors
   also yellow ones with a grass-like texture (in parts not dense with long lines: a lit lattice
   is not grass) and orange autumn foliage that borders green plants and has no long lines (a
@@ -66,6 +67,7 @@ from pertouch.tools.segmentation.sky import (
     find_sky,
     find_water,
     sky_colour,
+    sky_edges,
 )
 from pertouch.tools.segmentation.superpixels import Superpixels, hue_in, parts, touching
 
@@ -103,6 +105,9 @@ DARK_GROUND = 15.0
 BACKDROP_TOP = 0.05
 #: Share of the bottom row an indoor floor spans: a floor runs across the frame.
 FLOOR_WIDTH = 0.5
+#: Median texture an indoor floor has at least: a floor under the camera is in focus (the dev
+#: motorcycle's showroom floor 1.0), a wall behind a close-up is blurred smooth (the bulb's 0.4).
+FLOOR_FOCUS = 0.6
 #: Density of long straight lines under which a cell of a building's part may be its floor.
 FLOOR_STRUCTURE = 0.005
 #: Learned probability at which a cell could be a kind that was not found (for honest absence).
@@ -274,8 +279,10 @@ def find_ground(
     """Cells grown from the bottom edge below the horizon (see the module doc).
 
     Indoors (no sky, water or plants) only a plain, neutral floor in the lower half counts (no
-    long lines: boards of a wall are not a floor): the wooden table under a cup or a tray of
-    coloured cups is not ground.
+    long lines: boards of a wall are not a floor), spanning half the bottom row and in focus:
+    the wooden table under a cup, a tray of coloured cups or the blurred wall behind a hanging
+    bulb is not ground. Without a horizon outdoors, the ground also spans half the bottom row
+    (by a stream, in a forest): the corner of a shelf or a flowerpot under a close-up does not.
     """
     floor = 0.3 if horizon is None else horizon
     lit = c.lab[:, 0] >= DARK_GROUND
@@ -300,8 +307,13 @@ def find_ground(
             if step < 18.0:
                 ground[j] = True
                 queue.append(j)
-    if not outdoors and float(c.paint(ground)[-1].mean()) < FLOOR_WIDTH:
+    span = float(c.paint(ground)[-1].mean())
+    if not outdoors and span < FLOOR_WIDTH:
         return np.zeros(c.count, bool)  # a corner of a table-top or a wall, not a floor
+    if not outdoors and ground.any() and float(np.median(c.texture[ground])) < FLOOR_FOCUS:
+        return np.zeros(c.count, bool)  # an out-of-focus wall behind a close-up, not a floor
+    if horizon is None and span < FLOOR_WIDTH:
+        return np.zeros(c.count, bool)  # the corner of a shelf or a pot under a close-up
     return ground if horizon is not None else _without_backdrops(c, ground)
 
 
@@ -328,6 +340,11 @@ def rule_labels(
         sky = np.zeros(c.count, bool)
     water = find_water(c, sky, horizon, blocked)
     sky &= ~water
+    # once the horizon is set, the sky takes the cells of its edge that a roof or a ridge
+    # crosses, down to where the sky reaches lowest (a street's sky goes below the rooflines)
+    if horizon is not None:
+        lowest = float(np.percentile(c.bottom[sky], 95))
+        sky |= sky_edges(c, sky, blocked | water) & (c.row < lowest)
     taken = blocked | sky | water
     vegetation = find_vegetation(c, taken, outdoors=bool(sky.any()))
     taken |= vegetation

@@ -12,7 +12,10 @@
   edge of a sea, a roof or a tree; two kinds of cell join across larger steps: the soft, bright,
   warm glow round a low sun, and, high in the frame, blue cloud brighter than the sky beside it
   but of its hue. Sky seen through foliage joins when its colour matches the sky already found.
-  Objects the sky encloses are found in :mod:`scene`.
+  Once the horizon is set, cells on the sky's edge that a roofline, a chimney or a ridge
+  crosses join when they are as smooth as the sky and of its colour (:func:`sky_edges`; an
+  overcast sky beside the street's roofs was building). Objects the sky encloses are found in
+  :mod:`scene`.
 * **horizon**: the row where most columns stop being sky (the band holding the most columns'
   end of the unbroken sky from the top, if it holds at least a quarter of them; or the band of
   their lowest sky when more columns agree on that: cloud banks between a sunset's glow and the
@@ -22,6 +25,9 @@
   of the frame's width (measured across stalks or masts standing in front); sky-like cells that
   the sky grew into below what stands on the horizon are its reflection, and so water.
   Out-of-focus water is smooth too, so it is found the same way.
+
+It is longer than 300 lines because the sky, its horizon and the water that mirrors it read one
+another's cells and are tuned together.
 """
 
 from __future__ import annotations
@@ -60,6 +66,11 @@ PALE_LIGHT = 75.0
 OCCLUDER_LINES = 0.1
 #: Least chroma of the blue stretch at a side of the frame that seeds a sky the top edge hides.
 SIDE_CHROMA = 10.0
+#: A cell on the sky's edge that a roofline or a chimney grazes has long lines but the sky's
+#: smoothness (the dev street's: texture 0.3-0.6, a painted wall's 0.7 and more) and, being
+#: mostly sky, a mean colour within :data:`EDGE_STEP` of the sky cell it touches.
+EDGE_TEXTURE = 0.65
+EDGE_STEP = 8.0
 #: Without a horizon, the share of the frame's width a flat blue part must span to be water: a
 #: lake or a sea seen from its shore runs across the frame, a blue bokeh blob or a cup does not.
 OPEN_WATER_WIDTH = 0.6
@@ -147,6 +158,25 @@ def _grow_sky(c: Superpixels, seeds: BoolArray, blocked: BoolArray) -> BoolArray
     if c.area[sky].sum() < MIN_SKY:
         return np.zeros(c.count, bool)
     return sky | _sky_gaps(c, sky, blocked)
+
+
+def sky_edges(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
+    """Cells mostly of sky that a roof's, a chimney's or a ridge's edge crosses.
+
+    The edge gives such a cell long lines, so the sky does not grow into it and, joined to the
+    lined part below, it was a building: a patch of overcast beside every roof that took the
+    houses' edit. A cell as smooth as the sky whose mean colour is that of the sky cell it touches
+    is mostly sky; the sky's matte (:mod:`sky_matte`) then leaves out the roof's pixels in it.
+    """
+    candidate = ~sky & ~blocked & (c.texture < EDGE_TEXTURE) & (c.lines >= 0.06)
+    edges = np.zeros(c.count, bool)
+    for i in np.flatnonzero(candidate):
+        near = [j for j in c.adjacency[i] if sky[j]]
+        if not near:
+            continue
+        step = np.sqrt(((c.lab[near] - c.lab[i]) ** 2).sum(axis=1)).min()
+        edges[i] = bool(step < EDGE_STEP)
+    return edges
 
 
 def _side_seeds(c: Superpixels, blocked: BoolArray) -> BoolArray:
