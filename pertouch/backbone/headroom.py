@@ -12,8 +12,11 @@ pixels, or its added contrast or colour newly clips or crushes (detail pushed be
 than that (its other operators as solved: a fade leaves more room), it is held at the strength
 that harms just that much and the rest is solved again around it, so the region moves as far as
 it harmlessly can; but never so little that the move no longer shows (a look made invisible is
-not made harmless; the guard then reports what harm is left). Regions with room keep the move
-asked for.
+not made harmless), as long as what shows stays within the guard's clipping limit
+(:data:`FLOOR_CLIP`). Regions with room keep the move asked for.
+
+It is longer than 300 lines because the holds on white balance, on contrast and colour, and the
+visible floor under them share one clipping search, and their limits must be read together.
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ _REACHABLE = 0.45
 #: Luminance of L* 3 and L* 6: the do-no-harm guard counts detail (L* 6 or more) pushed below L* 3
 #: as crushed. Pixels above :data:`_DARK` luma are not pushed that far by a look's contrast.
 _Y_BLACK, _Y_DETAIL, _DARK = 3.0 / 903.3, 6.0 / 903.3, 0.3
+#: A held move is raised to what shows (:func:`_visible_floor`) only while its new clipping (or
+#: crushing) stays under 0.8% of the photo: the do-no-harm guard's 1% less the same margin for
+#: the full-resolution pass. Past that, the move stays at its budget and may not show.
+FLOOR_CLIP = 0.008
 #: Share of a region that must change visibly for a held move to still show (:func:`_visible_floor`).
 _VISIBLE = 0.03
 _FLOOR_STEPS = 6  # 1/64 of the move: the floor need not be finer than what shows
@@ -102,6 +109,7 @@ def harm_factors(problem: Problem, strengths: F64, channels: tuple[int, ...]) ->
     own = feathered[:, near].T.astype(np.float64)  # (n, R): each region's share of each pixel
     weights = np.clip(feathered, 0.0, 1.0)
     pivot = problem.pivot.reshape(-1)[near][None, :]
+    photo = float(weights.shape[1])
     for i in np.flatnonzero(moving):
         area = float(weights[i].sum())
         weight = weights[i][near]
@@ -125,7 +133,12 @@ def harm_factors(problem: Problem, strengths: F64, channels: tuple[int, ...]) ->
         for _ in range(_STEPS):
             mid = 0.5 * (low + high)
             low, high = (mid, high) if share(mid) <= CLIP_BUDGET else (low, mid)
-        factors[i] = max(low, _visible_floor(problem, strengths, i, scaled[i]))
+        floor = _visible_floor(problem, strengths, i, scaled[i])
+        # what shows is kept only while it stays under the guard's limit on the photo: warm on a
+        # red flower's bright petals was floored to 9.5% new clipping
+        if floor > low and share(floor) * area / photo <= FLOOR_CLIP:
+            low = floor
+        factors[i] = low
     return factors
 
 
