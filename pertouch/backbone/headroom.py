@@ -12,8 +12,8 @@ pixels, or its added contrast or colour newly clips or crushes (detail pushed be
 than that (its other operators as solved: a fade leaves more room), it is held at the strength
 that harms just that much and the rest is solved again around it, so the region moves as far as
 it harmlessly can; but never so little that the move no longer shows (a look made invisible is
-not made harmless), as long as what shows stays within the guard's clipping limit
-(:data:`FLOOR_CLIP`). Regions with room keep the move asked for.
+not made harmless); for the white balance, only as long as what shows stays within the guard's
+clipping limit (:data:`FLOOR_CLIP`). Regions with room keep the move asked for.
 
 It is longer than 300 lines because the holds on white balance, on contrast and colour, and the
 visible floor under them share one clipping search, and their limits must be read together.
@@ -51,8 +51,8 @@ _REACHABLE = 0.45
 #: Luminance of L* 3 and L* 6: the do-no-harm guard counts detail (L* 6 or more) pushed below L* 3
 #: as crushed. Pixels above :data:`_DARK` luma are not pushed that far by a look's contrast.
 _Y_BLACK, _Y_DETAIL, _DARK = 3.0 / 903.3, 6.0 / 903.3, 0.3
-#: A held move is raised to what shows (:func:`_visible_floor`) only while its new clipping (or
-#: crushing) stays under 0.8% of the photo: the do-no-harm guard's 1% less the same margin for
+#: A held white balance is raised to what shows (:func:`_visible_floor`) only while its new
+#: clipping stays under 0.8% of the photo: the do-no-harm guard's 1% less the same margin for
 #: the full-resolution pass. Past that, the move stays at its budget and may not show.
 FLOOR_CLIP = 0.008
 #: Share of a region that must change visibly for a held move to still show (:func:`_visible_floor`).
@@ -134,9 +134,10 @@ def harm_factors(problem: Problem, strengths: F64, channels: tuple[int, ...]) ->
             mid = 0.5 * (low + high)
             low, high = (mid, high) if share(mid) <= CLIP_BUDGET else (low, mid)
         floor = _visible_floor(problem, strengths, i, scaled[i])
-        # what shows is kept only while it stays under the guard's limit on the photo: warm on a
-        # red flower's bright petals was floored to 9.5% new clipping
-        if floor > low and share(floor) * area / photo <= FLOOR_CLIP:
+        # a white balance that shows is kept only while it stays under the guard's limit on the
+        # photo: warm on a red flower's bright petals was floored to 9.5% new clipping. Contrast
+        # and colour keep their floor: held to their budget, vivid on bright water showed nothing
+        if floor > low and (tonal or share(floor) * area / photo <= FLOOR_CLIP):
             low = floor
         factors[i] = low
     return factors
@@ -221,11 +222,16 @@ def hold_white_balance(
     """
     held = np.zeros_like(edited, dtype=bool)
     spent = 0
+    # contrast and colour nobody asked for are capped but not locked: the refit takes them back
+    # towards their levels (a warm look's solve reached for vibrance to warm a red flower; locked
+    # at its cap once its white balance was held, that vibrance blew 3.6% of the photo)
+    lockable = edited.copy()
+    lockable[:, _TEMP] = True
     for _ in range(_HOLDS):
         start, newly = cap_strengths(check, result.strengths, off, tonal)
         if not newly.any():
             break
-        held |= newly
+        held |= newly & lockable
         result = refit_held(
             proxy, targets + offset, edited, start, result, held, tolerance, iterations
         )
