@@ -23,7 +23,6 @@ from pertouch.backbone.headroom import at_reached, refit_held
 from pertouch.backbone.operators import apply_operators_planar
 from pertouch.backbone.solver import Problem, Solution
 from pertouch.core.attributes import Attribute
-from pertouch.core.auto_look import MAX_COLOUR_SHIFT
 from pertouch.core.colour import lab_of_rgb
 
 F64 = NDArray[np.float64]
@@ -31,7 +30,8 @@ _COLOUR, _TEMP = Attribute.COLORFULNESS.channel, Attribute.TEMPERATURE.channel
 _TOUCH = (Attribute.CONTRAST.channel, _COLOUR)
 #: The touch as a whole may move a region's mean a* or b* by at most 2.5 units each: the guard's
 #: 3 on the photo less room for the full-resolution pass. The auto look plans its vibrance within
-#: :data:`MAX_COLOUR_SHIFT` by the colourfulness metric; this is what the pixels actually do.
+#: :data:`~pertouch.core.auto_look.MAX_COLOUR_SHIFT` by the colourfulness metric; this budget is
+#: what the pixels actually do.
 TOUCH_TINT = 2.5
 _HOLDS = 2  # the other operators move a little after a hold, and the shift with them
 _MARGIN = 0.9  # aim a little inside the budget: the full-resolution pass differs slightly

@@ -468,8 +468,7 @@ def _white_balance_off(
     if state.baseline == "auto":
         return np.array(
             [
-                state.auto_delta(name)[_TEMPERATURE] == 0.0
-                and not state.edited(name)[_TEMPERATURE]
+                state.auto_delta(name)[_TEMPERATURE] == 0.0 and not state.edited(name)[_TEMPERATURE]
                 for name in regions
             ],
             dtype=bool,

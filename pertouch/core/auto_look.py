@@ -248,7 +248,10 @@ def _boost(
         return 0.0, f"{label}: kept, no headroom (much of the photo is near white)"
     if colour and m.kind == "people" and _bounded(level - high):
         return -_bounded(level - high), f"{label}: above natural skin and clothes, toned down"
-    move, why = _bounded(median - level, PUNCH_BOUND), f"below the {m.kind} median ({median:+.2f}), raised"
+    move, why = (
+        _bounded(median - level, PUNCH_BOUND),
+        f"below the {m.kind} median ({median:+.2f}), raised",
+    )
     if not move and room and level < float(percentiles[3]):
         move, why = TOUCH, f"in the usual {m.kind} range, a touch more"
     if move < TOUCH and not colour and reading.compressed and room:
