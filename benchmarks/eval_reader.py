@@ -10,7 +10,7 @@ read once the reader is warm (the first read loads the sentence embedder and is 
 
 Tune on the dev splits only; ``--misses`` refuses the test split so its mistakes are never read.
 
-Run: python benchmarks/eval_reader.py [--split dev|dev2|...|dev8|test|all] [--misses]
+Run: python benchmarks/eval_reader.py [--split dev|dev2|...|dev9|test|all] [--misses]
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "providers" / "data"
-SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "test")
-TUNING = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "test")
+TUNING = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")
 #: Degree buckets of the labels, in levels: small <= 0.15 < medium < 0.35 <= large.
 SMALL_MAX, LARGE_MIN = 0.15, 0.35
 NON_STRONG = ("weak_style", "weak_optimize", "refine", "undo", "approve", "unsupported")
 
 
 def load_requests(split: str) -> list[dict[str, Any]]:
-    """The labelled requests of one split ("dev", "dev2" ... "dev8" or "test")."""
+    """The labelled requests of one split ("dev", "dev2" ... "dev9" or "test")."""
     if split not in SPLITS:
         raise ValueError(f"Unknown split {split!r}; use one of {SPLITS}.")
     path = DATA / f"requests_{split}.jsonl"

@@ -3,6 +3,7 @@
     python benchmarks/eval_scenes.py                 # score the shipped scene space
     python benchmarks/eval_scenes.py --fit           # fit it on dev, write it, then score
     python benchmarks/eval_scenes.py --cache /tmp/scenes.json   # reuse measurements between runs
+    python benchmarks/eval_scenes.py --fit --dev-only  # while tuning: never measure or score test
 
 Every corpus photo (``benchmarks/corpus.py``) and each of its variants
 (``benchmarks/scene_variants.py``: mirror, two crops, exposure and white-balance nudges) goes
@@ -25,13 +26,13 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from benchmarks.corpus import CORPUS, load, photos
-from benchmarks.scene_fit import Item, Scores, fit, score
+from benchmarks.scene_fit import Item, Scores, cross_validate, fit, score
 from benchmarks.scene_variants import VARIANTS, variant
-from pertouch.memory.kinds import kind_of
+from pertouch.memory.kinds import UNKNOWN, kind_of, sure_kind
 from pertouch.memory.measure import FEATURES
 from pertouch.memory.space import DEFAULT_SPACE_FILE, SceneSpace
 
-SPACE_VERSION = 3
+SPACE_VERSION = 5
 _FINE_KIND = {p.name: p.kind for p in CORPUS}
 
 
@@ -72,7 +73,13 @@ def recognised(items: list[Item]) -> str:
             wrong[key] = wrong.get(key, 0) + 1
     right = 1.0 - sum(wrong.values()) / len(items)
     misses = ", ".join(f"{k} x{n}" for k, n in sorted(wrong.items()))
-    return f"kind recognised {right:.1%} of {len(items)} items; missed: {misses or 'none'}"
+    sure = [sure_kind(dict(zip(FEATURES, i.values, strict=True))) for i in items]
+    unsure = sum(k == UNKNOWN for k in sure) / len(items)
+    sure_wrong = sum(k not in (UNKNOWN, i.kind) for k, i in zip(sure, items, strict=True))
+    return (
+        f"kind recognised {right:.1%} of {len(items)} items (sure and wrong "
+        f"{sure_wrong / len(items):.1%}, unsure {unsure:.1%}); missed: {misses or 'none'}"
+    )
 
 
 def line(label: str, s: Scores) -> str:
@@ -89,10 +96,15 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true", help="fit the space on dev and write it")
     parser.add_argument("--space", type=Path, default=DEFAULT_SPACE_FILE)
     parser.add_argument("--cache", type=Path, help="JSON file of measurements to reuse")
+    parser.add_argument("--dev-only", action="store_true", help="leave the test photos unread")
+    parser.add_argument(
+        "--folds", type=int, default=0, help="also score dev by K-fold cross-validation over photos"
+    )
     args = parser.parse_args()
     cache = json.loads(args.cache.read_text()) if args.cache and args.cache.is_file() else {}
     start = time.perf_counter()
-    dev, test = measure_corpus("dev", cache), measure_corpus("test", cache)
+    dev = measure_corpus("dev", cache)
+    test = [] if args.dev_only else measure_corpus("test", cache)
     if args.cache:
         args.cache.write_text(json.dumps(cache))
     print(
@@ -108,12 +120,15 @@ def main() -> None:
         f"cut-off (min similarity) {space.min_similarity:.3f}, "
         f"kind weight {space.kind_weight:.2f}, fitted on dev"
     )
-    for split, items in (("dev", dev), ("test", test)):
+    splits = [("dev", dev)] + ([] if args.dev_only else [("test", test)])
+    for split, items in splits:
         print(f"{split}: {recognised(items)}")
-    for split, items in (("dev", dev), ("test", test)):
+    for split, items in splits:
         print(line(f"{split} scene kinds", score(space, items)))
-    for split, items in (("dev", dev), ("test", test)):
+    for split, items in splits:
         print(line(f"{split} corpus kinds", score(space, finer(items))))
+    if args.folds > 1:
+        print(line(f"dev {args.folds}-fold kinds", cross_validate(dev, SPACE_VERSION, args.folds)))
 
 
 if __name__ == "__main__":

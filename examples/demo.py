@@ -6,7 +6,8 @@ brighter ground; then it asks the agent the same thing in words (`pertouch retou
 offline model, offline segmenter) and prints its explanation, and finally asks "make it look
 better" of a flat, dull copy of scikit-image's coffee photo (the auto look). It runs the real
 `pertouch` command for every step, so what it prints is what you would see, and leaves the photo,
-the mask, the state, the result and a before/after picture in ./demo-output/.
+the masks, the state, the results and before/after pictures in ./demo-output/ (before-after.jpg
+is the agent's result).
 """
 
 from __future__ import annotations
@@ -93,12 +94,15 @@ def main() -> None:
     run("retouch", str(OUT / "coffee-dull.jpg"), "make it look better", "-o", str(OUT / "coffee-auto.jpg"))
 
     before = np.asarray(Image.open(OUT / "rocket.jpg"))
-    after = np.asarray(Image.open(OUT / "rocket-retouched.jpg"))
-    Image.fromarray(np.hstack([before, after])).save(OUT / "before-after.jpg", quality=92)
+    agent = np.asarray(Image.open(OUT / "rocket-agent.jpg"))
+    Image.fromarray(np.hstack([before, agent])).save(OUT / "before-after.jpg", quality=92)
+    rendered = np.asarray(Image.open(OUT / "rocket-retouched.jpg"))
+    Image.fromarray(np.hstack([before, rendered])).save(OUT / "render-before-after.jpg", quality=92)
     dull_in = np.asarray(Image.open(OUT / "coffee-dull.jpg"))
     auto_out = np.asarray(Image.open(OUT / "coffee-auto.jpg"))
     Image.fromarray(np.hstack([dull_in, auto_out])).save(OUT / "auto-before-after.jpg", quality=92)
-    print(f"\nBefore and after side by side: {OUT / 'before-after.jpg'}")
+    print(f"\nThe agent's result, before and after: {OUT / 'before-after.jpg'}")
+    print(f"The state rendered with the demo's own masks: {OUT / 'render-before-after.jpg'}")
     print(f"The auto look, before and after: {OUT / 'auto-before-after.jpg'}")
 
 

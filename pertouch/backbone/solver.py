@@ -85,12 +85,18 @@ class Problem:
             planes = np.stack([resize_area(p, self.measured_shape) for p in planes])
         return self.scale.to_level(self.meter.planar(planes), clip=False)
 
-    def jacobian(self, strengths: F64, levels: F64) -> F64:
-        """``d levels / d strengths`` as a ``(4R, 4R)`` matrix, by forward differences."""
+    def jacobian(
+        self, strengths: F64, levels: F64, fixed: NDArray[np.bool_] | None = None
+    ) -> F64:
+        """``d levels / d strengths`` as a ``(4R, 4R)`` matrix, by forward differences.
+
+        Columns of ``fixed`` strengths (that never move) are left at zero unmeasured.
+        """
         size = strengths.size
-        jac = np.empty((size, size))
+        jac = np.zeros((size, size))
         flat = strengths.reshape(-1)
-        for index in range(size):
+        skip = np.zeros(size, dtype=bool) if fixed is None else fixed.reshape(-1)
+        for index in np.flatnonzero(~skip):
             k = index % NUM_ATTRIBUTES
             step = _PROBE if flat[index] + _PROBE <= RANGES[k, 1] else -_PROBE
             probe = flat.copy()
@@ -134,10 +140,16 @@ def solve(
     less than a tenth of the remaining error (targets at the end of a scale, or in conflict, are
     approached that slowly; further evaluations would buy nothing visible).
     """
+    # A region nothing was asked of keeps its pixels: no strengths of its own. Holding its levels
+    # by moving it would answer the edges where a neighbour's edit feathers in by shifting all of
+    # it (a held rest of the photo tinted a whole sky for "make the water more vivid").
+    idle = np.broadcast_to(~edited.any(axis=1, keepdims=True), targets.shape)
+    locked = idle if locked is None else (locked | idle)
     weight = np.where(edited, 1.0, UNEDITED_WEIGHT)
     counted = np.ones_like(targets, dtype=bool) if free is None else ~free
+    counted = counted & ~idle
     weight = np.where(counted, weight, 0.0)
-    strengths = np.zeros_like(targets) if strengths is None else strengths.copy()
+    strengths = np.zeros_like(targets) if strengths is None else np.where(idle, 0.0, strengths)
     levels = problem.levels(strengths if strengths.any() else None)
     merit = _merit(weight * (levels - targets), strengths)
     error = float(np.abs(levels - targets)[counted].max(initial=0.0))
@@ -152,7 +164,7 @@ def solve(
             break
         iterations += 1
         if jac is None:
-            jac, fresh = problem.jacobian(strengths, levels), True
+            jac, fresh = problem.jacobian(strengths, levels, idle), True
         weighted = jac * weight.reshape(-1, 1)
         normal = weighted.T @ weighted + _RIDGE * np.eye(strengths.size)
         gradient = weighted.T @ (weight * (levels - targets)).reshape(
@@ -185,7 +197,7 @@ def solve(
         merits.append(merit)
         error = float(np.abs(levels - targets)[counted].max(initial=0.0))
     if jac is None:
-        jac = problem.jacobian(strengths, levels)
+        jac = problem.jacobian(strengths, levels, idle)
     return Solution(
         strengths, levels, jac, iterations, error, within_bands(levels, targets, edited)
     )
@@ -258,6 +270,8 @@ def _stretch(array: F32, shape: tuple[int, int]) -> F32:
 def within_bands(levels: F64, targets: F64, edited: NDArray[np.bool_]) -> bool:
     """Whether levels keep the promise, with a margin for what the full-resolution pass may add."""
     miss = np.abs(levels - targets)
+    held = edited.any(axis=1)  # regions nothing was asked of have no strengths to keep a promise
+    miss, edited = miss[held], edited[held]
     return bool(
         miss[edited].max(initial=0) <= 0.6 * EDIT_BAND
         and miss[~edited].max(initial=0) <= 0.5 * KEEP_BAND

@@ -161,9 +161,11 @@ def _recall(memory: Any, name: str, photo: Path, as_json: bool, segmenter: Any) 
         return
     print(f"photo:   {photo.name}: {scene.text()}")
     if scene.measured:
-        from pertouch.memory.kinds import in_words
+        from pertouch.memory.kinds import SURE, UNKNOWN, in_words, sure_kind
 
-        print(f"kind:    {in_words(scene.measurements)}")
+        unsure = sure_kind(scene.measurements) == UNKNOWN
+        doubt = f" (none reaches {SURE:.2f}: unsure, shares with no photo)" if unsure else ""
+        print(f"kind:    {in_words(scene.measurements)}{doubt}")
     print(f"suggest: {suggestion.reason or f'{name} has no approved photos to compare yet.'}")
     if suggestion.edits:
         print(
@@ -174,9 +176,13 @@ def _recall(memory: Any, name: str, photo: Path, as_json: bool, segmenter: Any) 
     for match in suggestion.matches:
         record = match.record
         edits = ", ".join(f"{e.region} {e.attribute.value} {e.delta:+.2f}" for e in record.edits)
-        used = (
-            "used" if match.weight > 0 else "people differ" if not match.comparable else "too far"
-        )
+        from pertouch.memory.kinds import share_kind
+
+        used = "used" if match.weight > 0 else "too far"
+        if not match.comparable:
+            same_kind = scene.measured and record.scene.measured
+            same_kind = same_kind and share_kind(scene.measurements, record.scene.measurements)
+            used = "frame differs" if same_kind else "kind differs"
         print(
             f"  {match.similarity:5.2f}  {used:<13} {record.photo or record.id[:8]:<24} "
             f"{record.scene.framing:<10} {record.instruction!r}: {edits or 'as shot'}"

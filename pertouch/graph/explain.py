@@ -13,6 +13,8 @@ from pertouch.graph.state import State
 _CANNOT = "PerTouch changes the colour, contrast, warmth and brightness of regions"
 #: A level this close to an end is "already near" it.
 _NEAR_END = 0.75
+#: A measured move smaller than this (in level) is no move at all.
+_STILL = 0.02
 #: Each attribute's two ends of the level scale in words: (+1, -1).
 _ENDS = {
     "brightness": ("brightest", "darkest"),
@@ -42,6 +44,8 @@ def respond_text(state: State) -> str:
         reasons = " ".join(found.reasons) if found else ""
         if unsupported:
             lines.append(f"I cannot do {', '.join(unsupported)}: {_CANNOT}.")
+        elif kind == "strong" and notes:  # the notes say what was not found, and what could be
+            lines.append("Nothing was changed.")
         else:
             lines.append(f"I found nothing to change. {reasons}".strip())
     if state.rounds:
@@ -57,6 +61,11 @@ def respond_text(state: State) -> str:
             )
         elif guards is not None and not guards.visible and any(m.held for m in last.measured):
             lines.append(f"Little visible changed after {how} ({kind.replace('_', ' ')}): {edits}.")
+        elif guards is not None and not guards.visible and _all_reached(last.measured):
+            lines.append(
+                f"Done in {how} ({kind.replace('_', ' ')}): {edits}; the change is subtle (under "
+                "a clearly visible difference almost everywhere), so say 'more' for a stronger one."
+            )
         elif guards is not None and not guards.visible:
             lines.append(
                 f"Nothing visible changed after {how} ({kind.replace('_', ' ')}): {edits}; "
@@ -65,7 +74,10 @@ def respond_text(state: State) -> str:
             )
         else:
             lines.append(f"Done in {how} ({kind.replace('_', ' ')}): {edits}.")
-        moved = [_moved(m) for m in last.measured][:6]
+        rows = last.measured
+        if kind == "weak_optimize":  # the auto look checks every attribute; say what it moved
+            rows = tuple(m for m in rows if abs(m.measured - m.before) >= _STILL / 2)
+        moved = [_moved(m) for m in rows][:6]
         if moved:
             lines.append("Measured: " + "; ".join(moved) + ".")
         lines.extend(dict.fromkeys(s for s in map(_at_limit, last.measured) if s))
@@ -106,6 +118,13 @@ def explain_rounds(rounds: Sequence[Round]) -> str:
     return "\n".join(out)
 
 
+def _all_reached(rows: Sequence[Measurement]) -> bool:
+    """Every measured edit moved and landed on its target (a miss of at most 0.05 level)."""
+    return bool(rows) and all(
+        not r.held and r.miss <= 0.05 and abs(r.measured - r.before) >= _STILL for r in rows
+    )
+
+
 def _edit(edit: Edit) -> str:
     return f"{edit.region} {edit.attribute.value} {edit.delta:+.2f}"
 
@@ -128,9 +147,15 @@ def _at_limit(row: Measurement) -> str:
     end = f"the {high if target > 0 else low} level the scale allows"
     moved = "raised" if target > 0 else "lowered"
     name = "photo" if row.region == GLOBAL else row.region
+    plural = name.endswith("s")  # region classes ending in s are plurals: eyes, shadows, blues
+    went = (row.measured - before) * target > 0 and abs(row.measured - before) >= _STILL
+    if row.held or not went:  # nothing moved: "I lowered it to the limit" would be untrue
+        return (
+            f"The {name} {'were' if plural else 'was'} already at or near {end} "
+            f"({before:+.2f} {row.attribute}), so {'they' if plural else 'it'} could not go further."
+        )
     if abs(before) < _NEAR_END:
         return f"The {name} {row.attribute} asked for goes past {end}; I {moved} it to the limit."
-    plural = name.endswith("s")  # region classes ending in s are plurals: eyes, shadows, blues
     return (
         f"The {name} {'were' if plural else 'was'} already near {end} "
         f"({before:+.2f} {row.attribute}); I {moved} {'them' if plural else 'it'} to the limit."

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from pertouch.core.adjustments import GLOBAL, Edit
 from pertouch.core.attributes import Attribute
+from pertouch.memory.composition import MAX_DIFFERENCE, difference
 from pertouch.memory.framing import LIGHT_PHRASES
+from pertouch.memory.kinds import UNKNOWN, in_words, share_kind, sure_kind
 from pertouch.memory.scene import SceneDescription
 
 if TYPE_CHECKING:
@@ -87,11 +89,56 @@ def explain_nothing(
             f"{NOTHING_SIMILAR}: the closest, {_name(best)}{kinds}, is {best.similarity:.2f} "
             f"similar where {min_similarity:.2f} is needed, so it starts as shot."
         )
+    if scene.measured and sure_kind(scene.measurements) == UNKNOWN:
+        return (
+            f"{NOTHING_SIMILAR}: I cannot tell surely what kind of scene it is "
+            f"({in_words(scene.measurements)}), so it borrows no other photo's look and starts "
+            "as shot."
+        )
     if scene.has_people:
         return (
             f"{NOTHING_SIMILAR}: it shows people and none you approved did, so it starts as shot."
         )
-    return f"{NOTHING_SIMILAR}: every photo you approved showed people and this one does not."
+    if all(m.record.scene.has_people for m in matches):
+        return f"{NOTHING_SIMILAR}: every photo you approved showed people and this one does not."
+    alike = [
+        m
+        for m in matches
+        if scene.measured
+        and m.record.scene.measured
+        and share_kind(scene.measurements, m.record.scene.measurements)
+    ]
+    if alike:  # of one kind, but the frames hold other things (composition.share_taste)
+        closest = min(
+            alike, key=lambda m: difference(scene.measurements, m.record.scene.measurements)
+        )
+        apart = difference(scene.measurements, closest.record.scene.measurements)
+        return (
+            f"{NOTHING_SIMILAR}: the closest {scene.framing}, {_name(closest)}, holds other things "
+            f"({apart:.0%} of the frame differs in sky, water, leaves, ground, buildings or "
+            f"people; at most {MAX_DIFFERENCE:.0%} may), so it starts as shot."
+        )
+    return (
+        f"{NOTHING_SIMILAR}: it looks like a {scene.framing}, and what you approved was another "
+        f"kind of scene ({_kinds_of(matches)}), so it starts as shot."
+    )
+
+
+def _kinds_of(matches: Sequence[Match]) -> str:
+    """The kinds of the matched photos, most first: "3 landscapes, 1 photo of unsure kind"."""
+    counts: dict[str, int] = {}
+    for m in matches:
+        past = m.record.scene
+        kind = sure_kind(past.measurements) if past.measured else past.framing
+        name = "photo of unsure kind" if kind == UNKNOWN else past.framing
+        counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    return ", ".join(
+        f"{n} {name.replace('photo', 'photos') if 'photo' in name else name + 's'}"
+        if n > 1
+        else f"1 {name}"
+        for name, n in ranked
+    )
 
 
 def common_ground(scene: SceneDescription, past: Sequence[SceneDescription]) -> str:

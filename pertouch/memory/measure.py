@@ -22,7 +22,7 @@ FloatArray = NDArray[np.float32]
 #: Long side of the view every measurement is taken on.
 VIEW_SIZE = 256
 #: Region classes whose share of the frame is measured (a segmenter's ``propose`` names them).
-CONTENT = ("sky", "water", "vegetation", "ground", "subject")
+CONTENT = ("sky", "water", "vegetation", "ground", "architecture", "subject")
 PEOPLE = ("person", "face", "hair")
 _HSP = np.array([0.241, 0.691, 0.068], dtype=np.float32)
 _BANDS = 4

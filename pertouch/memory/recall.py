@@ -1,9 +1,10 @@
 """From similar past retouches to a suggested starting state, with the sentence that explains it.
 
 Each similar record votes for its edits with a weight: how similar its scene is (above a floor,
-below which it does not count at all) times how recent it is (halving every ``half_life``). A
-photo of people and a photo without people never vote for each other, however similar their
-light and colour: a portrait never inherits a landscape's look. For
+below which it does not count at all) times how recent it is (halving every ``half_life``). Only
+scenes surely of one kind and holding much the same (sky, water, leaves, buildings, people in
+like shares) vote for each other, however similar their light and colour: a portrait never
+inherits a landscape's look, and a photo whose kind is unsure inherits nothing. For
 every region class the new photo has, and for the photo as a whole, the suggestion is the
 weighted mean of the past deltas, a record that did not touch that attribute voting zero. The mean
 is shrunk towards zero by a prior weight, so one old, half-similar retouch moves a new photo only a
@@ -19,6 +20,7 @@ import numpy as np
 
 from pertouch.core.adjustments import GLOBAL, AdjustmentState, Baseline, Edit
 from pertouch.core.attributes import ATTRIBUTES
+from pertouch.memory.composition import share_taste
 from pertouch.memory.explain import explain, explain_nothing
 from pertouch.memory.records import MemoryRecord, edits_of
 from pertouch.memory.scene import SceneDescription
@@ -39,8 +41,9 @@ class Match:
     """A past record found near, with its similarity and its weight in the suggestion.
 
     Attributes:
-        comparable: False when one photo shows people and the other does not; it then has no
-            weight, however similar.
+        comparable: False when the two photos are not surely of one kind of scene (one shows
+            people and the other does not, or either kind is unsure); it then has no weight,
+            however similar.
     """
 
     record: MemoryRecord
@@ -138,7 +141,11 @@ def weight(
 
 
 def comparable(new: SceneDescription, past: SceneDescription) -> bool:
-    """Whether a past scene may vote for a new one: both show people, or neither does."""
+    """Whether a past scene may vote for a new one: both are surely of one kind of scene and hold
+    much the same (:func:`pertouch.memory.composition.share_taste`); scenes without
+    measurements, by whether both show people or neither does."""
+    if new.measured and past.measured:
+        return share_taste(new.measurements, past.measurements)
     return new.has_people == past.has_people
 
 

@@ -10,7 +10,10 @@ colour. The parts are weighted by :attr:`SceneSpace.kind_weight` and its complem
 lengths), so the whole is a unit vector and two scenes compare by cosine. The numbers, and the similarity below which a past scene does not count, are fitted by
 ``python benchmarks/eval_scenes.py --fit`` on dev photos and their variants (crops, mirror images,
 exposure and white-balance nudges) and shipped as ``data/scene_space.json``; the same script
-reports the figures on dev and test.
+reports the figures on dev and test. Recall compares only scenes surely of one kind
+(:func:`pertouch.memory.kinds.share_kind`) and holding much the same
+(:func:`pertouch.memory.composition.share_taste`); the vector ranks and holds to the cut-off
+within it.
 
 Changing the measurements or the fit changes :attr:`SceneSpace.version`; stored records keep their
 measurements, so the memory re-embeds them on the next open (see :mod:`pertouch.memory.users`).

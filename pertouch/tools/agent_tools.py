@@ -93,6 +93,8 @@ def make_tools(workspace: Workspace | None) -> list[BaseTool]:
         if answer.found:
             mask = np.round(answer.mask * 255).astype(np.uint8)
             ws.masks[answer.region] = ws.store.put(mask)
+            if answer.matched_by == "stand-in":  # the reply says what stood in for the thing
+                ws.notes.append(answer.note)
         else:
             ws.notes.append(answer.note)
         return json.dumps(result)

@@ -229,3 +229,21 @@ def test_unreachable_targets_are_reported_not_faked(renderer, coffee):
     summary = plan.summary()["regions"]["global"]
     assert summary["reached"]["temperature"] > summary["before"]["temperature"]
     assert summary["target"]["temperature"] == 1.0
+
+
+@pytest.mark.parametrize("attribute", ["colorfulness", "contrast"])
+def test_what_was_not_asked_about_keeps_its_pixels(renderer, astronaut, attribute):
+    """A region's edit leaves the rest of the photo exactly as it was beyond the feathered edge.
+
+    The rest is held by having no strengths, not by moving all of it to cancel what the feathered
+    edge does to its mean: that once tinted a whole blue sky for "make the water more vivid".
+    """
+    centre = ellipse_mask(astronaut.shape[:2], (0.45, 0.4), (0.3, 0.28))
+    state = AdjustmentState().with_edit("centre", attribute, 0.3)
+    out = renderer.render(astronaut, state, {"centre": centre})
+    change = np.abs(out.astype(np.int16) - astronaut).max(axis=2)
+    far_outside = cv2.dilate(centre, np.ones((61, 61), np.uint8)) == 0
+    inside = cv2.erode(centre, np.ones((9, 9), np.uint8)) > 0
+    assert far_outside.mean() > 0.2
+    assert change[inside].mean() > 1
+    assert change[far_outside].max() == 0

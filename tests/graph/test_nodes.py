@@ -355,6 +355,15 @@ def test_respond_says_when_nothing_visible_changed(nodes):
     assert "Done" not in update["response"]
 
 
+def test_respond_calls_a_reached_but_barely_visible_change_subtle(nodes):
+    """The lake's trees warmed +0.15 as asked, on 8% of the photo: done, not "nothing changed"."""
+    round_ = replace(rendered_round(measured_row(0.1, 0.25, 0.24, 0.15)), guards=_report(True, False))
+    update = nodes.respond(State(classification=STRONG, rounds=[round_]), runtime())
+    assert update["response"].startswith("Done in 1 round")
+    assert "the change is subtle" in update["response"]
+    assert "Nothing visible changed" not in update["response"]
+
+
 def test_critique_attaches_the_guards_to_the_round(nodes, photo_ref, face_ref):
     state = State(
         photo_ref=photo_ref, masks={"face": face_ref}, adjustment=DARKER_FACE, planned=DARKER_FACE

@@ -2,7 +2,8 @@
 
 The landscapes are Debian wallpaper photographs of the corpus (skipped where not installed): the
 person approved "warmer" on the dune, the storm and the mountain path; the fourth is the sunset
-over hills. The portrait is scikit-image's astronaut.
+over hills. The portrait is scikit-image's astronaut; the footballer (opencv-doc) is the photo of
+issue 19 that once inherited a leaf close-up's look, and the dahlia is a close-up.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from pertouch.memory.scene import describe
 
 APPROVED = ("dune", "storm", "picos")
 FOURTH = "sunset"
+OTHER_KINDS = ("astronaut", "footballer", "dahlia")
 _BY_NAME = {p.name: p for p in CORPUS}
 
 
 @pytest.fixture(scope="module")
 def photos():
-    wanted = [_BY_NAME[n] for n in (*APPROVED, FOURTH, "astronaut")]
+    wanted = [_BY_NAME[n] for n in (*APPROVED, FOURTH, *OTHER_KINDS)]
     missing = [p.name for p in wanted if not p.available]
     if missing:
         pytest.skip(f"corpus photos not installed: {', '.join(missing)}")
@@ -55,9 +57,22 @@ def test_three_warmer_landscapes_carry_to_a_fourth_and_not_to_a_portrait(memory,
     assert any(f"{name}.jpg" in fourth.reason for name in APPROVED)
     assert all(m.similarity >= fourth.min_similarity for m in fourth.used)
 
-    portrait = memory.recall("ana", scenes["astronaut"])
-    assert portrait.empty and _temperature(portrait) == 0
-    assert portrait.reason.startswith(NOTHING_SIMILAR) and "people" in portrait.reason
+    for name in ("astronaut", "footballer"):
+        portrait = memory.recall("ana", scenes[name])
+        assert portrait.empty and _temperature(portrait) == 0, name
+        assert portrait.reason.startswith(NOTHING_SIMILAR) and "people" in portrait.reason, name
+
+
+def test_a_close_up_does_not_inherit_the_landscapes_warmth(memory, scenes):
+    memory.users.create("ana")
+    for name in APPROVED:
+        memory.remember(
+            "ana", scenes[name], [Edit("global", "temperature", 0.3)], "warmer", photo=f"{name}.jpg"
+        )
+    flower = memory.recall("ana", scenes["dahlia"])
+    assert flower.empty and _temperature(flower) == 0
+    assert flower.reason.startswith(NOTHING_SIMILAR) and "close-up" in flower.reason, flower.reason
+    assert "another kind of scene (3 landscapes)" in flower.reason
 
 
 @pytest.mark.parametrize("location", ["embedded"], indirect=True)

@@ -363,5 +363,8 @@ def test_signed_exposure_before_its_noun_is_in_stops():
 
 
 def test_an_except_clause_that_names_a_thing_holds_it():
-    assert moves("desaturate everything except the red umbrella") == {(G, "colorfulness", -1)}
+    assert moves("desaturate everything except the red umbrella") == {
+        (G, "colorfulness", -1),
+        ("objects", "colorfulness", 1),  # held as "except the sky" is: its own move undoes it
+    }
     assert moves("it's fine except the sky which is too white") == {("sky", "brightness", -1)}

@@ -22,8 +22,9 @@ MIN_TEST_ACCURACY = 0.93
 #: them).
 MIN_DEV_ACCURACY = {"dev": 0.97, "dev2": 0.92, "dev3": 0.96, "dev4": 0.96, "dev5": 0.96}
 MIN_DEV_ACCURACY |= {"dev6": 0.95, "dev7": 0.92}
-#: dev8 read 84.3% before the reader was tuned on it and 95.8% after.
-MIN_DEV_ACCURACY |= {"dev8": 0.94}
+#: dev8 read 84.3% before the reader was tuned on it and 95.8% after (97.9% once the held-region
+#: convention was made one); dev9 read 80.8% before and 91.7% after.
+MIN_DEV_ACCURACY |= {"dev8": 0.95, "dev9": 0.90}
 #: A warm read of one request; the learned layer embeds a clause in a few milliseconds.
 MAX_MEDIAN_SECONDS = 0.02
 
@@ -40,7 +41,7 @@ def test_corpus_is_large_split_before_tuning_and_apart_from_the_phrase_bank():
     assert 0.55 <= len(dev) / len(texts) <= 0.65
     later = [
         r["text"].lower()
-        for s in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8")
+        for s in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")
         for r in load_requests(s)
     ]
     assert not set(later) & set(texts) and len(set(later)) == len(later)
@@ -58,7 +59,7 @@ def test_every_label_names_a_known_region_and_attribute():
 
     rows = [
         r
-        for s in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "test")
+        for s in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "test")
         for r in load_requests(s)
     ]
     for row in rows:

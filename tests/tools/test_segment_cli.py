@@ -85,7 +85,7 @@ def test_propose_prints_regions_and_saves_an_overlay(
 
 
 def test_embedding_fallback_is_shown(parser, cli_segmenter, saved, capsys):
-    assert _run(parser, cli_segmenter, saved("astronaut"), "the astronaut") == 0
+    assert _run(parser, cli_segmenter, saved("astronaut"), "the ballerina") == 0
     assert "understood as person" in capsys.readouterr().out
 
 

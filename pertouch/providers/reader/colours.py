@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pertouch.providers.reader.lexicon import COL, TEMP, Cue, Effect
+from pertouch.providers.reader.lexicon import COL, CUES, TEMP, Cue, Effect
 from pertouch.providers.reader.words import SPATIAL
 
 #: White-balance colours and their temperature pole.
@@ -48,6 +48,39 @@ RANGE_NOUNS = {"saturation", "luminance", "brightness", "lightness", "vibrance",
 SUBJECT_AFTER = {"is", "are", "too", "more", "less", "looks", "look", "seems", "so", "very"}
 #: Words after a colour that add nothing ("the green channel").
 IGNORED_AFTER = {"channel", "channels", "colour", "color", "colours", "colors", "tone"}
+#: Before a colour, words that make it describe the noun after it ("the red buses").
+_DETERMINERS = {"the", "a", "an", "her", "his", "their", "my", "our", "this", "that", "its"}
+#: Nouns after a colour that name the areas of that colour, not a thing it describes.
+_AREAS = {"bits", "parts", "areas", "stuff", "ones", "patches", "spots", "bit", "part", "area"}
+_AREAS |= {"light", "lights", "hour"}
+#: Words after a colour that are no noun of a thing (verbs, particles, conjunctions).
+_NOT_THINGS = {"and", "or", "but", "to", "in", "on", "at", "of", "with", "for", "from", "by"}
+_NOT_THINGS |= {"please", "now", "instead", "again", "then", "there", "here", "it", "them"}
+_NOT_THINGS |= {"has", "have", "had", "was", "were", "be", "been", "should", "could", "would"}
+_NOT_THINGS |= {"can", "will", "needs", "need", "a", "an", "the", "one", "colour", "color"}
+_NOT_THINGS |= {"out", "off", "away", "back", "down", "up", "into", "over", "through", "overall"}
+_NOT_THINGS |= {"everywhere", "bit", "right", "slightly", "just", "only", "even", "also", "though"}
+
+
+def _unknown_noun(word: str) -> bool:
+    """True when ``word`` can be the noun a colour describes: a word that is no cue, no colour
+    and no function word ("buses", "umbrella", "paint")."""
+    return (
+        word.isalpha()
+        and len(word) > 2
+        and word not in CUES
+        and word not in WB_POLES
+        and word not in RANGES
+        and word not in _AREAS
+        and word not in _NOT_THINGS
+        and word not in SUBJECT_AFTER
+        and word not in CAST_WORDS
+        and word not in RANGE_NOUNS
+        and word not in IGNORED_AFTER
+        and not word.endswith(("ish", "ly"))
+    )
+
+
 #: The natural colour of regions, so "bluer" on the sky also means more colour there.
 NATURAL_HUE = {"sky": "blue", "water": "blue", "blues": "blue", "vegetation": "green"}
 NATURAL_HUE |= {"greens": "green", "lips": "red", "reds": "red", "oranges": "orange"}
@@ -110,6 +143,9 @@ def read_colours(
         predicative = before in ("too", "so", "very", "more", "less", "overly", "bit")
         if named and named not in SPATIAL and after not in CAST_WORDS and not predicative:
             used[i] = True  # a modifier: "the red car"
+            continue
+        if before in _DETERMINERS and _unknown_noun(after):
+            used[i] = True  # a modifier of a thing no region names: "the red buses", "a red one"
             continue
         width = 2 if after in CAST_WORDS or after in IGNORED_AFTER else 1
         # "-ish" forms describe a cast ("yellowish, fix"); said bare they are a complaint

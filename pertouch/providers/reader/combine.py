@@ -25,7 +25,13 @@ from pertouch.providers.reader.colours import natural_sign
 from pertouch.providers.reader.cues import Clause, Hit
 from pertouch.providers.reader.fallback import Guess
 from pertouch.providers.reader.lexicon import BRI, COL, TEMP
-from pertouch.providers.reader.reference import cast_then_wish, referent
+from pertouch.providers.reader.reference import (
+    cast_then_wish,
+    kept_with,
+    referent,
+    remedies,
+    said_next,
+)
 from pertouch.providers.reader.stance import has
 from pertouch.providers.reader.types import ClauseReading, ClauseStatus, Intent, Question, ReadBy
 
@@ -68,7 +74,7 @@ def combine(clauses: list[Clause], fallback: Fallback | None = None) -> Combined
             status = "protect"
         elif clause.negated:
             status = "none"  # "don't make it darker": nothing to do for this clause
-        elif clause.optimize and not clause.hits:
+        elif clause.optimize and not clause.hits and not remedies(clause, attributes_said):
             status, out.optimize = "optimize", True
         elif clause.hits:
             topic = clauses[index - 1] if index else None
@@ -194,7 +200,7 @@ def _named_only(clause: Clause, out: Combined, said: set[str]) -> tuple[ClauseSt
         out.questions += [question(clause, a) for a in dict.fromkeys(clause.named)]
         return "question", []
     if clause.fix or clause.optimize:
-        if set(clause.named) <= said:
+        if set(clause.named) <= said or remedies(clause, said):
             return "none", []  # "overexposed, fix the brightness": another clause says how
         out.optimize = True
         return "optimize", []
@@ -205,7 +211,9 @@ def _regions_only(
     clause: Clause, later: list[Clause], previous: Clause | None, out: Combined
 ) -> tuple[ClauseStatus, list[Intent]]:
     move = clause.move or (clause.modifier if previous is None or not previous.hits else 0)
-    if move and _said_next(move, later[:1]):
+    if not move and later[:1] and kept_with(later[0]):
+        return "keep", []  # "the sea | and sky look fine": the praise is said of both
+    if move and said_next(move, later[:1]):
         return "edit", []  # "tone down the greenery, it is a bit lurid": the complaint says what
     if move:
         if clause.regions and set(clause.regions) <= set(_TONE_POLES):  # "more warm tones"
@@ -234,14 +242,6 @@ def _regions_only(
         return "none", []
     out.carry += [r for r in clause.regions if r != GLOBAL]
     return "carry", []
-
-
-def _said_next(move: int, following: list[Clause]) -> bool:
-    """True when the next clause complains about "it" on one attribute, the way the move goes."""
-    if not following or following[0].regions or not following[0].pronoun:
-        return False
-    signs = {(h.attribute, h.sign) for h in following[0].hits}
-    return len(signs) == 1 and next(iter(signs))[1] == move
 
 
 def out_said(out: Combined, previous: Clause | None) -> bool:

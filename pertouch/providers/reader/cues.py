@@ -23,9 +23,10 @@ from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader import stance as S
 from pertouch.providers.reader import words as W
 from pertouch.providers.reader.clauses import EXCEPT, Piece
-from pertouch.providers.reader.colours import HUE_OF, WB_POLES, hue, read_colours
+from pertouch.providers.reader.colours import HUE_OF, RANGES, WB_POLES, hue, read_colours
 from pertouch.providers.reader.effects import describes, effects_of, of_colour_range, tone_pole
 from pertouch.providers.reader.forms import OPTIMIZE, unsupported_label
+from pertouch.providers.reader.keeping import kept as only_kept
 from pertouch.providers.reader.lexicon import (
     BRI,
     CONDITIONS,
@@ -52,6 +53,11 @@ class Hit(NamedTuple):
 _DARKNESS = Cue("noun", ((BRI, -1, 1.0),), negative=True)
 #: Level words that are also the verb "become" before an adjective or colour ("gone magenta").
 _BECOME = {"gone"}
+#: What something can become that names no attribute: "gone a funny colour", "a weird shade".
+_HUES = W.VAGUE | {"colour", "color", "shade", "tint", "hue"}
+#: Degree words between "gone" and what it became ("gone a bit magenta", "gone really grey").
+_GRADES = {"a", "bit", "little", "tad", "touch", "slightly", "very", "really", "quite", "rather"}
+_GRADES |= {"so", "all", "kind", "sort", "of", "somewhat", "totally", "completely", "pretty"}
 
 Senses = Callable[[str], "tuple[Cue, float] | None"]
 
@@ -132,10 +138,15 @@ def read_clause(
     found = kept
     if piece.connector in EXCEPT and not S.has(tokens, S.COPULA | {"too"}):
         found = []  # "except the red umbrella": what is held, described
+    keeping = bool(found) and only_kept(tokens)
+    if keeping:
+        found, clause.dropped = [], True  # "keep the warm glow on the stone": what stays
     clause.named = list(topic)
     _read_hits(clause, sorted(found, key=lambda f: f[0]), complaint, remembered)
     clause.named = [a for a in clause.named if a not in topic or a in clause.about]
     _read_stance(clause, piece)
+    if keeping and not clause.protect:
+        clause.positive = True  # "I like the gloomy mood": nothing to change, nothing to ask
     return clause
 
 
@@ -195,6 +206,35 @@ def _borrowed(
     return spans
 
 
+#: Nouns of light whose colour an adjective before them can give ("the warm light").
+_LIGHT_NOUNS = {"light", "lighting", "sunlight", "daylight", "sunshine", "lamplight", "glow"}
+
+
+def _coloured_light(tokens: list[str], start: int, cue: Cue) -> bool:
+    """True when a light noun follows a colour or warmth word ("golden light", "the blue light"):
+    the light's colour is what is spoken of, not how much light there is."""
+    if tokens[start] not in _LIGHT_NOUNS or not start or not describes(tokens[start - 1]):
+        return False
+    said = CUES.get(tokens[start - 1])
+    return said is None or BRI not in {a for a, *_ in said.effects}
+
+
+def _grades_a_colour(cue: Cue, after: str) -> bool:
+    """True when an amount or a brightness word stands right before a colour word: "too much
+    yellow" is the amount of the colour, "bright red" and "glowing orange" are its shade, so
+    neither moves the tone of where it is said; the colour word is read on its own."""
+    if not (after in WB_POLES or after in RANGES or hue(after)):
+        return False
+    return cue.form == "level" or (cue.form == "adj" and {a for a, *_ in cue.effects} == {BRI})
+
+
+def _colour_taken_out(tokens: list[str], at: int) -> bool:
+    """ "pull some blue out of the shadows": a colour taken out of the shadows, which are where."""
+    before = tokens[max(0, at - 3) : at]
+    out_of = before[-2:] == ["out", "of"] or before[-3:-1] == ["out", "of"]
+    return out_of and any(t in WB_POLES or t in RANGES for t in tokens[:at])
+
+
 def _darkness_spans(tokens: list[str], used: list[bool]) -> list[tuple[int, int, Cue, str]]:
     """ "too much shadow on the face", "remove the shadows": shadow as darkness, not the region."""
     spans = []
@@ -203,6 +243,7 @@ def _darkness_spans(tokens: list[str], used: list[bool]) -> list[tuple[int, int,
             token in ("shadow", "shadows")
             and not used[i]
             and S.BEFORE_DARKNESS & set(tokens[max(0, i - 3) : i])
+            and not _colour_taken_out(tokens, i)
         ):
             spans.append((i, 1, _DARKNESS, ""))
             used[i] = True
@@ -230,6 +271,8 @@ def _read_hits(
         ):
             cue = Cue("adj", cue.effects, cue.negative, cue.region)  # "too light", "too saturate"
         cue = of_colour_range(cue, " ".join(tokens[start : start + width]), named_kinds)
+        if cue.form == "noun" and _coloured_light(tokens, start, cue):
+            continue  # "that warm golden light back": the adjective says how the light is
         if cue.form == "noun":
             clause.about.append(cue.effects[0][0])
             sign = S.noun_sign(tokens, start, width, cue)
@@ -241,8 +284,11 @@ def _read_hits(
             rest.append((start, width, cue, region))
     for start, width, cue, region in rest:
         word = " ".join(tokens[start : start + width])
-        following = tokens[start + width : start + width + 1]
-        if word in _BECOME and following and describes(following[0]):
+        following = [t for t in tokens[start + width :] if t not in _GRADES][:1]
+        after = tokens[start + width] if start + width < len(tokens) else ""
+        if _grades_a_colour(cue, after):
+            continue  # "too much yellow in the highlights", "glowing orange": the colour's own
+        if word in _BECOME and following and (describes(following[0]) or following[0] in _HUES):
             continue  # "everything's gone magenta": became, not missing
         if S.attributive(tokens, start, width, cue) or (
             word in CONDITIONS and not (start and tokens[start - 1] in S.COPULA | {"am"})

@@ -60,6 +60,8 @@ def effects_of(
             # "the colours are flat", "a punchier colour", "brighten the colours": contrast
             # words, and "bright" (but not "light": pale) said of the colours speak of strength
             return ((COL, pole, 1.0),)
+        if attribute == BRI and word.startswith("deep"):
+            return ((COL, -pole, 1.0),)  # "deepen the colour of the sea": richer, not darker
     if len(effects) > 1:
         tone = {BRI} if "tone" in kinds else set()
         for wanted in (set(named), {COL} if "colour" in kinds else set(), tone):

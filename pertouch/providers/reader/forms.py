@@ -99,13 +99,17 @@ OPTIMIZE = re.compile(
 APPROVE_WORDS = {"good", "great", "perfect", "love", "done", "approve", "approved", "fine"}
 APPROVE_WORDS |= {"thanks", "nice", "ok", "okay", "yes", "excellent", "awesome", "lovely"}
 APPROVE_WORDS |= {"beautiful", "wonderful", "nailed", "spot", "keep", "happy", "finished"}
+#: British and casual thanks and praise ("brilliant, spot on, cheers", "ta, lush").
+APPROVE_WORDS |= {"brilliant", "cheers", "ta", "superb", "fab", "fantastic", "sorted", "lush"}
+APPROVE_WORDS |= {"smashing", "marvellous", "champion", "ace", "bang", "cracking"}
 APPROVE_FILLER = {"that", "it", "this", "looks", "look", "is", "now", "thank", "you", "i", "am"}
 APPROVE_FILLER |= {"really", "very", "so", "much", "just", "right", "exactly", "all", "on"}
 APPROVE_FILLER |= {"we", "are", "the", "one", "its", "me", "to", "with", "pretty", "that's"}
 APPROVE_FILLER |= {"a", "lot", "loads", "heaps", "mate", "guys", "again", "for", "help", "your"}
 UNDO = re.compile(
     r"\b(undo|revert|go back|take (that|it) back|back to (the )?(previous|last|before)|previous version"
-    r"|never ?mind|cancel that|scratch that)\b"
+    r"|never ?mind|cancel that|scratch that|(scrap|ditch|bin|forget) that( change| last one| edit)?"
+    r"|(put|change|set|turn) (it|that|this) back)\b"
 )
 RESET = re.compile(
     r"\b(reset|start over|start again|back to (the )?original|original (photo|image|version)"
@@ -175,3 +179,16 @@ def refine_factor(text: str, degree: float | None) -> float | None:
     if MORE.search(text):
         return 2.0 if big else 1.25 if small else 1.5
     return None
+
+
+#: An adjective used as a verb on an object is a command, never more of a complaint ("... and
+#: cool it down" after "for a film feel").
+COMMAND = re.compile(
+    r"^(warm|cool|brighten|darken|lighten|soften|deepen|richen|calm)"
+    r" (it|them|this|that|everything|things|the|her|his|up|down|off)\b"
+)
+#: A clause that only asks to fix what was said ("fix please", "could you sort it").
+BARE_FIX = re.compile(
+    r"^(please )?((can|could|would|will) you )?(fix|correct|repair|sort out)"
+    r"( it| this| that| them| please| up| out| for me)*$"
+)

@@ -130,6 +130,7 @@ _add("adj", ((COL, 1, 1.0), (BRI, -1, 1.0)), "deep")
 _add("adj", _one(TEMP, 1), "warm,golden,amber,sunlit,cosy,cozy,toasty,creamy,tanned,balmy")
 _add("adj", _one(TEMP, 1), "hot,sweltering,baking,scorching,boiling,fiery,sunburnt,sunburned", True)
 _add("adj", _one(TEMP, 1), "ruddy,flushed,beetroot,lobster", True)  # red skin: too warm
+_add("adj", _one(TEMP, 1), "brassy,jaundiced,nicotine", True)  # hair or skin gone yellow-orange
 _add("adj", _one(TEMP, -1), "cool,cold,icy,chilly,frosty,wintry,nordic")
 _add("adj", _one(TEMP, -1), "freezing,clinical,sterile,frigid,frozen", True)
 _add("cmp", _one(TEMP, 1), "warmer,yellower,redder,more golden,toastier,hotter,cosier,cozier")

@@ -18,6 +18,7 @@ import re
 
 from pertouch.core.degrees import percent_to_levels, stops_to_levels
 from pertouch.providers.reader import passes
+from pertouch.providers.reader.colours import RANGES, WB_POLES
 from pertouch.providers.reader.spelling import Speller
 from pertouch.providers.reader.words import SHORTHAND
 
@@ -27,7 +28,7 @@ _SEE_DETAIL = r"\b(?:bring out|recover|show|reveal|get back|see)(?: the| some| m
 _KEEP_WHOLE = (
     (re.compile(r"\bb ?& ?w\b|\bblack (and|&|n) white\b"), " monochrome "),
     (re.compile(r"\beverything but\b"), "everything except"),
-    (re.compile(r"\btake (the|some of the) edge off\b"), "tone down"),
+    (re.compile(r"\b(take|takes|taking|took) (the|some of the) edge off\b"), "tone down"),
     (re.compile(r"\b(is|are|does|do) not (look |seem )?(quite )?right\b"), r"\1 wrong"),
     (re.compile(r"\b(is|are|looks?|seems?) not (natural|realistic)\b"), r"\1 wrong"),
     (re.compile(r"\b(is|are|looks?|seems?) not (good|great|nice|ideal|ok|okay)\b"), r"\1 bad"),
@@ -38,10 +39,38 @@ _KEEP_WHOLE = (
     # a quantity of a colour is a noun to add, not a colour the photo has: "add a bit of blue"
     (
         re.compile(
-            r"\b(?:a )?(?:little |tiny )?(?:bit|touch|hint|dash|tad|smidge|splash) of(?! an?\b)"
+            r"\b(?:a )?(?:little |tiny )?(?:bit|touch|hint|dash|tad|smidge|splash) of\b(?! an?\b)"
         ),
         "a little more",
     ),
+    # a quantity after a verb that adds is more of a noun, not a slight state: "add a little
+    # yellow to the sand" (not "a little yellow"), "put a touch of warmth in"
+    (
+        re.compile(
+            r"\b(add|put|give|inject|throw in) (?:a )?(?:little|touch|tad|hint|smidge)\b(?! more)"
+        ),
+        r"\1 a little more",
+    ),
+    # a toned look said of the photo as it is, is a warm cast: "it has gone a bit sepia"
+    (
+        re.compile(
+            r"\b(is|are|looks?|looking|gone|turned|seems?|come out|came out) ((?:a |all )?"
+            r"(?:bit |little |slightly |rather |quite |very |kind of |sort of )?)sepia(?: ?ish| toned)?\b"
+        ),
+        r"\1 \2yellowish",
+    ),
+    # a flat one lives in is a place (British), not a lack of contrast: "taken in our flat"
+    (
+        re.compile(
+            r"\b(in|at|from|outside|inside|of|near|round|to) (our|my|his|her|their|your|a|the)"
+            r" ((?!(?:so|too|very|quite|really|bit|little|rather|pretty)\b)[a-z']+ )?flat\b"
+        ),
+        r"\1 \2 \3apartment",
+    ),
+    # the named hours of the day a photo was taken at are when, not a colour or a look
+    (re.compile(r"\b(at|during|in) (the )?(blue|golden|magic) hour\b"), r"\1 dusk"),
+    # to "pop" something into a place is to put it there (British): "pop some warmth into it"
+    (re.compile(r"\bpop (?=(?:[a-z]+ ){1,5}?(?:into|onto|in to)\b)"), "put "),
     # negations that complain ("should not be this dark", "not as bright as they should be")
     (re.compile(r"\b(should|must|need|needs) not be (this|that|so|as) (?=\w)"), "is too "),
     (
@@ -51,9 +80,10 @@ _KEEP_WHOLE = (
         ),
         r"\1 not \4 enough",
     ),
-    (re.compile(r"\bnot (quite )?(so|as|that|too) much\b"), "less"),
-    # "moodier but not too dark": a limit on the change, which the size of a step already keeps
+    # "moodier but not too dark", "warmer but not too much": a limit on the change, which the
+    # size of a step already keeps
     (re.compile(r"(?<=\w)\s*,? but not (too|overly|excessively) \w+\b"), ""),
+    (re.compile(r"\bnot (quite )?(so|as|that|too) much\b"), "less"),
     (re.compile(r"\b(do|does|did) not (really )?(stand out|pop)\b"), "lack pop"),
     # detail in the dark parts is seen by lifting them, in the bright parts by pulling them down
     (
@@ -117,6 +147,8 @@ _KEEP_WHOLE = (
 #: Contractions typed without the apostrophe ("isnt", "doesnt", "dont"); "cant" is done apart.
 _BARE_NOT = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|could|would|should)nt\b")
 _SIGNED = re.compile(r"(?:(?<=\s)|^)([+-])\s?(\d+(?:\.\d+)?)\s*(%|percent|ev|stops?)?")
+#: Colour names that, after a region's "'s", are the colour it has ("the sea's green").
+_COLOUR_NAMES = "|".join(sorted({*WB_POLES, *RANGES}, key=len, reverse=True))
 _EXPOSURE_WORDS = ("exposure", "ev", "expo", "stop", "stops")
 
 
@@ -133,6 +165,12 @@ def basic(text: str) -> str:
         r"(\w)'s (?=(a|too|so|very|really|way|quite|rather|kind|bit|looking|getting|not|all|just"
         r"|still|pretty|far|slightly|much|overly|a bit|completely|totally|almost)\b)",
         r"\1 is ",
+        text,
+    )
+    # "the sky's blue is weak": the colour a region has, spoken of as its strength
+    text = re.sub(
+        rf"(\w)'s (?:{_COLOUR_NAMES}) (?=(is|are|looks?|seems?|needs?|could|should)\b)",
+        r"\1 colour ",
         text,
     )
     text = re.sub(r"(\w)'s\b", r"\1", text)
@@ -163,9 +201,24 @@ def _signed_words(match: re.Match[str]) -> str:
     return f" {noun}{word} by {levels:.2f} levels "
 
 
+def _edits(word: str, other: str) -> int:
+    """Optimal-string-alignment distance (a swapped pair of letters is one edit)."""
+    from symspellpy.editdistance import DistanceAlgorithm, EditDistance
+
+    distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA).compare(word, other, 3)
+    return 4 if distance < 0 else int(distance)
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words inside a sentence ("on the beach at Whitby", "in Lisbon"): names of
+    places, people and pets, which the speller must not turn into a vocabulary word ("white")."""
+    return {m.group(1).lower() for m in re.finditer(r"(?<=[a-z,;:] )([A-Z][a-z]{2,})\b", text)}
+
+
 def normalise(text: str, speller: Speller) -> str:
     """``text`` as the grammar reads it: see the module docstring."""
     tokens: list[str] = []
+    named = names(text)
     for token in basic(text).split():
         word = token.strip(".,;:!?")
         tail = token[len(word) :] if token.startswith(word) else ""
@@ -173,7 +226,9 @@ def normalise(text: str, speller: Speller) -> str:
         if word in SHORTHAND:
             word = SHORTHAND[word]
         elif word:
-            word = speller.correct(word)
+            corrected = speller.correct(word)
+            # a name is kept unless one slip away from a word ("the Sky is too Brigth")
+            word = word if word in named and _edits(word, corrected) > 1 else corrected
         tokens.extend(part for part in (word, tail) if part)
     for rewrite in passes.IN_ORDER:
         rewrite(tokens)

@@ -25,6 +25,8 @@ from pertouch.providers.reader.fallback import Guess, default_classifier, defaul
 from pertouch.providers.reader.forms import (
     APPROVE_FILLER,
     APPROVE_WORDS,
+    BARE_FIX,
+    COMMAND,
     RESET,
     UNDO,
     find_style,
@@ -70,7 +72,8 @@ _REMEMBERED = re.compile(
     r"|when i was there|how it (really )?(was|looked)|what it (really )?looked like)\b"
 )
 #: Hedges that, right before a look word, describe a state ("kinda faded"), not ask for a look.
-_HEDGES = {"kind of", "sort of", "rather", "pretty", "fairly", "quite", "bit of a"}
+_HEDGES = {"kind of", "sort of", "rather", "pretty", "fairly", "quite", "bit of a", "almost"}
+_HEDGES |= {"nearly", "practically", "basically", "virtually", "bordering on", "verging on"}
 #: Verbs that, shortly before a look word, describe the photo as it is ("it looks old and faded").
 _DESCRIBING = COPULA | {"appears", "got", "came", "gone", "went", "turned", "seems"}
 
@@ -136,7 +139,9 @@ def read_instruction(
         return Reading("approve", reasons=("The result is approved.",))
     style, factor, words, purpose = _style(words, region_words)
     clauses: list[Clause] = []
-    for piece in split_clauses(words):
+    pieces = split_clauses(words)
+    remedy_at = max((i for i, p in enumerate(pieces) if BARE_FIX.match(p.text)), default=-1)
+    for index, piece in enumerate(pieces):
         if style and set(piece.text.split()) <= _LOOK_FRAME:
             continue  # "make it look | faded": the frame of the look, accounted for with it
         last = clauses[-1] if clauses else None
@@ -146,8 +151,11 @@ def read_instruction(
             last is not None
             and (piece.connector == "and" or dangling)
             and starts_with_adjective(piece.text)
+            and not COMMAND.match(piece.text)
         )
         complaint = continued and last is not None and (last.complained or dangling)
+        # "dark, cold and flat. fix please": bare adjectives before a bare fix are what is wrong
+        complaint = complaint or (index < remedy_at and starts_with_adjective(piece.text))
         remembered = bool(_REMEMBERED.search(flat))
         clause = read_clause(
             piece, region_words, complaint, senses, remembered, _topic(last, piece.text)

@@ -2,13 +2,15 @@
 
 "The dog is on the grass, lift him": "him" is the last person or animal named, never the grass.
 "The skin looks a bit green, warm it up": the cast names the problem and the warming wish says how
-to fix it, so the complaint asks for no edit of its own.
+to fix it, so the complaint asks for no edit of its own. "His face has gone red, could you sort
+that": the fix points at what the other clause said, and is no general request of its own.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from pertouch.core.adjustments import GLOBAL
 from pertouch.core.regions import CLASSES_BY_NAME
 from pertouch.providers.reader.colours import RANGES
 from pertouch.providers.reader.cues import Clause
@@ -70,3 +72,29 @@ def plural(mention: RegionMention) -> bool:
 
 def _only_it(clause: Clause) -> bool:
     return "it" in clause.tokens and not {"them", "they", "those", "these"} & set(clause.tokens)
+
+
+def remedies(clause: Clause, said: set[str]) -> bool:
+    """True when "fix it", "sort that" or "the colour balance is off" only asks to remedy what
+    another clause complains of or asks ("his face has gone red, could you sort that"): the
+    other clause says how, so this one is no general request of its own. After a cast, "the
+    colour" it would neutralise is that cast ("gone sepia, neutralise the colour")."""
+    return (
+        clause.fix
+        and bool(said)
+        and not set(clause.regions) - {GLOBAL}
+        and set(clause.named) <= said | ({COL} if TEMP in said else set())
+    )
+
+
+def kept_with(following: Clause) -> bool:
+    """True when the next clause joins more regions to this one and praises or holds them all."""
+    return following.connector == "and" and bool(following.regions) and following.positive
+
+
+def said_next(move: int, following: list[Clause]) -> bool:
+    """True when the next clause complains about "it" on one attribute, the way the move goes."""
+    if not following or following[0].regions or not following[0].pronoun:
+        return False
+    signs = {(h.attribute, h.sign) for h in following[0].hits}
+    return len(signs) == 1 and next(iter(signs))[1] == move

@@ -119,6 +119,9 @@ def adjective_sign(
         return -1, True  # "the lamps make everything orange": a cause described, not a wish
     if has(before, W.WISH):
         return 1, False
+    verb = width == 1 and tokens[start] in _ALSO_VERBS and after[:1] and after[0] in _OBJECTS
+    if verb and not set(before[-1:]) & (COPULA | set(ADVERBS) | {"how"}):
+        return 1, False  # "now warm the faces": an adjective with an object is a verb, a command
     if complaint or has(before, W.COMPLAINT | DISLIKE) or cue.negative:
         return -1, True
     if before[-1:] == ["how"]:
@@ -126,6 +129,11 @@ def adjective_sign(
     return 1, False
 
 
+#: Words that, right after an adjective, make it a verb with an object ("warm the faces").
+_OBJECTS = {"the", "her", "his", "their", "my", "it", "them", "this", "that", "everything"}
+_OBJECTS |= {"those", "these", "our", "your", "things"}
+#: Adjectives that are verbs too ("warm the faces", "cool it", "dim the lamps").
+_ALSO_VERBS = {"warm", "cool", "dim", "clear", "clean", "calm", "mellow", "mute", "soften"}
 #: Words before "make" that leave it a request ("can you make", "please make", "to make").
 _ASKING = W.FILLER | W.WISH | {"to", "and", "then", "but", "or", "pls", "lets", "should", "must"}
 _ASKING |= {"will", "cant", "cannot", "might", "also", "simply", "maybe", "possibly", "kindly"}
@@ -177,7 +185,13 @@ def modifier(tokens: list[str]) -> int:
         return -1
     if has(tokens, {"up", "more"}):
         return 1
+    # a two-word verb said around its object: "rein them in", "ease it off"
+    if any(split_phrase(tokens, p) for p in _SPLIT_LOWER):
+        return -1
     return 0
+
+
+_SPLIT_LOWER = [p for p in W.LOWER if " " in p and p.split()[1] in ("in", "off", "out", "away")]
 
 
 def move(tokens: list[str], regions: list[str]) -> int:
@@ -233,6 +247,8 @@ def negated(tokens: list[str]) -> bool:
 #: Words that, after a purpose "so" or "for", start the state the change is for.
 _PURPOSE_STARTS = {"the", "it", "they", "she", "he", "that", "her", "his", "their", "everything"}
 _PURPOSE_STARTS |= {"a", "an", "more", "some"}
+#: A viewer who can then see something ("so you can see the detail") starts a purpose too.
+_PURPOSE_SUBJECTS = [[who, verb] for who in ("you", "we", "people") for verb in ("can", "could")]
 #: Degree words that may stand between "already" and what it concedes ("already quite bright").
 _CONCEDED = {"quite", "very", "pretty", "fairly", "rather", "really", "nice", "nicely", "so"}
 
@@ -263,7 +279,8 @@ def purpose_at(tokens: list[str]) -> int:
         (
             i
             for i in range(1, len(tokens) - 1)
-            if tokens[i] in ("so", "for") and tokens[i + 1] in _PURPOSE_STARTS
+            if tokens[i] in ("so", "for")
+            and (tokens[i + 1] in _PURPOSE_STARTS or tokens[i + 1 : i + 3] in _PURPOSE_SUBJECTS)
         ),
         -1,
     )

@@ -68,7 +68,8 @@ VAGUE = {
     "weird", "off", "wrong", "strange", "odd", "funny", "bad", "ugly", "awful", "terrible",
     "unnatural", "wonky", "not right", "horrible", "fake", "gross", "meh", "bizarre", "unrealistic",
     "artificial", "messed up", "a mess", "not great", "not good", "busy", "distracting", "boring",
-    "uninspiring",
+    "uninspiring", "naff", "rubbish", "grotty", "manky", "dodgy", "iffy", "pants", "ropey",
+    "ropy", "not quite there",
 }  # fmt: skip
 #: Verbs that ask for a change without saying which way ("adjust the brightness").
 NEUTRAL_CHANGE = {

@@ -11,19 +11,24 @@ kind by the cues that a photographer would name:
   deck, a boat or a table-top is not a plant).
 * **architecture**: connected parts of what is left whose density of long straight lines is that
   of boards, facades and roofs (at least 0.025 px of 25 px-or-longer lines per px) rather than of
-  rock, hills or bark, and which stand up from the ground (at least 30 % above the horizon);
-  muted in colour, or saturated only when it stands against the sky (a tower lit by lamps or the
-  low sun).
+  rock, hills or bark, and which stand up from the ground (at least 30 % above the horizon, or
+  against a sky reaching down beside them: houses along a street, whose rooflines put the horizon
+  high); muted in colour, or saturated only when it stands against the sky (a tower lit by lamps
+  or the low sun); not a small part wrapped in plants (a branch among leaves). The line-free
+  floor of such a part, reached from the bottom edge, is left to the ground (a street's cobbles).
 * **ground**: the remaining cells grown from the bottom edge, below the horizon, across colour
   steps under 18 (paths, roads, sand, gravel, snow, decks and boardwalks; not saturated things
-  such as boats). Indoors (no sky, water or plants) only a neutral floor in the lower half counts:
-  the wooden table under a cup is not ground.
+  such as boats). Without a horizon, ground that reaches the top of the frame is a backdrop (the
+  cloth behind an apple, a mandrill's fur). Indoors (no sky, water or plants) only a neutral floor
+  in the lower half counts: the wooden table under a cup is not ground.
 
 The learned labeller (:mod:`cell_classifier`, fitted on the dev photos' outlines) then checks
 these labels: a vegetation label it finds improbable (under 0.3) is dropped (sunlit rock, a dark
-tower), cells the rules left unlabelled become water or vegetation where that is its most
-probable class (a sea the flat-blue rule missed, shaded foliage), and a whole vegetation
-region whose cells it gives that kind under 0.2 on average is dropped (a flower's yellow petals).
+tower), cells the rules left unlabelled become vegetation where that is its most probable class
+(shaded foliage; not water: with 44 outlined dev photos it filled clouds and hazy mountains more
+than seas), a whole vegetation region whose cells it gives that kind under 0.2 on average is
+dropped (a flower's yellow petals), and the ground grows again over the cells whose label it
+dropped (mossy cobbles the rules took for green plants).
 Sky, buildings and ground stay with the rules: held out by photo on the dev outlines, the learner
 alone matched the rules on sky and fell far short on buildings and ground, which only a few
 outlined photos hold.
@@ -82,14 +87,24 @@ LATTICE = 0.07
 #: be a building: a facade or a tower lit by the sun or by lamps stands against the sky, a red
 #: motorcycle, a table-top or a tray of brushes does not.
 AGAINST_SKY = 0.3
+#: Share of a part's boundary that touches plants above which a lined part smaller than
+#: BRANCH_SHARE of the photo is a branch, a trunk or stems among leaves (a squirrel's branch in
+#: blurred foliage: 1.0 of its boundary, 7 % of the photo), not a building; a building filling
+#: much of the frame may have only trees and lawn round it when its sky is not found.
+AMONG_PLANTS = 0.9
+BRANCH_SHARE = 0.25
 #: Share of a part's edge energy that may run one way before it reads as streaks, not building.
 ONE_WAY = 0.65
 #: Without a horizon, ground cells must have at least this median texture (in focus)...
 SHARP_GROUND = 3.0
 #: ...and, with or without one, at least this lightness (L): a black backdrop is not ground.
 DARK_GROUND = 15.0
+#: Without a horizon, ground reaching above this row is a backdrop, not ground.
+BACKDROP_TOP = 0.05
 #: Share of the bottom row an indoor floor spans: a floor runs across the frame.
 FLOOR_WIDTH = 0.5
+#: Density of long straight lines under which a cell of a building's part may be its floor.
+FLOOR_STRUCTURE = 0.005
 #: Learned probability at which a cell could be a kind that was not found (for honest absence).
 PLAUSIBLE = 0.3
 #: Below this share of loosely fitting cells, a kind that was not found is confidently absent.
@@ -163,20 +178,37 @@ def find_vegetation(c: Superpixels, blocked: BoolArray, outdoors: bool) -> BoolA
 
 
 def find_architecture(
-    c: Superpixels, horizon: float | None, blocked: BoolArray, sky: BoolArray
+    c: Superpixels,
+    horizon: float | None,
+    blocked: BoolArray,
+    sky: BoolArray,
+    plants: BoolArray | None = None,
 ) -> BoolArray:
     """Connected parts with the long straight lines of buildings, standing up from the ground.
 
     A lined part lying wholly below the horizon is a deck, a road or a pier: ground, not building.
+    A lined part that ``plants`` enclose is a branch, a trunk or stems among leaves.
     """
+    plants = np.zeros(c.count, bool) if plants is None else plants
     keep = np.zeros(c.count, bool)
     i, j = c.pairs[:, 0], c.pairs[:, 1]
+    # Where the sky reaches lowest: in a street the sky ends at the rooflines, so the horizon
+    # (where most columns' sky ends) lies high on the roofs, while the sky goes down to the end
+    # of the lane.
+    sky_floor = float(np.percentile(c.bottom[sky], 95)) if sky.any() else 0.0
     for part in parts(c, ~blocked):
         area = float(c.area[part].sum())
         if area < MIN_SHARE["architecture"]:
             continue
+        lit = _against_sky(c, part, sky, i, j) >= AGAINST_SKY
+        if area < BRANCH_SHARE and _against_sky(c, part, plants, i, j) >= AMONG_PLANTS:
+            continue
         if horizon is not None and float(c.area[part][c.row[part] < horizon].sum()) < 0.3 * area:
-            continue  # mostly below the horizon: a deck, a road, a pier
+            # Mostly below the horizon: a deck, a road, a pier; unless it stands against a sky
+            # reaching down beside it (houses along a street; not a sea behind grass stalks).
+            standing = float(c.area[part][c.row[part] < sky_floor].sum()) >= 0.3 * area
+            if not (lit and standing):
+                continue
         weights = c.area[part] / area
         structure = float((c.structure[part] * weights).sum())
         # The streaks of a panned or wind-blurred shot are long lines too, but all run one way;
@@ -189,10 +221,33 @@ def find_architecture(
         # a boat or a painted object, not a building, unless it stands against the sky (a lit
         # tower, a sunlit facade).
         muted = float((c.chroma[part] * weights).sum()) < 25.0
-        lit = _against_sky(c, part, sky, i, j) >= AGAINST_SKY
         if structure >= 0.025 and (muted or lit):
             keep[part] = True
+            keep &= ~_floor(c, part)
     return keep
+
+
+def _floor(c: Superpixels, part: NDArray[np.int64]) -> BoolArray:
+    """The cells of a lined part that are the floor it stands on, not building.
+
+    A street's cobbles or a room's floor join the walls in one part; they are told by having no
+    long straight lines (on the dev street, cobbles 0 px per px in every cell, brick walls a
+    median of 0.02) and by reaching the bottom edge through such cells, in the lower half.
+    """
+    inside = np.zeros(c.count, bool)
+    inside[part] = True
+    candidate = inside & (c.structure < FLOOR_STRUCTURE) & (c.top >= 0.45)
+    floor = candidate & (c.bottom >= 0.98)
+    queue = deque(np.flatnonzero(floor).tolist())
+    while queue:
+        i = queue.popleft()
+        for j in c.adjacency[i]:
+            if floor[j] or not candidate[j]:
+                continue
+            if float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum())) < 18.0:
+                floor[j] = True
+                queue.append(j)
+    return floor
 
 
 def _against_sky(
@@ -202,7 +257,8 @@ def _against_sky(
     i: NDArray[np.int32],
     j: NDArray[np.int32],
 ) -> float:
-    """Share of the part's outer boundary (contact length) shared with sky cells."""
+    """Share of the part's outer boundary (contact length) shared with ``sky`` cells (or any
+    other set of cells: the plants round a branch)."""
     inside = np.zeros(c.count, bool)
     inside[part] = True
     outer = inside[i] != inside[j]
@@ -246,6 +302,19 @@ def find_ground(
                 queue.append(j)
     if not outdoors and float(c.paint(ground)[-1].mean()) < FLOOR_WIDTH:
         return np.zeros(c.count, bool)  # a corner of a table-top or a wall, not a floor
+    return ground if horizon is not None else _without_backdrops(c, ground)
+
+
+def _without_backdrops(c: Superpixels, ground: BoolArray) -> BoolArray:
+    """``ground`` less its parts that reach the top of the frame, for a photo without a horizon.
+
+    Seen from within a forest or by a stream, the ground rises from the bottom edge but does not
+    reach the top of the frame; what does is a backdrop: a cloth behind an apple, a mandrill's fur.
+    """
+    ground = ground.copy()
+    for part in parts(c, ground):
+        if float(c.top[part].min()) < BACKDROP_TOP:
+            ground[part] = False
     return ground
 
 
@@ -266,7 +335,7 @@ def rule_labels(
     # Indoors the plain floor is found before the walls, which would otherwise take it along.
     ground = np.zeros(c.count, bool) if outdoors else find_ground(c, horizon, taken, False)
     taken |= ground
-    architecture = find_architecture(c, horizon, taken, sky)
+    architecture = find_architecture(c, horizon, taken, sky, vegetation)
     taken |= architecture
     if outdoors:
         ground = find_ground(c, horizon, taken, True)
@@ -304,6 +373,7 @@ def label_landscape(
             rules[found[kind]] = CLASSES.index(kind)
         best = combine(rules, learned, model.veto, model.fill)
         best = present(best, learned, c.area, model.presence)
+        best = regrow_ground(c, rules, best, blocked, horizon)
         found = {kind: (best == CLASSES.index(kind)) & ~blocked for kind in KINDS}
     confidence, possible = {}, {}
     for index, kind in enumerate(KINDS, start=1):
@@ -319,6 +389,38 @@ def label_landscape(
             loose[kind] |= ~blocked & (learned[:, CLASSES.index(kind)] >= PLAUSIBLE)
         possible[kind] = float(c.area[loose[kind] & (label == 0)].sum())
     return LandscapeLabels(c, label, confidence, possible, horizon, features)
+
+
+def regrow_ground(
+    c: Superpixels,
+    rules: NDArray[np.int32],
+    best: NDArray[np.int32],
+    blocked: BoolArray,
+    horizon: float | None,
+) -> NDArray[np.int32]:
+    """``best`` (indices into :data:`CLASSES`) with the ground grown again into the cells whose
+    ``rules`` label the learner dropped.
+
+    Mossy cobbles or a shaded path read as green to the rules, which then block the ground from
+    growing over them; once the learner drops that label, the ground continues across them
+    (colour steps under 18, as :func:`find_ground` grows).
+    """
+    ground = best == CLASSES.index("ground")
+    freed = (rules > 0) & (best == 0) & ~blocked
+    grown = ground.copy()
+    queue = deque(np.flatnonzero(ground).tolist())
+    while queue:
+        i = queue.popleft()
+        for j in c.adjacency[i]:
+            if grown[j] or not freed[j]:
+                continue
+            if float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum())) < 18.0:
+                grown[j] = True
+                queue.append(j)
+    if horizon is None:
+        grown = _without_backdrops(c, grown)
+        best = np.where(ground & ~grown, 0, best)
+    return np.where(grown, CLASSES.index("ground"), best).astype(np.int32)
 
 
 def _confidence(kind: str, share: float) -> float:

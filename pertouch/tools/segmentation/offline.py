@@ -58,6 +58,11 @@ _SCENE_ORDER = landscape.KINDS
 MIN_SUBJECT_IN_SKY = 0.0005
 #: Share of the photo a tonal or colour range needs before it counts as present.
 MIN_RANGE_AREA = 0.005
+#: Object classes the main subject may stand in for (see ``OfflineSegmenter._subject_for``), and
+#: the share of the photo a standing-in subject may have: a speck is not the thing, and a subject
+#: filling the frame is the photo.
+SUBJECT_STAND_INS = ("animals", "objects")
+MIN_STAND_IN, MAX_STAND_IN = 0.005, 0.6
 #: (radius in working-view pixels, eps) of the refinement, per kind of region.
 _REFINE = {
     "people": (2, 1e-3),
@@ -161,6 +166,9 @@ class OfflineSegmenter:
             return self._not_found(analysis, resolution, "unknown_phrase")
         name = resolution.region
         if CLASSES_BY_NAME[name].kind == "object":
+            stand_in = self._subject_for(analysis, resolution)
+            if stand_in is not None:
+                return stand_in
             return self._not_found(analysis, resolution, "unknown_object")
         detection = self._detection(analysis, name)
         if detection.confidence <= 0.0:
@@ -343,8 +351,12 @@ class OfflineSegmenter:
                 mask = refine_mask(detection.mask, a.small, a.full, radius, eps)
                 if name == "sky":
                     mask = matte_sky(detection.mask, mask, a.small, a.full)
-                elif name == "subject" and self._subject_against_sky(a):
-                    # the sky the matte finds between a tower's bars is not subject
+                elif (name == "subject" and self._subject_against_sky(a)) or (
+                    kind == "scene" and self._detection(a, "sky").confidence > 0
+                ):
+                    # the sky the matte finds between a tower's bars, past a roof's edge or
+                    # among branches is not subject, building or tree: "make the houses warmer"
+                    # turned the overcast sky orange beside every roof
                     sky = self._full_mask(a, "sky", self._detection(a, "sky"))
                     mask = mask * (1.0 - sky)
                 a.masks[name] = mask
@@ -396,6 +408,34 @@ class OfflineSegmenter:
         offers = self._stand_ins(a) if outcome == "unknown_object" else ()
         return answers.not_found(
             resolution, outcome, empty, self._contents(a), self._shares(a), offers
+        )
+
+    def _subject_for(self, a: _Analysis, resolution: Resolution) -> Segmentation | None:
+        """The main subject standing in for an animal or a thing the offline models cannot name,
+        when the subject is plainly a thing of its own: no person in the photo, and the subject
+        not mostly sky, water, plants, ground or building. "Make the squirrel pop" on a squirrel
+        close-up then does what it says, and the reply says what stood in; a boat or a car, often
+        one part of a wider scene, is only offered the subject."""
+        if resolution.region not in SUBJECT_STAND_INS:
+            return None
+        if self._detection(a, "person").confidence > 0:
+            return None
+        subject = self._detection(a, "subject")
+        if subject.confidence <= 0:
+            return None
+        share = float(subject.mask.mean())
+        labels = self._landscape(a)
+        scenery = float((labels.cells.paint(labels.label > 0) * subject.mask).sum())
+        if not MIN_STAND_IN <= share <= MAX_STAND_IN or scenery > 0.3 * share * subject.mask.size:
+            return None
+        mask = self._full_mask(a, "subject", subject)
+        asked = resolution.phrase.strip()
+        note = (
+            f"I can't pick out {asked!r} offline, so the main subject ({float(mask.mean()):.0%} "
+            "of the photo) stands in for it; paint a mask if that is not it."
+        )
+        return Segmentation(
+            resolution.phrase, "subject", mask, subject.confidence, True, "stand-in", note
         )
 
     def _stand_ins(self, a: _Analysis) -> tuple[str, ...]:

@@ -1,24 +1,27 @@
 """The sky, the horizon and the water that mirrors the sky, on superpixels.
 
-* **sky**: cells touching the top edge that are smooth (median local lightness deviation under
-  1.6, so stars and thin wires do not count), have no straight lines, and have a sky colour: blue
-  to violet, neutral grey or white (not beige: a studio backdrop is not sky), or, once joined to
-  that sky, the warm orange, pink and red of a sunset and the deep blue of dusk; a grey or white
-  sky must also be smoother than a painted wall (median texture under 0.45); white cloud brighter
-  than the sky around it may have more shading (texture under 3.5) and sharp edges. The sky grows
-  from those cells to smooth neighbours across small colour steps only, so it follows a sunset's
-  gradient but stops at the edge of a sea, a roof or a tree; two kinds of cell join across larger
-  steps: the soft, bright, warm glow round a low sun, and, high in the frame, blue cloud brighter
-  than the sky beside it but of its hue. Sky seen through foliage joins when its colour matches
-  the sky already found. Objects the sky encloses are found in :mod:`scene`.
+* **sky**: cells touching the top edge (or, when boughs or a roof hide it, a smooth blue
+  stretch in the upper half reaching a side of the frame) that are smooth (median local lightness
+  deviation under 1.6, so stars and thin wires do not count), have no straight lines, and have a
+  sky colour: blue to violet, neutral grey or white (not beige: a studio backdrop is not sky),
+  or, once joined to that sky, the warm orange, pink and red of a sunset, the deep blue of dusk
+  and the pale cyan haze low over land; a grey or white sky must also be smoother than a painted
+  wall (median texture under 0.45); white cloud brighter than the sky around it may have more
+  shading (texture under 3.5) and sharp edges. The sky grows from those cells to smooth
+  neighbours across small colour steps only, so it follows a sunset's gradient but stops at the
+  edge of a sea, a roof or a tree; two kinds of cell join across larger steps: the soft, bright,
+  warm glow round a low sun, and, high in the frame, blue cloud brighter than the sky beside it
+  but of its hue. Sky seen through foliage joins when its colour matches the sky already found.
+  Objects the sky encloses are found in :mod:`scene`.
 * **horizon**: the row where most columns stop being sky (the band holding the most columns'
   end of the unbroken sky from the top, if it holds at least a quarter of them; or the band of
   their lowest sky when more columns agree on that: cloud banks between a sunset's glow and the
   hills end the unbroken sky high up).
 * **water**: smooth, line-free cells below the horizon that are a flat blue or cyan sea, or that
   mirror the sky (its colours, no brighter than it) low in the frame, in parts spanning a quarter
-  of the frame's width; sky-like cells that the sky grew into below what stands on the horizon
-  are its reflection, and so water. Out-of-focus water is smooth too, so it is found the same way.
+  of the frame's width (measured across stalks or masts standing in front); sky-like cells that
+  the sky grew into below what stands on the horizon are its reflection, and so water.
+  Out-of-focus water is smooth too, so it is found the same way.
 """
 
 from __future__ import annotations
@@ -50,6 +53,13 @@ CLOUD_TINT = 10.0
 #: and above this lightness.
 GLOW_TEXTURE = 6.0
 GLOW_LIGHT = 65.0
+#: The pale cyan haze of a clear sky low over land: at most this chroma, at least this lightness.
+PALE_CHROMA = 20.0
+PALE_LIGHT = 75.0
+#: Straight-edge density of a cell that may be a stalk or a mast in front of water.
+OCCLUDER_LINES = 0.1
+#: Least chroma of the blue stretch at a side of the frame that seeds a sky the top edge hides.
+SIDE_CHROMA = 10.0
 #: Without a horizon, the share of the frame's width a flat blue part must span to be water: a
 #: lake or a sea seen from its shore runs across the frame, a blue bokeh blob or a cup does not.
 OPEN_WATER_WIDTH = 0.6
@@ -70,7 +80,10 @@ def sky_companion(c: Superpixels) -> BoolArray:
     dark_cloud = (c.chroma < 10.0) & (light >= 15.0)
     # Dusk and night skies run from deep blue through violet and magenta to a dark red glow.
     night = hue_in(c.hue, 225.0, 30.0) & (c.chroma >= 3.0) & (light >= 4.0)
-    return sky_colour(c) | warm | dark_cloud | night
+    # Low over a meadow or a town, a clear sky pales to a light cyan haze, and cumulus there is
+    # tinted by it (on the dev lone tree, hue 205-225, chroma 13-18, lightness 88-95).
+    haze = hue_in(c.hue, 195.0, 225.0) & (c.chroma < PALE_CHROMA) & (light >= PALE_LIGHT)
+    return sky_colour(c) | warm | dark_cloud | night | haze
 
 
 def smooth(c: Superpixels, limit: float = 1.6) -> BoolArray:
@@ -79,10 +92,19 @@ def smooth(c: Superpixels, limit: float = 1.6) -> BoolArray:
 
 
 def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
-    """Sky cells: grown from smooth sky-coloured cells on the top edge (see the module doc)."""
+    """Sky cells: grown from smooth sky-coloured cells on the top edge (see the module doc), or,
+    when none of those grows into a sky, from a blue stretch at a side (:func:`_side_seeds`)."""
     seeds = (c.top <= 0.02) & sky_colour(c) & smooth(c, 1.2) & ~blocked
-    if not seeds.any():
-        return np.zeros(c.count, bool)
+    sky = _grow_sky(c, seeds, blocked) if seeds.any() else seeds
+    if not sky.any():
+        side = _side_seeds(c, blocked)
+        if side.any():
+            sky = _grow_sky(c, side, blocked)
+    return sky
+
+
+def _grow_sky(c: Superpixels, seeds: BoolArray, blocked: BoolArray) -> BoolArray:
+    """The sky grown from ``seeds`` (see the module doc), or nothing if it is too small."""
     light = c.lab[:, 0]
     # Sunlit cumulus is soft, has more shading than clear sky, and is brighter than the sky it
     # floats in (pale rock under a white overcast is not).
@@ -125,6 +147,22 @@ def find_sky(c: Superpixels, blocked: BoolArray) -> BoolArray:
     if c.area[sky].sum() < MIN_SKY:
         return np.zeros(c.count, bool)
     return sky | _sky_gaps(c, sky, blocked)
+
+
+def _side_seeds(c: Superpixels, blocked: BoolArray) -> BoolArray:
+    """Sky seeds when branches or a roof hide the top edge: a smooth, clearly blue stretch in the
+    upper half that reaches a side of the frame (the sky beside a hotel under a tree's boughs).
+
+    Only blue, not grey: a grey stretch at the side is as likely a wall.
+    """
+    blue = hue_in(c.hue, 225.0, 315.0) & (c.chroma >= SIDE_CHROMA) & (c.lab[:, 0] >= 50.0)
+    candidate = blue & smooth(c, 1.2) & (c.row < 0.5) & ~blocked
+    seeds = np.zeros(c.count, bool)
+    for part in parts(c, candidate):
+        at_side = bool(((c.left[part] <= 0.01) | (c.right[part] >= 0.99)).any())
+        if at_side and float(c.area[part].sum()) >= MIN_SKY:
+            seeds[part] = True
+    return seeds
 
 
 def _sky_gaps(c: Superpixels, sky: BoolArray, blocked: BoolArray) -> BoolArray:
@@ -216,7 +254,9 @@ def find_water(
     else:
         continued = np.zeros(c.count, bool)
     keep = np.zeros(c.count, bool)
-    for part in parts(c, blue | mirror):
+    candidate = blue | mirror
+    for part in parts(c, candidate | _occluders(c, candidate, below)):
+        part = part[candidate[part]]
         area = float(c.area[part].sum())
         width = float(c.right[part].max() - c.left[part].min())
         height = float(c.bottom[part].max() - c.top[part].min())
@@ -239,3 +279,14 @@ def find_water(
         if flat_sea or low_mirror:
             keep[part] = True
     return keep
+
+
+def _occluders(c: Superpixels, water: BoolArray, below: BoolArray) -> BoolArray:
+    """Thin lined things standing in front of water (grass stalks, masts, cables): cells with
+    straight edges touching water-like cells on at least two sides, so a sea seen between dune
+    grass is measured as one stretch across the frame, not as many narrow pieces."""
+    touching = np.zeros(c.count, np.int32)
+    i, j = c.pairs[:, 0], c.pairs[:, 1]
+    np.add.at(touching, i, water[j].astype(np.int32))
+    np.add.at(touching, j, water[i].astype(np.int32))
+    return below & ~water & (c.lines >= OCCLUDER_LINES) & (touching >= 2)

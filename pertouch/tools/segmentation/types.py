@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from pertouch.core.errors import PerTouchError
 
 FloatMask = NDArray[np.float32]
-MatchedBy = Literal["lexicon", "embedding", "open-vocabulary", "user mask", "none"]
+MatchedBy = Literal["lexicon", "embedding", "open-vocabulary", "user mask", "stand-in", "none"]
 #: found: the mask is the region. absent: confidently not in the photo. not_found: may be there but
 #: this backend could not find it. unknown_object: a thing this backend has no model of (needs
 #: SAM3, a colour range or a painted mask). unknown_phrase: not a region PerTouch knows.
@@ -96,6 +96,8 @@ class Segmentation:
         asked = self.phrase.strip()
         found = ", ".join(s.words() for s in self.present) or "no region I can name"
         if self.outcome == "found":
+            if self.matched_by == "stand-in":
+                return self.note
             how = " (your mask)" if self.matched_by == "user mask" else ""
             return f"Found {self.region} for {asked!r}{how}: {self.area:.0%} of the photo."
         if self.outcome == "absent":

@@ -87,11 +87,29 @@ def test_unknown_and_unsupported_regions_answer_with_what_is_there(segmenter, ph
 
 def test_embedding_fallback_through_the_segmenter(embedder, photos):
     with OfflineSegmenter(lexicon=Lexicon(embedder)) as segmenter:
-        answer = segmenter.segment(photos["astronaut"], "the astronaut")
+        answer = segmenter.segment(photos["astronaut"], "the ballerina")
         assert answer.found and answer.region == "person" and answer.matched_by == "embedding"
         assert "person" in answer.note
         kitty = segmenter.segment(photos["chelsea"], "the kitty")
-        assert not kitty.found and kitty.region == "animals" and "subject" in kitty.alternatives
+        assert kitty.found and kitty.region == "subject" and kitty.matched_by == "stand-in"
+
+
+def test_the_subject_stands_in_for_a_thing_of_its_own(segmenter, photos):
+    """"Make the cup warmer" on the coffee photo edits the cup (the subject), and says so."""
+    cup = segmenter.segment(photos["coffee"], "the cup")
+    assert cup.found and cup.region == "subject" and cup.matched_by == "stand-in"
+    assert cup.sentence().startswith("I can't pick out 'the cup' offline, so the main subject")
+    assert 0.2 < cup.area < 0.6
+
+
+def test_the_subject_does_not_stand_in_where_it_may_be_something_else(segmenter, photos):
+    # a person is the subject, not "the dog"; the rocket's subject stands among the towers
+    dog = segmenter.segment(photos["astronaut"], "the dog")
+    assert not dog.found and dog.outcome == "unknown_object" and "subject" in dog.stand_ins
+    kite = segmenter.segment(photos["rocket"], "the kite")
+    assert not kite.found and kite.outcome == "unknown_object"
+    boats = segmenter.segment(photos["rocket"], "the boats")  # vehicles are only offered it
+    assert not boats.found and boats.outcome == "unknown_object"
 
 
 def test_tonal_ranges_partition_the_photo_after_refinement(segmenter, photos):

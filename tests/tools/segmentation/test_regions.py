@@ -46,6 +46,12 @@ def _iou(segmenter, name: str, kind: str) -> float:
         ("greenmeadow", "vegetation", 0.9),
         ("aitzgorri", "vegetation", 0.75),
         ("astronaut", "person", 0.7),
+        ("street", "building", 0.7),
+        ("street", "ground", 0.6),
+        ("lake", "water", 0.75),
+        ("lake", "sky", 0.9),
+        ("hotel", "sky", 0.7),
+        ("hotel", "building", 0.75),
     ],
 )
 def test_regions_overlap_the_hand_drawn_outlines(segmenter, name, kind, floor):
@@ -149,3 +155,31 @@ def test_a_sunset_between_dark_clouds_ends_at_the_hills(segmenter):
     # to the hills, where the horizon is (about a third of the way down).
     labels = segmenter.landscape_labels(_photo("EveningGlow"))
     assert labels.horizon is not None and 0.25 <= labels.horizon <= 0.36
+
+
+def test_a_pale_sky_low_over_a_meadow_is_sky_not_water(segmenter):
+    # Below the clouds the lone tree's sky pales to a cyan haze; it is not a reflection.
+    pixels = _photo("lone-tree")
+    water = segmenter.segment(pixels, "the water")
+    assert not water.found and float((water.mask >= 0.5).mean()) < 0.01
+    assert _iou(segmenter, "lone-tree", "sky") >= 0.85
+
+
+def test_a_sea_seen_between_grass_stalks_is_one_stretch_of_water(segmenter):
+    # The stalks cut the sea into pieces narrower than open water; across them it is one sea.
+    pixels = _photo("dune")
+    water = segmenter.segment(pixels, "the water").mask >= 0.5
+    truth = OUTLINES["dune"].label_map(pixels.shape[:2]) == LABELS.index("water")
+    left = truth[:, : pixels.shape[1] // 2]
+    assert float(water[:, : pixels.shape[1] // 2][left].mean()) >= 0.5
+
+
+def test_a_branch_among_leaves_is_not_a_building(segmenter):
+    answer = segmenter.segment(_photo("squirrel"), "the buildings")
+    assert float((answer.mask >= 0.5).mean()) < 0.01
+
+
+def test_a_backdrop_behind_a_close_up_is_not_ground(segmenter):
+    for name in ("apple", "baboon"):
+        answer = segmenter.segment(_photo(name), "the ground")
+        assert float((answer.mask >= 0.5).mean()) < 0.02, name

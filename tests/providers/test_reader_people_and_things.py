@@ -1,0 +1,55 @@
+"""People named by what they do, and things the offline segmenter cannot find, read as regions.
+
+"brighten the player" used to brighten the whole photo and say "Done"; a named thing now reaches
+the segmenter, which finds it (person) or says it cannot and what could stand in (objects).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pertouch.providers.offline import default_region_words
+from pertouch.providers.reader import read_instruction
+
+WORDS = default_region_words()
+
+
+def regions(text: str) -> set[tuple[str, str, int]]:
+    return {
+        (i.region, i.attribute, 1 if i.delta > 0 else -1)
+        for i in read_instruction(text, WORDS).intents
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "brighten the player a bit",
+        "make the footballer brighter",
+        "the bride is in shade, lift her",
+        "the runner looks too dark",
+    ],
+)
+def test_people_named_by_what_they_do_are_the_person(text):
+    assert regions(text) == {("person", "brightness", 1)}
+
+
+def test_grass_and_player_in_one_request_are_two_regions():
+    assert regions("make the grass greener and brighten the player a bit") >= {
+        ("vegetation", "colorfulness", 1),
+        ("person", "brightness", 1),
+    }
+    assert ("vegetation", "brightness", 1) not in regions(
+        "make the grass greener and brighten the player a bit"
+    )
+
+
+@pytest.mark.parametrize("text", ["brighten the kite", "make the ball brighter"])
+def test_a_thing_with_no_offline_model_is_named_not_the_whole_photo(text):
+    assert regions(text) == {("objects", "brightness", 1)}
+
+
+def test_who_took_the_photo_is_not_what_to_change():
+    assert regions("my husband took this and it looks cold, warm it up") == {
+        ("global", "temperature", 1)
+    }
