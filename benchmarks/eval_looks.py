@@ -33,6 +33,7 @@ from pertouch.core.colour import delta_e00, lab_view
 from pertouch.core.guards import GuardLimits, GuardReport, check_guards
 from pertouch.core.levels import default_scale
 from pertouch.core.metrics import measure_raw
+from pertouch.graph.nodes.render import render_protected
 from pertouch.providers.styles import LOOKS, look_steps
 from pertouch.tools.auto_plan import AutoPlan, plan_auto_look
 from pertouch.tools.segmentation import OfflineSegmenter
@@ -69,9 +70,10 @@ def degrade(pixels: NDArray[np.uint8]) -> NDArray[np.uint8]:
 def run_auto(
     name: str, pixels: NDArray[np.uint8], plan: AutoPlan, renderer: ParametricRenderer
 ) -> Result:
-    """What "make it look better" renders: the auto look over the segmenter's regions."""
+    """What "make it look better" renders: the auto look over the segmenter's regions, rendered
+    as the agent's render node does for a weak wish (highlights, contrast and colour protected)."""
     state = AdjustmentState("auto", auto=plan.look)
-    out = np.asarray(renderer.render(pixels, state, plan.masks), dtype=np.uint8)
+    out = np.asarray(render_protected(renderer, pixels, state, plan.masks)[0], dtype=np.uint8)
     report = check_guards(pixels, out, plan.masks, GuardLimits.for_state(state))
     return Result(name, "auto", pixels, out, report, tuple(plan.look.describe()))
 

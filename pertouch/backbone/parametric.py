@@ -42,6 +42,7 @@ REST = "(rest)"
 _MIN_REST_FRACTION = 1e-3
 _CORRECTION_ITERATIONS = 6  # warm re-solves after a faithful check move little
 _COLOUR, _TEMPERATURE = Attribute.COLORFULNESS.channel, Attribute.TEMPERATURE.channel
+_TOUCH = [Attribute.CONTRAST.channel, _COLOUR]  # the auto look's touch (colour_budget)
 _BRIGHTNESS = Attribute.BRIGHTNESS.channel
 
 
@@ -247,7 +248,7 @@ class ParametricRenderer:
             if (retry.within_bands, -retry.error) > (False, -result.error):
                 result = retry
         held = None
-        off = _white_balance_off(state, edited)
+        off = _white_balance_off(state, regions, edited)
         tonal = protect_highlights if bound_tone is None else bound_tone
         if protect_highlights:
             result, targets, held, spent = hold_white_balance(
@@ -280,7 +281,7 @@ class ParametricRenderer:
             )
             iterations += spent
             colour = np.zeros_like(frozen)
-            colour[:, _COLOUR] = frozen[:, _COLOUR]
+            colour[:, _TOUCH] = frozen[:, _TOUCH]
             shown = colour if held is None else held | colour
             held = frozen if frozen.any() else None
         levels, within = result.levels, result.within_bands
@@ -447,7 +448,9 @@ def _recoloured(state: AdjustmentState, regions: list[str]) -> NDArray[np.bool_]
     )
 
 
-def _white_balance_off(state: AdjustmentState, edited: NDArray[np.bool_]) -> NDArray[np.bool_]:
+def _white_balance_off(
+    state: AdjustmentState, regions: list[str], edited: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
     """Regions ``(R,)`` whose white balance stays as shot: brightened or darkened, temperature
     not asked for.
 
@@ -458,18 +461,28 @@ def _white_balance_off(state: AdjustmentState, edited: NDArray[np.bool_]) -> NDA
     weak wish the white balance stays put instead and the temperature goes where the exposure
     takes it. A fade alone is left to the white balance: it lifts dark colours' chroma, and there
     holding the mean's temperature is what keeps the photo's colours from shifting (matte and
-    soft on the coffee, 3.8 units). The auto look sets its white balance itself.
+    soft on the coffee, 3.8 units). The auto look sets its white balance itself, only where it
+    measured a cast: elsewhere it stays as shot, whatever else moves (its touch of contrast on a
+    green leaf shifted the mean's temperature, and holding it cooled the leaf by 3 units of b*).
     """
     if state.baseline == "auto":
-        return np.zeros(len(edited), dtype=bool)
+        return np.array(
+            [
+                state.auto_delta(name)[_TEMPERATURE] == 0.0 and not state.edited(name)[_TEMPERATURE]
+                for name in regions
+            ],
+            dtype=bool,
+        )
     return ~edited[:, _TEMPERATURE] & edited[:, _BRIGHTNESS]
 
 
 def _auto_colour(state: AdjustmentState, regions: list[str]) -> NDArray[np.bool_]:
-    """Regions whose added colour is the auto look's touch alone (no edit asks for colour)."""
+    """Regions whose added contrast or colour is the auto look's touch alone (no edit asks for
+    either)."""
     return np.array(
         [
-            state.auto_delta(name)[_COLOUR] > 0.0 and not bool(state.edited(name)[_COLOUR])
+            bool((state.auto_delta(name)[_TOUCH] > 0.0).any())
+            and not bool(state.edited(name)[_TOUCH].any())
             for name in regions
         ]
     )

@@ -85,3 +85,22 @@ def test_a_look_held_back_by_bright_water_still_shows(renderer):
     assert report.visible, report.failures
     contrast = Attribute.CONTRAST.channel
     assert 0.05 < plan.strengths[0, contrast] < free.strengths[0, contrast]
+
+
+def test_what_shows_is_not_kept_past_the_guards_clipping_limit(renderer):
+    """Garden's red-orange petals clip under the least warming: the visible floor once kept
+    enough white balance to show and blew 9.5% of the photo. A held move now shows only while
+    that stays under FLOOR_CLIP of the photo."""
+    from benchmarks.corpus import CORPUS, load
+
+    photo = next(p for p in CORPUS if p.name == "garden")
+    if not photo.available:
+        pytest.skip("the Debian Mate wallpapers are not installed")
+    pixels = load(photo, 768)
+    state = AdjustmentState()
+    for region, attribute, delta in look_steps("warm"):
+        if region == "global":
+            state = state.with_edit(region, attribute, delta)
+    plan = renderer.solve(pixels, state, {}, protect_highlights=True)
+    out = renderer.apply(pixels, plan)
+    assert newly_clipped(pixels, out) <= 0.01

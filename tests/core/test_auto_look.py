@@ -6,6 +6,7 @@ import pytest
 from pertouch.core.attributes import Attribute
 from pertouch.core.auto_look import (
     NEED_BOUND,
+    PUNCH_BOUND,
     TOUCH,
     WEAK_BOUND,
     RegionMeasure,
@@ -59,7 +60,7 @@ def plan(regions, whole_levels=(0.0, 0.0, 0.0, 0.0), **changes):
 
 def test_a_region_at_its_kinds_median_gets_only_a_touch_of_colour_and_texture():
     levels = [median("vegetation", a) for a in Attribute]
-    look = plan({"vegetation": region("vegetation", levels)})
+    look = plan({"vegetation": region("vegetation", levels, mean_colour=3.0)})
     moves = look.delta("vegetation")
     assert moves[COL] == pytest.approx(TOUCH) and moves[CON] == pytest.approx(TOUCH)
     assert moves[TEMP] == 0 and moves[BRI] == 0
@@ -74,11 +75,21 @@ def test_a_region_in_the_upper_range_of_its_kind_is_left_alone():
     assert all(look.regions[0].reasons)  # every attribute says why it was kept
 
 
-def test_no_touch_where_much_of_the_photo_is_near_white():
+def test_a_bright_sky_elsewhere_leaves_a_meadow_its_touch_of_colour():
     levels = [median("vegetation", a) for a in Attribute]
-    look = plan({"vegetation": region("vegetation", levels)}, near_white=0.15)
-    assert not look.moved
-    assert "headroom" in look.region("vegetation").reasons[COL]
+    meadow = region("vegetation", levels, near_top=0.0, mean_colour=3.0)
+    look = plan({"vegetation": meadow}, near_white=0.15)
+    assert look.delta("vegetation")[COL] == pytest.approx(TOUCH)
+
+
+def test_no_touch_on_a_region_near_white_and_no_contrast_where_a_fifth_of_the_photo_is():
+    levels = [median("vegetation", a) for a in Attribute]
+    lit = plan({"vegetation": region("vegetation", levels, near_top=0.05)})
+    assert lit.delta("vegetation")[COL] == 0 and lit.delta("vegetation")[CON] == 0
+    assert "near white" in lit.region("vegetation").reasons[COL]
+    crowded = plan({"vegetation": region("vegetation", levels, near_top=0.0)}, near_white=0.25)
+    assert crowded.delta("vegetation")[CON] == 0
+    assert "headroom" in crowded.region("vegetation").reasons[CON]
 
 
 def test_compressed_tones_get_a_touch_of_contrast_but_misty_ones_do_not():
@@ -94,14 +105,14 @@ def test_compressed_tones_get_a_touch_of_contrast_but_misty_ones_do_not():
 
 def test_a_dull_flat_meadow_is_raised_within_the_weak_bound():
     low = [
-        median("vegetation", Attribute.COLORFULNESS) - 0.35,
-        median("vegetation", Attribute.CONTRAST) - 0.35,
+        median("vegetation", Attribute.COLORFULNESS) - 0.6,
+        median("vegetation", Attribute.CONTRAST) - 0.6,
         0.0,
         0.0,
     ]
     look = plan({"vegetation": region("vegetation", low, mean_colour=3.0)})
     moves = look.delta("vegetation")
-    assert moves[COL] == pytest.approx(WEAK_BOUND) and moves[CON] == pytest.approx(WEAK_BOUND)
+    assert moves[COL] == pytest.approx(PUNCH_BOUND) and moves[CON] == pytest.approx(PUNCH_BOUND)
     assert moves[TEMP] == 0 and moves[BRI] == 0
     assert "below the vegetation median" in look.region("vegetation").reasons[COL]
 
@@ -233,4 +244,4 @@ def test_every_move_is_bounded_and_explained_on_real_photos(astronaut, coffee, r
             assert all(abs(d) <= NEED_BOUND for d in r.deltas)
             assert all(r.reasons)
             if look.exposure == "ok" and not look.cast:
-                assert all(abs(d) <= WEAK_BOUND + 1e-9 for d in r.deltas), (r, look.notes)
+                assert all(abs(d) <= PUNCH_BOUND + 1e-9 for d in r.deltas), (r, look.notes)

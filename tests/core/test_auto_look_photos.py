@@ -14,7 +14,9 @@ from benchmarks.corpus import CORPUS, load
 from pertouch.backbone.parametric import ParametricRenderer
 from pertouch.core.adjustments import AdjustmentState
 from pertouch.core.colour import lab_view
+from pertouch.core.guards import GuardLimits, check_guards
 from pertouch.core.photo_stats import clipped_mask
+from pertouch.graph.nodes.render import render_protected
 from pertouch.tools.auto_plan import plan_auto_look
 from pertouch.tools.segmentation import OfflineSegmenter
 
@@ -50,7 +52,8 @@ def test_make_it_look_better_does_no_harm(photo, segmenter, renderer):
         pixels = load(photo, SIZE)
     plan = plan_auto_look(pixels, segmenter, renderer.scale)
     look = plan.look
-    out = renderer.render(pixels, AdjustmentState("auto", auto=look), plan.masks)
+    # rendered as the agent's render node renders a weak wish ("make it look better")
+    out, _ = render_protected(renderer, pixels, AdjustmentState("auto", auto=look), plan.masks)
     new_clipped = float((clipped_mask(out) & ~clipped_mask(pixels)).mean())
     assert new_clipped <= 0.01, (new_clipped, look.describe())
     before, after = lab_view(pixels)[0], lab_view(out)[0]
@@ -65,3 +68,22 @@ def test_make_it_look_better_does_no_harm(photo, segmenter, renderer):
         assert any("exposed" in note for note in look.notes)
     for r in look.regions:
         assert all(r.reasons), r
+
+
+#: Dev photos with room (a dull meadow, a flat still life, an evening launch pad): the look must
+#: show on them. Before the touch was judged per region and sized to show, each moved less than
+#: the guards' visible amount.
+WITH_ROOM = ("aitzgorri", "apple", "rocket")
+
+
+@pytest.mark.parametrize("name", WITH_ROOM)
+def test_make_it_look_better_shows_on_photos_with_room(name, segmenter, renderer):
+    photo = next(p for p in CORPUS if p.name == name)
+    if not photo.available:
+        pytest.skip(f"{photo.source} is not installed (make system-packages)")
+    pixels = load(photo, SIZE)
+    plan = plan_auto_look(pixels, segmenter, renderer.scale)
+    state = AdjustmentState("auto", auto=plan.look)
+    out, _ = render_protected(renderer, pixels, state, plan.masks)
+    report = check_guards(pixels, out, plan.masks, GuardLimits.for_state(state))
+    assert report.visible and report.harmless, (report.failures, plan.look.describe())
