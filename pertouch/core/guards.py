@@ -7,7 +7,8 @@ pulled out of its plausible range; and whether anything visible changed at all.
 
 Limits, and why:
 
-* new clipping 1% of the photo: a blown sky patch that size is visible.
+* new clipping 1% of the photo: a blown sky patch that size is visible. A pixel counts when it
+  reaches the top from below 253: one already within two code values of it was blown before.
 * cast 3 units of a* or b* (photo mean, and the photo's most neutral content): about three
   just-noticeable differences; a grey wall turning that far is a tint people see.
 * exposure 6 L*: half of the step between "a little brighter" edits people ask for; more is a
@@ -39,7 +40,7 @@ from numpy.typing import NDArray
 
 from pertouch.core.adjustments import GLOBAL, AdjustmentState
 from pertouch.core.colour import chroma, delta_e00, hue_distance, lab_view, mean_hue
-from pertouch.core.photo_stats import clipped_mask, most_neutral
+from pertouch.core.photo_stats import clipped_mask, most_neutral, near_clipped_mask
 from pertouch.core.priors import prior_kind
 
 SKIN_REGIONS = frozenset({"face", "face skin", "skin", "body skin"})
@@ -188,7 +189,7 @@ def check_guards(
     if neutral.any() and float(chroma(before)[neutral].mean()) > _NEUTRAL_CHROMA:
         neutral = np.zeros_like(neutral)  # nothing in the photo is near grey: no neutral figure
     fig = {
-        "new_clipped": float((clipped_mask(result) & ~clipped_mask(original)).mean()),
+        "new_clipped": float((clipped_mask(result) & ~near_clipped_mask(original)).mean()),
         "mean_da": float(after[..., 1].mean() - before[..., 1].mean()),
         "mean_db": float(after[..., 2].mean() - before[..., 2].mean()),
         "neutral_da": _shift(before, after, neutral, 1),

@@ -111,6 +111,21 @@ def clipped_mask(image: NDArray[np.generic]) -> NDArray[np.bool_]:
     return np.asarray(image.max(axis=2) >= _peak(image))
 
 
+#: Code values (of 255) below the top within which a highlight is already blown to the eye.
+NEAR_TOP = 2
+
+
+def near_clipped_mask(image: NDArray[np.generic]) -> NDArray[np.bool_]:
+    """``(H, W)``: pixels with a channel within :data:`NEAR_TOP` code values of the top.
+
+    A highlight at 253 or 254 is as blown as one at 255 to anyone looking, and re-encoding a JPEG
+    alone moves such pixels by a step or two: taking one to the top is not new clipping. The
+    renderer's own highlight budget leaves these pixels out for the same reason.
+    """
+    peak = _peak(image)
+    return np.asarray(image.max(axis=2) >= peak - NEAR_TOP * peak / 255.0)
+
+
 def _peak(image: NDArray[np.generic]) -> float:
     """The top code value of the photo's type: 255, 65535, or 1.0 for floats."""
     return {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}.get(image.dtype, 1.0)
