@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import NDArray
 
-from pertouch.memory.kinds import share_kind
+from pertouch.memory.kinds import kind_of, share_kind
 
 #: The measured shares of the frame compared (see :mod:`pertouch.memory.measure`).
 SHARES: tuple[str, ...] = (
@@ -30,6 +30,10 @@ SHARES: tuple[str, ...] = (
 #: 0.24 from the storm over a road, 0.44 from the mountain path; a grass close-up is 0.92 from a
 #: lake view (``benchmarks/eval_scenes.py --dev-only --folds 5`` prints the figures).
 MAX_DIFFERENCE = 0.5
+#: Frames this close are one scene seen again (a mirror image, a small crop, the next shot): the
+#: cat photo and its mirror image differ by 0.02 (dev's closest different-kind pair differs by
+#: more; ``benchmarks/eval_scenes.py`` prints the pair rates).
+SAME_SCENE = 0.1
 
 
 def shares(m: Mapping[str, float]) -> NDArray[np.float64]:
@@ -51,9 +55,14 @@ def difference(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 def share_taste(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
     """Whether taste may carry between two measured scenes: surely of one kind
-    (:func:`pertouch.memory.kinds.share_kind`) and holding much the same (:func:`difference`).
+    (:func:`pertouch.memory.kinds.share_kind`) and holding much the same (:func:`difference`);
+    or the same scene (:data:`SAME_SCENE`) with the same best guess at its kind, however unsure.
 
     Sharing across kinds is the harm; not sharing costs only a start as shot, so both guards must
-    agree.
+    agree. A mirror image or the next shot of the same cat is no such risk, even when the kind of
+    scene cannot be named surely.
     """
-    return share_kind(a, b) and difference(a, b) <= MAX_DIFFERENCE
+    apart = difference(a, b)
+    if apart <= SAME_SCENE and kind_of(a) == kind_of(b):
+        return True
+    return share_kind(a, b) and apart <= MAX_DIFFERENCE

