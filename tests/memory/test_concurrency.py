@@ -48,12 +48,6 @@ def test_two_writer_processes_lose_nothing(location):
         written |= set(out.split())
     assert len(written) == 120
     count, reachable = _reachable(location)
-    deadline = time.monotonic() + 20
-    while reachable != written and time.monotonic() < deadline:
-        # a Chroma server indexes vectors after it stores them: under load a query may not reach
-        # the last few yet; every record must be reachable soon, and none may be lost
-        time.sleep(0.5)
-        count, reachable = _reachable(location)
     assert count == 120 and reachable == written
 
 
