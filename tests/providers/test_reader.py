@@ -7,24 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from pertouch.providers.offline import default_region_words
-from pertouch.providers.reader import Reading, read_instruction
 from pertouch.providers.reader.fallback import Phrase, PhraseClassifier
 from pertouch.providers.reader.read import default_speller
-
-WORDS = default_region_words()
-
-
-def read(text: str, **kwargs) -> Reading:
-    return read_instruction(text, WORDS, **kwargs)
-
-
-def moves(text: str, **kwargs) -> set[tuple[str, str, int]]:
-    """(region, attribute, direction) of every edit."""
-    return {(i.region, i.attribute, 1 if i.delta > 0 else -1) for i in read(text, **kwargs).intents}
-
-
-G = "global"
+from tests.providers.reading import G, moves, read
 
 
 @pytest.mark.parametrize(

@@ -4,20 +4,7 @@ the sentences are written for the tests, not taken from the corpus."""
 
 from __future__ import annotations
 
-from pertouch.providers.offline import default_region_words
-from pertouch.providers.reader import Reading, read_instruction
-
-WORDS = default_region_words()
-G = "global"
-
-
-def read(text: str) -> Reading:
-    return read_instruction(text, WORDS)
-
-
-def moves(text: str) -> set[tuple[str, str, int]]:
-    """(region, attribute, direction) of every edit."""
-    return {(i.region, i.attribute, 1 if i.delta > 0 else -1) for i in read(text).intents}
+from tests.providers.reading import G, moves, read
 
 
 def test_a_bit_off_is_vague_not_a_bit_of_something():

@@ -8,17 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pertouch.providers.offline import default_region_words
-from pertouch.providers.reader import read_instruction
-
-WORDS = default_region_words()
-
-
-def regions(text: str) -> set[tuple[str, str, int]]:
-    return {
-        (i.region, i.attribute, 1 if i.delta > 0 else -1)
-        for i in read_instruction(text, WORDS).intents
-    }
+from tests.providers.reading import moves as regions
 
 
 @pytest.mark.parametrize(

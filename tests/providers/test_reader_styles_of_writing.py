@@ -3,21 +3,8 @@ Lightroom verbs and a look asked for in a frame ("make it look faded"). One clas
 
 from __future__ import annotations
 
-from pertouch.providers.offline import default_region_words
-from pertouch.providers.reader import Reading, read_instruction
 from pertouch.providers.reader.read import default_speller
-
-WORDS = default_region_words()
-G = "global"
-
-
-def read(text: str) -> Reading:
-    return read_instruction(text, WORDS)
-
-
-def moves(text: str) -> set[tuple[str, str, int]]:
-    """(region, attribute, direction) of every edit."""
-    return {(i.region, i.attribute, 1 if i.delta > 0 else -1) for i in read(text).intents}
+from tests.providers.reading import G, moves, read
 
 
 def test_a_slip_keeps_the_typed_ending_of_a_comparative():
