@@ -43,3 +43,20 @@ def test_who_took_the_photo_is_not_what_to_change():
     assert regions("my husband took this and it looks cold, warm it up") == {
         ("global", "temperature", 1)
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "move"),
+    [
+        ("could you warm up the bricks a tad", ("architecture", "temperature", 1)),
+        (
+            "the stonework looks a bit yellow, cool it a fraction",
+            ("architecture", "temperature", -1),
+        ),
+        ("her cardigan looks washed out, give it more colour", ("clothes", "colorfulness", 1)),
+        ("tone down the colour of the jumper", ("clothes", "colorfulness", -1)),
+    ],
+)
+def test_what_buildings_and_clothes_are_made_of_names_them(text, move):
+    assert move in regions(text)
+    assert all(region != "global" for region, _, _ in regions(text))
