@@ -65,19 +65,31 @@ def test_a_cap_clips_just_the_budget(coffee):
         assert (share <= CLIP_BUDGET + 1e-3) is within, (strength, share)
 
 
+def _mate_photo(name: str) -> np.ndarray:
+    """A mate-backgrounds corpus photo at 768 px; the test skips where the package is missing."""
+    from benchmarks.corpus import CORPUS, load
+
+    photo = next(p for p in CORPUS if p.name == name)
+    if not photo.available:
+        pytest.skip("the Debian Mate wallpapers are not installed")
+    return load(photo, 768)
+
+
+def _look(name: str, global_only: bool = False) -> AdjustmentState:
+    """The state of a named look's steps (only its photo-wide ones with ``global_only``)."""
+    state = AdjustmentState()
+    for region, attribute, delta in look_steps(name):
+        if not global_only or region == "global":
+            state = state.with_edit(region, attribute, delta)
+    return state
+
+
 def test_a_look_held_back_by_bright_water_still_shows(renderer):
     """Aqua's water drop has 14% of its pixels within two code values of the top: counted
     against the budget, they held vivid's contrast and colour at nothing (no visible change).
     Held back, the look still shows, and its contrast still rises."""
-    from benchmarks.corpus import CORPUS, load
-
-    photo = next(p for p in CORPUS if p.name == "aqua")
-    if not photo.available:
-        pytest.skip("the Debian Mate wallpapers are not installed")
-    pixels = load(photo, 768)
-    state = AdjustmentState()
-    for region, attribute, delta in look_steps("vivid"):
-        state = state.with_edit(region, attribute, delta)
+    pixels = _mate_photo("aqua")
+    state = _look("vivid")
     free = renderer.solve(pixels, state, {})
     plan = renderer.solve(pixels, state, {}, protect_highlights=True)
     out = renderer.apply(pixels, plan)
@@ -91,16 +103,8 @@ def test_what_shows_is_not_kept_past_the_guards_clipping_limit(renderer):
     """Garden's red-orange petals clip under the least warming: the visible floor once kept
     enough white balance to show and blew 9.5% of the photo. A held move now shows only while
     that stays under FLOOR_CLIP of the photo."""
-    from benchmarks.corpus import CORPUS, load
-
-    photo = next(p for p in CORPUS if p.name == "garden")
-    if not photo.available:
-        pytest.skip("the Debian Mate wallpapers are not installed")
-    pixels = load(photo, 768)
-    state = AdjustmentState()
-    for region, attribute, delta in look_steps("warm"):
-        if region == "global":
-            state = state.with_edit(region, attribute, delta)
+    pixels = _mate_photo("garden")
+    state = _look("warm", global_only=True)
     plan = renderer.solve(pixels, state, {}, protect_highlights=True)
     out = renderer.apply(pixels, plan)
     assert newly_clipped(pixels, out) <= 0.01

@@ -242,17 +242,7 @@ def _floor(c: Superpixels, part: NDArray[np.int64]) -> BoolArray:
     inside = np.zeros(c.count, bool)
     inside[part] = True
     candidate = inside & (c.structure < FLOOR_STRUCTURE) & (c.top >= 0.45)
-    floor = candidate & (c.bottom >= 0.98)
-    queue = deque(np.flatnonzero(floor).tolist())
-    while queue:
-        i = queue.popleft()
-        for j in c.adjacency[i]:
-            if floor[j] or not candidate[j]:
-                continue
-            if float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum())) < 18.0:
-                floor[j] = True
-                queue.append(j)
-    return floor
+    return _grow(c, candidate & (c.bottom >= 0.98), candidate)
 
 
 def _against_sky(
@@ -295,18 +285,7 @@ def find_ground(
     if not outdoors:
         plain = (c.chroma < 12.0) & (c.structure < 0.01) & (c.texture < 3.0)
         candidate = ~blocked & (c.top >= 0.43) & plain & lit
-    neighbours = c.adjacency
-    ground = candidate & (c.bottom >= 0.98)
-    queue = deque(np.flatnonzero(ground).tolist())
-    while queue:
-        i = queue.popleft()
-        for j in neighbours[i]:
-            if ground[j] or not candidate[j]:
-                continue
-            step = float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum()))
-            if step < 18.0:
-                ground[j] = True
-                queue.append(j)
+    ground = _grow(c, candidate & (c.bottom >= 0.98), candidate)
     span = float(c.paint(ground)[-1].mean())
     if not outdoors and span < FLOOR_WIDTH:
         return np.zeros(c.count, bool)  # a corner of a table-top or a wall, not a floor
@@ -315,6 +294,25 @@ def find_ground(
     if horizon is None and span < FLOOR_WIDTH:
         return np.zeros(c.count, bool)  # the corner of a shelf or a pot under a close-up
     return ground if horizon is not None else _without_backdrops(c, ground)
+
+
+#: Largest colour step (Lab) between neighbouring cells that ground grows across.
+GROUND_STEP = 18.0
+
+
+def _grow(c: Superpixels, seeds: BoolArray, allowed: BoolArray) -> BoolArray:
+    """``seeds`` grown through ``allowed`` cells across colour steps under :data:`GROUND_STEP`."""
+    grown = seeds.copy()
+    queue = deque(np.flatnonzero(seeds).tolist())
+    while queue:
+        i = queue.popleft()
+        for j in c.adjacency[i]:
+            if grown[j] or not allowed[j]:
+                continue
+            if float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum())) < GROUND_STEP:
+                grown[j] = True
+                queue.append(j)
+    return grown
 
 
 def _without_backdrops(c: Superpixels, ground: BoolArray) -> BoolArray:
@@ -424,16 +422,7 @@ def regrow_ground(
     """
     ground = best == CLASSES.index("ground")
     freed = (rules > 0) & (best == 0) & ~blocked
-    grown = ground.copy()
-    queue = deque(np.flatnonzero(ground).tolist())
-    while queue:
-        i = queue.popleft()
-        for j in c.adjacency[i]:
-            if grown[j] or not freed[j]:
-                continue
-            if float(np.sqrt(((c.lab[i] - c.lab[j]) ** 2).sum())) < 18.0:
-                grown[j] = True
-                queue.append(j)
+    grown = _grow(c, ground, freed)
     if horizon is None:
         grown = _without_backdrops(c, grown)
         best = np.where(ground & ~grown, 0, best)
